@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""CLI commands, one module per topic; each registers itself on ``demine.cli.app``."""

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""``demine validate``: geometry rules and the land-release ledger."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+
+import typer
+
+from demine.analysis.checks import CheckOptions, repair_register, validate_register
+from demine.cli import DbOption, JsonOption, app, emit_json, err, open_db, out, table
+from demine.geo.extent import Extent
+
+
+@app.command()
+def validate(
+    db: DbOption = None,
+    json_: JsonOption = False,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="Make invalid polygons valid first; each change is recorded "
+            "in the geometry_repair table.",
+        ),
+    ] = False,
+    summary_only: Annotated[
+        bool, typer.Option("--summary", help="Only count findings per rule.")
+    ] = False,
+    extent: Annotated[
+        str | None,
+        typer.Option(
+            help="Country name or min_lon,min_lat,max_lon,max_lat "
+            "[env: DEMINE_EXTENT; default azerbaijan]",
+            show_default=False,
+        ),
+    ] = None,
+    max_segment_m: Annotated[
+        float | None,
+        typer.Option(help="Longest allowed distance between vertices, metres."),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(help="Findings to list in the table (JSON lists all).")
+    ] = 50,
+    fail: Annotated[
+        bool, typer.Option("--fail", help="Exit 2 when anything is found.")
+    ] = False,
+) -> None:
+    """Check every geometry and the land-release ledger; list the findings."""
+    from demine.cli import settings_for
+
+    settings = settings_for(db)
+    database = open_db(db)
+    database.require_initialised()
+    options = CheckOptions(
+        extent=Extent.parse(extent or settings.extent),
+        max_segment_m=max_segment_m or settings.max_segment_m,
+        area_tolerance=settings.area_tolerance,
+    )
+    step = None if json_ else (lambda text: err.print(f"… {text}"))
+    with database.transaction() as conn:
+        repaired = repair_register(conn, step=step) if repair else 0
+        findings = validate_register(conn, options, step=step)
+    counts = Counter(str(f.rule) for f in findings)
+    if json_:
+        if summary_only:
+            emit_json({"repaired": repaired, "counts": dict(sorted(counts.items()))})
+        else:
+            emit_json([f.as_dict() for f in findings])
+    else:
+        if repair:
+            out.print(f"repaired {repaired:,} geometries (see table geometry_repair)")
+        out.print(
+            table(
+                f"{len(findings):,} findings",
+                ["rule", "count"],
+                [[rule, f"{n:,}"] for rule, n in sorted(counts.items())],
+            )
+        )
+        if not summary_only and findings:
+            rows = [[str(f.rule), f.entity, f.id, f.message] for f in findings[:limit]]
+            out.print(table("Findings", ["rule", "entity", "id", "message"], rows))
+            if len(findings) > limit:
+                out.print(f"… and {len(findings) - limit:,} more (use --json)")
+    if fail and findings:
+        raise typer.Exit(2)

@@ -1,0 +1,248 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Controlled vocabularies of the register (IMAS 04.10, 07.11, 08.10, 09.10, 10.60).
+
+Every enum value is the text stored in the database and shown in exports, so
+values are stable lower-case words; labels for people live in the UI catalogue.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class HazardClass(StrEnum):
+    """IMAS 04.10: suspected (indirect evidence) or confirmed (direct evidence)."""
+
+    SHA = "sha"
+    CHA = "cha"
+
+
+class HazardStatus(StrEnum):
+    """IMAS 07.11 life cycle of a hazardous area."""
+
+    OPEN = "open"
+    WORKED_ON = "worked_on"
+    SUSPENDED = "suspended"
+    CLOSED = "closed"
+
+
+class ContaminationType(StrEnum):
+    AP_MINE = "ap_mine"
+    AT_MINE = "at_mine"
+    UXO = "uxo"
+    AXO = "axo"
+    CLUSTER_MUNITION = "cluster_munition"
+    IED = "ied"
+    MIXED = "mixed"
+
+
+class Evidence(StrEnum):
+    """What the classification rests on (IMAS 07.11 evidence of contamination)."""
+
+    ACCIDENT = "accident"
+    DEVICE_SEEN = "device_seen"
+    MINEFIELD_RECORD = "minefield_record"
+    INFORMANT = "informant"
+    MILITARY_POSITION = "military_position"
+    FRONT_LINE = "front_line"
+    NONE = "none"
+
+
+class Reliability(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class LandUse(StrEnum):
+    AGRICULTURE = "agriculture"
+    GRAZING = "grazing"
+    FOREST = "forest"
+    RESIDENTIAL = "residential"
+    INFRASTRUCTURE = "infrastructure"
+    WATER = "water"
+    INDUSTRIAL = "industrial"
+    UNUSED = "unused"
+
+
+class Blockage(StrEnum):
+    """What a hazard blocks: drives prioritisation."""
+
+    SETTLEMENT = "settlement"
+    ROAD = "road"
+    AGRICULTURE = "agriculture"
+    INFRASTRUCTURE = "infrastructure"
+    WATER = "water"
+    CULTURAL_SITE = "cultural_site"
+
+
+class ActivityType(StrEnum):
+    NTS = "nts"
+    TS = "ts"
+    CLEARANCE = "clearance"
+    BAC = "bac"
+    EOD = "eod"
+    QA_QC = "qa_qc"
+    EORE = "eore"
+
+
+class ActivityStatus(StrEnum):
+    PLANNED = "planned"
+    ONGOING = "ongoing"
+    SUSPENDED = "suspended"
+    COMPLETED = "completed"
+
+
+class Method(StrEnum):
+    """Demining asset used by a team or an activity."""
+
+    MANUAL = "manual"
+    MECHANICAL = "mechanical"
+    MDD = "mdd"
+    DRONE = "drone"
+    MIXED = "mixed"
+
+
+class ReleaseKind(StrEnum):
+    """IMAS 07.11 land release outcomes."""
+
+    CANCELLED = "cancelled"
+    REDUCED = "reduced"
+    CLEARED = "cleared"
+
+
+class EOCategory(StrEnum):
+    AP_MINE = "ap_mine"
+    AT_MINE = "at_mine"
+    UXO = "uxo"
+    AXO = "axo"
+    SUBMUNITION = "submunition"
+    IED = "ied"
+    SAA = "saa"
+
+
+class EOCondition(StrEnum):
+    ARMED = "armed"
+    UNARMED = "unarmed"
+    DAMAGED = "damaged"
+    UNKNOWN = "unknown"
+
+
+class DisposalMethod(StrEnum):
+    IN_SITU = "in_situ"
+    REMOVED_AND_DESTROYED = "removed_and_destroyed"
+    RENDER_SAFE = "render_safe"
+    HANDED_OVER = "handed_over"
+    NOT_DISPOSED = "not_disposed"
+
+
+class AccidentType(StrEnum):
+    DEMINING = "demining"
+    NON_DEMINING = "non_demining"
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    UNKNOWN = "unknown"
+
+
+class Outcome(StrEnum):
+    KILLED = "killed"
+    INJURED = "injured"
+
+
+class VictimStatus(StrEnum):
+    CIVILIAN = "civilian"
+    DEMINER = "deminer"
+    MILITARY = "military"
+
+
+class VictimActivity(StrEnum):
+    """What the victim was doing (GICHD MDR activity at the time of accident)."""
+
+    DEMINING = "demining"
+    AGRICULTURE = "agriculture"
+    HERDING = "herding"
+    GATHERING = "gathering"
+    TRAVELLING = "travelling"
+    TAMPERING = "tampering"
+    PLAYING = "playing"
+    CONSTRUCTION = "construction"
+    MILITARY = "military"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class OrganisationType(StrEnum):
+    NATIONAL_AUTHORITY = "national_authority"
+    GOVERNMENT = "government"
+    MILITARY = "military"
+    NGO = "ngo"
+    COMMERCIAL = "commercial"
+    UN = "un"
+    DONOR = "donor"
+
+
+class AccreditationStatus(StrEnum):
+    ACCREDITED = "accredited"
+    PROVISIONAL = "provisional"
+    SUSPENDED = "suspended"
+    EXPIRED = "expired"
+    NONE = "none"
+
+
+class PlaceType(StrEnum):
+    COUNTRY = "country"
+    ADMIN1 = "admin1"
+    ADMIN2 = "admin2"
+    SETTLEMENT = "settlement"
+
+
+class EOREMethod(StrEnum):
+    FACE_TO_FACE = "face_to_face"
+    SCHOOL = "school"
+    MASS_MEDIA = "mass_media"
+    DIGITAL = "digital"
+    PRINTED = "printed"
+
+
+class QMKind(StrEnum):
+    QA_VISIT = "qa_visit"
+    QC_INSPECTION = "qc_inspection"
+    POST_CLEARANCE = "post_clearance"
+
+
+class Severity(StrEnum):
+    """Non-conformity severity (IMAS 07.12)."""
+
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+
+class FundingKind(StrEnum):
+    PLEDGE = "pledge"
+    DISBURSEMENT = "disbursement"
+    EXPENDITURE = "expenditure"
+
+
+class ReferenceKind(StrEnum):
+    ROAD = "road"
+    POWER_LINE = "power_line"
+    INFRASTRUCTURE_PROJECT = "infrastructure_project"
+    CULTURAL_HERITAGE = "cultural_heritage"
+    PROTECTED_AREA = "protected_area"
+    FOREST = "forest"
+    WATER = "water"
+    FRONT_LINE = "front_line"
+
+
+class ReviewState(StrEnum):
+    """Whether a record counts in the national figures yet."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"

@@ -1,0 +1,457 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Geometry validation: find what is wrong with a batch of WGS84 geometries.
+
+One call checks a whole batch (a layer of hazardous areas, an import file)
+with Shapely 2 array functions and an STRtree; Python loops run only over the
+problems found, to word their messages. The rules are a superset of GICHD's
+IMSMA "geocheck" views; their codes are :class:`demine.domain.findings.Rule`.
+
+Decisions worth knowing:
+
+* ``too_few_vertices`` is reported *instead of* ``invalid_geometry`` for a
+  geometry that has it: GEOS would call it invalid too, but the missing
+  vertices are the cause a clerk can act on.
+* ``swapped_coordinates`` is reported *instead of* ``outside_extent`` when
+  every coordinate would fall inside the extent with x and y exchanged.
+* The overlap check takes only valid polygons (after excluding later exact
+  duplicates, which are reported as ``duplicate_geometry``). The overlap of an
+  invalid polygon is not well defined (a bow-tie's lobes can cancel), so
+  invalid polygons are reported as such; repair them
+  (:func:`demine.geo.repair.repair`) and check again to see their overlaps.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import shapely
+from numpy.typing import NDArray
+
+from demine.domain.findings import Finding, Rule
+from demine.geo.area import geodesic_area, geodesic_distance
+from demine.geo.extent import Extent
+from demine.geo.rings import (
+    LINEARRING,
+    LINESTRING,
+    MULTILINESTRING,
+    MULTIPOINT,
+    MULTIPOLYGON,
+    POINT,
+    POLYGON,
+    Rings,
+    as_geometry_array,
+    distinct_vertices,
+    rings_of,
+    segments_of,
+)
+
+logger = logging.getLogger(__name__)
+
+GeometryKind = Literal["polygon", "point", "line", "any"]
+
+_KIND_TYPES: dict[str, tuple[int, ...] | None] = {
+    "polygon": (POLYGON, MULTIPOLYGON),
+    "point": (POINT, MULTIPOINT),
+    "line": (LINESTRING, LINEARRING, MULTILINESTRING),
+    "any": None,
+}
+_RULE_ORDER = {rule: n for n, rule in enumerate(Rule)}
+# is_valid_reason puts the location in brackets: "Self-intersection[17.1 45.2]".
+_REASON_POINT = re.compile(r"\[\s*([-+.\deE]+)\s+([-+.\deE]+)")
+
+
+def _where(x: float, y: float) -> str:
+    return f"lon {x:.6f}, lat {y:.6f}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """The batch under check, and how to word a finding about one member."""
+
+    entity: str
+    ids: NDArray[np.object_]
+    geoms: NDArray[np.object_]
+
+    def finding(
+        self,
+        rule: Rule,
+        pos: int,
+        message: str,
+        *,
+        x: float | None = None,
+        y: float | None = None,
+        related_pos: int | None = None,
+        area_m2: float | None = None,
+    ) -> Finding:
+        related = None if related_pos is None else self.ids[related_pos]
+        return Finding(
+            rule=rule,
+            entity=self.entity,
+            id=self.ids[pos],
+            message=f"{self.entity} {self.ids[pos]}: {message}",
+            x=None if x is None else float(x),
+            y=None if y is None else float(y),
+            related_id=related,
+            area_m2=None if area_m2 is None else float(area_m2),
+        )
+
+
+def _as_ids(ids: Sequence[Any], n: int) -> NDArray[np.object_]:
+    # Object dtype turns numpy integers into Python ints, so findings are
+    # JSON-ready.
+    out = np.asarray(ids).astype(object).reshape(-1)
+    if len(out) != n:
+        raise ValueError(f"{len(out)} ids for {n} geometries")
+    return out
+
+
+def _first_per_group(
+    groups: NDArray[np.intp],
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    """Unique groups, index of each group's first member, and group sizes."""
+    uniq, first, counts = np.unique(groups, return_index=True, return_counts=True)
+    return uniq.astype(np.intp), first.astype(np.intp), counts.astype(np.intp)
+
+
+def _check_empty(batch: _Batch, present: NDArray[np.bool_]) -> list[Finding]:
+    missing = shapely.is_missing(batch.geoms)
+    return [
+        batch.finding(
+            Rule.EMPTY_GEOMETRY,
+            pos,
+            "no geometry" if missing[pos] else "empty geometry",
+        )
+        for pos in np.flatnonzero(~present)
+    ]
+
+
+def _check_type(
+    batch: _Batch, present: NDArray[np.bool_], expected: GeometryKind
+) -> list[Finding]:
+    allowed = _KIND_TYPES[expected]
+    if allowed is None:
+        return []
+    wrong = present & ~np.isin(shapely.get_type_id(batch.geoms), allowed)
+    findings = []
+    for pos in np.flatnonzero(wrong):
+        geom = batch.geoms[pos]
+        point = shapely.point_on_surface(geom)
+        findings.append(
+            batch.finding(
+                Rule.WRONG_GEOMETRY_TYPE,
+                pos,
+                f"{geom.geom_type} given where a {expected} is expected, "
+                f"at {_where(point.x, point.y)}",
+                x=point.x,
+                y=point.y,
+            )
+        )
+    return findings
+
+
+def _check_few_vertices(
+    batch: _Batch, rings: Rings
+) -> tuple[list[Finding], NDArray[np.bool_]]:
+    """Rings with too few distinct vertices; also returns the geometry mask."""
+    distinct = distinct_vertices(rings)
+    needed = np.where(rings.ring_closed, 3, 2)
+    short = np.flatnonzero(distinct < needed)
+    mask = np.zeros(len(batch.geoms), dtype=bool)
+    geoms, first, _ = _first_per_group(rings.ring_geom[short])
+    mask[geoms] = True
+    # Position of each ring's first coordinate, to locate the problem.
+    ring_start = np.searchsorted(rings.ring, np.arange(len(rings.ring_geom)))
+    findings = []
+    for pos, ring in zip(geoms, short[first], strict=True):
+        x, y = rings.coords[ring_start[ring]]
+        kind = "polygon ring" if rings.ring_closed[ring] else "line"
+        findings.append(
+            batch.finding(
+                Rule.TOO_FEW_VERTICES,
+                int(pos),
+                f"a {kind} has only {distinct[ring]} distinct vertices "
+                f"(needs {needed[ring]}), at {_where(x, y)}",
+                x=x,
+                y=y,
+            )
+        )
+    return findings, mask
+
+
+def _check_invalid(batch: _Batch, invalid: NDArray[np.bool_]) -> list[Finding]:
+    positions = np.flatnonzero(invalid)
+    reasons = shapely.is_valid_reason(batch.geoms[positions])
+    findings = []
+    for pos, reason in zip(positions, reasons, strict=True):
+        match = _REASON_POINT.search(reason)
+        x = y = None
+        where = ""
+        if match:
+            x, y = float(match.group(1)), float(match.group(2))
+            where = f" at {_where(x, y)}"
+        findings.append(
+            batch.finding(
+                Rule.INVALID_GEOMETRY,
+                int(pos),
+                f"invalid geometry{where}: {reason}",
+                x=x,
+                y=y,
+            )
+        )
+    return findings
+
+
+def _check_duplicates(
+    batch: _Batch, present: NDArray[np.bool_]
+) -> tuple[list[Finding], NDArray[np.bool_]]:
+    """Exactly equal geometries after normalising; also returns 'later' mask."""
+    positions = np.flatnonzero(present)
+    keys = shapely.to_wkb(shapely.normalize(batch.geoms[positions]))
+    codes, _ = pd.factorize(pd.Series(keys, dtype=object))
+    _, first_of_code, _ = _first_per_group(np.asarray(codes, dtype=np.intp))
+    first = positions[first_of_code[codes]]
+    later = first != positions
+    mask = np.zeros(len(batch.geoms), dtype=bool)
+    mask[positions[later]] = True
+    findings = []
+    for pos, orig in zip(positions[later], first[later], strict=True):
+        point = shapely.point_on_surface(batch.geoms[pos])
+        findings.append(
+            batch.finding(
+                Rule.DUPLICATE_GEOMETRY,
+                int(pos),
+                f"same geometry as {batch.entity} {batch.ids[orig]}, "
+                f"at {_where(point.x, point.y)}",
+                x=point.x,
+                y=point.y,
+                related_pos=int(orig),
+            )
+        )
+    return findings, mask
+
+
+def _check_repeated_vertices(batch: _Batch, rings: Rings) -> list[Finding]:
+    segments = segments_of(rings)
+    zero = np.flatnonzero((segments.start == segments.end).all(axis=1))
+    geoms, first, counts = _first_per_group(segments.geom[zero])
+    findings = []
+    for pos, seg, count in zip(geoms, zero[first], counts, strict=True):
+        x, y = segments.start[seg]
+        plural = "vertex is" if count == 1 else "vertices are"
+        findings.append(
+            batch.finding(
+                Rule.DUPLICATE_VERTEX,
+                int(pos),
+                f"{count} {plural} repeated consecutively, first at {_where(x, y)}",
+                x=x,
+                y=y,
+            )
+        )
+    return findings
+
+
+def _check_long_segments(
+    batch: _Batch, rings: Rings, max_segment_m: float
+) -> list[Finding]:
+    segments = segments_of(rings)
+    dist = geodesic_distance(segments.start, segments.end)
+    long = np.flatnonzero(dist > max_segment_m)
+    # Longest first within each geometry, so the first of a group is its max.
+    long = long[np.lexsort((-dist[long], segments.geom[long]))]
+    geoms, first, counts = _first_per_group(segments.geom[long])
+    findings = []
+    for pos, seg, count in zip(geoms, long[first], counts, strict=True):
+        (x0, y0), (x1, y1) = segments.start[seg], segments.end[seg]
+        plural = "segment" if count == 1 else "segments"
+        findings.append(
+            batch.finding(
+                Rule.LONG_SEGMENT,
+                int(pos),
+                f"{count} {plural} longer than {max_segment_m:,.0f} m; longest "
+                f"{dist[seg]:,.0f} m from {_where(x0, y0)} to {_where(x1, y1)}",
+                x=(x0 + x1) / 2.0,
+                y=(y0 + y1) / 2.0,
+            )
+        )
+    return findings
+
+
+def _check_extent(
+    batch: _Batch, present: NDArray[np.bool_], extent: Extent
+) -> list[Finding]:
+    positions = np.flatnonzero(present)
+    coords, index = shapely.get_coordinates(batch.geoms[positions], return_index=True)
+    x, y = coords[:, 0], coords[:, 1]
+    outside = ~extent.contains(x, y)
+    n = len(positions)
+    n_coords = np.bincount(index, minlength=n)
+    n_out = np.bincount(index[outside], minlength=n)
+    n_swapped_in = np.bincount(index[extent.contains(y, x)], minlength=n)
+    out_idx = np.flatnonzero(outside)
+    geoms, first, _ = _first_per_group(index[out_idx])
+    findings = []
+    for g, c in zip(geoms, out_idx[first], strict=True):
+        pos = int(positions[g])
+        if n_swapped_in[g] == n_coords[g]:
+            findings.append(
+                batch.finding(
+                    Rule.SWAPPED_COORDINATES,
+                    pos,
+                    f"latitude and longitude look swapped: {_where(x[c], y[c])} "
+                    f"is outside {extent.describe()}, {_where(y[c], x[c])} "
+                    "is inside (location given as swapped back)",
+                    x=y[c],
+                    y=x[c],
+                )
+            )
+        else:
+            findings.append(
+                batch.finding(
+                    Rule.OUTSIDE_EXTENT,
+                    pos,
+                    f"{n_out[g]} of {n_coords[g]} vertices outside "
+                    f"{extent.describe()}, first at {_where(x[c], y[c])}",
+                    x=x[c],
+                    y=y[c],
+                )
+            )
+    return findings
+
+
+def _check_overlaps(
+    batch: _Batch, candidates: NDArray[np.bool_], min_overlap_m2: float
+) -> list[Finding]:
+    positions = np.flatnonzero(candidates)
+    geoms = batch.geoms[positions]
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    # Each unordered pair once; a polygon always intersects itself.
+    keep = left < right
+    left, right = left[keep], right[keep]
+    order = np.lexsort((right, left))
+    left, right = left[order], right[order]
+    overlap = shapely.intersection(geoms[left], geoms[right])
+    area = geodesic_area(overlap)
+    big = np.flatnonzero(area > min_overlap_m2)
+    points = shapely.point_on_surface(overlap[big])
+    xs, ys = shapely.get_x(points), shapely.get_y(points)
+    findings = []
+    for k, i in enumerate(big):
+        pos, other = int(positions[left[i]]), int(positions[right[i]])
+        findings.append(
+            batch.finding(
+                Rule.OVERLAP,
+                pos,
+                f"overlaps {batch.entity} {batch.ids[other]} by {area[i]:,.1f} m² "
+                f"around {_where(xs[k], ys[k])}",
+                x=xs[k],
+                y=ys[k],
+                related_pos=other,
+                area_m2=area[i],
+            )
+        )
+    logger.debug("overlap: %d candidate pairs, %d overlaps", len(left), len(big))
+    return findings
+
+
+def check_geometries(
+    entity: str,
+    ids: Sequence[Any],
+    geoms: Any,
+    *,
+    extent: Extent | None = None,
+    max_segment_m: float = 5000.0,
+    expected: GeometryKind = "polygon",
+    check_overlap: bool = True,
+    min_overlap_m2: float = 1.0,
+) -> list[Finding]:
+    """Check a batch of WGS84 geometries against every geometry rule.
+
+    Parameters
+    ----------
+    entity : str
+        What the geometries are (``"hazard"``, ``"cleared_area"``); it names
+        the records in findings and messages.
+    ids : sequence
+        One id per geometry, in the same order.
+    geoms : array_like of shapely geometries
+        Longitude/latitude (EPSG:4326) geometries; ``None`` is allowed.
+    extent : Extent, optional
+        Where the data should lie; enables ``outside_extent`` and
+        ``swapped_coordinates``.
+    max_segment_m : float
+        Longest acceptable geodesic distance between consecutive vertices.
+    expected : {"polygon", "point", "line", "any"}
+        Geometry kind expected; others give ``wrong_geometry_type``.
+    check_overlap : bool
+        Whether to look for overlapping polygons (pairs, each once).
+    min_overlap_m2 : float
+        Overlaps of this geodesic area or less are ignored (slivers from
+        digitising along a shared edge).
+
+    Returns
+    -------
+    list of Finding
+        Grouped by rule (in :class:`Rule` order), in input order within a
+        rule. Overlaps name the earlier record as ``id`` and the later as
+        ``related_id``; duplicates name the later record and the first copy.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> bowtie = shapely.from_wkt(
+    ...     "POLYGON ((47 40, 47.01 40.01, 47 40.01, 47.01 40, 47 40))"
+    ... )
+    >>> [f.rule.value for f in check_geometries("hazard", [1, 2], [bowtie, None])]
+    ['invalid_geometry', 'empty_geometry']
+    """
+    if expected not in _KIND_TYPES:
+        raise ValueError(f"expected must be one of {sorted(_KIND_TYPES)}: {expected!r}")
+    if not max_segment_m > 0:
+        raise ValueError(f"max_segment_m must be positive: {max_segment_m!r}")
+    arr = as_geometry_array(geoms)
+    batch = _Batch(entity, _as_ids(ids, len(arr)), arr)
+    present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    rings = rings_of(arr)
+
+    findings = _check_empty(batch, present)
+    findings += _check_type(batch, present, expected)
+    few_found, few = _check_few_vertices(batch, rings)
+    findings += few_found
+    valid = shapely.is_valid(arr)
+    findings += _check_invalid(batch, present & ~valid & ~few)
+    dup_found, later_copy = _check_duplicates(batch, present)
+    findings += dup_found
+    findings += _check_repeated_vertices(batch, rings)
+    findings += _check_long_segments(batch, rings, max_segment_m)
+    if extent is not None:
+        findings += _check_extent(batch, present, extent)
+    if check_overlap and expected in ("polygon", "any"):
+        polygonal = np.isin(shapely.get_type_id(arr), (POLYGON, MULTIPOLYGON))
+        candidates = present & polygonal & valid & ~few & ~later_copy
+        findings += _check_overlaps(batch, candidates, min_overlap_m2)
+
+    findings.sort(key=lambda f: _RULE_ORDER[f.rule])
+    logger.info(
+        "checked %d %s geometries: %d findings", len(arr), entity, len(findings)
+    )
+    return findings
+
+
+def summarise(findings: Iterable[Finding]) -> dict[Rule, int]:
+    """Count findings per rule, in :class:`Rule` order, omitting zero counts.
+
+    Examples
+    --------
+    >>> f = Finding(Rule.OVERLAP, "hazard", 1, "hazard 1: overlaps hazard 2")
+    >>> summarise([f, f])
+    {<Rule.OVERLAP: 'overlap'>: 2}
+    """
+    counts = Counter(f.rule for f in findings)
+    return {rule: counts[rule] for rule in Rule if counts[rule]}

@@ -1,0 +1,218 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Bulk paths: DataFrames in and out of register tables.
+
+Writes go through the driver's fastest path (``executemany`` on SQLite,
+``COPY`` on PostgreSQL) inside the caller's transaction, so a failure leaves
+nothing behind. Values are converted column by column, never row by row in
+Python beyond what the driver itself does.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from enum import Enum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    LargeBinary,
+    Table,
+    select,
+    type_coerce,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from demine.store.schema import Base
+from demine.store.types import Geometry, decode_many, encode_many
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+CHUNK = 50_000
+
+
+def table(name: str) -> Table:
+    """The register table called ``name``."""
+    return Base.metadata.tables[name]
+
+
+def quote(conn: Connection, name: str) -> str:
+    return conn.dialect.identifier_preparer.quote(name)
+
+
+def _column_values(col_type: Any, values: pd.Series, dialect: str) -> list[Any]:
+    """Convert one column to what the driver wants, vectorised where possible."""
+    if isinstance(col_type, Geometry):
+        return encode_many(values.to_numpy(dtype=object), dialect)
+    missing = pd.isna(values).to_numpy() if values.dtype != object else None
+    if isinstance(col_type, JSON):
+        return [None if _is_na(v) else json.dumps(_plain(v)) for v in values]
+    if isinstance(col_type, Date | DateTime):
+        conv = pd.to_datetime(values, utc=isinstance(col_type, DateTime))
+        if isinstance(col_type, Date):
+            out = (
+                conv.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+                if dialect == "sqlite"
+                else np.array(conv.dt.date, dtype=object)
+            )
+        else:
+            out = np.array(conv.dt.to_pydatetime(), dtype=object)
+        out[pd.isna(conv).to_numpy()] = None
+        return out.tolist()
+    # astype(object) turns numpy scalars into plain Python ones, which every
+    # driver adapts; enums become their text.
+    out = values.to_numpy(dtype=object)
+    if missing is None:
+        missing = np.array([_is_na(v) for v in out], dtype=bool)
+        out = np.array(
+            [v.value if isinstance(v, Enum) else v for v in out], dtype=object
+        )
+    if isinstance(col_type, Boolean):
+        out = np.array([bool(v) for v in out], dtype=object)
+    out[missing] = None
+    return out.tolist()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple | np.ndarray):
+        return [_plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _is_na(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, list | tuple | np.ndarray | dict):
+        return False
+    return bool(pd.isna(value))
+
+
+def _rows(
+    frame: pd.DataFrame, tbl: Table, dialect: str
+) -> tuple[list[str], list[list[Any]]]:
+    columns = [c for c in frame.columns if c in tbl.c]
+    unknown = set(frame.columns) - set(columns)
+    if unknown:
+        log.debug("ignoring columns not in %s: %s", tbl.name, sorted(unknown))
+    data = [_column_values(tbl.c[c].type, frame[c], dialect) for c in columns]
+    return columns, data
+
+
+def insert_frame(
+    conn: Connection,
+    name: str,
+    frame: pd.DataFrame,
+    *,
+    progress: Progress | None = None,
+) -> int:
+    """Insert every row of ``frame`` into table ``name``; returns the count.
+
+    Columns not in the table are ignored. If ``frame`` carries ``id`` values
+    the PostgreSQL sequence is moved past them.
+    """
+    if frame.empty:
+        return 0
+    tbl = table(name)
+    dialect = conn.dialect.name
+    frame = with_defaults(tbl, frame)
+    for start in range(0, len(frame), CHUNK):
+        part = frame.iloc[start : start + CHUNK]
+        columns, data = _rows(part, tbl, dialect)
+        rows = list(zip(*data, strict=True))
+        if dialect == "postgresql":
+            _copy(conn, name, columns, rows)
+        else:
+            _executemany(conn, name, columns, rows)
+        if progress is not None:
+            progress(len(part))
+    if dialect == "postgresql" and "id" in frame.columns:
+        conn.exec_driver_sql(
+            "SELECT setval(pg_get_serial_sequence(%(t)s, 'id'), "
+            f"(SELECT COALESCE(MAX(id), 1) FROM {quote(conn, name)}))",
+            {"t": name},
+        )
+    return len(frame)
+
+
+def with_defaults(tbl: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill the Python-side column defaults the ORM would have applied.
+
+    Columns with a server default are left to the database.
+    """
+    extra: dict[str, Any] = {}
+    for col in tbl.c:
+        if col.name in frame.columns or col.default is None:
+            continue
+        if col.server_default is not None or col.primary_key:
+            continue
+        default = col.default
+        if getattr(default, "is_scalar", False):
+            extra[col.name] = default.arg  # type: ignore[attr-defined]
+        elif getattr(default, "is_callable", False):
+            make = default.arg  # type: ignore[attr-defined]
+            extra[col.name] = [make(None) for _ in range(len(frame))]
+    return frame.assign(**extra) if extra else frame
+
+
+def _executemany(
+    conn: Connection, name: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    cols = ", ".join(quote(conn, c) for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    sql = f"INSERT INTO {quote(conn, name)} ({cols}) VALUES ({marks})"
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.executemany(sql, rows)
+
+
+def _copy(
+    conn: Connection, name: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
+    cols = ", ".join(quote(conn, c) for c in columns)
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with (
+        raw.cursor() as cur,
+        cur.copy(f"COPY {quote(conn, name)} ({cols}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def read_frame(
+    conn: Connection,
+    name: str,
+    columns: Sequence[str] | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> pd.DataFrame:
+    """Read columns of table ``name`` into a DataFrame; geometries decoded.
+
+    Geometry columns are fetched raw and decoded in one vectorised call rather
+    than one Shapely object per row through the type's result processor.
+    """
+    tbl = table(name)
+    names = list(columns) if columns is not None else [c.name for c in tbl.c]
+    geo = {n for n in names if isinstance(tbl.c[n].type, Geometry)}
+    selected = [_raw(tbl, n) if n in geo else tbl.c[n] for n in names]
+    stmt = select(*selected)
+    if where is not None:
+        stmt = stmt.where(where)
+    result = conn.execute(stmt.order_by(tbl.c.id) if "id" in tbl.c else stmt)
+    frame = pd.DataFrame(result.fetchall(), columns=names)
+    for n in geo:
+        frame[n] = decode_many(frame[n].to_numpy(dtype=object))
+    return frame
+
+
+def _raw(tbl: Table, name: str) -> ColumnElement[Any]:
+    return type_coerce(tbl.c[name], LargeBinary()).label(name)
