@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -31,11 +30,17 @@ from demine.store.database import Database
 class DemineGroup(TyperGroup):
     """Turns a DemineError anywhere in a command into a one-line error, exit 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except DemineError as exc:
-            raise click.ClickException(exc.user_message) from None
+            err.print(
+                f"error: {exc.user_message}",
+                style="red",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(
@@ -131,4 +136,4 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
 
 
 # Commands live in modules by topic; importing them registers them on `app`.
-from demine.commands import register, validation  # noqa: E402, F401
+from demine.commands import records, register, validation  # noqa: E402, F401

@@ -29,36 +29,47 @@ def shared_data(*parts: str) -> Path:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> Iterator[str]:
-    """URL of an empty database on the backend under test."""
-    if PG_URL is None:
-        yield f"sqlite:///{tmp_path / 'register.sqlite'}"
-        return
-    yield PG_URL
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    """A migrated, empty register on the backend under test."""
-    if PG_URL is None:
-        database = Database(str(tmp_path / "register.sqlite"))
-        database.upgrade()
-        yield database
-        database.dispose()
-        return
+def pg_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema, dropped after the test."""
+    assert PG_URL is not None
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(normalise_url(PG_URL))
     with admin.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    database = Database(PG_URL, schema=schema)
+    try:
+        yield schema
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """URL of an empty database on the backend under test.
+
+    On PostgreSQL the URL carries its own schema on the search path, so the
+    CLI under test sees only this test's tables.
+    """
+    if PG_URL is None:
+        return f"sqlite:///{tmp_path / 'register.sqlite'}"
+    schema = request.getfixturevalue("pg_schema")
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}%2Cpublic"
+
+
+@pytest.fixture
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty register on the backend under test."""
+    if PG_URL is None:
+        database = Database(str(tmp_path / "register.sqlite"))
+    else:
+        database = Database(PG_URL, schema=request.getfixturevalue("pg_schema"))
     try:
         database.upgrade()
         yield database
     finally:
         database.dispose()
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 @pytest.fixture

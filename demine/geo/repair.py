@@ -8,12 +8,16 @@ caller stores as an audit event. Geometries that need nothing are returned
 unchanged (the same objects) and produce no record.
 
 How: ``shapely.make_valid(method="structure")`` (GEOS >= 3.10) rebuilds each
-invalid polygon from its rings so that a bow-tie becomes its two lobes and a
-hole outside its shell is dropped; only polygonal parts are kept (collapsed
-spikes become lines, which are not area); consecutive repeated vertices are
-removed. Every repaired geometry is a MultiPolygon, possibly empty when
-nothing of area was left - the record says so. Points and lines are left
-alone: they are not areas, and validation reports them.
+invalid polygon from its rings, so that a bow-tie becomes its two lobes and a
+zero-width spike is cut off. A hole lying outside its shell is kept as a
+polygon of its own: for a hazard that errs on the side of more suspected
+ground, but for a release product (cleared, reduced) it would claim more
+released land, so a caller should review records whose area grew. Only polygonal
+parts are kept (collapsed spikes become lines, which are not area);
+consecutive repeated vertices are removed. Every repaired geometry is a
+MultiPolygon, possibly empty when nothing of area was left - the record says
+so. Points and lines are left alone: they are not areas, and validation
+reports them.
 """
 
 from __future__ import annotations
@@ -203,8 +207,9 @@ def _records(
             if n_parts == 0
             else f"{n_parts} polygon{'s' if n_parts != 1 else ''}"
         )
+        dropped = f"; dropped {removed[k]} repeated vertices" if removed[k] else ""
         message = (
-            f"{what}; {removed[k]} repeated vertices dropped; now {result}; "
+            f"{what}{dropped}; now {result}; "
             f"area {area_before[k]:,.1f} m² -> {area_after[k]:,.1f} m²"
         )
         records.append(

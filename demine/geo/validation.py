@@ -283,27 +283,45 @@ def _check_long_segments(
     return findings
 
 
+def _closing_counts(
+    rings: Rings, extent: Extent, n: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Per geometry: closed rings, and closed rings whose start is outside.
+
+    A ring's closing coordinate repeats its first; it is not a vertex of its
+    own, so vertex counts in messages leave it out.
+    """
+    closed = np.flatnonzero(rings.ring_closed)
+    start = np.searchsorted(rings.ring, closed)
+    first_out = ~extent.contains(rings.coords[start, 0], rings.coords[start, 1])
+    geom = rings.ring_geom[closed]
+    return (
+        np.bincount(geom, minlength=n),
+        np.bincount(geom[first_out], minlength=n),
+    )
+
+
 def _check_extent(
-    batch: _Batch, present: NDArray[np.bool_], extent: Extent
+    batch: _Batch, present: NDArray[np.bool_], rings: Rings, extent: Extent
 ) -> list[Finding]:
-    positions = np.flatnonzero(present)
-    coords, index = shapely.get_coordinates(batch.geoms[positions], return_index=True)
+    n = len(batch.geoms)
+    coords, index = shapely.get_coordinates(batch.geoms[present], return_index=True)
+    index = np.flatnonzero(present)[index]
     x, y = coords[:, 0], coords[:, 1]
     outside = ~extent.contains(x, y)
-    n = len(positions)
+    n_closed, n_closed_out = _closing_counts(rings, extent, n)
     n_coords = np.bincount(index, minlength=n)
     n_out = np.bincount(index[outside], minlength=n)
     n_swapped_in = np.bincount(index[extent.contains(y, x)], minlength=n)
     out_idx = np.flatnonzero(outside)
     geoms, first, _ = _first_per_group(index[out_idx])
     findings = []
-    for g, c in zip(geoms, out_idx[first], strict=True):
-        pos = int(positions[g])
-        if n_swapped_in[g] == n_coords[g]:
+    for pos, c in zip(geoms, out_idx[first], strict=True):
+        if n_swapped_in[pos] == n_coords[pos]:
             findings.append(
                 batch.finding(
                     Rule.SWAPPED_COORDINATES,
-                    pos,
+                    int(pos),
                     f"latitude and longitude look swapped: {_where(x[c], y[c])} "
                     f"is outside {extent.describe()}, {_where(y[c], x[c])} "
                     "is inside (location given as swapped back)",
@@ -312,12 +330,13 @@ def _check_extent(
                 )
             )
         else:
+            outside_n = n_out[pos] - n_closed_out[pos]
             findings.append(
                 batch.finding(
                     Rule.OUTSIDE_EXTENT,
-                    pos,
-                    f"{n_out[g]} of {n_coords[g]} vertices outside "
-                    f"{extent.describe()}, first at {_where(x[c], y[c])}",
+                    int(pos),
+                    f"{outside_n} of {n_coords[pos] - n_closed[pos]} vertices "
+                    f"outside {extent.describe()}, first at {_where(x[c], y[c])}",
                     x=x[c],
                     y=y[c],
                 )
@@ -431,7 +450,7 @@ def check_geometries(
     findings += _check_repeated_vertices(batch, rings)
     findings += _check_long_segments(batch, rings, max_segment_m)
     if extent is not None:
-        findings += _check_extent(batch, present, extent)
+        findings += _check_extent(batch, present, rings, extent)
     if check_overlap and expected in ("polygon", "any"):
         polygonal = np.isin(shapely.get_type_id(arr), (POLYGON, MULTIPOLYGON))
         candidates = present & polygonal & valid & ~few & ~later_copy

@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""``demine add``: add records from JSON or GeoJSON, all or nothing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from demine.cli import DbOption, JsonOption, app, emit_json, open_db, out
+from demine.errors import RecordError
+from demine.store.editing import KINDS, add_records
+
+
+def read_rows(path: str) -> list[dict[str, Any]]:
+    """Records from a JSON object, a JSON list, or a GeoJSON FeatureCollection."""
+    source = "standard input" if path == "-" else path
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
+        data = json.loads(text)
+    except FileNotFoundError:
+        raise RecordError(f"{source}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"{source}: not UTF-8 text ({exc.reason})") from None
+    except json.JSONDecodeError as exc:
+        raise RecordError(
+            f"{source}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        data = data.get("features", [])
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise RecordError(f"{source}: expected an object or a list of objects")
+    return [_feature_to_row(r) for r in data]
+
+
+def _feature_to_row(row: dict[str, Any]) -> dict[str, Any]:
+    if row.get("type") != "Feature":
+        return row
+    out = dict(row.get("properties") or {})
+    if row.get("geometry") is not None:
+        out["geom"] = row["geometry"]
+    if "id" in row and "external_id" not in out:
+        out["external_id"] = str(row["id"])
+    return out
+
+
+@app.command()
+def add(
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}")],
+    path: Annotated[
+        str, typer.Argument(help="JSON or GeoJSON file, or - for standard input")
+    ],
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Add records checked against the register's rules; all or nothing."""
+    database = open_db(db)
+    database.require_initialised()
+    ids = add_records(database, kind, read_rows(path))
+    if json_:
+        emit_json({"kind": kind, "ids": ids})
+    else:
+        out.print(f"added {len(ids):,} {kind} record(s): ids {_span(ids)}")
+
+
+def _span(ids: list[int]) -> str:
+    if not ids:
+        return "none"
+    return str(ids[0]) if len(ids) == 1 else f"{ids[0]}–{ids[-1]}"
