@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import numpy as np
 import psycopg
 import shapely
+from psycopg import sql
 from pyogrio import read_dataframe
 
 from demine.domain.findings import Rule
@@ -47,14 +48,16 @@ DATA = (
 DEFAULT_DB = "postgresql://demine:demine@127.0.0.1:5433/demine_bench"
 TABLE = "bench_bosnia_validate"
 
-INVALID_SQL = f"select id from {TABLE} where not ST_IsValid(geom)"
-OVERLAP_SQL = f"""
+# Table names go in as identifiers, never by string formatting.
+T_ID = sql.Identifier(TABLE)
+INVALID_SQL = sql.SQL("select id from {t} where not ST_IsValid(geom)").format(t=T_ID)
+OVERLAP_SQL = sql.SQL("""
 select a.id, b.id
-from {TABLE} a join {TABLE} b
+from {t} a join {t} b
   on a.id < b.id and ST_Intersects(a.geom, b.geom)
 where ST_IsValid(a.geom) and ST_IsValid(b.geom)
   and ST_Area(ST_Intersection(a.geom, b.geom)) > 0
-"""
+""").format(t=T_ID)
 
 T = TypeVar("T")
 
@@ -88,23 +91,88 @@ def load_postgis(conn: psycopg.Connection, ids: np.ndarray, geoms: np.ndarray) -
     """Create the benchmark table, COPY the polygons in, index and analyse."""
     ewkb = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
     with conn.cursor() as cur:
-        cur.execute(f"drop table if exists {TABLE}")
+        cur.execute(sql.SQL("drop table if exists {t}").format(t=T_ID))
         cur.execute(
-            f"create table {TABLE} (id integer primary key, "
-            "geom geometry(Geometry, 4326) not null)"
+            sql.SQL(
+                "create table {t} (id integer primary key, "
+                "geom geometry(Geometry, 4326) not null)"
+            ).format(t=T_ID)
         )
-        with cur.copy(f"copy {TABLE} (id, geom) from stdin") as copy:
+        copy_sql = sql.SQL("copy {t} (id, geom) from stdin").format(t=T_ID)
+        with cur.copy(copy_sql) as copy:
             for row in zip(ids.tolist(), ewkb.tolist(), strict=True):
                 copy.write_row(row)
-        cur.execute(f"create index on {TABLE} using gist (geom)")
-        cur.execute(f"analyze {TABLE}")
+        cur.execute(sql.SQL("create index on {t} using gist (geom)").format(t=T_ID))
+        cur.execute(sql.SQL("analyze {t}").format(t=T_ID))
     conn.commit()
 
 
-def run_sql(conn: psycopg.Connection, sql: str) -> list[tuple[Any, ...]]:
+def run_sql(
+    conn: psycopg.Connection, query: sql.Composed | str
+) -> list[tuple[Any, ...]]:
     with conn.cursor() as cur:
-        cur.execute(sql)
+        cur.execute(query)
         return cur.fetchall()
+
+
+Row = tuple[str, float | None, int | None]
+
+
+def bench_demine(ids: np.ndarray, geoms: np.ndarray, repeat: int) -> list[Row]:
+    """Time check_geometries with every rule; rows for the table."""
+    extent = Extent.named("BIH")
+    secs, findings = best_of(
+        repeat, lambda: check_geometries("hazard", ids, geoms, extent=extent)
+    )
+    counts = summarise(findings)
+    # Same threshold as the SQL (> 0), untimed, to compare counts exactly.
+    zero = check_geometries("hazard", ids, geoms, extent=extent, min_overlap_m2=0.0)
+    invalid = counts.get(Rule.INVALID_GEOMETRY, 0)
+    invalid += counts.get(Rule.TOO_FEW_VERTICES, 0)
+    return [
+        ("demine check_geometries (all rules)", secs, len(findings)),
+        ("  invalid (incl. too few vertices)", None, invalid),
+        ("  overlaps > 1 m² (duplicates apart)", None, counts.get(Rule.OVERLAP, 0)),
+        (
+            "  overlaps > 0 m² (duplicates apart)",
+            None,
+            sum(1 for f in zero if f.rule is Rule.OVERLAP),
+        ),
+        ("  exact duplicates", None, counts.get(Rule.DUPLICATE_GEOMETRY, 0)),
+    ]
+
+
+def bench_postgis(
+    url: str, ids: np.ndarray, geoms: np.ndarray, repeat: int
+) -> tuple[list[Row], str]:
+    """Load into PostGIS, time validity and the overlap join, drop the table."""
+    with psycopg.connect(libpq_url(url), connect_timeout=5) as conn:
+        load_s, _ = best_of(1, lambda: load_postgis(conn, ids, geoms))
+        valid_s, invalid = best_of(repeat, lambda: run_sql(conn, INVALID_SQL))
+        join_s, overlaps = best_of(repeat, lambda: run_sql(conn, OVERLAP_SQL))
+        ((lib, geos),) = run_sql(
+            conn, "select postgis_lib_version(), postgis_geos_version()"
+        )
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("drop table {t}").format(t=T_ID))
+        conn.commit()
+    rows: list[Row] = [
+        ("PostGIS load (COPY, GiST index, analyze)", load_s, len(geoms)),
+        ("PostGIS ST_IsValid over all", valid_s, len(invalid)),
+        ("PostGIS GiST overlap self-join (> 0)", join_s, len(overlaps)),
+        ("PostGIS validity + overlaps", valid_s + join_s, None),
+    ]
+    return rows, f"PostGIS {lib} (GEOS {geos})"
+
+
+def print_table(rows: list[Row]) -> None:
+    print(f"{'step':<44}{'seconds':>9}{'count':>8}")
+    print("-" * 61)
+    for name, secs, count in rows:
+        s = f"{secs:9.3f}" if secs is not None else " " * 9
+        c = f"{count:8,d}" if count is not None else ""
+        print(f"{name:<44}{s}{c}")
+    print("-" * 61)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,56 +189,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     read_s, (ids, geoms) = best_of(1, load_polygons)
-    extent = Extent.named("BIH")
-    ours_s, findings = best_of(
-        args.repeat,
-        lambda: check_geometries("hazard", ids, geoms, extent=extent),
-    )
-    counts = summarise(findings)
-    # Same threshold as the SQL (> 0), untimed, to compare counts exactly.
-    zero = check_geometries("hazard", ids, geoms, extent=extent, min_overlap_m2=0.0)
-    ours_overlaps_0 = sum(1 for f in zero if f.rule is Rule.OVERLAP)
+    ours = bench_demine(ids, geoms, args.repeat)
+    try:
+        theirs, postgis = bench_postgis(args.db, ids, geoms, args.repeat)
+    except psycopg.OperationalError as exc:
+        print(f"PostGIS not reachable at {args.db}: {exc}", file=sys.stderr)
+        return 2
 
-    with psycopg.connect(libpq_url(args.db), connect_timeout=5) as conn:
-        load_s, _ = best_of(1, lambda: load_postgis(conn, ids, geoms))
-        valid_s, invalid_rows = best_of(args.repeat, lambda: run_sql(conn, INVALID_SQL))
-        join_s, overlap_rows = best_of(args.repeat, lambda: run_sql(conn, OVERLAP_SQL))
-        version = run_sql(conn, "select postgis_lib_version(), postgis_geos_version()")
-        with conn.cursor() as cur:
-            cur.execute(f"drop table {TABLE}")
-        conn.commit()
-
-    postgis_s = valid_s + join_s
     print(f"Bosnia suspected areas: {len(geoms):,} non-empty polygons")
     print(
-        f"shapely {shapely.__version__} (GEOS {shapely.geos_version_string}); "
-        f"PostGIS {version[0][0]} (GEOS {version[0][1]})"
+        f"shapely {shapely.__version__} (GEOS {shapely.geos_version_string}); {postgis}"
     )
-    print(f"best of {args.repeat}; read {read_s:.2f} s, PostGIS load {load_s:.2f} s")
+    print(f"best of {args.repeat} runs; reading the GeoJSON took {read_s:.2f} s")
     print()
-    print(f"{'step':<44}{'seconds':>9}{'count':>8}")
-    print("-" * 61)
-    n_invalid = counts.get(Rule.INVALID_GEOMETRY, 0) + counts.get(
-        Rule.TOO_FEW_VERTICES, 0
-    )
-    rows = [
-        ("demine check_geometries (all rules)", ours_s, len(findings)),
-        ("  invalid (incl. too few vertices)", None, n_invalid),
-        ("  overlaps > 1 m² (duplicates apart)", None, counts.get(Rule.OVERLAP, 0)),
-        ("  overlaps > 0 m² (duplicates apart)", None, ours_overlaps_0),
-        ("  exact duplicates", None, counts.get(Rule.DUPLICATE_GEOMETRY, 0)),
-        ("PostGIS ST_IsValid over all", valid_s, len(invalid_rows)),
-        ("PostGIS GiST overlap self-join (> 0)", join_s, len(overlap_rows)),
-        ("PostGIS total", postgis_s, None),
-    ]
-    for name, secs, count in rows:
-        s = f"{secs:9.3f}" if secs is not None else " " * 9
-        c = f"{count:8,d}" if count is not None else ""
-        print(f"{name:<44}{s}{c}")
-    print("-" * 61)
+    print_table(ours + theirs)
+    ours_s, postgis_s = float(ours[0][1] or 0.0), float(theirs[-1][1] or 0.0)
     print(
         f"ratio demine / PostGIS: {ours_s / postgis_s:.2f} "
-        f"(PostGIS / demine: {postgis_s / ours_s:.1f}x)"
+        f"(demine is {postgis_s / ours_s:.1f}x as fast)"
     )
     return 0
 

@@ -12,11 +12,11 @@ suspended     worked_on; closed (only when nothing remains)
 closed        nothing: closure is final
 ============  ==========================================================
 
-A closed hazard is never reopened. When contamination turns up in released
-land, IMAS 07.11 treats it as new evidence: record a new hazard (and, for
-cleared land, a quality non-conformity) so that released land stays released
-in the national figures. ``open -> suspended`` is not allowed: a suspension
-stops work, and on an open hazard no work has started.
+A closed hazard is never reopened: contamination that turns up in released
+land is new evidence, recorded as a new hazard (and, for cleared land, a
+quality non-conformity), so that land released stays released in the national
+figures and the ledger of the old hazard stays true. ``open -> suspended`` is
+not allowed: a suspension stops work, and on an open hazard none has started.
 
 Releases (:func:`check_release`): a closed hazard takes none; a suspended
 hazard takes no release that needs assets on the ground (reduction by
@@ -24,13 +24,15 @@ technical survey, clearance), because that is exactly what the suspension
 stops; cancellation by non-technical survey still may.
 
 Classification: a suspected hazard (SHA) becomes confirmed (CHA) on direct
-evidence, an accident or a device seen (IMAS 04.10). A CHA is never
+evidence of explosive ordnance (IMAS 04.10), here an accident or a device
+seen. A CHA is never
 downgraded to SHA except on the strength of a technical survey.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from demine.domain.records import parse_enum
 from demine.domain.vocab import Evidence, HazardClass, HazardStatus, ReleaseKind
@@ -49,12 +51,14 @@ __all__ = [
 S = HazardStatus
 
 #: Allowed status changes; a change to ``closed`` also needs nothing remaining.
-TRANSITIONS: Mapping[HazardStatus, frozenset[HazardStatus]] = {
-    S.OPEN: frozenset({S.WORKED_ON, S.CLOSED}),
-    S.WORKED_ON: frozenset({S.SUSPENDED, S.CLOSED}),
-    S.SUSPENDED: frozenset({S.WORKED_ON, S.CLOSED}),
-    S.CLOSED: frozenset(),
-}
+TRANSITIONS: Mapping[HazardStatus, frozenset[HazardStatus]] = MappingProxyType(
+    {
+        S.OPEN: frozenset({S.WORKED_ON, S.CLOSED}),
+        S.WORKED_ON: frozenset({S.SUSPENDED, S.CLOSED}),
+        S.SUSPENDED: frozenset({S.WORKED_ON, S.CLOSED}),
+        S.CLOSED: frozenset(),
+    }
+)
 
 #: Evidence that confirms contamination (IMAS 04.10 "direct evidence").
 DIRECT_EVIDENCE: frozenset[Evidence] = frozenset(
@@ -62,12 +66,14 @@ DIRECT_EVIDENCE: frozenset[Evidence] = frozenset(
 )
 
 # Releases a hazard in each status can take.
-_RELEASES: Mapping[HazardStatus, frozenset[ReleaseKind]] = {
-    S.OPEN: frozenset(ReleaseKind),
-    S.WORKED_ON: frozenset(ReleaseKind),
-    S.SUSPENDED: frozenset({ReleaseKind.CANCELLED}),
-    S.CLOSED: frozenset(),
-}
+_RELEASES: Mapping[HazardStatus, frozenset[ReleaseKind]] = MappingProxyType(
+    {
+        S.OPEN: frozenset(ReleaseKind),
+        S.WORKED_ON: frozenset(ReleaseKind),
+        S.SUSPENDED: frozenset({ReleaseKind.CANCELLED}),
+        S.CLOSED: frozenset(),
+    }
+)
 
 
 def _status(value: HazardStatus | str, hazard_id: str | int | None) -> HazardStatus:

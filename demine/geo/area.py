@@ -29,7 +29,8 @@ from pyproj import CRS, Geod, Transformer
 from pyproj.crs import GeographicCRS, ProjectedCRS
 from pyproj.crs.coordinate_operation import LambertAzimuthalEqualAreaConversion
 
-from demine.geo.rings import as_geometry_array, rings_of, segments_of
+from demine.geo.arrays import as_geometry_array
+from demine.geo.rings import rings_of, segments_of
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def _from_wgs84(crs: CRS) -> Transformer:
 
 
 def _present(arr: NDArray[np.object_]) -> NDArray[np.bool_]:
-    return ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    return np.asarray(~(shapely.is_missing(arr) | shapely.is_empty(arr)), dtype=bool)
 
 
 def to_equal_area(
@@ -116,21 +117,28 @@ def to_equal_area(
     """
     arr = as_geometry_array(geoms)
     if crs is None:
-        present = arr[_present(arr)]
-        bounds = shapely.total_bounds(present) if len(present) else (0.0,) * 4
-        crs = equal_area_crs(tuple(float(b) for b in bounds))  # type: ignore[arg-type]
+        crs = equal_area_crs(_finite_bounds(arr))
     transformer = _from_wgs84(crs)
     projected = shapely.transform(arr, transformer.transform, interleaved=False)
     return as_geometry_array(projected), crs
 
 
-def _zones(arr: NDArray[np.object_]) -> list[NDArray[np.intp]]:
-    """Group geometry positions so each group spans at most a zone."""
+def _finite_bounds(arr: NDArray[np.object_]) -> Bounds:
+    """Total bounds over geometries whose bounds are finite; origin if none."""
     bounds = shapely.bounds(arr)
-    lo = np.nanmin(bounds[:, :2], axis=0)
-    hi = np.nanmax(bounds[:, 2:], axis=0)
+    bounds = bounds[np.isfinite(bounds).all(axis=1)]
+    if not len(bounds):
+        return (0.0, 0.0, 0.0, 0.0)
+    lo, hi = bounds[:, :2].min(axis=0), bounds[:, 2:].max(axis=0)
+    return (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
+
+
+def _zones(bounds: NDArray[np.float64]) -> list[NDArray[np.intp]]:
+    """Group geometries (by their finite bounds) so each group spans a zone."""
+    lo = bounds[:, :2].min(axis=0)
+    hi = bounds[:, 2:].max(axis=0)
     if np.all(hi - lo <= ZONE_SPAN_DEG):
-        return [np.arange(len(arr), dtype=np.intp)]
+        return [np.arange(len(bounds), dtype=np.intp)]
     cx = (bounds[:, 0] + bounds[:, 2]) / 2.0
     cy = (bounds[:, 1] + bounds[:, 3]) / 2.0
     cell = np.floor(cx / _ZONE_CELL_DEG) * 1000 + np.floor(cy / _ZONE_CELL_DEG)
@@ -146,7 +154,8 @@ def geodesic_area(geoms: Any) -> NDArray[np.float64]:
 
     Agrees with PostGIS ``ST_Area(geom::geography)`` within 0.1 % per
     polygon (far closer for polygons of mine-action size). Points and lines
-    have area 0; ``None`` and empty geometries give 0.
+    have area 0; ``None``, empty geometries and impossible coordinates
+    (latitude beyond 90°) give 0.
 
     Parameters
     ----------
@@ -167,14 +176,18 @@ def geodesic_area(geoms: Any) -> NDArray[np.float64]:
     """
     arr = as_geometry_array(geoms)
     out = np.zeros(len(arr), dtype=np.float64)
-    positions = np.flatnonzero(_present(arr))
+    bounds = shapely.bounds(arr)
+    # Missing, empty and NaN-only geometries have NaN bounds: no area.
+    positions = np.flatnonzero(_present(arr) & np.isfinite(bounds).all(axis=1))
     if not len(positions):
         return out
     present = arr[positions]
-    for zone in _zones(present):
-        projected, _ = to_equal_area(present[zone])
-        out[positions[zone]] = shapely.area(projected)
-    # A non-finite coordinate yields NaN; treat it as no measurable area.
+    # Impossible coordinates (latitude beyond 90°) project to inf and give
+    # NaN; they have no measurable area, and validation reports them.
+    with np.errstate(invalid="ignore"):
+        for zone in _zones(bounds[positions]):
+            projected, _ = to_equal_area(present[zone])
+            out[positions[zone]] = shapely.area(projected)
     return np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)
 
 
@@ -201,7 +214,7 @@ def geodesic_length(geoms: Any) -> NDArray[np.float64]:
 
     The perimeter of a polygon includes its holes, as in PostGIS
     ``ST_Perimeter(geography)``; lines match ``ST_Length(geography)``.
-    Points, ``None`` and empty geometries give 0.
+    Points, ``None``, empty geometries and impossible coordinates give 0.
 
     Parameters
     ----------
@@ -222,7 +235,8 @@ def geodesic_length(geoms: Any) -> NDArray[np.float64]:
     """
     arr = as_geometry_array(geoms)
     segments = segments_of(rings_of(arr))
-    dist = geodesic_distance(segments.start, segments.end)
+    # Impossible coordinates give NaN distances: no measurable length.
+    dist = np.nan_to_num(geodesic_distance(segments.start, segments.end), nan=0.0)
     return np.bincount(segments.geom, weights=dist, minlength=len(arr)).astype(
         np.float64
     )

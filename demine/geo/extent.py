@@ -123,11 +123,12 @@ class Extent:
                 f"extent must be four numbers 'minlon,minlat,maxlon,maxlat': {text!r}",
                 field="extent",
             ) from None
-        return cls(*values)
+        min_lon, min_lat, max_lon, max_lat = values
+        return cls(min_lon, min_lat, max_lon, max_lat)
 
 
 def _registry() -> Mapping[str, Extent]:
-    boxes = {
+    boxes: dict[str, tuple[str, float, float, float, float]] = {
         # ISO code: (name, min_lon, min_lat, max_lon, max_lat)
         "AZE": ("Azerbaijan", 44.6, 38.2, 51.0, 42.1),
         "BIH": ("Bosnia and Herzegovina", 15.5, 42.4, 19.8, 45.5),
@@ -138,9 +139,15 @@ def _registry() -> Mapping[str, Extent]:
         "LAO": ("Lao PDR", 100.0, 13.8, 107.8, 22.6),
     }
     return MappingProxyType(
-        {code: Extent(*box, name=name) for code, (name, *box) in boxes.items()}
+        {
+            code: Extent(x0, y0, x1, y1, name=name)
+            for code, (name, x0, y0, x1, y1) in boxes.items()
+        }
     )
 
+
+#: Every possible lon/lat: catches impossible coordinates when no country is set.
+WORLD = Extent(-180.0, -90.0, 180.0, 90.0, name="the world")
 
 #: Named country extents keyed by ISO 3166 alpha-3 code.
 COUNTRY_EXTENTS: Mapping[str, Extent] = _registry()

@@ -23,7 +23,6 @@ reports them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,10 +32,10 @@ from numpy.typing import NDArray
 
 from demine.domain.findings import Rule
 from demine.geo.area import geodesic_area
+from demine.geo.arrays import IdsLike, as_geometry_array, as_ids, plain
 from demine.geo.rings import (
     MULTIPOLYGON,
     POLYGON,
-    as_geometry_array,
     distinct_vertices,
     rings_of,
 )
@@ -80,11 +79,12 @@ class RepairResult:
 
 def _make_valid(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
     try:
-        return shapely.make_valid(geoms, method="structure", keep_collapsed=False)
+        made = shapely.make_valid(geoms, method="structure", keep_collapsed=False)
     except (TypeError, ValueError):
         # Shapely < 2.1 or GEOS < 3.10 have only the linework method.
         logger.warning("make_valid(method='structure') unavailable; using linework")
-        return shapely.make_valid(geoms)
+        made = shapely.make_valid(geoms)
+    return as_geometry_array(made)
 
 
 def _polygonal_multi(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
@@ -100,11 +100,11 @@ def _polygonal_multi(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
     shapely.multipolygons(parts[keep], indices=index[keep], out=out)
     empty = shapely.is_missing(out)
     out[empty] = shapely.from_wkt("MULTIPOLYGON EMPTY")
-    return out
+    return as_geometry_array(out)
 
 
 def _describe_before(geom: Any) -> str:
-    wkt = shapely.to_wkt(geom, rounding_precision=-1)
+    wkt = str(shapely.to_wkt(geom, rounding_precision=-1))
     if len(wkt) <= MAX_BEFORE_WKT:
         return wkt
     x0, y0, x1, y1 = geom.bounds
@@ -116,22 +116,25 @@ def _describe_before(geom: Any) -> str:
 
 def _needs(
     arr: NDArray[np.object_],
-) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
-    """Masks: polygonal and invalid; too few vertices; repeated vertices."""
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.intp]]:
+    """Masks polygonal-and-invalid and too-few-vertices; repeated vertex counts."""
     present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
     polygonal = present & np.isin(shapely.get_type_id(arr), (POLYGON, MULTIPOLYGON))
     invalid = polygonal & ~shapely.is_valid(arr)
-    rings = rings_of(np.where(polygonal, arr, None))
+    polygons = arr.copy()
+    polygons[~polygonal] = None
+    rings = rings_of(polygons)
     few = np.zeros(len(arr), dtype=bool)
     few[rings.ring_geom[distinct_vertices(rings) < 3]] = True
     same = rings.ring[1:] == rings.ring[:-1]
     repeated_at = same & (rings.coords[1:] == rings.coords[:-1]).all(axis=1)
-    repeated = np.zeros(len(arr), dtype=bool)
-    repeated[rings.ring_geom[rings.ring[:-1][repeated_at]]] = True
+    repeated = np.bincount(
+        rings.ring_geom[rings.ring[:-1][repeated_at]], minlength=len(arr)
+    ).astype(np.intp)
     return invalid, few, repeated
 
 
-def repair(ids: Sequence[Any], geoms: Any) -> RepairResult:
+def repair(ids: IdsLike, geoms: Any) -> RepairResult:
     """Repair invalid polygons and drop repeated vertices, with an audit trail.
 
     Parameters
@@ -161,11 +164,9 @@ def repair(ids: Sequence[Any], geoms: Any) -> RepairResult:
     [('H-1', 'invalid_geometry')]
     """
     arr = as_geometry_array(geoms)
-    id_arr = np.asarray(ids).astype(object).reshape(-1)
-    if len(id_arr) != len(arr):
-        raise ValueError(f"{len(id_arr)} ids for {len(arr)} geometries")
+    id_arr = as_ids(ids, len(arr))
     invalid, few, repeated = _needs(arr)
-    todo = np.flatnonzero(invalid | few | repeated)
+    todo = np.flatnonzero(invalid | few | (repeated > 0))
     out = arr.copy()
     if not len(todo):
         return RepairResult(out, [])
@@ -174,9 +175,15 @@ def repair(ids: Sequence[Any], geoms: Any) -> RepairResult:
     fixed = np.where(invalid[todo] | few[todo], _make_valid(before), before)
     fixed = shapely.remove_repeated_points(_polygonal_multi(fixed), tolerance=0.0)
     out[todo] = fixed
-    records = _records(id_arr[todo], before, fixed, invalid[todo], few[todo])
+    records = _records(
+        id_arr[todo], before, fixed, invalid[todo], few[todo], repeated[todo]
+    )
     logger.info("repaired %d of %d geometries", len(records), len(arr))
     return RepairResult(out, records)
+
+
+def _vertices(n: int) -> str:
+    return f"{n} repeated vert{'ex' if n == 1 else 'ices'}"
 
 
 def _records(
@@ -185,41 +192,37 @@ def _records(
     after: NDArray[np.object_],
     invalid: NDArray[np.bool_],
     few: NDArray[np.bool_],
+    repeated: NDArray[np.intp],
 ) -> list[Repair]:
-    """Word one audit record per repaired geometry."""
+    """Word one audit record per repaired geometry (same rule as validation)."""
     area_before = geodesic_area(before)
     area_after = geodesic_area(after)
     reasons = np.where(invalid, shapely.is_valid_reason(before), "")
-    removed = shapely.get_num_coordinates(before) - shapely.get_num_coordinates(
-        shapely.remove_repeated_points(before, tolerance=0.0)
-    )
     records = []
     for k, geom in enumerate(after):
         if few[k]:
-            rule, what = Rule.TOO_FEW_VERTICES, "rebuilt: a ring had < 3 vertices"
+            rule, what = Rule.TOO_FEW_VERTICES, "rebuilt a ring of < 3 vertices"
         elif invalid[k]:
             rule, what = Rule.INVALID_GEOMETRY, f"made valid ({reasons[k]})"
         else:
-            rule, what = Rule.DUPLICATE_VERTEX, "removed repeated vertices"
+            rule, what = Rule.DUPLICATE_VERTEX, f"removed {_vertices(repeated[k])}"
+        if (few[k] or invalid[k]) and repeated[k]:
+            what += f"; removed {_vertices(repeated[k])}"
         n_parts = shapely.get_num_geometries(geom)
         result = (
             "nothing of area remained (empty)"
             if n_parts == 0
             else f"{n_parts} polygon{'s' if n_parts != 1 else ''}"
         )
-        dropped = f"; dropped {removed[k]} repeated vertices" if removed[k] else ""
-        message = (
-            f"{what}{dropped}; now {result}; "
-            f"area {area_before[k]:,.1f} m² -> {area_after[k]:,.1f} m²"
-        )
         records.append(
             Repair(
-                id=ids[k],
+                id=plain(ids[k]),
                 rule=rule,
                 before=_describe_before(before[k]),
                 after_area_m2=float(area_after[k]),
                 before_area_m2=float(area_before[k]),
-                message=message,
+                message=f"{what}; now {result}; area {area_before[k]:,.1f} m² "
+                f"-> {area_after[k]:,.1f} m²",
             )
         )
     return records

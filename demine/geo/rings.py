@@ -19,27 +19,14 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
+from demine.geo.arrays import as_geometry_array
+
 logger = logging.getLogger(__name__)
 
 # GEOS type ids (shapely.GeometryType), kept as plain ints for np.isin.
 POINT, LINESTRING, LINEARRING, POLYGON = 0, 1, 2, 3
 MULTIPOINT, MULTILINESTRING, MULTIPOLYGON, COLLECTION = 4, 5, 6, 7
 _MULTI = (MULTIPOINT, MULTILINESTRING, MULTIPOLYGON, COLLECTION)
-
-
-def as_geometry_array(geoms: Any) -> NDArray[np.object_]:
-    """Return ``geoms`` (array, list, GeoSeries) as a 1-D object array.
-
-    Examples
-    --------
-    >>> import shapely
-    >>> as_geometry_array([shapely.Point(0, 0), None]).shape
-    (2,)
-    """
-    arr = np.asarray(geoms, dtype=object)
-    if arr.ndim != 1:
-        arr = arr.reshape(-1)
-    return arr
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +93,9 @@ def rings_of(geoms: Any) -> Rings:
     closed = np.concatenate(
         [np.ones(len(poly_rings), dtype=bool), np.zeros(is_line.sum(), dtype=bool)]
     )
+    # An empty ring has no vertex to check or locate a problem at.
+    full = ~shapely.is_empty(rings)
+    rings, ring_geom, closed = rings[full], ring_geom[full], closed[full]
     # Keep rings in input order so that "first" means first in the input.
     order = np.argsort(ring_geom, kind="stable")
     rings, ring_geom, closed = rings[order], ring_geom[order], closed[order]

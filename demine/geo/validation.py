@@ -12,20 +12,24 @@ Decisions worth knowing:
   geometry that has it: GEOS would call it invalid too, but the missing
   vertices are the cause a clerk can act on.
 * ``swapped_coordinates`` is reported *instead of* ``outside_extent`` when
-  every coordinate would fall inside the extent with x and y exchanged.
+  every coordinate would fall inside the extent with x and y exchanged. With
+  no extent given the whole world is used, which still catches impossible
+  coordinates; NaN coordinates are ``invalid_geometry``, never "outside".
 * The overlap check takes only valid polygons (after excluding later exact
   duplicates, which are reported as ``duplicate_geometry``). The overlap of an
   invalid polygon is not well defined (a bow-tie's lobes can cancel), so
   invalid polygons are reported as such; repair them
   (:func:`demine.geo.repair.repair`) and check again to see their overlaps.
+  Each unordered pair is reported once, under the earlier record.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -36,7 +40,8 @@ from numpy.typing import NDArray
 
 from demine.domain.findings import Finding, Rule
 from demine.geo.area import geodesic_area, geodesic_distance
-from demine.geo.extent import Extent
+from demine.geo.arrays import IdsLike, as_geometry_array, as_ids, plain
+from demine.geo.extent import WORLD, Extent
 from demine.geo.rings import (
     LINEARRING,
     LINESTRING,
@@ -46,7 +51,7 @@ from demine.geo.rings import (
     POINT,
     POLYGON,
     Rings,
-    as_geometry_array,
+    Segments,
     distinct_vertices,
     rings_of,
     segments_of,
@@ -90,26 +95,20 @@ class _Batch:
         related_pos: int | None = None,
         area_m2: float | None = None,
     ) -> Finding:
-        related = None if related_pos is None else self.ids[related_pos]
+        related = None if related_pos is None else plain(self.ids[related_pos])
+        # NaN is not JSON; an unknown place is None.
+        if x is None or y is None or not (math.isfinite(x) and math.isfinite(y)):
+            x = y = None
         return Finding(
             rule=rule,
             entity=self.entity,
-            id=self.ids[pos],
+            id=plain(self.ids[pos]),
             message=f"{self.entity} {self.ids[pos]}: {message}",
             x=None if x is None else float(x),
             y=None if y is None else float(y),
             related_id=related,
             area_m2=None if area_m2 is None else float(area_m2),
         )
-
-
-def _as_ids(ids: Sequence[Any], n: int) -> NDArray[np.object_]:
-    # Object dtype turns numpy integers into Python ints, so findings are
-    # JSON-ready.
-    out = np.asarray(ids).astype(object).reshape(-1)
-    if len(out) != n:
-        raise ValueError(f"{len(out)} ids for {n} geometries")
-    return out
 
 
 def _first_per_group(
@@ -125,7 +124,7 @@ def _check_empty(batch: _Batch, present: NDArray[np.bool_]) -> list[Finding]:
     return [
         batch.finding(
             Rule.EMPTY_GEOMETRY,
-            pos,
+            int(pos),
             "no geometry" if missing[pos] else "empty geometry",
         )
         for pos in np.flatnonzero(~present)
@@ -146,7 +145,7 @@ def _check_type(
         findings.append(
             batch.finding(
                 Rule.WRONG_GEOMETRY_TYPE,
-                pos,
+                int(pos),
                 f"{geom.geom_type} given where a {expected} is expected, "
                 f"at {_where(point.x, point.y)}",
                 x=point.x,
@@ -237,8 +236,7 @@ def _check_duplicates(
     return findings, mask
 
 
-def _check_repeated_vertices(batch: _Batch, rings: Rings) -> list[Finding]:
-    segments = segments_of(rings)
+def _check_repeated_vertices(batch: _Batch, segments: Segments) -> list[Finding]:
     zero = np.flatnonzero((segments.start == segments.end).all(axis=1))
     geoms, first, counts = _first_per_group(segments.geom[zero])
     findings = []
@@ -257,11 +255,33 @@ def _check_repeated_vertices(batch: _Batch, rings: Rings) -> list[Finding]:
     return findings
 
 
+# Longest possible degree of meridian or parallel on WGS84 (m), rounded up.
+_MAX_M_PER_DEG = 111_700.0
+
+
+def _segment_length_bound(segments: Segments) -> NDArray[np.float64]:
+    """Cheap upper bound (m) of each segment's geodesic length.
+
+    The geodesic is no longer than the path along the meridian and then the
+    parallel nearer the pole; only segments whose bound exceeds the limit
+    need the exact (slower) geodesic computation.
+    """
+    dlat = np.abs(segments.end[:, 1] - segments.start[:, 1])
+    dlon = np.abs(segments.end[:, 0] - segments.start[:, 0])
+    dlon = np.minimum(dlon, 360.0 - dlon)
+    pole_lat = np.maximum(np.abs(segments.start[:, 1]), np.abs(segments.end[:, 1]))
+    cos_lat = np.cos(np.radians(np.minimum(pole_lat, 90.0)))
+    bound = (dlat + dlon * cos_lat) * _MAX_M_PER_DEG
+    # NaN (impossible coordinates) must not hide a segment: measure it.
+    return np.where(np.isfinite(bound), bound * 1.001, np.inf)
+
+
 def _check_long_segments(
-    batch: _Batch, rings: Rings, max_segment_m: float
+    batch: _Batch, segments: Segments, max_segment_m: float
 ) -> list[Finding]:
-    segments = segments_of(rings)
-    dist = geodesic_distance(segments.start, segments.end)
+    dist = np.zeros(len(segments.geom), dtype=np.float64)
+    maybe = np.flatnonzero(_segment_length_bound(segments) > max_segment_m)
+    dist[maybe] = geodesic_distance(segments.start[maybe], segments.end[maybe])
     long = np.flatnonzero(dist > max_segment_m)
     # Longest first within each geometry, so the first of a group is its max.
     long = long[np.lexsort((-dist[long], segments.geom[long]))]
@@ -293,7 +313,8 @@ def _closing_counts(
     """
     closed = np.flatnonzero(rings.ring_closed)
     start = np.searchsorted(rings.ring, closed)
-    first_out = ~extent.contains(rings.coords[start, 0], rings.coords[start, 1])
+    first = rings.coords[start]
+    first_out = ~extent.contains(first[:, 0], first[:, 1]) & np.isfinite(first).all(1)
     geom = rings.ring_geom[closed]
     return (
         np.bincount(geom, minlength=n),
@@ -308,9 +329,12 @@ def _check_extent(
     coords, index = shapely.get_coordinates(batch.geoms[present], return_index=True)
     index = np.flatnonzero(present)[index]
     x, y = coords[:, 0], coords[:, 1]
-    outside = ~extent.contains(x, y)
+    # NaN coordinates are reported as invalid_geometry ("Invalid Coordinate"),
+    # not as lying anywhere.
+    finite = np.isfinite(coords).all(axis=1)
+    outside = ~extent.contains(x, y) & finite
     n_closed, n_closed_out = _closing_counts(rings, extent, n)
-    n_coords = np.bincount(index, minlength=n)
+    n_coords = np.bincount(index[finite], minlength=n)
     n_out = np.bincount(index[outside], minlength=n)
     n_swapped_in = np.bincount(index[extent.contains(y, x)], minlength=n)
     out_idx = np.flatnonzero(outside)
@@ -353,6 +377,11 @@ def _check_overlaps(
     # Each unordered pair once; a polygon always intersects itself.
     keep = left < right
     left, right = left[keep], right[keep]
+    # Most candidates are neighbours sharing an edge. Interiors that meet
+    # (DE-9IM "T********") mean a positive-area overlap for valid polygons,
+    # and this test costs a fraction of the intersection it spares.
+    inner = shapely.relate_pattern(geoms[left], geoms[right], "T********")
+    left, right = left[inner], right[inner]
     order = np.lexsort((right, left))
     left, right = left[order], right[order]
     overlap = shapely.intersection(geoms[left], geoms[right])
@@ -379,9 +408,40 @@ def _check_overlaps(
     return findings
 
 
+def _run_checks(
+    batch: _Batch,
+    extent: Extent,
+    max_segment_m: float,
+    expected: GeometryKind,
+    min_overlap_m2: float,
+    *,
+    check_overlap: bool,
+) -> list[Finding]:
+    arr = batch.geoms
+    present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    rings = rings_of(arr)
+    findings = _check_empty(batch, present)
+    findings += _check_type(batch, present, expected)
+    few_found, few = _check_few_vertices(batch, rings)
+    findings += few_found
+    valid = shapely.is_valid(arr)
+    findings += _check_invalid(batch, present & ~valid & ~few)
+    dup_found, later_copy = _check_duplicates(batch, present)
+    findings += dup_found
+    segments = segments_of(rings)
+    findings += _check_repeated_vertices(batch, segments)
+    findings += _check_long_segments(batch, segments, max_segment_m)
+    findings += _check_extent(batch, present, rings, extent)
+    if check_overlap and expected in ("polygon", "any"):
+        polygonal = np.isin(shapely.get_type_id(arr), (POLYGON, MULTIPOLYGON))
+        candidates = present & polygonal & valid & ~few & ~later_copy
+        findings += _check_overlaps(batch, candidates, min_overlap_m2)
+    return findings
+
+
 def check_geometries(
     entity: str,
-    ids: Sequence[Any],
+    ids: IdsLike,
     geoms: Any,
     *,
     extent: Extent | None = None,
@@ -402,8 +462,10 @@ def check_geometries(
     geoms : array_like of shapely geometries
         Longitude/latitude (EPSG:4326) geometries; ``None`` is allowed.
     extent : Extent, optional
-        Where the data should lie; enables ``outside_extent`` and
-        ``swapped_coordinates``.
+        Where the data should lie, for ``outside_extent`` and
+        ``swapped_coordinates``; by default the whole world, which still
+        catches impossible coordinates (a latitude of 104° is a swapped
+        Cambodian point).
     max_segment_m : float
         Longest acceptable geodesic distance between consecutive vertices.
     expected : {"polygon", "point", "line", "any"}
@@ -435,27 +497,17 @@ def check_geometries(
     if not max_segment_m > 0:
         raise ValueError(f"max_segment_m must be positive: {max_segment_m!r}")
     arr = as_geometry_array(geoms)
-    batch = _Batch(entity, _as_ids(ids, len(arr)), arr)
-    present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
-    rings = rings_of(arr)
-
-    findings = _check_empty(batch, present)
-    findings += _check_type(batch, present, expected)
-    few_found, few = _check_few_vertices(batch, rings)
-    findings += few_found
-    valid = shapely.is_valid(arr)
-    findings += _check_invalid(batch, present & ~valid & ~few)
-    dup_found, later_copy = _check_duplicates(batch, present)
-    findings += dup_found
-    findings += _check_repeated_vertices(batch, rings)
-    findings += _check_long_segments(batch, rings, max_segment_m)
-    if extent is not None:
-        findings += _check_extent(batch, present, rings, extent)
-    if check_overlap and expected in ("polygon", "any"):
-        polygonal = np.isin(shapely.get_type_id(arr), (POLYGON, MULTIPOLYGON))
-        candidates = present & polygonal & valid & ~few & ~later_copy
-        findings += _check_overlaps(batch, candidates, min_overlap_m2)
-
+    batch = _Batch(entity, as_ids(ids, len(arr)), arr)
+    # NaN coordinates are data errors to report, not reasons to warn.
+    with np.errstate(invalid="ignore"):
+        findings = _run_checks(
+            batch,
+            extent or WORLD,
+            max_segment_m,
+            expected,
+            min_overlap_m2,
+            check_overlap=check_overlap,
+        )
     findings.sort(key=lambda f: _RULE_ORDER[f.rule])
     logger.info(
         "checked %d %s geometries: %d findings", len(arr), entity, len(findings)

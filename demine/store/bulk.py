@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import Enum
 from typing import Any
 
@@ -30,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from demine.errors import StoreError
 from demine.store.schema import Base
 from demine.store.types import Geometry, decode_many, encode_many
 
@@ -208,7 +210,16 @@ def read_frame(
     if where is not None:
         stmt = stmt.where(where)
     result = conn.execute(stmt.order_by(tbl.c.id) if "id" in tbl.c else stmt)
-    frame = pd.DataFrame(result.fetchall(), columns=names)
+    # Columns from transposed tuples: building a frame from Row objects makes
+    # pandas probe each row's attributes, which costs seconds per 100k rows.
+    rows = [tuple(r) for r in result.fetchall()]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    frame = pd.DataFrame(
+        {n: pd.Series(c, dtype=object) for n, c in zip(names, columns, strict=True)}
+    )
+    for n in names:
+        if n not in geo:
+            frame[n] = frame[n].infer_objects()
     for n in geo:
         frame[n] = decode_many(frame[n].to_numpy(dtype=object))
     return frame
@@ -216,3 +227,79 @@ def read_frame(
 
 def _raw(tbl: Table, name: str) -> ColumnElement[Any]:
     return type_coerce(tbl.c[name], LargeBinary()).label(name)
+
+
+# Below this many rows, rebuilding a table's indexes costs more than it saves.
+REBUILD_ROWS = 20_000
+
+
+def secondary_indexes(conn: Connection, name: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the table's indexes that back no constraint."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master "
+            "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            (name,),
+        ).all()
+    else:
+        rows = conn.exec_driver_sql(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE schemaname = current_schema() AND tablename = %(t)s "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint "
+            "WHERE conrelid = to_regclass(%(t)s))",
+            {"t": name},
+        ).all()
+    return [(str(n), str(sql)) for n, sql in rows]
+
+
+@contextmanager
+def indexes_rebuilt(conn: Connection, name: str, rows: int) -> Iterator[None]:
+    """Drop the table's secondary indexes around a large insert, then rebuild.
+
+    Building an index once over sorted data is several times faster than
+    updating it row by row; inside the caller's transaction, a failure
+    restores the indexes with everything else.
+    """
+    if rows < REBUILD_ROWS:
+        yield
+        return
+    indexes = secondary_indexes(conn, name)
+    for index, _ in indexes:
+        conn.exec_driver_sql(f"DROP INDEX {quote(conn, index)}")
+    yield
+    for _, create in indexes:
+        conn.exec_driver_sql(create)
+
+
+@contextmanager
+def foreign_keys_deferred(conn: Connection) -> Iterator[None]:
+    """On SQLite, check foreign keys once after a bulk load, not row by row.
+
+    Must be entered outside a transaction (SQLite ignores the pragma inside
+    one). Raises :class:`~demine.errors.StoreError` listing the first broken
+    references; the caller's transaction then rolls back.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def check_foreign_keys(conn: Connection) -> None:
+    """Raise StoreError if any row references a missing parent (SQLite)."""
+    if conn.dialect.name != "sqlite":
+        return
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        sample = ", ".join(
+            f"{table} row {rowid} -> {parent}" for table, rowid, parent, _ in broken[:5]
+        )
+        raise StoreError(
+            f"{len(broken):,} rows reference records that do not exist: {sample}"
+        )

@@ -6,13 +6,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Connection
 
 from demine.domain.ledger import Ledger
 from demine.domain.vocab import ReviewState
-from demine.store.bulk import Progress, insert_frame, read_frame, table
+from demine.store.bulk import (
+    Progress,
+    check_foreign_keys,
+    foreign_keys_deferred,
+    indexes_rebuilt,
+    insert_frame,
+    quote,
+    read_frame,
+    table,
+)
 from demine.store.database import Database
 from demine.store.derived import (
     derive,
@@ -60,52 +69,86 @@ def load_register(
         raise ValueError(f"not register tables: {sorted(unknown)}")
     ready, _ = derive(frames)
     counts: dict[str, int] = {}
-    with db.transaction() as conn:
+    with db.engine.connect() as conn, foreign_keys_deferred(conn), conn.begin():
         for name in LOAD_ORDER:
             frame = ready.get(name)
             if frame is None or frame.empty:
                 continue
             advance = progress(name, len(frame)) if progress else None
-            counts[name] = insert_frame(conn, name, frame, progress=advance)
+            with indexes_rebuilt(conn, name, len(frame)):
+                counts[name] = insert_frame(conn, name, frame, progress=advance)
+        check_foreign_keys(conn)
     return counts
 
 
+HAZARD_LEDGER = ("area_m2", "cancelled_m2", "reduced_m2", "cleared_m2", "remaining_m2")
+RELEASE_LEDGER = ("area_m2", "effective_m2", "outside_m2", "double_m2")
+
+
 def read_ledger_input(conn: Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Approved hazards and releases as the ledger needs them."""
+    """Approved hazards and releases as the ledger needs them, with the
+    ledger columns as stored now."""
     approved = ReviewState.APPROVED.value
     hazards = read_frame(
-        conn, "hazard", ["id", "geom"], table("hazard").c.review_state == approved
+        conn,
+        "hazard",
+        ["id", "geom", *HAZARD_LEDGER],
+        table("hazard").c.review_state == approved,
     )
     releases = read_frame(
         conn,
         "release",
-        ["id", "hazard_id", "kind", "released_on", "reported_area_m2", "geom"],
+        [
+            "id",
+            "hazard_id",
+            "kind",
+            "released_on",
+            "reported_area_m2",
+            "geom",
+            *RELEASE_LEDGER,
+        ],
         table("release").c.review_state == approved,
     )
     return hazards, releases
 
 
 def recompute_ledger(conn: Connection) -> Ledger:
-    """Recompute every hazard's and release's ledger columns from geometry."""
+    """Recompute every hazard's and release's ledger columns from geometry.
+
+    Only rows whose figures changed are written, so checking a register that
+    is already consistent writes nothing.
+    """
     hazards, releases = read_ledger_input(conn)
     ledger = run_ledger(hazards, releases)
-    _write_columns(conn, "hazard", hazards["id"], hazard_ledger_columns(ledger))
-    _write_columns(conn, "release", releases["id"], release_ledger_columns(ledger))
+    _write_changed(conn, "hazard", hazards, hazard_ledger_columns(ledger))
+    _write_changed(conn, "release", releases, release_ledger_columns(ledger))
     return ledger
 
 
-def _write_columns(
-    conn: Connection, name: str, ids: pd.Series, columns: dict[str, object]
-) -> None:
-    if ids.empty:
-        return
-    tbl = table(name)
-    frame = pd.DataFrame(columns)
-    frame["_id"] = ids.to_numpy()
-    stmt = (
-        update(tbl)
-        .where(tbl.c.id == bindparam("_id"))
-        .values({c: bindparam(c) for c in columns})
-    )
-    rows = frame.astype(object).to_dict("records")
-    conn.execute(stmt, rows)
+def _write_changed(
+    conn: Connection,
+    name: str,
+    stored: pd.DataFrame,
+    computed: dict[str, np.ndarray],
+) -> int:
+    if stored.empty:
+        return 0
+    names = list(computed)
+    new = np.column_stack([np.asarray(computed[c], dtype=float) for c in names])
+    old = stored[names].to_numpy(dtype=float, na_value=np.nan)
+    changed = ~np.isclose(new, old, rtol=1e-9, atol=1e-6).all(axis=1)
+    if not changed.any():
+        return 0
+    ids = stored["id"].to_numpy()[changed]
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    sets = ", ".join(f"{quote(conn, c)} = {mark}" for c in names)
+    sql = f"UPDATE {quote(conn, name)} SET {sets} WHERE id = {mark}"
+    rows = [
+        (*(float(v) for v in values), int(i))
+        for values, i in zip(new[changed], ids, strict=True)
+    ]
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.cursor().executemany(sql, rows)
+    log.info("ledger: updated %d %s rows", len(rows), name)
+    return len(rows)

@@ -25,7 +25,7 @@ def tolerance(total: float) -> float:
 def rectangles(draw: st.DrawFn, low: float = -20, high: float = 120) -> shapely.Polygon:
     # Integer corners make shared edges and exact overlaps common: that is
     # where overlay arithmetic goes wrong.
-    coord = st.integers(low, high) | st.floats(low, high, allow_nan=False)
+    coord = st.integers(low, high) | st.floats(low, high, allow_subnormal=False)
     x0, x1 = sorted((draw(coord), draw(coord)))
     y0, y1 = sorted((draw(coord), draw(coord)))
     return shapely.box(x0, y0, x1 + 1, y1 + 1)
@@ -119,13 +119,23 @@ def test_every_m2_is_accounted_once(inp: LedgerInput) -> None:
 @FAST
 @given(histories())
 def test_effective_ground_of_a_hazard_never_overlaps(inp: LedgerInput) -> None:
+    # Disjoint pieces: the area of their union is the sum of their areas.
+    # (Pairwise intersections would be the direct test, but GEOS 3.14
+    # intersection misjudges some touching overlay products, see
+    # libgeos/geos#1405; union does not.)
     ledger = compute_ledger(inp)
-    geoms, owner = ledger.effective_geoms, ledger.hazard_index
-    for i in range(len(geoms)):
-        for j in range(i):
-            if owner[i] >= 0 and owner[i] == owner[j]:
-                shared = shapely.intersection(geoms[i], geoms[j]).area
-                assert shared <= tolerance(ledger.total_m2[owner[i]])
+    for h, total in enumerate(ledger.total_m2):
+        mine = ledger.hazard_index == h
+        union = shapely.union_all(ledger.effective_geoms[mine]).area
+        assert ledger.effective_m2[mine].sum() == pytest.approx(
+            union, abs=tolerance(total)
+        )
+
+
+def polygons_only(geom: shapely.Geometry) -> shapely.MultiPolygon:
+    """Drop the points and lines an intersection of touching shapes leaves."""
+    parts = shapely.get_parts(geom)
+    return shapely.MultiPolygon(list(parts[shapely.get_type_id(parts) == 3]))
 
 
 def sequential_effective(inp: LedgerInput) -> dict[int, float]:
@@ -142,7 +152,7 @@ def sequential_effective(inp: LedgerInput) -> dict[int, float]:
         if hazard_id not in hazards:
             out[inp.release_ids[i]] = 0.0
             continue
-        clipped = inp.release_geoms[i].intersection(hazards[hazard_id])
+        clipped = polygons_only(inp.release_geoms[i].intersection(hazards[hazard_id]))
         out[inp.release_ids[i]] = clipped.difference(released[hazard_id]).area
         released[hazard_id] = released[hazard_id].union(clipped)
     return out

@@ -6,16 +6,12 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import numpy as np
 import psycopg
 import pytest
 import shapely
 from numpy.typing import NDArray
-
-ROOT = Path(__file__).resolve().parents[2]
-BOSNIA = ROOT / ".." / "shared" / "data" / "bosnia"
 
 # Metres per degree near 40° N, good enough to size synthetic shapes.
 M_PER_DEG_LAT = 111_000.0

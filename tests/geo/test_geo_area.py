@@ -90,6 +90,21 @@ def test_area_of_none_empty_points_and_lines_is_zero() -> None:
     assert geodesic_area(geoms).tolist() == [0.0] * 5
 
 
+def test_impossible_coordinates_have_no_area_and_raise_no_warning(
+    recwarn: pytest.WarningsRecorder,
+) -> None:
+    geoms = [
+        shapely.box(47.0, 95.0, 47.01, 95.01),  # beyond the pole
+        shapely.box(47.0, 40.0, 47.01, 40.01),
+    ]
+    area = geodesic_area(geoms)
+    length = geodesic_length(geoms)
+    assert area[0] == 0.0
+    assert length[0] == 0.0
+    assert area[1] == pytest.approx(geod_area(np.array(geoms[1:]))[0], rel=1e-6)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
 def test_area_of_nothing_is_an_empty_array() -> None:
     assert geodesic_area([]).shape == (0,)
 

@@ -8,13 +8,15 @@ polygons and about 957 overlapping pairs of valid polygons.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 import psycopg
 import pytest
 import shapely
 from numpy.typing import NDArray
+from psycopg import sql
 from pyogrio import read_dataframe
 
 from demine.domain.findings import Finding, Rule
@@ -23,11 +25,12 @@ from demine.geo.extent import Extent
 from demine.geo.repair import repair
 from demine.geo.validation import check_geometries, summarise
 
-from .conftest import BOSNIA
-
 pytestmark = pytest.mark.shared_data
 
-SUSPECT = BOSNIA / "suspect_areas_simplyfied.geojson"
+ROOT = Path(__file__).resolve().parents[2]
+SUSPECT = (
+    ROOT / ".." / "shared" / "data" / "bosnia" / "suspect_areas_simplyfied.geojson"
+)
 AreaFn = Callable[[NDArray[np.object_]], NDArray[np.float64]]
 
 
@@ -122,34 +125,39 @@ def test_repair_makes_every_polygon_valid(
 def pg_suspect(
     postgis: psycopg.Connection,
     suspect: tuple[NDArray[np.intp], NDArray[np.object_]],
-) -> str:
+) -> Iterator[sql.Identifier]:
     """The non-empty polygons in a temporary PostGIS table with a GiST index."""
     ids, geoms = suspect
     keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    table = "geo_test_bosnia_suspect"
+    table = sql.Identifier("geo_test_bosnia_suspect")
     postgis.execute(
-        f"create temporary table {table} "
-        "(id integer primary key, geom geometry(Geometry, 4326) not null)"
+        sql.SQL(
+            "create temporary table {} "
+            "(id integer primary key, geom geometry(Geometry, 4326) not null)"
+        ).format(table)
     )
-    with postgis.cursor().copy(f"copy {table} (id, geom) from stdin") as copy:
+    # WKB without SRID takes the column's SRID (4326) on the way in.
+    with (
+        postgis.cursor() as cur,
+        cur.copy(sql.SQL("copy {} (id, geom) from stdin").format(table)) as copy,
+    ):
         for row in zip(
             ids[keep].tolist(),
             shapely.to_wkb(geoms[keep], hex=True).tolist(),
             strict=True,
         ):
             copy.write_row(row)
-    postgis.execute(f"update {table} set geom = ST_SetSRID(geom, 4326)")
-    postgis.execute(f"create index on {table} using gist (geom)")
-    postgis.execute(f"analyze {table}")
+    postgis.execute(sql.SQL("create index on {} using gist (geom)").format(table))
+    postgis.execute(sql.SQL("analyze {}").format(table))
     yield table
-    postgis.execute(f"drop table {table}")
+    postgis.execute(sql.SQL("drop table {}").format(table))
 
 
 def test_invalid_polygons_are_exactly_those_postgis_finds(
-    postgis: psycopg.Connection, pg_suspect: str, findings: list[Finding]
+    postgis: psycopg.Connection, pg_suspect: sql.Identifier, findings: list[Finding]
 ) -> None:
     rows = postgis.execute(
-        f"select id from {pg_suspect} where not ST_IsValid(geom)"
+        sql.SQL("select id from {} where not ST_IsValid(geom)").format(pg_suspect)
     ).fetchall()
     ours = ids_of(findings, Rule.INVALID_GEOMETRY, Rule.TOO_FEW_VERTICES)
     assert ours == {r[0] for r in rows}
@@ -157,16 +165,18 @@ def test_invalid_polygons_are_exactly_those_postgis_finds(
 
 def test_overlaps_are_those_postgis_finds_bar_duplicates(
     postgis: psycopg.Connection,
-    pg_suspect: str,
+    pg_suspect: sql.Identifier,
     suspect: tuple[NDArray[np.intp], NDArray[np.object_]],
     findings: list[Finding],
 ) -> None:
     ids, geoms = suspect
     rows = postgis.execute(
-        f"select a.id, b.id from {pg_suspect} a join {pg_suspect} b "
-        "on a.id < b.id and ST_Intersects(a.geom, b.geom) "
-        "where ST_IsValid(a.geom) and ST_IsValid(b.geom) "
-        "and ST_Area(ST_Intersection(a.geom, b.geom)) > 0"
+        sql.SQL(
+            "select a.id, b.id from {t} a join {t} b "
+            "on a.id < b.id and ST_Intersects(a.geom, b.geom) "
+            "where ST_IsValid(a.geom) and ST_IsValid(b.geom) "
+            "and ST_Area(ST_Intersection(a.geom, b.geom)) > 0"
+        ).format(t=pg_suspect)
     ).fetchall()
     theirs = {(a, b) for a, b in rows}
     ours_all = check_geometries("hazard", ids, geoms, min_overlap_m2=0.0)
@@ -197,3 +207,33 @@ def test_areas_match_postgis_geography(
     assert rel.max() < 1e-3
     assert np.abs(ours - theirs)[~measurable].max() < 0.01
     assert ours.sum() == pytest.approx(theirs.sum(), rel=1e-6)
+
+
+def test_cleared_areas_and_incident_points() -> None:
+    cleared_path = SUSPECT.with_name("cleared_areas_simplyfied.geojson")
+    incidents_path = SUSPECT.with_name("incidents.geojson")
+    if not (cleared_path.exists() and incidents_path.exists()):
+        pytest.skip("real data absent: Bosnian cleared areas or incidents")
+    cleared = np.asarray(read_dataframe(cleared_path).geometry.values, dtype=object)
+    counts = summarise(
+        check_geometries(
+            "cleared_area", np.arange(len(cleared)), cleared, extent=Extent.named("BIH")
+        )
+    )
+    assert len(cleared) == 8_329
+    assert shapely.is_missing(cleared).sum() == 108
+    assert 650 <= counts[Rule.INVALID_GEOMETRY] <= 770
+    assert 38 < geodesic_area(cleared).sum() / 1e6 < 42  # SOURCES.md: about 40 km²
+
+    points = np.asarray(read_dataframe(incidents_path).geometry.values, dtype=object)
+    found = check_geometries(
+        "accident",
+        np.arange(len(points)),
+        points,
+        extent=Extent.named("BIH"),
+        expected="point",
+    )
+    # All 1,442 accident points lie in the country; only repeated exact
+    # locations (likely double entries) are worth a look.
+    assert len(points) == 1_442
+    assert set(summarise(found)) == {Rule.DUPLICATE_GEOMETRY}

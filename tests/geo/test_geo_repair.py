@@ -68,7 +68,7 @@ def test_repeated_vertex_is_dropped_and_area_kept() -> None:
     (record,) = result.repairs
     assert record.rule is Rule.DUPLICATE_VERTEX
     assert record.after_area_m2 == pytest.approx(record.before_area_m2, rel=1e-12)
-    assert "removed repeated vertices; dropped 1 repeated vertices" in record.message
+    assert record.message.startswith("removed 1 repeated vertex; now 1 polygon;")
 
 
 def test_ring_with_too_few_vertices_collapses_and_says_so() -> None:
@@ -79,7 +79,10 @@ def test_ring_with_too_few_vertices_collapses_and_says_so() -> None:
     (record,) = result.repairs
     assert record.rule is Rule.TOO_FEW_VERTICES
     assert record.after_area_m2 == 0.0
-    assert "nothing of area remained (empty)" in record.message
+    assert record.message.startswith(
+        "rebuilt a ring of < 3 vertices; removed 1 repeated vertex; "
+        "now nothing of area remained (empty)"
+    )
 
 
 def test_spike_is_cut_off_as_it_has_no_area() -> None:
@@ -141,3 +144,27 @@ def test_very_long_wkt_is_summarised() -> None:
 def test_ids_must_match_geometries() -> None:
     with pytest.raises(ValueError, match="2 ids for 1 geometries"):
         repair([1, 2], [SQUARE])
+
+
+def test_repair_rules_agree_with_validation() -> None:
+    back_and_forth = W("POLYGON ((47 40, 47.001 40.001, 47 40, 47.001 40.001, 47 40))")
+    geoms = [BOWTIE, REPEATED, TWO_VERTEX_RING, back_and_forth]
+    ids = np.arange(4)
+    # The repair is filed under the geometry's foremost finding.
+    found: dict[int | str, Rule] = {}
+    for f in check_geometries("hazard", ids, geoms):
+        found.setdefault(f.id, f.rule)
+    records = repair(ids, geoms).repairs
+    assert {r.id: r.rule for r in records} == found
+    assert all(type(r.id) is int for r in records)
+
+
+def test_vertex_with_nan_coordinate_is_dropped_and_recorded() -> None:
+    with np.errstate(invalid="ignore"):
+        broken = shapely.polygons(
+            [[47, 40], [np.nan, 40], [47.002, 40.002], [47, 40.002], [47, 40]]
+        )
+    (record,) = repair([1], [broken]).repairs
+    assert record.rule is Rule.INVALID_GEOMETRY
+    assert "Invalid Coordinate" in record.message
+    assert record.after_area_m2 > 0

@@ -206,8 +206,29 @@ def test_extent_checks_points_too() -> None:
     assert findings[0].id == 2
 
 
-def test_without_extent_no_extent_rules() -> None:
+def test_without_extent_only_impossible_coordinates_are_reported() -> None:
     assert check([SWAPPED]) == []
+    # Phnom Penh entered as (lat, lon): a latitude of 104.9° cannot be.
+    phnom_penh = shapely.Point(11.556, 104.916)
+    beyond = shapely.Point(200.0, 10.0)
+    findings = check([phnom_penh, beyond], expected="point")
+    assert [(f.rule.value, f.id) for f in findings] == [
+        ("outside_extent", 2),
+        ("swapped_coordinates", 1),
+    ]
+    assert "outside the world (-180,-90,180,90)" in findings[0].message
+    assert (findings[1].x, findings[1].y) == (104.916, 11.556)
+
+
+def test_nan_coordinates_are_invalid_and_findings_stay_json_ready() -> None:
+    with np.errstate(invalid="ignore"):
+        nan_point = shapely.Point(np.nan, np.nan)
+        nan_line = shapely.LineString([(np.nan, 40.0), (47.0, 40.0)])
+    findings = check([nan_point, nan_line], expected="any", extent=AZE)
+    assert rules(findings) == ["invalid_geometry"] * 2
+    assert "Invalid Coordinate" in findings[0].message
+    assert findings[0].x is None
+    json.dumps([f.as_dict() for f in findings], allow_nan=False)
 
 
 @pytest.mark.parametrize(
@@ -258,6 +279,11 @@ def test_ids_are_kept_as_given_and_json_ready() -> None:
     numeric = check_geometries("hazard", np.array([10, 20]), [SQUARE, None])
     assert type(numeric[0].id) is int
     json.dumps([f.as_dict() for f in numeric])
+    mixed = check_geometries("hazard", [1, "H-2"], [SQUARE, SQUARE])
+    assert (mixed[0].id, mixed[0].related_id) == ("H-2", 1)
+    scalars = check_geometries("hazard", [np.int64(3), np.int64(4)], [SQUARE, SQUARE])
+    assert type(scalars[0].id) is int
+    assert type(scalars[0].related_id) is int
 
 
 def test_bad_arguments_raise() -> None:
@@ -320,3 +346,22 @@ def test_overlaps_match_brute_force_pairs(boxes: list[shapely.Polygon]) -> None:
     }
     assert found == expected
     assert len(found) == len([f for f in findings if f.rule is Rule.OVERLAP])
+
+
+coordinates = st.tuples(st.floats(-180, 180), st.floats(-89.9, 89.9))
+
+
+@settings(max_examples=300, deadline=None)
+@given(coordinates, st.floats(-0.2, 0.2), st.floats(-0.2, 0.2))
+def test_long_segments_match_geod_anywhere(
+    start: tuple[float, float], dlon: float, dlat: float
+) -> None:
+    # Segments of 0-30 km around the 5 km limit, anywhere on Earth; the
+    # cheap pre-filter must never hide a long one.
+    lon, lat = start
+    end = (lon + dlon, max(-89.99, min(89.99, lat + dlat)))
+    line = shapely.LineString([start, end])
+    _, _, length = GEOD.inv(*start, *end)
+    findings = check([line], expected="line", max_segment_m=5000.0)
+    found = any(f.rule is Rule.LONG_SEGMENT for f in findings)
+    assert found == (length > 5000.0)

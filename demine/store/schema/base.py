@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
+    Column,
     DateTime,
     Enum,
     Float,
@@ -17,6 +19,8 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
+    event,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -34,20 +38,46 @@ NAMING = {
 
 
 def vocab(enum: type[StrEnum], name: str) -> Enum:
-    """A vocabulary column: text of the enum's values with a CHECK constraint."""
+    """A vocabulary column: text of the enum's values with a CHECK constraint.
+
+    The CHECK is added by :func:`_vocab_check` when the column joins its table.
+    """
     return Enum(
         enum,
         name=name,
         native_enum=False,
-        create_constraint=True,
+        create_constraint=False,
         length=32,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
 
 
+@event.listens_for(Column, "after_parent_attach")
+def _vocab_check(column: Column[Any], table: Any) -> None:
+    """CHECK a vocabulary column with ``=`` tests joined by OR.
+
+    SQLite evaluates ``x IN ('a', 'b', ...)`` in a CHECK by building a
+    temporary table for every row, which made bulk loads four times slower;
+    an OR of equalities is just as strict and costs nothing.
+    """
+    # Only our own tables: Alembic copies columns into tables of its own, and
+    # the migrations spell their constraints out.
+    if not isinstance(table, Table) or table.metadata is not METADATA:
+        return
+    if not isinstance(column.type, Enum):
+        return
+    if column.type.native_enum or not column.type.enums:
+        return
+    tests = " OR ".join(f"{column.name} = '{v}'" for v in column.type.enums)
+    table.append_constraint(CheckConstraint(tests, name=column.type.name))
+
+
+METADATA = MetaData(naming_convention=NAMING)
+
+
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = METADATA
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dict[str, Any]: JSON,
         list[str]: JSON,

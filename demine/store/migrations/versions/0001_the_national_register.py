@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# ruff: noqa: E501  (generated: vocabulary CHECKs are long lines)
 """the national register
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 07:08:54.117862
+Create Date: 2026-11-26 07:50:36.519786
 """
 
 from collections.abc import Sequence
@@ -71,7 +72,6 @@ def upgrade() -> None:
                 "donor",
                 name="organisation_type",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -87,7 +87,6 @@ def upgrade() -> None:
                 "none",
                 name="accreditation_status",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -117,13 +116,24 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
             nullable=False,
         ),
         sa.Column("reported_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "accreditation = 'accredited' OR accreditation = 'provisional' OR accreditation = 'suspended' OR accreditation = 'expired' OR accreditation = 'none'",
+            name=op.f("ck_organisation_accreditation_status"),
+        ),
+        sa.CheckConstraint(
+            "org_type = 'national_authority' OR org_type = 'government' OR org_type = 'military' OR org_type = 'ngo' OR org_type = 'commercial' OR org_type = 'un' OR org_type = 'donor'",
+            name=op.f("ck_organisation_organisation_type"),
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_organisation_review_state"),
+        ),
         sa.ForeignKeyConstraint(
             ["reported_by_id"],
             ["organisation.id"],
@@ -154,7 +164,6 @@ def upgrade() -> None:
                 "saa",
                 name="eo_category",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -186,13 +195,20 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
             nullable=False,
         ),
         sa.Column("reported_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "category = 'ap_mine' OR category = 'at_mine' OR category = 'uxo' OR category = 'axo' OR category = 'submunition' OR category = 'ied' OR category = 'saa'",
+            name=op.f("ck_eo_model_eo_category"),
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_eo_model_review_state"),
+        ),
         sa.ForeignKeyConstraint(
             ["reported_by_id"],
             ["organisation.id"],
@@ -220,7 +236,6 @@ def upgrade() -> None:
                 "expenditure",
                 name="funding_kind",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -254,13 +269,20 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
             nullable=False,
         ),
         sa.Column("reported_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "kind = 'pledge' OR kind = 'disbursement' OR kind = 'expenditure'",
+            name=op.f("ck_funding_funding_kind"),
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_funding_review_state"),
+        ),
         sa.CheckConstraint("amount >= 0", name=op.f("ck_funding_amount_not_negative")),
         sa.ForeignKeyConstraint(
             ["donor_id"],
@@ -300,7 +322,6 @@ def upgrade() -> None:
                 "settlement",
                 name="place_type",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -338,7 +359,6 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
@@ -349,6 +369,14 @@ def upgrade() -> None:
         sa.Column("min_lat", sa.Float(), nullable=True),
         sa.Column("max_lon", sa.Float(), nullable=True),
         sa.Column("max_lat", sa.Float(), nullable=True),
+        sa.CheckConstraint(
+            "place_type = 'country' OR place_type = 'admin1' OR place_type = 'admin2' OR place_type = 'settlement'",
+            name=op.f("ck_place_place_type"),
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_place_review_state"),
+        ),
         sa.ForeignKeyConstraint(
             ["parent_id"], ["place.id"], name=op.f("fk_place_parent_id_place")
         ),
@@ -388,7 +416,6 @@ def upgrade() -> None:
                 "front_line",
                 name="reference_kind",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -420,7 +447,6 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
@@ -431,6 +457,14 @@ def upgrade() -> None:
         sa.Column("min_lat", sa.Float(), nullable=True),
         sa.Column("max_lon", sa.Float(), nullable=True),
         sa.Column("max_lat", sa.Float(), nullable=True),
+        sa.CheckConstraint(
+            "kind = 'road' OR kind = 'power_line' OR kind = 'infrastructure_project' OR kind = 'cultural_heritage' OR kind = 'protected_area' OR kind = 'forest' OR kind = 'water' OR kind = 'front_line'",
+            name=op.f("ck_reference_feature_reference_kind"),
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_reference_feature_review_state"),
+        ),
         sa.ForeignKeyConstraint(
             ["reported_by_id"],
             ["organisation.id"],
@@ -470,7 +504,6 @@ def upgrade() -> None:
                 "mixed",
                 name="method",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -504,13 +537,20 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
             nullable=False,
         ),
         sa.Column("reported_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "method = 'manual' OR method = 'mechanical' OR method = 'mdd' OR method = 'drone' OR method = 'mixed'",
+            name=op.f("ck_team_method"),
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_team_review_state"),
+        ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisation.id"],
@@ -537,14 +577,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=True),
         sa.Column(
             "hazard_class",
-            sa.Enum(
-                "sha",
-                "cha",
-                name="hazard_class",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
+            sa.Enum("sha", "cha", name="hazard_class", native_enum=False, length=32),
             nullable=False,
         ),
         sa.Column(
@@ -556,7 +589,6 @@ def upgrade() -> None:
                 "closed",
                 name="hazard_status",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -574,7 +606,6 @@ def upgrade() -> None:
                 "none",
                 name="evidence",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=True,
@@ -587,7 +618,6 @@ def upgrade() -> None:
                 "low",
                 name="reliability",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=True,
@@ -605,7 +635,6 @@ def upgrade() -> None:
                 "unused",
                 name="land_use",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=True,
@@ -653,7 +682,6 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
@@ -664,6 +692,30 @@ def upgrade() -> None:
         sa.Column("min_lat", sa.Float(), nullable=True),
         sa.Column("max_lon", sa.Float(), nullable=True),
         sa.Column("max_lat", sa.Float(), nullable=True),
+        sa.CheckConstraint(
+            "evidence = 'accident' OR evidence = 'device_seen' OR evidence = 'minefield_record' OR evidence = 'informant' OR evidence = 'military_position' OR evidence = 'front_line' OR evidence = 'none'",
+            name=op.f("ck_hazard_evidence"),
+        ),
+        sa.CheckConstraint(
+            "hazard_class = 'sha' OR hazard_class = 'cha'",
+            name=op.f("ck_hazard_hazard_class"),
+        ),
+        sa.CheckConstraint(
+            "land_use = 'agriculture' OR land_use = 'grazing' OR land_use = 'forest' OR land_use = 'residential' OR land_use = 'infrastructure' OR land_use = 'water' OR land_use = 'industrial' OR land_use = 'unused'",
+            name=op.f("ck_hazard_land_use"),
+        ),
+        sa.CheckConstraint(
+            "reliability = 'high' OR reliability = 'medium' OR reliability = 'low'",
+            name=op.f("ck_hazard_reliability"),
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_hazard_review_state"),
+        ),
+        sa.CheckConstraint(
+            "status = 'open' OR status = 'worked_on' OR status = 'suspended' OR status = 'closed'",
+            name=op.f("ck_hazard_hazard_status"),
+        ),
         sa.CheckConstraint(
             "estimated_devices >= 0", name=op.f("ck_hazard_devices_not_negative")
         ),
@@ -706,7 +758,6 @@ def upgrade() -> None:
                 "non_demining",
                 name="accident_type",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -741,13 +792,20 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
             nullable=False,
         ),
         sa.Column("reported_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "accident_type = 'demining' OR accident_type = 'non_demining'",
+            name=op.f("ck_accident_accident_type"),
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_accident_review_state"),
+        ),
         sa.ForeignKeyConstraint(
             ["admin_area_id"],
             ["place.id"],
@@ -798,7 +856,6 @@ def upgrade() -> None:
                 "eore",
                 name="activity_type",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -812,7 +869,6 @@ def upgrade() -> None:
                 "completed",
                 name="activity_status",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -827,7 +883,6 @@ def upgrade() -> None:
                 "mixed",
                 name="method",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=True,
@@ -863,13 +918,28 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
             nullable=False,
         ),
         sa.Column("reported_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "activity_type = 'nts' OR activity_type = 'ts' OR activity_type = 'clearance' OR activity_type = 'bac' OR activity_type = 'eod' OR activity_type = 'qa_qc' OR activity_type = 'eore'",
+            name=op.f("ck_activity_activity_type"),
+        ),
+        sa.CheckConstraint(
+            "method = 'manual' OR method = 'mechanical' OR method = 'mdd' OR method = 'drone' OR method = 'mixed'",
+            name=op.f("ck_activity_method"),
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_activity_review_state"),
+        ),
+        sa.CheckConstraint(
+            "status = 'planned' OR status = 'ongoing' OR status = 'suspended' OR status = 'completed'",
+            name=op.f("ck_activity_activity_status"),
+        ),
         sa.CheckConstraint(
             "end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
             name=op.f("ck_activity_end_after_start"),
@@ -924,7 +994,6 @@ def upgrade() -> None:
                 "saa",
                 name="eo_category",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -941,7 +1010,6 @@ def upgrade() -> None:
                 "unknown",
                 name="eo_condition",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -956,7 +1024,6 @@ def upgrade() -> None:
                 "not_disposed",
                 name="disposal_method",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=True,
@@ -986,13 +1053,28 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
             nullable=False,
         ),
         sa.Column("reported_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "category = 'ap_mine' OR category = 'at_mine' OR category = 'uxo' OR category = 'axo' OR category = 'submunition' OR category = 'ied' OR category = 'saa'",
+            name=op.f("ck_eo_item_eo_category"),
+        ),
+        sa.CheckConstraint(
+            "condition = 'armed' OR condition = 'unarmed' OR condition = 'damaged' OR condition = 'unknown'",
+            name=op.f("ck_eo_item_eo_condition"),
+        ),
+        sa.CheckConstraint(
+            "disposal = 'in_situ' OR disposal = 'removed_and_destroyed' OR disposal = 'render_safe' OR disposal = 'handed_over' OR disposal = 'not_disposed'",
+            name=op.f("ck_eo_item_disposal_method"),
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_eo_item_review_state"),
+        ),
         sa.CheckConstraint(
             "depth_cm IS NULL OR depth_cm >= 0",
             name=op.f("ck_eo_item_depth_not_negative"),
@@ -1048,7 +1130,6 @@ def upgrade() -> None:
                 "printed",
                 name="eore_method",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -1083,13 +1164,20 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
             nullable=False,
         ),
         sa.Column("reported_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "method = 'face_to_face' OR method = 'school' OR method = 'mass_media' OR method = 'digital' OR method = 'printed'",
+            name=op.f("ck_eore_session_eore_method"),
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_eore_session_review_state"),
+        ),
         sa.CheckConstraint(
             "women >= 0 AND men >= 0 AND girls >= 0 AND boys >= 0",
             name=op.f("ck_eore_session_beneficiaries_not_negative"),
@@ -1142,7 +1230,6 @@ def upgrade() -> None:
                 "post_clearance",
                 name="qm_kind",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -1157,7 +1244,6 @@ def upgrade() -> None:
                 "critical",
                 name="severity",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -1189,13 +1275,24 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
             nullable=False,
         ),
         sa.Column("reported_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "kind = 'qa_visit' OR kind = 'qc_inspection' OR kind = 'post_clearance'",
+            name=op.f("ck_qm_finding_qm_kind"),
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_qm_finding_review_state"),
+        ),
+        sa.CheckConstraint(
+            "severity = 'none' OR severity = 'minor' OR severity = 'major' OR severity = 'critical'",
+            name=op.f("ck_qm_finding_severity"),
+        ),
         sa.ForeignKeyConstraint(
             ["activity_id"],
             ["activity.id"],
@@ -1239,7 +1336,6 @@ def upgrade() -> None:
                 "cleared",
                 name="release_kind",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -1276,7 +1372,6 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
@@ -1287,6 +1382,14 @@ def upgrade() -> None:
         sa.Column("min_lat", sa.Float(), nullable=True),
         sa.Column("max_lon", sa.Float(), nullable=True),
         sa.Column("max_lat", sa.Float(), nullable=True),
+        sa.CheckConstraint(
+            "kind = 'cancelled' OR kind = 'reduced' OR kind = 'cleared'",
+            name=op.f("ck_release_release_kind"),
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_release_review_state"),
+        ),
         sa.CheckConstraint(
             "depth_cm IS NULL OR depth_cm >= 0",
             name=op.f("ck_release_depth_not_negative"),
@@ -1336,27 +1439,14 @@ def upgrade() -> None:
         sa.Column(
             "sex",
             sa.Enum(
-                "female",
-                "male",
-                "unknown",
-                name="sex",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
+                "female", "male", "unknown", name="sex", native_enum=False, length=32
             ),
             nullable=False,
         ),
         sa.Column("age", sa.Integer(), nullable=True),
         sa.Column(
             "outcome",
-            sa.Enum(
-                "killed",
-                "injured",
-                name="outcome",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
+            sa.Enum("killed", "injured", name="outcome", native_enum=False, length=32),
             nullable=False,
         ),
         sa.Column(
@@ -1367,7 +1457,6 @@ def upgrade() -> None:
                 "military",
                 name="victim_status",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -1388,7 +1477,6 @@ def upgrade() -> None:
                 "unknown",
                 name="victim_activity",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             nullable=False,
@@ -1417,13 +1505,31 @@ def upgrade() -> None:
                 "rejected",
                 name="review_state",
                 native_enum=False,
-                create_constraint=True,
                 length=32,
             ),
             server_default="approved",
             nullable=False,
         ),
         sa.Column("reported_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "activity = 'demining' OR activity = 'agriculture' OR activity = 'herding' OR activity = 'gathering' OR activity = 'travelling' OR activity = 'tampering' OR activity = 'playing' OR activity = 'construction' OR activity = 'military' OR activity = 'other' OR activity = 'unknown'",
+            name=op.f("ck_victim_victim_activity"),
+        ),
+        sa.CheckConstraint(
+            "outcome = 'killed' OR outcome = 'injured'", name=op.f("ck_victim_outcome")
+        ),
+        sa.CheckConstraint(
+            "review_state = 'draft' OR review_state = 'submitted' OR review_state = 'approved' OR review_state = 'rejected'",
+            name=op.f("ck_victim_review_state"),
+        ),
+        sa.CheckConstraint(
+            "sex = 'female' OR sex = 'male' OR sex = 'unknown'",
+            name=op.f("ck_victim_sex"),
+        ),
+        sa.CheckConstraint(
+            "status = 'civilian' OR status = 'deminer' OR status = 'military'",
+            name=op.f("ck_victim_victim_status"),
+        ),
         sa.CheckConstraint(
             "age IS NULL OR (age >= 0 AND age <= 120)", name=op.f("ck_victim_age_range")
         ),
