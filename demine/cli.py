@@ -135,5 +135,15 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
     return t
 
 
-# Commands live in modules by topic; importing them registers them on `app`.
-from demine.commands import records, register, validation  # noqa: E402, F401
+def _register_commands() -> None:
+    """Import every module of :mod:`demine.commands`; each registers itself."""
+    import importlib
+    import pkgutil
+
+    import demine.commands
+
+    for module in pkgutil.iter_modules(demine.commands.__path__):
+        importlib.import_module(f"demine.commands.{module.name}")
+
+
+_register_commands()

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy.engine import Connection
 
-from demine.domain.findings import Finding
+from demine.domain.findings import Finding, Rule
+from demine.domain.vocab import HazardStatus
 from demine.geo.extent import Extent
 from demine.geo.repair import repair
 from demine.geo.validation import check_geometries
@@ -78,7 +79,49 @@ def validate_register(
         step("land-release ledger")
     ledger = recompute_ledger(conn)
     findings.extend(ledger.findings)
+    findings.extend(status_findings(conn))
     return findings
+
+
+def status_findings(conn: Connection) -> list[Finding]:
+    """Hazards whose IMAS 07.11 status disagrees with what the ledger says is left.
+
+    A closed hazard with ground remaining, or an open one that has already had
+    ground released (it should be worked on), is reported; the status itself is
+    not changed, because only a person can close a hazard.
+    """
+    frame = read_frame(conn, "hazard", ["id", "status", "area_m2", "remaining_m2"])
+    if frame.empty:
+        return []
+    tolerance = np.maximum(1.0, 0.001 * frame["area_m2"].to_numpy(dtype=float))
+    remaining = frame["remaining_m2"].to_numpy(dtype=float)
+    released = frame["area_m2"].to_numpy(dtype=float) - remaining
+    status = frame["status"].astype(str).to_numpy()
+    closed_left = (status == HazardStatus.CLOSED.value) & (remaining > tolerance)
+    open_worked = (status == HazardStatus.OPEN.value) & (released > tolerance)
+    out: list[Finding] = []
+    for i in np.flatnonzero(closed_left):
+        out.append(
+            Finding(
+                Rule.STATUS_MISMATCH,
+                "hazard",
+                int(frame["id"].iat[i]),
+                f"hazard is closed but {remaining[i]:,.0f} m² remain unreleased",
+                area_m2=float(remaining[i]),
+            )
+        )
+    for i in np.flatnonzero(open_worked):
+        out.append(
+            Finding(
+                Rule.STATUS_MISMATCH,
+                "hazard",
+                int(frame["id"].iat[i]),
+                f"hazard is open but {released[i]:,.0f} m² have been released; "
+                "its status should be worked_on",
+                area_m2=float(released[i]),
+            )
+        )
+    return out
 
 
 def repair_register(conn: Connection, *, step: Step | None = None) -> int:

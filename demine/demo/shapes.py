@@ -57,13 +57,23 @@ def points_to_degrees(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 def as_multipolygons(geoms: np.ndarray) -> np.ndarray:
     """Each polygonal geometry as a MultiPolygon (None stays None)."""
     geoms = np.asarray(geoms, dtype=object)
-    parts, owner = shapely.get_parts(geoms, return_index=True)
-    keep = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
-    parts, owner = parts[keep], owner[keep]
     out = np.full(len(geoms), None, dtype=object)
-    if len(parts):
-        present = np.unique(owner)
-        out[present] = shapely.multipolygons(parts, indices=owner)[present]
+    kind = shapely.get_type_id(geoms)
+    single = kind == shapely.GeometryType.POLYGON
+    if single.any():
+        # A (n, 1) array makes n one-part MultiPolygons in one call.
+        out[single] = shapely.multipolygons(geoms[single][:, None])
+    multi = kind == shapely.GeometryType.MULTIPOLYGON
+    out[multi] = geoms[multi]
+    # Collections: keep their polygons only.
+    other = np.flatnonzero(~single & ~multi & ~shapely.is_missing(geoms))
+    if len(other):
+        parts, owner = shapely.get_parts(geoms[other], return_index=True)
+        keep = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
+        if keep.any():
+            made = shapely.multipolygons(parts[keep], indices=owner[keep])
+            present = np.unique(owner[keep])
+            out[other[present]] = made[present]
     return out
 
 
@@ -237,6 +247,9 @@ def points_in(
     at once, repeated for the misses; any left after ``rounds`` get a point
     on the polygon's surface.
     """
+    # Work on the polygons actually drawn from only.
+    used, owner = np.unique(owner, return_inverse=True)
+    polygons = polygons[used]
     shapely.prepare(polygons)
     origin, side_a, side_b = _frames(polygons)
     x = np.full(len(owner), np.nan)

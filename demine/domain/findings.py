@@ -27,6 +27,7 @@ class Rule(StrEnum):
     RELEASE_OUTSIDE_HAZARD = "release_outside_hazard"
     DOUBLE_RELEASE = "double_release"
     AREA_MISMATCH = "area_mismatch"
+    STATUS_MISMATCH = "status_mismatch"
 
 
 @dataclass(frozen=True, slots=True)

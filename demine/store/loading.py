@@ -9,9 +9,11 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from demine.domain.ledger import Ledger
 from demine.domain.vocab import ReviewState
+from demine.errors import StoreError
 from demine.store.bulk import (
     Progress,
     check_foreign_keys,
@@ -69,15 +71,26 @@ def load_register(
         raise ValueError(f"not register tables: {sorted(unknown)}")
     ready, _ = derive(frames)
     counts: dict[str, int] = {}
-    with db.engine.connect() as conn, foreign_keys_deferred(conn), conn.begin():
-        for name in LOAD_ORDER:
-            frame = ready.get(name)
-            if frame is None or frame.empty:
-                continue
-            advance = progress(name, len(frame)) if progress else None
-            with indexes_rebuilt(conn, name, len(frame)):
-                counts[name] = insert_frame(conn, name, frame, progress=advance)
-        check_foreign_keys(conn)
+    current = ""
+    try:
+        with db.engine.connect() as conn, foreign_keys_deferred(conn), conn.begin():
+            for current in LOAD_ORDER:
+                frame = ready.get(current)
+                if frame is None or frame.empty:
+                    continue
+                advance = progress(current, len(frame)) if progress else None
+                with indexes_rebuilt(conn, current, len(frame)):
+                    counts[current] = insert_frame(
+                        conn, current, frame, progress=advance
+                    )
+            current = "foreign keys"
+            check_foreign_keys(conn)
+    except DBAPIError as exc:
+        # The driver's own words say which row and constraint; nothing was kept.
+        detail = str(exc.orig).strip().splitlines()
+        raise StoreError(
+            f"loading {current} failed, nothing was written: {' '.join(detail[:2])}"
+        ) from exc
     return counts
 
 

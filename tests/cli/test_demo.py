@@ -28,6 +28,7 @@ RULES = {
     "double_release",
     "area_mismatch",
     "wrong_geometry_type",
+    "status_mismatch",
 }
 
 
@@ -48,11 +49,11 @@ def test_demo_summary_has_the_national_figures(demo_url: str) -> None:
     area = data["area_m2"]
     assert data["hazards"] > 300
     assert area["total"] > 0
-    assert area["cancelled"] > 0 and area["reduced"] > 0 and area["cleared"] > 0
+    assert min(area["cancelled"], area["reduced"], area["cleared"]) > 0
     # The ledger conserves area: every m² is released once or remains.
     parts = area["cancelled"] + area["reduced"] + area["cleared"] + area["remaining"]
     assert parts == pytest.approx(area["total"], rel=1e-9)
-    assert data["items"]["ap_mine"] > 0 and data["items"]["at_mine"] > 0
+    assert min(data["items"]["ap_mine"], data["items"]["at_mine"]) > 0
     assert data["items"]["uxo"] > data["items"]["at_mine"]
     assert data["casualties"]["killed"] + data["casualties"]["injured"] > 0
     assert data["casualties"]["injured"] > data["casualties"]["killed"]

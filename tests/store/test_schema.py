@@ -127,7 +127,8 @@ def test_postgis_columns_are_native_and_indexed(db: Database, backend: str) -> N
         gist = (
             conn.execute(
                 text(
-                    "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                    "SELECT indexname FROM pg_indexes "
+                    "WHERE schemaname = current_schema() "
                     "AND indexdef ILIKE '%USING gist%'"
                 )
             )
