@@ -165,14 +165,62 @@ def bench_postgis(
     return rows, f"PostGIS {lib} (GEOS {geos})"
 
 
+def bench_register(repeat: int) -> list[Row]:
+    """``demine validate`` end to end: every feature as a hazard in a register."""
+    import tempfile
+
+    import pandas as pd
+
+    from demine.analysis.checks import CheckOptions, validate_register
+    from demine.store.database import Database
+    from demine.store.loading import load_register
+
+    frame = read_dataframe(DATA)
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    multi = shapely.get_type_id(geoms) == 3
+    geoms[multi] = [shapely.MultiPolygon([g]) for g in geoms[multi]]
+    hazards = pd.DataFrame(
+        {
+            "id": np.arange(1, len(frame) + 1),
+            "external_id": [f"BIH-{i}" for i in range(1, len(frame) + 1)],
+            "hazard_class": "sha",
+            "status": "open",
+            "reported_by_id": 1,
+            "notes": frame["fileId"].astype(str),
+            "geom": geoms,
+        }
+    )
+    org = pd.DataFrame(
+        {"id": [1], "name": ["BHMAC"], "org_type": ["national_authority"]}
+    )
+    options = CheckOptions(extent=Extent.named("BIH"))
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(str(Path(tmp) / "bosnia.sqlite"))
+        db.upgrade()
+        load_s, _ = best_of(
+            1, lambda: load_register(db, {"organisation": org, "hazard": hazards})
+        )
+
+        def validate() -> list[Any]:
+            with db.transaction() as conn:
+                return validate_register(conn, options)
+
+        validate_s, findings = best_of(repeat, validate)
+        db.dispose()
+    return [
+        ("demine load register (11,068 hazards, SQLite)", load_s, len(hazards)),
+        ("demine validate (register, all rules, SQLite)", validate_s, len(findings)),
+    ]
+
+
 def print_table(rows: list[Row]) -> None:
-    print(f"{'step':<44}{'seconds':>9}{'count':>8}")
-    print("-" * 61)
+    print(f"{'step':<50}{'seconds':>9}{'count':>8}")
+    print("-" * 67)
     for name, secs, count in rows:
         s = f"{secs:9.3f}" if secs is not None else " " * 9
         c = f"{count:8,d}" if count is not None else ""
-        print(f"{name:<44}{s}{c}")
-    print("-" * 61)
+        print(f"{name:<50}{s}{c}")
+    print("-" * 67)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
 
     read_s, (ids, geoms) = best_of(1, load_polygons)
     ours = bench_demine(ids, geoms, args.repeat)
+    register = bench_register(args.repeat)
     try:
         theirs, postgis = bench_postgis(args.db, ids, geoms, args.repeat)
     except psycopg.OperationalError as exc:
@@ -202,12 +251,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"best of {args.repeat} runs; reading the GeoJSON took {read_s:.2f} s")
     print()
-    print_table(ours + theirs)
-    ours_s, postgis_s = float(ours[0][1] or 0.0), float(theirs[-1][1] or 0.0)
-    print(
-        f"ratio demine / PostGIS: {ours_s / postgis_s:.2f} "
-        f"(demine is {postgis_s / ours_s:.1f}x as fast)"
-    )
+    print_table(ours + register + theirs)
+    postgis_s = float(theirs[-1][1] or 0.0)
+    for label, row in (("check_geometries", ours[0]), ("validate", register[1])):
+        secs = float(row[1] or 0.0)
+        print(
+            f"ratio demine {label} / PostGIS: {secs / postgis_s:.2f} "
+            f"(PostGIS takes {postgis_s / secs:.1f}x as long)"
+        )
     return 0
 
 

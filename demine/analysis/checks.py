@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sqlalchemy.engine import Connection
 
 from demine.domain.findings import Finding, Rule
@@ -80,7 +81,33 @@ def validate_register(
     ledger = recompute_ledger(conn)
     findings.extend(ledger.findings)
     findings.extend(status_findings(conn))
+    findings.extend(hazard_area_findings(conn, options.area_tolerance))
     return findings
+
+
+def hazard_area_findings(conn: Connection, tolerance: float) -> list[Finding]:
+    """Hazards whose typed-in area is off their geometry's by more than ``tolerance``.
+
+    The geometry wins in every figure; the finding tells the officer which
+    paper record or polygon to check.
+    """
+    frame = read_frame(conn, "hazard", ["id", "area_m2", "reported_area_m2"])
+    reported = pd.to_numeric(frame["reported_area_m2"]).to_numpy(dtype=float)
+    measured = frame["area_m2"].to_numpy(dtype=float)
+    diff = np.abs(reported - measured)
+    with np.errstate(invalid="ignore"):
+        bad = (diff > tolerance * measured) & (diff > 1.0)
+    return [
+        Finding(
+            Rule.AREA_MISMATCH,
+            "hazard",
+            int(frame["id"].iat[i]),
+            f"typed-in area {reported[i]:,.0f} m² differs from the polygon's "
+            f"{measured[i]:,.0f} m² by {diff[i] / max(measured[i], 1.0):.0%}",
+            area_m2=float(diff[i]),
+        )
+        for i in np.flatnonzero(bad)
+    ]
 
 
 def status_findings(conn: Connection) -> list[Finding]:

@@ -71,7 +71,7 @@ def _column_values(col_type: Any, values: pd.Series, dialect: str) -> list[Any]:
         return out.tolist()
     # astype(object) turns numpy scalars into plain Python ones, which every
     # driver adapts; enums become their text.
-    out = values.to_numpy(dtype=object)
+    out = values.to_numpy(dtype=object, copy=True)
     if missing is None:
         missing = np.array([_is_na(v) for v in out], dtype=bool)
         out = np.array(

@@ -64,3 +64,16 @@ def test_read_frame_returns_geometries_and_types(db: Database) -> None:
     assert set(frame["hazard_class"]) <= {"sha", "cha"}
     assert pd.api.types.is_float_dtype(frame["area_m2"])
     assert all(isinstance(g, shapely.MultiPolygon) for g in frame["geom"].dropna())
+
+
+def test_the_same_frames_load_twice(db: Database, tmp_path) -> None:
+    # Loading must not write into the caller's frames (a missing value turned
+    # into None inside a pandas string array breaks the next load).
+    frames = generate("small", 3)
+    load_register(db, frames)
+    again = Database(str(tmp_path / "again.sqlite"))
+    again.upgrade()
+    try:
+        assert load_register(again, frames)["activity"] == len(frames["activity"])
+    finally:
+        again.dispose()
