@@ -217,8 +217,9 @@ def places_table(geo: Geography, seed: int) -> pd.DataFrame:
     return date in 2025–2030 (synthetic; the state's "Great Return" plan).
     """
     rng = stream(seed, "places")
-    towns = geo.towns.reset_index(drop=True)
+    towns = geo.towns
     n_d, n_t = len(geo.districts), len(towns)
+    is_town = np.r_[np.zeros(n_d + 1, bool), np.ones(n_t, bool)]
     country = _outline()
     boundaries = np.concatenate(
         [
@@ -247,13 +248,9 @@ def places_table(geo: Geography, seed: int) -> pd.DataFrame:
             + [PlaceType.SETTLEMENT.value] * n_t,
             "code": ["AZ", *geo.districts["code"], *towns["geonameid"].astype(str)],
             "parent_id": nullable_int(parent, parent > 0),
-            "population": nullable_int(
-                np.r_[np.zeros(n_d + 1), population],
-                np.r_[np.zeros(n_d + 1, bool), np.ones(n_t, bool)],
-            ),
+            "population": nullable_int(np.r_[np.zeros(n_d + 1), population], is_town),
             "displaced_population": nullable_int(
-                np.r_[np.zeros(n_d + 1), displaced],
-                np.r_[np.zeros(n_d + 1, bool), np.ones(n_t, bool)],
+                np.r_[np.zeros(n_d + 1), displaced], is_town
             ),
             "planned_return_on": to_dates(
                 np.r_[np.zeros(n_d + 1, int), planned],

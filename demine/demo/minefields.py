@@ -10,7 +10,7 @@ Hazards come from four populations:
 * clusters round settlements (battle-area UXO and cluster munitions);
 * a background over the rest of the region (blanket suspected areas).
 
-The frame follows the line smoothed over ±12 km, so its offset curves are
+The frame follows the line smoothed over a few km, so its offset curves are
 parallel and belts of neighbouring slots cannot overlap; slots where a bend
 would fold the frame are left out, and should two belts still meet (the line
 coming back near itself, or the two bands), the one farther from its line is
@@ -48,7 +48,9 @@ FRONT_BAND = (-10_000.0, 15_000.0)
 CONTACT_BAND = (-6_000.0, 6_000.0)
 BELT_ASPECT = 8.0  # belts are about eight times longer than deep
 TOWN_CLEARANCE = 3_000.0  # no belts through a town's centre
-SMOOTHING = 12_000.0  # the frame's direction is averaged over ±12 km
+# Each line's frame follows it averaged over this many metres either side:
+# enough to round off the polyline's kinks, little enough to keep its shape.
+SMOOTHING = {FRONT: 10_000.0, CONTACT: 5_000.0}
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,6 @@ class Layout:
 
     geoms: np.ndarray  # valid Polygons, inside the region, no two overlapping
     zone: np.ndarray  # FRONT, CONTACT, CLUSTER or BACKGROUND
-    angle: np.ndarray  # orientation of the hazard's long axis (radians)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def layout(geo: Geography, scale: Scale, rng: np.random.Generator) -> Layout:
     centre = np.r_[np.column_stack([belt_seeds.x, belt_seeds.y]), blob_centre]
     check = np.r_[np.ones(len(belts), bool), trimmed]
     geoms = _to_total(geoms, centre, check, scale.suspected_m2, geo.region)
-    return Layout(geoms, seeds.zone, seeds.angle)
+    return Layout(geoms, seeds.zone)
 
 
 def _join(parts: list[Seeds]) -> Seeds:
@@ -143,7 +144,7 @@ def _clip(polys: np.ndarray, region: BaseGeometry) -> tuple[np.ndarray, np.ndarr
 class LineFrame:
     """A line's (along, across) frame, tabulated every 50 m for fast lookup.
 
-    The frame follows the line smoothed over ±12 km, not the polyline
+    The frame follows the line smoothed over some km, not the polyline
     itself: offset curves of a smooth curve are parallel (rows of belts stay
     one row apart), where the kinks of a polyline would squeeze them.
     """
@@ -158,14 +159,14 @@ class LineFrame:
     line: BaseGeometry  # the smoothed line
 
     @classmethod
-    def of(cls, line: BaseGeometry) -> LineFrame:
+    def of(cls, line: BaseGeometry, smoothing: float) -> LineFrame:
         step = 50.0
         d = np.linspace(0.0, line.length, max(2, int(line.length // step) + 1))
         raw = shapely.get_coordinates(
             shapely.line_interpolate_point(np.full(len(d), line, dtype=object), d)
         )
         closed = bool(line.is_closed)
-        smooth = _moving_average(raw, int(SMOOTHING // step), closed)
+        smooth = _moving_average(raw, int(smoothing // step), closed)
         s = np.r_[0.0, np.cumsum(np.hypot(*np.diff(smooth, axis=0).T))]
         angle = np.unwrap(
             np.arctan2(np.gradient(smooth[:, 1]), np.gradient(smooth[:, 0]))
@@ -176,6 +177,10 @@ class LineFrame:
 
     def _wrap(self, s: np.ndarray) -> np.ndarray:
         return s % self.length if self.closed else np.clip(s, 0.0, self.length)
+
+    def turn(self, s: np.ndarray) -> np.ndarray:
+        """Curvature of the line at ``s`` (1/m, unsigned)."""
+        return np.abs(np.interp(self._wrap(s), self.s, self.bend))
 
     def stretch(self, s: np.ndarray, offset: np.ndarray) -> np.ndarray:
         """How much the frame stretches lengths along the line at (s, offset).
@@ -318,7 +323,7 @@ def _band(
     lattice is sized so the usable ones number the zone's share of ``n``.
     A belt is national-sized, so at small scales belts are far apart.
     """
-    frame = LineFrame.of(line)
+    frame = LineFrame.of(line, SMOOTHING[zone])
     length, depth = frame.length, band[1] - band[0]
     usable = _usable_share(geo, frame, band, zone, rng) * length * depth
     belt_depth = np.sqrt(usable / (SHARES[zone] * NATIONAL_HAZARDS) / BELT_ASPECT)
@@ -381,10 +386,10 @@ def _usable(
     if not frame.closed:
         keep &= (s - long / 2 >= 0) & (s + long / 2 <= frame.length)
     # The frame folds where an edge's offset exceeds the radius of the bend;
-    # keep well clear of that.
-    for ds in (-0.5, 0.0, 0.5):
+    # keep well clear of that all along the belt.
+    for ds in (-0.5, -0.25, 0.0, 0.25, 0.5):
         for do in (-0.5, 0.5):
-            keep &= frame.stretch(s + ds * long, o + do * deep) > 0.35
+            keep &= frame.stretch(s + ds * long, o + do * deep) > 0.5
     if zone == FRONT:
         # The 2020–2023 belts take the ground round the newer line.
         keep &= _distance(geo.contact_line, x, y) > CONTACT_BAND[1] + long
@@ -403,10 +408,17 @@ def _belt_polygons(
     """Curved quadrilaterals along the frame, 3–12 points a side, edges jittered.
 
     The jitter (±3% of a slot's depth) stays inside the slot, so belts of
-    neighbouring slots never touch where the frame is regular.
+    neighbouring slots never touch where the frame is regular. On a tight
+    bend a side gets more points, so that its chords stay within 1 m of the
+    curve and do not cut into the next row.
     """
     n = len(s)
-    per_side = rng.integers(3, 13, n)
+    bend = np.max([frame.turn(s + ds * long) for ds in (-0.5, 0.0, 0.5)], axis=0)
+    stretch = frame.stretch(s, o)
+    arc = long * np.maximum(stretch, 1.0)
+    # Sagitta of a chord c on a curve of curvature k is c² k / 8.
+    needed = np.ceil(arc * np.sqrt(bend / np.maximum(stretch, 0.5) / 8.0)) + 1
+    per_side = np.maximum(rng.integers(3, 13, n), needed.astype(np.int64))
     count = 2 * per_side
     owner = np.repeat(np.arange(n), count)
     first = np.r_[0, np.cumsum(count)[:-1]]
@@ -506,7 +518,7 @@ def _cluster_seeds(
         return ok
 
     x, y, town = _in_region(
-        geo, n, rng, lambda m: _gaussian_draw(towns, weight, sigma, m, rng), off_belts
+        geo, n, lambda m: _gaussian_draw(towns, weight, sigma, m, rng), off_belts
     )
     # The national density at each seed, from its own town's cluster.
     n_nat = SHARES[CLUSTER] * NATIONAL_HAZARDS
@@ -553,7 +565,7 @@ def _background_seeds(
             ok[rows] = ~band.claims(geo, x[rows], y[rows])
         return ok
 
-    x, y, _ = _in_region(geo, n, rng, draw, off_bands)
+    x, y, _ = _in_region(geo, n, draw, off_bands)
     free = geo.region.area - sum(band.usable_m2 for band in bands)
     n_nat = (1 - sum(SHARES.values())) * NATIONAL_HAZARDS
     weight = _background_weight(geo, x, y)
@@ -580,7 +592,6 @@ Accept = Callable[[np.ndarray, np.ndarray], np.ndarray]
 def _in_region(
     geo: Geography,
     n: int,
-    rng: np.random.Generator,
     draw: Draw,
     accept: Accept | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -88,7 +88,7 @@ def plan_work(
     acts = _assign(hz, phases, pieces, teams, rng)
     acts, pieces = _schedule(hz, acts, pieces, rng)
     pieces = _products(hz, pieces, rng)
-    status, closed = _status(hz, acts, pieces, progress, worked, rng)
+    status, closed = _status(hz, pieces, progress, worked, rng)
     acts = _ongoing(acts, status)
     planned = _planned(hz, worked, dirty, teams, rng)
     activities = pd.concat([acts, planned], ignore_index=True)
@@ -200,15 +200,14 @@ def _cut(hz: Hazards, pieces: pd.DataFrame) -> pd.DataFrame:
     y0 = np.where(wide, miny - 1.0, miny + a0 * (maxy - miny))
     y1 = np.where(wide, maxy + 1.0, miny + a1 * (maxy - miny))
     geom = shapes.clip_to_boxes(hz.geoms[h], x0, y0, x1, y1)
-    # Clipping can put a new vertex onto an old one (to within rounding);
-    # a register would flag the repeat, so drop it (1 mm).
-    geom = shapely.remove_repeated_points(geom, 0.001)
+    # Clipping can put a new vertex onto an old one (to within rounding),
+    # which a register flags as a repeated vertex: drop such repeats (1 mm).
+    geom = shapes.drop_repeated_points(geom, 0.001)
     polygonal = np.isin(
         shapely.get_type_id(geom),
         [shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON],
     )
-    keep = polygonal & ~shapely.is_empty(geom) & shapely.is_valid(geom)
-    keep &= shapely.area(geom) > 1.0
+    keep = polygonal & shapely.is_valid(geom) & (shapely.area(geom) > 1.0)
     out = pieces.assign(geom=geom)[keep].reset_index(drop=True)
     out["area"] = shapely.area(out["geom"].to_numpy())
     return out
@@ -232,11 +231,13 @@ def _assign(
     phase = acts["phase"].to_numpy()
     method = _assets(hz.zone[acts["hazard"].to_numpy()], area, phase, rng)
     team = np.empty(len(acts), np.int64)
-    for m in np.unique(method):
+    for m in dict.fromkeys(o.value for o in (Method.DRONE, *ASSETS[0])):
         pick = method == m
-        team[pick] = rng.choice(teams.of_method(m), pick.sum())
-    kind = np.array([ACTIVITY_OF[PHASES[p]].value for p in phase], dtype=object)
-    speed = np.array([SPEED[ActivityType(k)] for k in kind])
+        if pick.any():
+            team[pick] = rng.choice(teams.of_method(m), pick.sum())
+    types = [ACTIVITY_OF[k] for k in PHASES]
+    kind = np.array([t.value for t in types], dtype=object)[phase]
+    speed = np.array([SPEED[t] for t in types])[phase]
     effort = (
         area / (teams.productivity[team] * speed) * rng.lognormal(0, 0.3, len(acts))
     )
@@ -332,7 +333,6 @@ def _products(
 
 def _status(
     hz: Hazards,
-    acts: pd.DataFrame,
     pieces: pd.DataFrame,
     progress: np.ndarray,
     worked: np.ndarray,

@@ -70,10 +70,69 @@ def as_multipolygons(geoms: np.ndarray) -> np.ndarray:
     if len(other):
         parts, owner = shapely.get_parts(geoms[other], return_index=True)
         keep = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
-        if keep.any():
-            made = shapely.multipolygons(parts[keep], indices=owner[keep])
-            present = np.unique(owner[keep])
-            out[other[present]] = made[present]
+        grouped = _group(parts[keep], owner[keep], len(other))
+        out[other] = as_multipolygons_simple(grouped)
+    return out
+
+
+def as_multipolygons_simple(geoms: np.ndarray) -> np.ndarray:
+    """Polygons and MultiPolygons (or None) as MultiPolygons."""
+    out = geoms.copy()
+    single = shapely.get_type_id(geoms) == shapely.GeometryType.POLYGON
+    if single.any():
+        out[single] = shapely.multipolygons(geoms[single][:, None])
+    return out
+
+
+def drop_repeated_points(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    """Polygonal geometries without consecutive vertices closer than
+    ``tolerance``; parts left with fewer than three corners are dropped.
+
+    Done on the coordinate arrays because ``shapely.remove_repeated_points``
+    raises for the whole array when one ring collapses; only geometries with
+    a repeat are rebuilt. Holes are not kept (the demo's polygons have none).
+    """
+    xy, index = shapely.get_coordinates(geoms, return_index=True)
+    close = np.hypot(*np.diff(xy, axis=0).T) <= tolerance
+    repeat = np.unique(index[1:][close & (index[1:] == index[:-1])])
+    out = np.asarray(geoms, dtype=object).copy()
+    if len(repeat):
+        out[repeat] = _rebuild_without_repeats(out[repeat], tolerance)
+    return out
+
+
+def _rebuild_without_repeats(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    polygon = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
+    rings = shapely.get_exterior_ring(parts[polygon])
+    owner = owner[polygon]
+    ring = np.repeat(np.arange(len(rings)), shapely.get_num_coordinates(rings))
+    xy = shapely.get_coordinates(rings)
+    step = np.r_[np.inf, np.hypot(*np.diff(xy, axis=0).T)]
+    first = np.r_[True, ring[1:] != ring[:-1]]
+    last = np.r_[ring[1:] != ring[:-1], True]
+    keep = first | last | (step > tolerance)
+    # The closing point repeats the first: drop the point before it instead
+    # when that one is the repeat.
+    before = np.flatnonzero(last) - 1
+    keep[before[(step[before + 1] <= tolerance) & ~first[before]]] = False
+    good = np.bincount(ring[keep], minlength=len(rings)) >= 4
+    rows = keep & good[ring]
+    _, dense = np.unique(ring[rows], return_inverse=True)
+    polys = shapely.polygons(shapely.linearrings(xy[rows], indices=dense))
+    return _group(polys, owner[good], len(geoms))
+
+
+def _group(polys: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """Polygons regrouped by owner: a Polygon where an owner has one, a
+    MultiPolygon where it has several, None where it has none."""
+    out = np.full(n, None, dtype=object)
+    if not len(polys):
+        return out
+    present, dense = np.unique(owner, return_inverse=True)
+    out[present] = shapely.multipolygons(polys, indices=dense)
+    single = np.bincount(owner, minlength=n) == 1
+    out[single] = shapely.get_geometry(out[single], 0)
     return out
 
 
