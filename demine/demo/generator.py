@@ -34,23 +34,9 @@ from demine.demo.reference import reference_table
 from demine.demo.releases import Work, plan_work
 from demine.demo.timeline import to_dates
 from demine.domain.vocab import ActivityType
+from demine.store.schema import LOAD_ORDER
 
-TABLES = (
-    "organisation",
-    "place",
-    "team",
-    "eo_model",
-    "hazard",
-    "activity",
-    "release",
-    "eo_item",
-    "accident",
-    "victim",
-    "eore_session",
-    "qm_finding",
-    "funding",
-    "reference_feature",
-)
+TABLES = LOAD_ORDER
 
 DEVICE_LABEL = {
     "ap_mine": "AP mine",

@@ -31,26 +31,10 @@ from demine.store.derived import (
     release_ledger_columns,
     run_ledger,
 )
+from demine.store.schema import LOAD_ORDER
 
 log = logging.getLogger(__name__)
 
-# Parents before children, so foreign keys hold at every insert.
-LOAD_ORDER = (
-    "organisation",
-    "place",
-    "team",
-    "eo_model",
-    "hazard",
-    "activity",
-    "release",
-    "eo_item",
-    "accident",
-    "victim",
-    "eore_session",
-    "qm_finding",
-    "funding",
-    "reference_feature",
-)
 
 StartProgress = Callable[[str, int], Progress]
 
@@ -69,7 +53,10 @@ def load_register(
     unknown = set(frames) - set(LOAD_ORDER)
     if unknown:
         raise ValueError(f"not register tables: {sorted(unknown)}")
+    tick = progress("areas and ledger", 1) if progress else None
     ready, _ = derive(frames)
+    if tick is not None:
+        tick(1)
     counts: dict[str, int] = {}
     current = ""
     try:

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The register's tables: one schema for SQLite and PostgreSQL/PostGIS."""
 
+from demine.store.schema.access import ApiToken, AuditEvent, PublicLayer, User
 from demine.store.schema.actors import Organisation, Place, Team
 from demine.store.schema.base import Base
 from demine.store.schema.casualty import Accident, Victim
@@ -9,9 +10,31 @@ from demine.store.schema.ordnance import EOItem, EOModel
 from demine.store.schema.programme import EORESession, Funding, QMFinding
 from demine.store.schema.reference import GeometryRepair, ReferenceFeature
 
+# Register tables with parents before children, so foreign keys hold at every
+# insert of a bulk load (and generators produce them in this order).
+LOAD_ORDER: tuple[str, ...] = (
+    "organisation",
+    "place",
+    "team",
+    "eo_model",
+    "hazard",
+    "activity",
+    "release",
+    "eo_item",
+    "accident",
+    "victim",
+    "eore_session",
+    "qm_finding",
+    "funding",
+    "reference_feature",
+)
+
 __all__ = [
+    "LOAD_ORDER",
     "Accident",
     "Activity",
+    "ApiToken",
+    "AuditEvent",
     "Base",
     "EOItem",
     "EOModel",
@@ -21,9 +44,11 @@ __all__ = [
     "Hazard",
     "Organisation",
     "Place",
+    "PublicLayer",
     "QMFinding",
     "ReferenceFeature",
     "Release",
     "Team",
+    "User",
     "Victim",
 ]
