@@ -126,29 +126,32 @@ def status_findings(conn: Connection) -> list[Finding]:
     status = frame["status"].astype(str).to_numpy()
     closed_left = (status == HazardStatus.CLOSED.value) & (remaining > tolerance)
     open_worked = (status == HazardStatus.OPEN.value) & (released > tolerance)
-    out: list[Finding] = []
-    for i in np.flatnonzero(closed_left):
-        out.append(
-            Finding(
-                Rule.STATUS_MISMATCH,
-                "hazard",
-                int(frame["id"].iat[i]),
-                f"hazard is closed but {remaining[i]:,.0f} m² remain unreleased",
-                area_m2=float(remaining[i]),
-            )
+    cases = [
+        (
+            i,
+            remaining[i],
+            f"hazard is closed but {remaining[i]:,.0f} m² remain unreleased",
         )
-    for i in np.flatnonzero(open_worked):
-        out.append(
-            Finding(
-                Rule.STATUS_MISMATCH,
-                "hazard",
-                int(frame["id"].iat[i]),
-                f"hazard is open but {released[i]:,.0f} m² have been released; "
-                "its status should be worked_on",
-                area_m2=float(released[i]),
-            )
+        for i in np.flatnonzero(closed_left)
+    ] + [
+        (
+            i,
+            released[i],
+            f"hazard is open but {released[i]:,.0f} m² have been "
+            "released; its status should be worked_on",
         )
-    return out
+        for i in np.flatnonzero(open_worked)
+    ]
+    return [
+        Finding(
+            Rule.STATUS_MISMATCH,
+            "hazard",
+            int(frame["id"].iat[i]),
+            message,
+            area_m2=float(area),
+        )
+        for i, area, message in cases
+    ]
 
 
 def repair_register(conn: Connection, *, step: Step | None = None) -> int:
