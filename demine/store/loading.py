@@ -71,7 +71,7 @@ def load_register(
                         conn, current, frame, progress=advance
                     )
             current = "foreign keys"
-            check_foreign_keys(conn)
+            check_foreign_keys(conn, counts)
     except DBAPIError as exc:
         # The driver's own words say which row and constraint; nothing was kept.
         detail = str(exc.orig).strip().splitlines()
