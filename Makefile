@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgis lint format system-deps bench clean
+.PHONY: demo web-assets test test-sqlite test-postgis lint format system-deps bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,11 +12,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-## The main job on the embedded default: build the demo register, summarise it.
+## The main job on the embedded default: build the demo register (once), add an
+## administrator with a one-time password, and serve the web application.
 demo: $(STAMP)
-	rm -f demine.sqlite demine.sqlite-wal demine.sqlite-shm
-	$(BIN)/demine demo --scale small
-	$(BIN)/demine validate --summary
+	test -f demine.sqlite || { $(BIN)/demine demo --scale small && $(BIN)/demine validate --summary; }
+	$(BIN)/demine user add admin --role admin --generate \
+	  || echo "user 'admin' exists already; 'demine user add NAME' adds another"
+	$(BIN)/demine serve
+
+## Rebuild the MapLibre GL JS files in demine/web/static/vendor from npm.
+web-assets:
+	npm ci --no-audit --no-fund
+	npm run build
 
 ## The whole suite: lint, then tests on SQLite, then on PostGIS.
 test: $(STAMP) system-deps lint test-sqlite test-postgis
@@ -42,4 +49,4 @@ bench: $(STAMP) system-deps
 	DEMINE_BENCH_DATABASE_URL=$$(bash scripts/postgres.sh bench) $(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) demine.sqlite* .pytest_cache
+	rm -rf $(VENV) demine.sqlite* .pytest_cache node_modules artifacts

@@ -71,3 +71,119 @@ class TransitionError(RecordError):
 
     http_status = 409
     default_message = "the change is not allowed in the record's current status"
+
+
+class SourceError(DemineError):
+    """An import file cannot be read as given: names file, row, field, value.
+
+    ``row`` is the row as the file's user sees it (spreadsheet and CSV rows
+    count the header as row 1; vector layers count features from 1).
+    """
+
+    http_status = 422
+    default_message = "the file cannot be imported"
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+        value: object = None,
+    ) -> None:
+        self.reason = reason
+        self.file = file
+        self.row = row
+        self.field = field
+        self.value = value
+        where = [file] if file else []
+        if row is not None:
+            where.append(f"row {row}")
+        if field is not None:
+            where.append(f"field '{field}'")
+        if value is not None:
+            where.append(f"value {str(value)[:80]!r}")
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {reason}" if prefix else reason)
+
+
+class ImportRejectedError(DemineError):
+    """Rows of an import break the register's rules; nothing was written.
+
+    ``problems`` lists every bad row as a :class:`SourceError` (``file``,
+    ``row``, ``field``, ``value``, ``reason``).
+    """
+
+    http_status = 422
+    default_message = "the import was rejected; nothing was written"
+
+    def __init__(self, problems: list[SourceError], file: str | None = None) -> None:
+        self.problems = problems
+        self.file = file
+        rows = {(p.file, p.row) for p in problems}
+        first = problems[0] if problems else None
+        head = f"{file}: " if file else ""
+        text = (
+            f"{head}{len(problems):,} problem(s) in {len(rows):,} row(s); "
+            "nothing was written"
+        )
+        if first is not None:
+            text += f"; first: {first}"
+        super().__init__(text)
+
+
+class PredictionError(DemineError):
+    """A grid, label, model or feature table that prediction cannot use."""
+
+    http_status = 422
+    default_message = "the prediction input is not usable"
+
+
+class AuthenticationError(DemineError):
+    """The request carries no valid session or token, or a wrong password."""
+
+    http_status = 401
+    default_message = "log in first"
+
+
+class PermissionDeniedError(DemineError):
+    """The user is known but the role does not allow this."""
+
+    http_status = 403
+    default_message = "your role does not allow this"
+
+
+class ConflictError(DemineError):
+    """Someone else changed the record since it was read.
+
+    ``current`` is the record as stored now, ``submitted`` what the caller sent.
+    """
+
+    http_status = 409
+    default_message = "the record was changed by someone else"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        current: dict[str, object] | None = None,
+        submitted: dict[str, object] | None = None,
+    ) -> None:
+        self.current = current
+        self.submitted = submitted
+        super().__init__(message)
+
+
+class RateLimitError(DemineError):
+    """Too many attempts in a short time (login)."""
+
+    http_status = 429
+    default_message = "too many attempts; wait a minute and try again"
+
+
+class PayloadTooLargeError(DemineError):
+    """An upload or request body is larger than the configured limit."""
+
+    http_status = 413
+    default_message = "the upload is larger than allowed"

@@ -23,3 +23,10 @@ class Settings(BaseSettings):
     extent: str = "azerbaijan"
     max_segment_m: float = Field(default=5000.0, gt=0)
     area_tolerance: float = Field(default=0.05, ge=0)
+    # Web application and API (demine serve).
+    secret_key: str = Field(default="", repr=False)
+    tile_url: str | None = None
+    max_upload_bytes: int = Field(default=20_000_000, gt=0)
+    secure_cookies: bool = False
+    login_attempts_per_minute: int = Field(default=10, gt=0)
+    page_size_max: int = Field(default=1000, gt=0)

@@ -246,3 +246,12 @@ class ReviewState(StrEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
     REJECTED = "rejected"
+
+
+class Role(StrEnum):
+    """What a user of the web application and API may do, least to most."""
+
+    VIEWER = "viewer"
+    CLERK = "clerk"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"

@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""``create_app(settings)``: the whole web application, built on demand."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from demine import __version__
+from demine.api import auth, ogc, records, tiles
+from demine.api.errors import add_exception_handlers
+from demine.api.limits import BodyLimitMiddleware, LoginLimiter
+from demine.settings import Settings
+from demine.store.database import Database
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
+SESSION_HOURS = 12
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    """The API and the browser UI over one register.
+
+    ``db`` lets a caller share an open :class:`Database`; otherwise one is
+    opened from ``settings.database_url``. The register must exist already.
+    """
+    from demine.web.pages import router as pages
+
+    settings = settings or Settings()
+    db = db or Database(settings.database_url)
+    db.require_initialised()
+    app = FastAPI(
+        title="demine",
+        version=__version__,
+        description="The national mine action register: records, review, "
+        "OGC API - Features and vector tiles.",
+        openapi_url="/api",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.login_limiter = LoginLimiter(settings.login_attempts_per_minute)
+    secret = settings.secret_key
+    if not secret:
+        # Sessions then end when the server restarts; say so once.
+        log.warning("DEMINE_SECRET_KEY is not set; using a random one")
+        secret = secrets.token_urlsafe(32)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie="demine_session",
+        max_age=SESSION_HOURS * 3600,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    add_exception_handlers(app)
+    for router in (auth.router, records.router, ogc.router, tiles.router, pages):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for ``uvicorn --factory``: settings from ``DEMINE_*`` variables.
+
+    ``demine serve --workers N`` starts one of these per worker process.
+    """
+    return create_app(Settings())

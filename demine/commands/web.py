@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""``demine serve`` (the web application) and ``demine user add``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from typing import Annotated
+
+import typer
+
+from demine.cli import DbOption, app, err, out, settings_for
+from demine.domain.vocab import Role
+from demine.errors import RecordError
+from demine.store.database import Database
+from demine.store.users import add_user
+
+user_app = typer.Typer(help="Manage the users of the web application and API.")
+app.add_typer(user_app, name="user")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 0.0.0.0 for every interface")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (use the server's cores)")
+    ] = 1,
+) -> None:
+    """Run the web application, API, OGC API - Features and tiles."""
+    import uvicorn
+
+    from demine.api import create_app
+
+    settings = settings_for(db)
+    database = Database(settings.database_url)
+    database.require_initialised()
+    # Brings registers made by an older demine up to date (adds user tables).
+    database.upgrade()
+    out.print(f"demine on http://{host}:{port}/ (register: {database.describe()})")
+    if workers == 1:
+        application = create_app(settings, database)
+        uvicorn.run(application, host=host, port=port, log_level="info")
+        return
+    database.dispose()
+    # Workers build their own app from the environment; they must share the
+    # register and the session key, or a login would hold in one worker only.
+    os.environ["DEMINE_DATABASE_URL"] = settings.database_url
+    os.environ.setdefault("DEMINE_SECRET_KEY", secrets.token_urlsafe(32))
+    uvicorn.run(
+        "demine.api.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="The login name")],
+    role: Annotated[Role, typer.Option(help="What the user may do")] = Role.VIEWER,
+    organisation_id: Annotated[
+        int | None,
+        typer.Option("--organisation-id", help="The clerk's organisation (id)"),
+    ] = None,
+    generate: Annotated[
+        bool, typer.Option("--generate", help="Make up a password and print it once")
+    ] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Add a user; asks for the password unless told otherwise."""
+    if role is Role.CLERK and organisation_id is None:
+        raise RecordError("a clerk needs --organisation-id", field="organisation_id")
+    if generate:
+        password = secrets.token_urlsafe(12)
+    elif password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    database = Database(settings_for(db).database_url)
+    database.require_initialised()
+    database.upgrade()
+    user = add_user(database, username, password, role, organisation_id)
+    out.print(f"added {user.role.value} {user.username!r} (id {user.id})")
+    if generate:
+        err.print("one-time password (write it down, it is not stored):")
+        out.print(password, highlight=False)

@@ -1,0 +1,275 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Reading records for the API: who sees what, filters, paging, sorting.
+
+Visibility: anonymous readers and viewers see approved records only; a clerk
+also sees every record reported by their own organisation (drafts included);
+reviewers and administrators see everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from demine.domain.vocab import ReviewState, Role
+from demine.errors import NotFoundError, RecordError
+from demine.store.database import Database
+from demine.store.schema import (
+    Accident,
+    Activity,
+    Base,
+    EOItem,
+    EORESession,
+    Funding,
+    Hazard,
+    Organisation,
+    Place,
+    QMFinding,
+    Release,
+    Team,
+    Victim,
+)
+from demine.store.users import Principal
+
+MODELS: dict[str, type[Base]] = {
+    m.__tablename__: m
+    for m in (
+        Hazard,
+        Activity,
+        Release,
+        EOItem,
+        Accident,
+        Victim,
+        Organisation,
+        Team,
+        Place,
+        EORESession,
+        QMFinding,
+        Funding,
+    )
+}
+# The date a record is "of", for from/to filters; others use created_at.
+DATE_COLUMNS = {
+    "hazard": "recorded_on",
+    "activity": "start_date",
+    "release": "released_on",
+    "eo_item": "found_on",
+    "accident": "occurred_on",
+}
+GEOMETRY_COLUMNS = {
+    "hazard": "geom",
+    "release": "geom",
+    "eo_item": "geom",
+    "accident": "geom",
+    "eore_session": "geom",
+    "place": "location",
+    "team": "base",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a list request asks for; every field is optional."""
+
+    bbox: tuple[float, float, float, float] | None = None
+    admin_area_id: int | None = None
+    organisation_id: int | None = None
+    status: str | None = None
+    review_state: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def model_for(kind: str) -> type[Base]:
+    if kind not in MODELS:
+        raise NotFoundError(f"no such kind of record: {kind!r}")
+    return MODELS[kind]
+
+
+def visible(model: type[Base], who: Principal | None) -> ColumnElement[bool]:
+    """The rows of ``model`` that ``who`` may read."""
+    approved = model.review_state == ReviewState.APPROVED  # type: ignore[attr-defined]
+    if who is None or who.role is Role.VIEWER:
+        return approved
+    if who.role is Role.CLERK:
+        if who.organisation_id is None:
+            return approved
+        own = model.reported_by_id == who.organisation_id  # type: ignore[attr-defined]
+        return or_(approved, own)
+    return true()
+
+
+def to_dict(obj: Base) -> dict[str, Any]:
+    """A record as JSON-ready values: enums as text, dates ISO, geometry GeoJSON."""
+    out: dict[str, Any] = {}
+    for col in obj.__table__.columns:
+        out[col.key] = json_value(getattr(obj, col.key))
+    return out
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, BaseGeometry):
+        return _lists(mapping(value))
+    return value
+
+
+def _lists(value: Any) -> Any:
+    # shapely's mapping() nests tuples; JSON columns and clients want lists.
+    if isinstance(value, tuple | list):
+        return [_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    return value
+
+
+def _where(
+    session: Session, kind: str, model: type[Base], f: Filters
+) -> list[ColumnElement[bool]]:
+    cols = model.__table__.c
+    clauses: list[ColumnElement[bool]] = []
+    if f.bbox is not None:
+        clauses.append(bbox_clause(session, kind, model, f.bbox))
+    if f.admin_area_id is not None:
+        if "admin_area_id" not in cols:
+            raise RecordError(f"{kind} has no admin area", field="admin_area_id")
+        clauses.append(cols.admin_area_id == f.admin_area_id)
+    if f.organisation_id is not None:
+        col = cols.organisation_id if "organisation_id" in cols else cols.reported_by_id
+        clauses.append(col == f.organisation_id)
+    if f.status is not None:
+        if "status" not in cols:
+            raise RecordError(f"{kind} has no status", field="status")
+        clauses.append(cols.status == _vocab_value(cols.status, f.status))
+    if f.review_state is not None:
+        value = _vocab_value(cols.review_state, f.review_state)
+        clauses.append(cols.review_state == value)
+    date_col = cols[DATE_COLUMNS.get(kind, "created_at")]
+    if f.date_from is not None:
+        clauses.append(date_col >= f.date_from)
+    if f.date_to is not None:
+        clauses.append(date_col <= f.date_to)
+    return clauses
+
+
+def _vocab_value(column: Any, value: str) -> str:
+    allowed = list(getattr(column.type, "enums", []))
+    if allowed and value not in allowed:
+        raise RecordError(
+            f"{value!r} is not one of {', '.join(allowed)}", field=column.key
+        )
+    return value
+
+
+def bbox_clause(
+    session: Session,
+    kind: str,
+    model: type[Base],
+    bbox: tuple[float, float, float, float],
+) -> ColumnElement[bool]:
+    cols = model.__table__.c
+    west, south, east, north = bbox
+    if "min_lon" in cols:
+        return and_(
+            cols.max_lon >= west,
+            cols.min_lon <= east,
+            cols.max_lat >= south,
+            cols.min_lat <= north,
+        )
+    name = GEOMETRY_COLUMNS.get(kind)
+    if name is None:
+        raise RecordError(f"{kind} has no location", field="bbox")
+    geom = cols[name]
+    if session.get_bind().dialect.name == "postgresql":
+        return func.ST_Intersects(geom, func.ST_MakeEnvelope(*bbox, 4326))
+    # SQLite keeps points as WKB without bbox columns: test them in Shapely,
+    # vectorised, and filter by the matching ids.
+    rows = session.execute(select(cols.id, geom).where(geom.is_not(None))).all()
+    if not rows:
+        return cols.id.in_([])
+    ids = np.array([r[0] for r in rows])
+    geoms = np.array([r[1] for r in rows], dtype=object)
+    hit = shapely.intersects(geoms, shapely.box(*bbox))
+    return cols.id.in_(ids[hit].tolist())
+
+
+def _order(model: type[Base], sort: str | None) -> list[Any]:
+    cols = model.__table__.c
+    if not sort:
+        return [cols.id]
+    name = sort.lstrip("-")
+    if name not in cols or name in GEOMETRY_COLUMNS.values():
+        raise RecordError(f"cannot sort by {name!r}", field="sort")
+    col = cols[name]
+    return [col.desc() if sort.startswith("-") else col.asc(), cols.id]
+
+
+def list_records(
+    db: Database,
+    kind: str,
+    who: Principal | None,
+    filters: Filters | None = None,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    sort: str | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the records ``who`` may see, and how many match in all."""
+    model = model_for(kind)
+    filters = filters or Filters()
+    with db.session() as session:
+        where = [visible(model, who), *_where(session, kind, model, filters)]
+        total = session.scalar(select(func.count()).select_from(model).where(*where))
+        rows = session.scalars(
+            select(model)
+            .where(*where)
+            .order_by(*_order(model, sort))
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        return [to_dict(r) for r in rows], int(total or 0)
+
+
+def get_record(
+    db: Database, kind: str, record_id: int, who: Principal | None
+) -> dict[str, Any]:
+    """One record ``who`` may see; a hidden record is as absent as a missing one."""
+    model = model_for(kind)
+    with db.session() as session:
+        obj = session.scalars(
+            select(model).where(model.id == record_id, visible(model, who))  # type: ignore[attr-defined]
+        ).first()
+        if obj is None:
+            raise NotFoundError(f"no {kind} with id {record_id}")
+        return to_dict(obj)
+
+
+def count_visible(
+    db: Database, kinds: Sequence[str], who: Principal | None
+) -> dict[str, int]:
+    """How many records of each kind ``who`` sees."""
+    with db.session() as session:
+        return {
+            k: int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(MODELS[k])
+                    .where(visible(MODELS[k], who))
+                )
+                or 0
+            )
+            for k in kinds
+        }

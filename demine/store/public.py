@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Layers the administrator opened to anonymous readers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+
+from demine.errors import RecordError
+from demine.store.database import Database
+from demine.store.listing import MODELS
+from demine.store.schema import PublicLayer
+
+
+def public_layers(db: Database) -> set[str]:
+    """Kinds of record anyone may read (approved records only)."""
+    with db.session() as session:
+        return set(session.scalars(select(PublicLayer.layer)))
+
+
+def set_public_layers(db: Database, layers: Iterable[str]) -> set[str]:
+    """Replace the set of public layers; unknown kinds are refused."""
+    wanted = set(layers)
+    unknown = sorted(wanted - set(MODELS))
+    if unknown:
+        raise RecordError(f"unknown layer(s) {', '.join(unknown)}", field="layers")
+    with db.session() as session:
+        session.execute(delete(PublicLayer))
+        session.add_all(PublicLayer(layer=name) for name in sorted(wanted))
+    return wanted

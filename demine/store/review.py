@@ -1,0 +1,350 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Writes through the web application: create, edit, submit, approve, reject.
+
+Every write checks the role, follows the register's rules, and records an
+audit event in the same transaction as the change. Edits carry the version the
+editor read; if the record moved on meanwhile the edit is refused with a
+:class:`~demine.errors.ConflictError` holding both versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from demine.domain.vocab import ReviewState, Role
+from demine.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RecordError,
+)
+from demine.store.audit import record_event
+from demine.store.database import Database
+from demine.store.editing import (
+    GEOMETRY_FIELDS,
+    KINDS,
+    _checked,
+    _columns,
+    _derive,
+    add_records,
+    parse_geometry,
+    update_hazard_ledger,
+)
+from demine.store.listing import MODELS, to_dict, visible
+from demine.store.schema import AuditEvent, Base, Release
+from demine.store.users import Principal
+
+# Columns a client never sets: identity, bookkeeping, and what is derived.
+PROTECTED = frozenset(
+    {
+        "id",
+        "version",
+        "created_at",
+        "updated_at",
+        "review_state",
+        "reported_by_id",
+        "min_lon",
+        "min_lat",
+        "max_lon",
+        "max_lat",
+        "area_m2",
+        "cancelled_m2",
+        "reduced_m2",
+        "cleared_m2",
+        "remaining_m2",
+        "effective_m2",
+        "outside_m2",
+        "double_m2",
+    }
+)
+# action -> (states it may start from, state it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[ReviewState], ReviewState]] = {
+    "submit": (
+        frozenset({ReviewState.DRAFT, ReviewState.REJECTED}),
+        ReviewState.SUBMITTED,
+    ),
+    "approve": (frozenset({ReviewState.SUBMITTED}), ReviewState.APPROVED),
+    "reject": (frozenset({ReviewState.SUBMITTED}), ReviewState.REJECTED),
+}
+
+
+def _writable_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise PermissionDeniedError(f"{kind} records cannot be written here")
+
+
+def _client_fields(row: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    bad = sorted(set(row) & PROTECTED)
+    if bad:
+        raise RecordError(
+            f"field(s) {', '.join(bad)} are set by demine, not by you",
+            entity=kind,
+            field=bad[0],
+        )
+    data = dict(row)
+    for name in GEOMETRY_FIELDS:
+        if data.get(name) is not None:
+            _check_shape(kind, name, data[name])
+    return data
+
+
+def _check_shape(kind: str, name: str, value: Any) -> None:
+    """Refuse degenerate or invalid geometry typed in by a person.
+
+    Bulk imports repair geometry and report it (:mod:`demine.geo.repair`);
+    a form or API client can fix its input, so here it is refused instead.
+    """
+    try:
+        geom = parse_geometry(value)
+    except ValueError as exc:
+        raise RecordError(str(exc), entity=kind, field=name) from None
+    if not isinstance(geom, BaseGeometry):
+        return
+    if geom.is_empty:
+        raise RecordError("the geometry is empty", entity=kind, field=name)
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        if geom.area == 0.0:
+            raise RecordError("the polygon has no area", entity=kind, field=name)
+        if not geom.is_valid:
+            reason = shapely.is_valid_reason(geom)
+            raise RecordError(
+                f"the polygon is not valid ({reason})", entity=kind, field=name
+            )
+
+
+def create_record(
+    db: Database,
+    kind: str,
+    row: Mapping[str, Any],
+    who: Principal,
+    *,
+    submit: bool = True,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Add one record as ``who``.
+
+    A clerk's record is submitted (or kept a draft); others' are approved.
+    """
+    _writable_kind(kind)
+    if not who.can_write:
+        raise PermissionDeniedError("viewers cannot add records")
+    data = _client_fields(row, kind)
+    if who.role is Role.CLERK:
+        if who.organisation_id is None:
+            raise PermissionDeniedError("a clerk must belong to an organisation")
+        state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
+    else:
+        state = ReviewState.APPROVED
+    [new_id] = add_records(
+        db,
+        kind,
+        [data],
+        today=today,
+        reported_by_id=who.organisation_id,
+        review_state=state,
+    )
+    with db.session() as session:
+        obj = session.get(MODELS[kind], new_id)
+        assert obj is not None
+        after = to_dict(obj)
+        record_event(
+            session,
+            user_id=who.id,
+            action="create",
+            entity=kind,
+            record_id=new_id,
+            before=None,
+            after=after,
+        )
+    return after
+
+
+def _load_for_write(
+    session: Session, kind: str, record_id: int, who: Principal
+) -> Base:
+    model = MODELS[kind]
+    stmt = select(model).where(model.id == record_id, visible(model, who))  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    obj = session.scalars(stmt).first()
+    if obj is None:
+        raise NotFoundError(f"no {kind} with id {record_id}")
+    return obj
+
+
+def _bump_version(session: Session, obj: Base, expected: int, submitted: Any) -> None:
+    """Move the version on only if it is still ``expected`` (race-safe)."""
+    model = type(obj)
+    done = session.execute(
+        update(model)
+        .where(model.id == obj.id, model.version == expected)  # type: ignore[attr-defined]
+        .values(version=expected + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        session.refresh(obj)
+        raise ConflictError(current=to_dict(obj), submitted=submitted)
+    obj.version = expected + 1  # type: ignore[attr-defined]
+
+
+def update_record(
+    db: Database,
+    kind: str,
+    record_id: int,
+    changes: Mapping[str, Any],
+    version: int,
+    who: Principal,
+    *,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Apply ``changes`` to a record read at ``version``; 409 if it moved on."""
+    _writable_kind(kind)
+    data = _client_fields(changes, kind)
+    model, check, dated = KINDS[kind]
+    with db.session() as session:
+        obj = _load_for_write(session, kind, record_id, who)
+        before = to_dict(obj)
+        state = ReviewState(obj.review_state)  # type: ignore[attr-defined]
+        if who.role is Role.VIEWER or (
+            who.role is Role.CLERK
+            and (
+                obj.reported_by_id != who.organisation_id  # type: ignore[attr-defined]
+                or state is ReviewState.APPROVED
+            )
+        ):
+            raise PermissionDeniedError("you may not edit this record")
+        if before["version"] != version:
+            raise ConflictError(current=before, submitted={**data, "version": version})
+        merged = {k: v for k, v in before.items() if k not in PROTECTED}
+        merged.update(data)
+        clean = _checked(
+            kind, check, dated, merged, record_id, today or dt.date.today()
+        )
+        values = _columns(model, kind, clean)
+        _bump_version(session, obj, version, {**data, "version": version})
+        for name in data:
+            setattr(obj, name, values.get(name))
+        _derive(obj)
+        session.flush()
+        if isinstance(obj, Release) and state is ReviewState.APPROVED:
+            update_hazard_ledger(session, obj.hazard_id)
+        after = to_dict(obj)
+        record_event(
+            session,
+            user_id=who.id,
+            action="update",
+            entity=kind,
+            record_id=record_id,
+            before=before,
+            after=after,
+        )
+        return after
+
+
+def change_review_state(
+    db: Database,
+    kind: str,
+    record_id: int,
+    action: str,
+    who: Principal,
+    *,
+    reason: str | None = None,
+    version: int | None = None,
+) -> dict[str, Any]:
+    """Submit, approve or reject a record; approving a release updates its hazard."""
+    _writable_kind(kind)
+    if action not in TRANSITIONS:
+        raise RecordError(f"unknown action {action!r}", field="action")
+    sources, target = TRANSITIONS[action]
+    if action != "submit" and not who.can_review:
+        raise PermissionDeniedError("only reviewers may approve or reject")
+    if action == "reject" and not (reason and reason.strip()):
+        raise RecordError("give the reason for rejecting", field="reason")
+    with db.session() as session:
+        obj = _load_for_write(session, kind, record_id, who)
+        before = to_dict(obj)
+        owner = obj.reported_by_id  # type: ignore[attr-defined]
+        if (
+            action == "submit"
+            and not who.can_review
+            and (not who.can_write or owner != who.organisation_id)
+        ):
+            raise PermissionDeniedError("you may submit your organisation's only")
+        state = ReviewState(obj.review_state)  # type: ignore[attr-defined]
+        if state not in sources:
+            raise ConflictError(
+                f"cannot {action} a record that is {state.value}",
+                current=before,
+                submitted={"action": action},
+            )
+        expected = before["version"] if version is None else version
+        _bump_version(session, obj, expected, {"action": action, "version": version})
+        obj.review_state = target  # type: ignore[attr-defined]
+        session.flush()
+        if isinstance(obj, Release):
+            update_hazard_ledger(session, obj.hazard_id)
+        after = to_dict(obj)
+        if reason:
+            after["review_reason"] = reason.strip()
+        record_event(
+            session,
+            user_id=who.id,
+            action=action,
+            entity=kind,
+            record_id=record_id,
+            before=before,
+            after=after,
+        )
+        return after
+
+
+def review_queue(db: Database, who: Principal) -> list[dict[str, Any]]:
+    """Submitted records ``who`` can see, oldest first, with a label for each."""
+    out: list[dict[str, Any]] = []
+    with db.session() as session:
+        for kind in KINDS:
+            model = MODELS[kind]
+            rows = session.scalars(
+                select(model)
+                .where(
+                    model.review_state == ReviewState.SUBMITTED,  # type: ignore[attr-defined]
+                    visible(model, who),
+                )
+                .order_by(model.updated_at)  # type: ignore[attr-defined]
+            ).all()
+            for obj in rows:
+                rec = to_dict(obj)
+                label = rec.get("name") or rec.get("external_id") or f"#{obj.id}"  # type: ignore[attr-defined]
+                out.append(
+                    {
+                        "kind": kind,
+                        "id": rec["id"],
+                        "label": label,
+                        "version": rec["version"],
+                        "updated_at": rec["updated_at"],
+                        "reported_by_id": rec["reported_by_id"],
+                    }
+                )
+    return out
+
+
+def last_rejection(db: Database, kind: str, record_id: int) -> str | None:
+    """Why a record was last rejected, from the audit trail."""
+    with db.session() as session:
+        event = session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.entity == kind,
+                AuditEvent.record_id == record_id,
+                AuditEvent.action == "reject",
+            )
+            .order_by(AuditEvent.id.desc())
+        ).first()
+        return (event.after or {}).get("review_reason") if event else None

@@ -1,0 +1,331 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Server-rendered pages: login, map, record, new hazard, review queue, dashboard.
+
+Every form post carries the session's CSRF token; pages call the same store
+functions as the JSON API.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from demine.analysis.checks import CheckOptions, validate_register
+from demine.analysis.summary import national_summary, summary_by
+from demine.api.auth import log_in
+from demine.api.deps import DbDep, MaybeUser, Reviewer, User, check_csrf, csrf_token
+from demine.api.records import RecordId
+from demine.domain.vocab import HazardClass, HazardStatus
+from demine.errors import (
+    AuthenticationError,
+    ConflictError,
+    DemineError,
+    PermissionDeniedError,
+    RateLimitError,
+    RecordError,
+)
+from demine.geo.extent import Extent
+from demine.store import queries, review
+from demine.store.audit import history
+from demine.store.listing import get_record
+from demine.store.users import Principal
+from demine.web.messages import translate
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+TEMPLATES.env.globals["_"] = translate
+
+router = APIRouter(include_in_schema=False)
+
+
+def require_writer(who: User) -> Principal:
+    if not who.can_write:
+        raise PermissionDeniedError("viewers cannot add or edit records")
+    return who
+
+
+Writer = Annotated[Principal, Depends(require_writer)]
+FINDINGS_SHOWN = 500
+
+
+def render(
+    request: Request,
+    name: str,
+    who: Any = None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    context.update(user=who, csrf=csrf_token(request), request=request)
+    settings = request.app.state.settings
+    context.setdefault("tile_url", settings.tile_url)
+    return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def error_page(status: int, message: str) -> HTMLResponse:
+    """A plain error page with a safe message (no request context needed)."""
+    html = TEMPLATES.get_template("error.html").render(
+        status=status, message=message, _=translate
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths, so the login form cannot bounce users elsewhere.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/map"
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/map", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, who: MaybeUser, next: str | None = None) -> Response:
+    return render(request, "login.html", who, next=_safe_next(next))
+
+
+@router.post("/login")
+def login_post(
+    request: Request,
+    username: Annotated[str, Form(max_length=80)],
+    password: Annotated[str, Form(max_length=200)],
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/map",
+) -> Response:
+    check_csrf(request, csrf_token)
+    try:
+        log_in(request, username, password)
+    except (AuthenticationError, RateLimitError) as exc:
+        return render(
+            request,
+            "login.html",
+            error=exc.user_message,
+            next=_safe_next(next),
+            status_code=exc.http_status,
+        )
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout_post(
+    request: Request, csrf_token: Annotated[str, Form()] = ""
+) -> RedirectResponse:
+    check_csrf(request, csrf_token)
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/map")
+def map_page(request: Request, who: User) -> Response:
+    """The map, first framed on the installation's country (``DEMINE_EXTENT``)."""
+    extent = Extent.parse(request.app.state.settings.extent)
+    return render(request, "map.html", who, bounds=json.dumps(list(extent.bounds)))
+
+
+@router.get("/records/{kind}/{record_id}")
+def record_page(
+    request: Request, kind: str, record_id: RecordId, db: DbDep, who: User
+) -> Response:
+    record = get_record(db, kind, record_id, who)
+    geometry = {k: record.pop(k) for k in ("geom", "benchmark") if k in record}
+    return render(
+        request,
+        "record.html",
+        who,
+        kind=kind,
+        record=record,
+        geometry=json.dumps(geometry.get("geom")),
+        events=history(db, kind, record_id),
+        reason=review.last_rejection(db, kind, record_id),
+    )
+
+
+@router.get("/hazards/new")
+def new_hazard_form(request: Request, who: Writer) -> Response:
+    return _hazard_form(request, who, {}, None)
+
+
+def _hazard_form(
+    request: Request,
+    who: Any,
+    values: dict[str, Any],
+    error: DemineError | None,
+    status_code: int = 200,
+    record_id: int | None = None,
+) -> Response:
+    return render(
+        request,
+        "hazard_new.html",
+        who,
+        status_code=status_code,
+        values=values,
+        error=error,
+        record_id=record_id,
+        classes=list(HazardClass),
+        statuses=list(HazardStatus),
+    )
+
+
+@router.get("/hazards/{record_id}/edit")
+def edit_hazard_form(
+    request: Request, record_id: RecordId, db: DbDep, who: Writer
+) -> Response:
+    record = get_record(db, "hazard", record_id, who)
+    values = {k: record.get(k) for k in ("name", "hazard_class", "status", "version")}
+    values["geom"] = json.dumps(record.get("geom"))
+    return _hazard_form(request, who, values, None, record_id=record_id)
+
+
+@router.post("/hazards/{record_id}/edit")
+async def edit_hazard_post(
+    request: Request,
+    record_id: RecordId,
+    db: DbDep,
+    who: User,
+    version: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    csrf_token: Annotated[str, Form()] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+    hazard_class: Annotated[str, Form(max_length=32)] = "",
+    status: Annotated[str, Form(max_length=32)] = "",
+    geom: Annotated[str, Form()] = "",
+) -> Response:
+    """Save an edit made from ``version``; a conflict shows what is stored now."""
+    check_csrf(request, csrf_token)
+    values: dict[str, Any] = {
+        "name": name,
+        "hazard_class": hazard_class,
+        "status": status,
+        "version": version,
+    }
+    try:
+        changes = {k: v for k, v in values.items() if k != "version" and v}
+        changes["geom"] = await _geometry_input(geom, None)
+        review.update_record(db, "hazard", record_id, changes, version, who)
+    except (RecordError, ConflictError) as exc:
+        values["geom"] = geom
+        if isinstance(exc, ConflictError) and exc.current:
+            # Offer the stored version, so saving again is a deliberate choice.
+            values["version"] = exc.current["version"]
+        return _hazard_form(request, who, values, exc, exc.http_status, record_id)
+    return RedirectResponse(f"/records/hazard/{record_id}", status_code=303)
+
+
+@router.post("/hazards/new")
+async def new_hazard_post(
+    request: Request,
+    db: DbDep,
+    who: User,
+    csrf_token: Annotated[str, Form()] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+    hazard_class: Annotated[str, Form(max_length=32)] = "",
+    status: Annotated[str, Form(max_length=32)] = "open",
+    geom: Annotated[str, Form()] = "",
+    upload: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Submit a hazard drawn as GeoJSON text or uploaded as a GeoJSON file."""
+    check_csrf(request, csrf_token)
+    values = {"name": name, "hazard_class": hazard_class, "status": status}
+    try:
+        values["geom"] = await _geometry_input(geom, upload)
+        row = {k: v for k, v in values.items() if v not in ("", None)}
+        record = review.create_record(db, "hazard", row, who)
+    except RecordError as exc:
+        values["geom"] = geom
+        return _hazard_form(request, who, values, exc, status_code=422)
+    return RedirectResponse(f"/records/hazard/{record['id']}", status_code=303)
+
+
+async def _geometry_input(text: str, upload: UploadFile | None) -> Any:
+    """The geometry from the upload if any, else the text; GeoJSON either way."""
+    if upload is not None and upload.filename:
+        text = (await upload.read()).decode("utf-8", errors="replace")
+    if not text.strip():
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecordError(f"not GeoJSON: {exc.msg}", field="geom") from None
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        data = (data.get("features") or [{}])[0]
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        data = data.get("geometry")
+    if not isinstance(data, dict):
+        raise RecordError("give a GeoJSON geometry", field="geom")
+    return data
+
+
+@router.get("/review")
+def review_page(request: Request, db: DbDep, who: Reviewer) -> Response:
+    return render(request, "review.html", who, queue=review.review_queue(db, who))
+
+
+@router.post("/review/{kind}/{record_id}/{action}")
+def review_post(
+    request: Request,
+    kind: str,
+    record_id: RecordId,
+    action: str,
+    db: DbDep,
+    who: Reviewer,
+    csrf_token: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    check_csrf(request, csrf_token)
+    review.change_review_state(db, kind, record_id, action, who, reason=reason)
+    return RedirectResponse("/review", status_code=303)
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, db: DbDep, who: User) -> Response:
+    with db.transaction() as conn:
+        figures = national_summary(conn)
+        by_year = summary_by(conn, "year")
+        by_method = summary_by(conn, "method")
+        remaining = queries.remaining_by_admin(conn)
+    return render(
+        request,
+        "dashboard.html",
+        who,
+        figures=figures,
+        by_year=[(r["key"], r["released_m2"]) for r in by_year],
+        by_method=[(r["key"], r["released_m2"]) for r in by_method],
+        remaining=[(k, r) for k, _t, r in sorted(remaining, key=lambda t: -t[2])],
+        items=list(figures["items"].items()),
+    )
+
+
+@router.get("/findings")
+def findings_page(request: Request, who: Reviewer) -> Response:
+    return render(request, "findings.html", who, findings=None)
+
+
+@router.post("/findings")
+def findings_run(
+    request: Request,
+    db: DbDep,
+    who: Reviewer,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Run every validation rule (and refresh the ledger) and list the findings."""
+    check_csrf(request, csrf_token)
+    settings = request.app.state.settings
+    options = CheckOptions(
+        extent=Extent.parse(settings.extent),
+        max_segment_m=settings.max_segment_m,
+        area_tolerance=settings.area_tolerance,
+    )
+    with db.transaction() as conn:
+        found = validate_register(conn, options)
+    return render(
+        request,
+        "findings.html",
+        who,
+        findings=[f.as_dict() for f in found[:FINDINGS_SHOWN]],
+        total=len(found),
+    )
