@@ -1,0 +1,244 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""``demine import``, ``demine export``, ``demine mapping``, ``demine forms``."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from demine.cli import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    err,
+    open_db,
+    out,
+    progress_bar,
+    table,
+)
+from demine.errors import ImportRejectedError, SourceError
+from demine.exchange.formats import ReadOptions
+from demine.exchange.importer import ImportResult
+from demine.store.database import Database
+
+ReportOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--report", help="Write every bad row (file, row, field, value, reason) as CSV."
+    ),
+]
+LIMIT = 50
+
+
+@app.command("import")
+def import_(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="What the file holds: hazards, activities, releases, eo-items, "
+            "accidents, victims, eore-sessions, qm-findings, organisations, "
+            "teams, places, funding, eo-models, reference-features; 'register' "
+            "for every layer of a demine export; 'submissions' for ODK/KoBo "
+            "form submissions."
+        ),
+    ],
+    files: Annotated[list[Path], typer.Argument(help="One or more files.")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", "-m", help="YAML column mapping (see docs)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and count; write nothing.")
+    ] = False,
+    report: ReportOption = None,
+    layer: Annotated[
+        str | None, typer.Option(help="GeoPackage layer or XLSX sheet to read.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding of CSV or Shapefile.")
+    ] = None,
+    crs: Annotated[
+        str | None,
+        typer.Option(help="CRS of files that declare none (and of CSV x/y)."),
+    ] = None,
+    form: Annotated[
+        str | None,
+        typer.Option(help="Form of the submissions, if the file does not say."),
+    ] = None,
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Import files into the register: all rows or none."""
+    database = open_db(db)
+    read = ReadOptions(layer=layer, encoding=encoding, crs=crs)
+    try:
+        if kind.strip().lower() == "submissions":
+            result = _import_submissions(database, files, form, dry_run)
+        else:
+            result = _import_files(database, kind, files, mapping, read, dry_run, json_)
+    except ImportRejectedError as exc:
+        _write_report(report, exc.problems)
+        if not json_:
+            _print_problems(exc.problems)
+        raise
+    except SourceError as exc:
+        _write_report(report, [exc])
+        raise
+    _write_report(report, [])
+    if json_:
+        emit_json(result.as_dict())
+    else:
+        _print_result(result)
+
+
+def _print_result(result: ImportResult) -> None:
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", style="yellow", highlight=False)
+    title = "Dry run: nothing written" if result.dry_run else "Imported"
+    rows = [
+        [kind, f"{c.inserted:,}", f"{c.updated:,}", f"{c.unchanged:,}"]
+        for kind, c in result.counts.items()
+    ]
+    out.print(table(title, ["table", "new", "updated", "unchanged"], rows))
+
+
+def _import_files(
+    database: Database,
+    kind: str,
+    files: list[Path],
+    mapping: Path | None,
+    read: ReadOptions,
+    dry_run: bool,
+    json_: bool,
+) -> ImportResult:
+    from demine.exchange.entities import resolve_kind
+    from demine.exchange.importer import import_files
+    from demine.exchange.mapping import load_mapping
+    from demine.exchange.staging import REGISTER
+
+    loaded = load_mapping(mapping) if mapping is not None else None
+    name = REGISTER if kind.strip().lower() == REGISTER else resolve_kind(kind)
+    if loaded is not None and name != REGISTER and name not in loaded.kinds():
+        raise SourceError(
+            f"the mapping makes {', '.join(loaded.kinds())}, not {name}",
+            file=str(mapping),
+        )
+    with progress_bar(not json_) as start:
+        return import_files(
+            database,
+            name,
+            files,
+            mapping=loaded,
+            read=read,
+            dry_run=dry_run,
+            progress=start,
+        )
+
+
+def _import_submissions(
+    database: Database, files: list[Path], form: str | None, dry_run: bool
+) -> ImportResult:
+    from demine.exchange.submissions import import_submissions
+
+    return import_submissions(database, files, form=form, dry_run=dry_run)
+
+
+def _write_report(path: Path | None, problems: list[SourceError]) -> None:
+    if path is None:
+        return
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["file", "row", "field", "value", "reason"])
+        for p in problems:
+            value = "" if p.value is None else p.value
+            writer.writerow([p.file or "", p.row or "", p.field or "", value, p.reason])
+
+
+def _print_problems(problems: list[SourceError]) -> None:
+    rows = [
+        [p.file or "", p.row or "", p.field or "", str(p.value or "")[:40], p.reason]
+        for p in problems[:LIMIT]
+    ]
+    err.print(table("Rejected rows", ["file", "row", "field", "value", "reason"], rows))
+    if len(problems) > LIMIT:
+        err.print(f"… and {len(problems) - LIMIT:,} more (use --report FILE)")
+
+
+@app.command("export")
+def export(
+    file: Annotated[Path, typer.Argument(help="File to write (.gpkg, .geojson, ...)")],
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", "-k", help="Entity to export (repeatable)."),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="gpkg, geojson, csv, xlsx, shapefile or flatgeobuf "
+            "[default: from the file name]",
+        ),
+    ] = None,
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Export the register: a GeoPackage of every entity, or one entity a file."""
+    from demine.exchange.entities import resolve_kind
+    from demine.exchange.exporter import export_register
+
+    database = open_db(db)
+    kinds = [resolve_kind(k) for k in kind] if kind else None
+    with progress_bar(not json_) as start:
+        counts = export_register(database, file, kinds=kinds, fmt=fmt, progress=start)
+    if json_:
+        emit_json({"file": str(file), "layers": counts})
+        return
+    rows = [[layer, f"{n:,}"] for layer, n in counts.items()]
+    out.print(table(f"Exported to {file}", ["layer", "features"], rows))
+
+
+mapping_app = typer.Typer(help="Column mappings for imports.", no_args_is_help=True)
+app.add_typer(mapping_app, name="mapping")
+
+
+@mapping_app.command("template")
+def mapping_template(
+    file: Annotated[Path, typer.Argument(help="A source file to map.")],
+    kind: Annotated[
+        str, typer.Option("--kind", "-k", help="Entity the rows become.")
+    ] = "hazards",
+    layer: Annotated[str | None, typer.Option(help="Layer or sheet.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
+    ] = None,
+) -> None:
+    """Write a mapping template for FILE: its columns, guesses and values."""
+    from demine.exchange.entities import resolve_kind
+    from demine.exchange.formats import ReadOptions
+    from demine.exchange.template import mapping_template as make
+
+    text = make(file, resolve_kind(kind), ReadOptions(layer=layer))
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"mapping template written to {output}")
+
+
+forms_app = typer.Typer(help="Field forms (XLSForm for ODK and KoBoToolbox).")
+app.add_typer(forms_app, name="forms")
+
+
+@forms_app.command("xlsform")
+def forms_xlsform(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the forms to.")],
+) -> None:
+    """Write XLSForms (NTS, clearance, EO found, accident, EORE) to DIRECTORY."""
+    from demine.exchange.forms import write_xlsforms
+
+    paths = write_xlsforms(directory)
+    out.print(table("XLSForms", ["form"], [[str(p)] for p in paths]))

@@ -1,0 +1,419 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""``demine predict``: grid, fit, evaluate, score, hazards.
+
+Heavy libraries (LightGBM, scikit-learn, matplotlib, Dask) are imported
+inside the commands, so ``demine --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from demine.cli import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    err,
+    open_db,
+    out,
+    progress_bar,
+    table,
+)
+from demine.errors import PredictionError
+
+log = logging.getLogger(__name__)
+
+predict_app = typer.Typer(
+    name="predict",
+    help="Contamination-likelihood model: grid, fit, evaluate, score, hazards.",
+    no_args_is_help=True,
+)
+app.add_typer(predict_app, name="predict")
+
+GridArg = Annotated[
+    Path, typer.Argument(help="Grid table: .csv, .gpkg, .parquet (one row per cell)")
+]
+LabelOption = Annotated[
+    str,
+    typer.Option("--label", help="Label column: 1 mines, 0 clean, -1/empty unknown"),
+]
+GroupOption = Annotated[
+    str | None,
+    typer.Option("--group", help="Column of each cell's admin area (held out whole)"),
+]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", help="A numeric column that is not a feature (repeat)"),
+]
+DropConstOption = Annotated[
+    bool,
+    typer.Option(
+        "--drop-group-constant",
+        help="Leave out features with one value per group (municipal figures)",
+    ),
+]
+BlockOption = Annotated[
+    str, typer.Option("--block", help="Spatial block size when there is no --group")
+]
+CrsOption = Annotated[
+    str | None, typer.Option("--crs", help="CRS of x / y columns, e.g. EPSG:32638")
+]
+RoundsOption = Annotated[int, typer.Option("--rounds", help="LightGBM boosting rounds")]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Dask scheduler address (default: local cluster)"),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", help="Local Dask workers (default: one per core; 0: no Dask)"
+    ),
+]
+
+
+@contextmanager
+def _client(scheduler: str | None, workers: int | None, chunks: int) -> Iterator[Any]:
+    """A Dask client for work of more than one chunk, else None (in-process)."""
+    from demine.predict.parallel import cluster
+
+    if scheduler is None and (workers == 0 or chunks <= 1):
+        yield None
+        return
+    with cluster(scheduler, workers) as client:
+        yield client
+
+
+def _metres(text: str) -> float:
+    from demine.predict.grid import parse_length
+
+    return parse_length(text)
+
+
+def _opt(kind: Any, help_: str) -> Any:
+    return Annotated[kind, typer.Option(help=help_)]
+
+
+CellOption = _opt(str, "Cell size, e.g. 100m, 1km")
+RegionOption = _opt(str | None, "Vector file of the region (default: admin areas)")
+LevelOption = _opt(str | None, "admin1, admin2 or country (default: finest)")
+DemOption = _opt(str | None, "DEM GeoTIFF: elevation, slope")
+LandcoverOption = _opt(str | None, "Land-cover GeoTIFF (classes one-hot)")
+OwnOption = _opt(str, "Finds a cell's features leave out: its own 'cell' or 'area'")
+FindRadius = _opt(str, "Radius of find density")
+AccidentRadius = _opt(str, "Radius of accident density")
+NegativesOption = _opt(str, "Release kinds that make clean cells")
+CategoriesOption = _opt(str, "EO categories that make mined cells, or 'all'")
+AccidentsOption = _opt(bool, "Accidents make cells positive too")
+ShareOption = _opt(float, "Share of a cell released ground must cover")
+ChunkCells = _opt(int, "Cells per chunk")
+
+
+@predict_app.command()
+def grid(
+    out_path: Annotated[Path, typer.Option("--out", help="Grid table to write")],
+    cell: CellOption = "100m",
+    db: DbOption = None,
+    region: RegionOption = None,
+    admin_level: LevelOption = None,
+    dem: DemOption = None,
+    landcover: LandcoverOption = None,
+    exclude_own: OwnOption = "cell",
+    find_radius: FindRadius = "1km",
+    accident_radius: AccidentRadius = "5km",
+    negatives: NegativesOption = "cleared,reduced",
+    categories: CategoriesOption = "all",
+    accidents: AccidentsOption = True,
+    negative_share: ShareOption = 0.0,
+    chunk_cells: ChunkCells = 1_000_000,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Build a grid over the region with features and labels from the register."""
+    from demine.predict.labels import LabelRule
+    from demine.predict.layers import FeatureOptions
+    from demine.predict.pipeline import GridRequest, bands, build_grid, plan_grid
+
+    if exclude_own not in ("cell", "area"):
+        raise PredictionError("--exclude-own must be 'cell' or 'area'")
+    rule = LabelRule.parse(negatives, categories, accidents, negative_share)
+    options = FeatureOptions(
+        exclude_own,  # type: ignore[arg-type]
+        _metres(find_radius),
+        _metres(accident_radius),
+        rule,
+    )
+    request = GridRequest(_metres(cell), region, admin_level, dem, landcover, options)
+    database = open_db(db)
+    database.require_initialised()
+    layers = plan_grid(database, request)
+    n_bands = len(bands(layers.spec, chunk_cells))
+    with (
+        _client(scheduler, workers, n_bands) as client,
+        progress_bar(not json_) as start,
+    ):
+        advance = start("grid rows", layers.spec.ny)
+        summary = build_grid(layers, out_path, chunk_cells, client, advance)
+    if json_:
+        emit_json(summary)
+        return
+    counts = [f"{summary[k]:,}" for k in ("cells", "positive", "negative", "unknown")]
+    out.print(
+        table(
+            f"grid {out_path} ({summary['cell_m']:g} m cells)",
+            ["cells", "mined (1)", "clean (0)", "unknown (-1)", "columns"],
+            [[*counts, len(summary["columns"])]],
+        )
+    )
+
+
+def _read(grid_path: Path, label: str | None = None) -> Any:
+    from demine.predict.tables import read_table
+
+    return read_table(grid_path, label)
+
+
+def _params(rounds: int) -> Any:
+    from demine.predict.learners import BoostingParams
+
+    if rounds < 1:
+        raise PredictionError("--rounds must be at least 1")
+    return BoostingParams(rounds=rounds)
+
+
+@predict_app.command()
+def fit(
+    grid_path: GridArg,
+    out_path: Annotated[
+        Path, typer.Option("--out", help="Model file to write (.json)")
+    ],
+    label: LabelOption = "label",
+    group: GroupOption = None,
+    exclude: ExcludeOption = None,
+    drop_group_constant: DropConstOption = False,
+    block: BlockOption = "10km",
+    crs: CrsOption = None,
+    rounds: RoundsOption = 300,
+    calibration: Annotated[
+        str, typer.Option(help="auto, isotonic, sigmoid or none")
+    ] = "auto",
+    json_: JsonOption = False,
+) -> None:
+    """Fit LightGBM with calibrated probabilities on a grid's labelled cells."""
+    from demine.predict.model import fit_model
+
+    if calibration not in ("auto", "isotonic", "sigmoid", "none"):
+        raise PredictionError("--calibration must be auto, isotonic, sigmoid or none")
+    frame = _read(grid_path, label)
+    model = fit_model(
+        frame,
+        label,
+        group,
+        tuple(exclude or ()),
+        _params(rounds),
+        calibration,  # type: ignore[arg-type]
+        _metres(block),
+        crs or _crs_text(frame),
+        drop_group_constant,
+    )
+    model.training["unknown"] = int(frame.attrs.get("unknown", 0))
+    out_path.write_text(model.to_json(), "utf-8")
+    _print_model(model, out_path, json_)
+
+
+def _print_model(model: Any, out_path: Path, json_: bool) -> None:
+    top = list(model.importance().items())[:8]
+    if json_:
+        emit_json(
+            {
+                "model": str(out_path),
+                "training": model.training,
+                "importance": dict(top),
+            }
+        )
+        return
+    t = model.training
+    keys = ("labelled", "positive", "negative", "groups", "features", "calibration")
+    out.print(
+        table(
+            f"model {out_path}",
+            ["labelled", "mined", "clean", "groups", "features", "calibration"],
+            [[t[k] for k in keys]],
+        )
+    )
+    shares = [[n, f"{v:.1%}"] for n, v in top]
+    out.print(table("importance (gain share)", ["feature", "share"], shares))
+
+
+def _crs_text(frame: Any) -> str | None:
+    crs = frame.attrs.get("crs")
+    return crs.to_wkt() if crs is not None else None
+
+
+@predict_app.command()
+def evaluate(
+    grid_path: GridArg,
+    out_path: Annotated[
+        Path, typer.Option("--out", help="HTML report to write")
+    ] = Path("evaluation.html"),
+    label: LabelOption = "label",
+    group: GroupOption = None,
+    exclude: ExcludeOption = None,
+    drop_group_constant: DropConstOption = False,
+    block: BlockOption = "10km",
+    crs: CrsOption = None,
+    rounds: RoundsOption = 300,
+    max_folds: Annotated[
+        int, typer.Option(help="Leave one group out up to this many groups")
+    ] = 20,
+    predictions: Annotated[
+        Path | None, typer.Option(help="CSV of out-of-fold scores to write")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Hold out whole groups: LightGBM against the baselines, with a report."""
+    from demine.predict.evaluation import evaluate as run_evaluation
+    from demine.predict.report import render
+
+    frame = _read(grid_path, label)
+    with progress_bar(not json_) as start:
+        advance = start("folds", min(max_folds, _group_count(frame, group)))
+        ev = run_evaluation(
+            frame,
+            label,
+            group,
+            tuple(exclude or ()),
+            _metres(block),
+            crs or _crs_text(frame),
+            _params(rounds),
+            max_folds,
+            progress=advance,
+            drop_group_constant=drop_group_constant,
+        )
+    ev.summary["unknown"] += int(frame.attrs.get("unknown", 0))
+    out_path.write_text(render(ev, source=str(grid_path)), "utf-8")
+    if predictions is not None:
+        _write_predictions(predictions, ev)
+    if json_:
+        emit_json({"report": str(out_path), **ev.to_dict()})
+        return
+    metrics = ev.table()
+    cols = ["roc_auc", "pr_auc", "recall_at_10", "recall_at_20", "recall_at_30"]
+    out.print(
+        table(
+            f"held-out {ev.summary['grouping']}: {ev.summary['folds']} folds, "
+            f"{ev.summary['labelled']:,} labelled cells",
+            ["model", "ROC-AUC", "PR-AUC", "recall@10%", "recall@20%", "recall@30%"],
+            [
+                [name, *[f"{row[c]:.3f}" for c in cols]]
+                for name, row in metrics.iterrows()
+            ],
+        )
+    )
+    err.print(f"report: {out_path}")
+
+
+def _group_count(frame: Any, group: str | None) -> int:
+    if group and group in frame.columns:
+        return max(1, int(frame[group].nunique(dropna=False)))
+    return 20
+
+
+def _write_predictions(path: Path, ev: Any) -> None:
+    import pandas as pd
+
+    data = {"group": ev.groups, "label": ev.y}
+    for r in ev.results:
+        data[r.name] = r.scores
+    pd.DataFrame(data).to_csv(path, index=False)
+
+
+@predict_app.command()
+def score(
+    model_path: Annotated[Path, typer.Argument(help="Model file from 'predict fit'")],
+    grid_path: GridArg,
+    outs: Annotated[
+        list[Path],
+        typer.Option("--out", help="Output: .csv, .gpkg, .parquet or .tif (repeat)"),
+    ],
+    crs: CrsOption = None,
+    chunk_rows: Annotated[int, typer.Option(help="Rows per chunk")] = 500_000,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Risk in [0, 1] for every cell of a grid, rows in input order."""
+    from demine.predict.model import RiskModel
+    from demine.predict.pipeline import score_grid
+    from demine.predict.tables import count_rows
+
+    if not model_path.exists():
+        raise PredictionError(f"{model_path}: no such model file")
+    if not grid_path.exists():
+        raise PredictionError(f"{grid_path}: no such file")
+    model = RiskModel.from_json(model_path.read_text("utf-8"))
+    rows = count_rows(grid_path)
+    chunks = -(-rows // chunk_rows) if rows else 2
+    with (
+        _client(scheduler, workers, chunks) as client,
+        progress_bar(not json_) as start,
+    ):
+        advance = start("cells", rows or 0)
+        summary = score_grid(
+            model, grid_path, list(outs), chunk_rows, client, crs, advance
+        )
+    if json_:
+        emit_json(summary)
+        return
+    out.print(
+        f"scored {summary['cells']:,} cells: mean risk {summary['risk_mean']:.3f}, "
+        f"highest {summary['risk_max']:.3f} -> {', '.join(summary['outputs'])}"
+    )
+
+
+@predict_app.command()
+def hazards(
+    risk_path: Annotated[Path, typer.Argument(help="Scored grid from 'predict score'")],
+    out_path: Annotated[Path, typer.Option("--out", help="CSV of risk per hazard")],
+    db: DbOption = None,
+    crs: CrsOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Aggregate cell risk over each hazardous area (a prioritisation criterion)."""
+    from demine.predict.pipeline import hazard_risks
+    from demine.predict.register import read_hazards
+
+    database = open_db(db)
+    database.require_initialised()
+    result = hazard_risks(risk_path, read_hazards(database), crs)
+    result.to_csv(out_path, index=False)
+    scored = result["risk_mean"].notna()
+    if json_:
+        emit_json(
+            {"out": str(out_path), "hazards": len(result), "scored": int(scored.sum())}
+        )
+        return
+    top = result[scored].sort_values("risk_mean", ascending=False).head(10)
+    out.print(
+        table(
+            f"{int(scored.sum()):,} of {len(result):,} hazards scored -> {out_path}",
+            ["hazard", "name", "mean risk", "max risk", "cells"],
+            [
+                [
+                    r.hazard_id,
+                    r.name or "",
+                    f"{r.risk_mean:.3f}",
+                    f"{r.risk_max:.3f}",
+                    int(r.cells),
+                ]
+                for r in top.itertuples()
+            ],
+        )
+    )

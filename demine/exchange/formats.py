@@ -1,0 +1,491 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Reading import files: vector layers, CSV and XLSX, into one shape.
+
+:func:`read_source` returns a :class:`SourceTable`: the attribute columns,
+the geometry already in WGS84 (vector formats), and for every row the row
+number its sender sees (features count from 1; CSV and XLSX rows count the
+header as row 1, as a spreadsheet does). Any failure to read is a
+:class:`~demine.errors.SourceError` naming the file and, where it can be
+found, the row, field and value.
+
+Vector formats (GeoJSON, GeoPackage, Shapefile plain or zipped, FlatGeobuf)
+go through GDAL (pyogrio); CSV through pandas after a strict decoding and a
+field count of every row, so a truncated or malformed file is refused rather
+than read in part; XLSX through openpyxl.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import logging
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from numpy.typing import NDArray
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from demine.errors import SourceError
+
+log = logging.getLogger(__name__)
+
+VECTOR = {
+    ".geojson": "geojson",
+    ".gpkg": "gpkg",
+    ".shp": "shapefile",
+    ".zip": "shapefile",
+    ".fgb": "flatgeobuf",
+}
+TABLE = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx"}
+SEPARATORS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a file where it does not say itself.
+
+    ``layer`` picks a GeoPackage layer or an XLSX sheet; ``crs`` is the CRS
+    of a file that declares none (and of CSV/XLSX coordinates).
+    """
+
+    layer: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    crs: str | None = None
+
+
+@dataclass
+class SourceTable:
+    """One table of an import file, ready for a mapping."""
+
+    path: str
+    format: str
+    frame: pd.DataFrame
+    rows: NDArray[np.int64]
+    geometry: NDArray[np.object_] | None = None
+    layer: str | None = None
+    crs: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How messages name this table: the file, and the layer if chosen."""
+        return f"{self.path} (layer {self.layer})" if self.layer else self.path
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def detect_format(path: Path) -> str:
+    """``geojson``, ``gpkg``, ``shapefile``, ``flatgeobuf``, ``csv`` or ``xlsx``."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+        return "geojson" if b"FeatureCollection" in head else "json"
+    if suffix in VECTOR:
+        return VECTOR[suffix]
+    if suffix in TABLE:
+        return TABLE[suffix]
+    known = ", ".join(sorted({*VECTOR, *TABLE, ".json"}))
+    raise SourceError(
+        f"unknown file type {suffix or '(none)'}; use {known}", file=str(path)
+    )
+
+
+def list_layers(path: Path) -> list[str]:
+    """Layer names of a vector file or sheet names of a workbook."""
+    fmt = detect_format(path)
+    if fmt == "xlsx":
+        return list(workbook_cells(path))
+    if fmt in ("csv", "json"):
+        return []
+    try:
+        return [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:  # GDAL raises several types for one cause
+        raise SourceError(
+            f"cannot open: {_gdal_reason(exc)}{_where_in_json(path, exc)}",
+            file=str(path),
+        ) from None
+
+
+def read_source(
+    path: Path, options: ReadOptions, *, prefer_layer: str | None = None
+) -> SourceTable:
+    """Read ``path``; ``prefer_layer`` is taken when several layers and no choice."""
+    if not path.exists():
+        raise SourceError("no such file", file=str(path))
+    fmt = detect_format(path)
+    if fmt == "csv":
+        return read_csv(path, options)
+    if fmt == "xlsx":
+        return read_xlsx(path, options, prefer_layer)
+    if fmt == "json":
+        raise SourceError(
+            "not a GeoJSON FeatureCollection; form submissions load with "
+            "'demine import submissions'",
+            file=str(path),
+        )
+    return read_vector(path, fmt, options, prefer_layer)
+
+
+def choose_layer(
+    path: Path, layers: list[str], wanted: str | None, prefer: str | None
+) -> str | None:
+    """The layer to read: the one asked for, the only one, or the preferred."""
+    if wanted is not None:
+        if wanted not in layers:
+            raise SourceError(
+                f"no layer {wanted!r}; layers: {', '.join(layers)}", file=str(path)
+            )
+        return wanted
+    if len(layers) <= 1:
+        return layers[0] if layers else None
+    if prefer is not None and prefer in layers:
+        return prefer
+    raise SourceError(
+        f"has {len(layers)} layers; choose one with --layer: {', '.join(layers)}",
+        file=str(path),
+    )
+
+
+def read_vector(
+    path: Path, fmt: str, options: ReadOptions, prefer_layer: str | None
+) -> SourceTable:
+    """A GDAL-readable vector layer, reprojected to WGS84."""
+    layer = choose_layer(path, list_layers(path), options.layer, prefer_layer)
+    many = fmt == "gpkg"
+    try:
+        frame = pyogrio.read_dataframe(
+            path,
+            layer=layer,
+            encoding=options.encoding,
+            read_geometry=True,
+            fid_as_index=False,
+        )
+    except UnicodeDecodeError as exc:
+        raise _encoding_error(path, exc, options.encoding) from None
+    except Exception as exc:
+        raise SourceError(
+            f"cannot read: {_gdal_reason(exc)}{_where_in_json(path, exc)}",
+            file=str(path),
+        ) from None
+    geoms = None
+    crs = None
+    if "geometry" in frame.columns:
+        geoms, crs = _to_wgs84(path, frame, options.crs)
+        frame = pd.DataFrame(frame.drop(columns="geometry"))
+    rows = np.arange(1, len(frame) + 1, dtype=np.int64)
+    return SourceTable(str(path), fmt, frame, rows, geoms, layer if many else None, crs)
+
+
+def source_crs(path: Path | str, declared: Any, assumed: str | None) -> CRS:
+    """The CRS the file's coordinates are in: declared, else assumed, else WGS84."""
+    try:
+        if declared is not None:
+            return CRS.from_user_input(declared)
+        if assumed is not None:
+            return CRS.from_user_input(assumed)
+    except CRSError as exc:
+        raise SourceError(f"unknown CRS: {exc}", file=str(path)) from None
+    log.warning("%s declares no CRS; reading it as WGS84 (EPSG:4326)", path)
+    return CRS.from_epsg(4326)
+
+
+def _to_wgs84(
+    path: Path, frame: Any, assumed: str | None
+) -> tuple[NDArray[np.object_], str]:
+    crs = source_crs(path, frame.crs, assumed)
+    geo = frame.set_crs(crs, allow_override=True) if frame.crs != crs else frame
+    if not crs.equals(CRS.from_epsg(4326)):
+        geo = geo.to_crs(4326)
+    geoms = np.asarray(geo.geometry.values, dtype=object)
+    # GeoPandas gives None for features without geometry; keep it that way.
+    return geoms, crs.to_string()
+
+
+def _gdal_reason(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return re.sub(r"\s+", " ", text)
+
+
+def _where_in_json(path: Path, exc: Exception) -> str:
+    """For a broken GeoJSON, the feature GDAL stopped at (counted from 1)."""
+    match = re.search(r"line (\d+)", str(exc))
+    if not match or path.suffix.lower() not in (".geojson", ".json"):
+        return ""
+    line = int(match.group(1))
+    with path.open("rb") as fh:
+        head = b"".join(fh.readline() for _ in range(line))
+    features = len(re.findall(rb'"type"\s*:\s*"Feature"', head))
+    return f" (in feature {max(features, 1)}; the file may be truncated)"
+
+
+def _encoding_error(
+    path: Path, exc: UnicodeDecodeError, encoding: str | None
+) -> SourceError:
+    """Where in a vector file the undecodable text is: feature, field, value.
+
+    GDAL hands over one field's bytes at a time, so they are looked up in
+    the file to find the feature (GeoJSON) they belong to.
+    """
+    hint = (
+        "set the file's encoding (source.encoding in the mapping, or "
+        "--encoding), e.g. latin-1 or cp1252"
+    )
+    name = encoding or "UTF-8"
+    bad = bytes(exc.object)
+    value = bad.decode("utf-8", "backslashreplace")[:80]
+    data = path.read_bytes() if path.suffix.lower() in (".geojson", ".json") else b""
+    pos = data.find(bad) if bad else -1
+    if pos < 0:
+        return SourceError(
+            f"is not {name} text ({exc.reason}); {hint}", file=str(path), value=value
+        )
+    keys = re.findall(rb'"([^"]+)"\s*:\s*"?$', data[max(0, pos - 200) : pos])
+    field = keys[-1].decode("utf-8", "replace") if keys else None
+    features = len(re.findall(rb'"type"\s*:\s*"Feature"', data[:pos]))
+    return SourceError(
+        f"is not {name} text; {hint}",
+        file=str(path),
+        row=max(features, 1),
+        field=field,
+        value=value,
+    )
+
+
+# -- CSV -------------------------------------------------------------------
+
+
+def read_csv(path: Path, options: ReadOptions) -> SourceTable:
+    """A CSV file, strictly decoded and checked row by row before parsing."""
+    data = path.read_bytes()
+    text = decode(path, data, options.encoding, options.delimiter)
+    if not text.strip():
+        raise SourceError("is empty", file=str(path))
+    sep = options.delimiter or sniff_delimiter(text)
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=sep))
+    header = [h.strip() for h in header]
+    _check_header(path, header)
+    engine = _csv_engine()
+    # Arrow's reader refuses rows of the wrong width itself, so a plain file
+    # (no quotes, no blank lines) needs no row-by-row count first.
+    plain = engine == "pyarrow" and '"' not in text and "\n\n" not in text.strip()
+    rows = None if plain else _check_rows(path, text, sep, len(header))
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
+            engine=engine,
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        _check_rows(path, text, sep, len(header))  # names the row, if it can
+        raise SourceError(f"is not valid CSV: {exc}", file=str(path)) from None
+    frame.columns = header
+    if rows is None:
+        rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+    return SourceTable(str(path), "csv", frame, rows[: len(frame)])
+
+
+def _csv_engine() -> str:
+    """Arrow's CSV reader where installed: four times pandas' own."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return "c"
+    return "pyarrow"
+
+
+def decode(path: Path, data: bytes, encoding: str | None, delimiter: str | None) -> str:
+    """The file's text; undecodable bytes name their row, field and value."""
+    name = encoding or "utf-8-sig"
+    try:
+        text = data.decode(name)
+    except LookupError:
+        raise SourceError(f"unknown encoding {encoding!r}", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise _csv_encoding_error(path, data, exc, encoding, delimiter) from None
+    if encoding and _is_mojibake(data, encoding):
+        raise SourceError(
+            f"is declared {encoding} but is UTF-8 text (accents would come out "
+            "as 'Ã©'); remove the encoding setting",
+            file=str(path),
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _is_mojibake(data: bytes, encoding: str) -> bool:
+    """A one-byte encoding declared for text that is valid, non-ASCII UTF-8."""
+    try:
+        if len("é".encode(encoding)) != 1 or data.isascii():
+            return False
+        data.decode("utf-8")
+    except (UnicodeError, LookupError):
+        return False
+    return True
+
+
+def _csv_encoding_error(
+    path: Path,
+    data: bytes,
+    exc: UnicodeDecodeError,
+    encoding: str | None,
+    delimiter: str | None,
+) -> SourceError:
+    start = exc.start
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line_end = data.find(b"\n", start)
+    line_bytes = data[line_start : line_end if line_end >= 0 else len(data)]
+    head = data.split(b"\n", 1)[0].decode("utf-8", "replace")
+    sep = delimiter or sniff_delimiter(head)
+    header = next(csv.reader([head], delimiter=sep), [])
+    prefix = data[line_start:start].decode("utf-8", "replace")
+    index = len(next(csv.reader([prefix], delimiter=sep), [""])) - 1
+    fields = next(
+        csv.reader([line_bytes.decode("utf-8", "backslashreplace")], delimiter=sep),
+        [],
+    )
+    field = header[index].strip() if 0 <= index < len(header) else None
+    value = fields[index] if 0 <= index < len(fields) else None
+    return SourceError(
+        f"is not {encoding or 'UTF-8'} text; set the file's encoding "
+        "(source.encoding in the mapping, or --encoding), e.g. latin-1 or cp1252",
+        file=str(path),
+        row=data.count(b"\n", 0, start) + 1,
+        field=field,
+        value=value,
+    )
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator used most in the header line."""
+    head = text.split("\n", 1)[0]
+    counts = {sep: head.count(sep) for sep in SEPARATORS}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header, start=1):
+        if not name:
+            raise SourceError(
+                f"column {i} of the header has no name", file=str(path), row=1
+            )
+        if name in seen:
+            raise SourceError(
+                f"column {name!r} appears twice in the header (columns {seen[name]} "
+                f"and {i})",
+                file=str(path),
+                row=1,
+                field=name,
+            )
+        seen[name] = i
+
+
+def _check_rows(path: Path, text: str, sep: str, width: int) -> NDArray[np.int64]:
+    """Row numbers (header = 1) of the data rows, blank lines skipped.
+
+    Every row must have as many fields as the header: otherwise the file is
+    truncated or malformed, and which row says so.
+    """
+    if '"' in text:
+        reader = csv.reader(io.StringIO(text), delimiter=sep)
+        counts = [(reader.line_num, len(fields)) for fields in reader if fields]
+    else:
+        lines = text.split("\n")
+        counts = [(n, line.count(sep) + 1) for n, line in enumerate(lines, 1) if line]
+    bad = [(n, c) for n, c in counts if c != width]
+    if bad:
+        row, count = bad[0]
+        more = f" ({len(bad) - 1:,} more rows like it)" if len(bad) > 1 else ""
+        last = row == counts[-1][0] and not text.endswith("\n")
+        why = "; the file looks truncated" if last and count < width else ""
+        raise SourceError(
+            f"has {count} fields where the header has {width}{why}{more}",
+            file=str(path),
+            row=row,
+        )
+    if '"' in text and text.count('"') % 2:
+        raise SourceError("has an unclosed quote; is it truncated?", file=str(path))
+    return np.asarray([n for n, _ in counts[1:]], dtype=np.int64)
+
+
+# -- XLSX ------------------------------------------------------------------
+
+
+def _open_workbook(path: Path) -> Any:
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise SourceError(
+            f"is not a readable XLSX workbook (damaged or truncated?): {exc}",
+            file=str(path),
+        ) from None
+
+
+def workbook_cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every sheet's cell values, read once per version of the file.
+
+    Opening a workbook costs a scan of every sheet, so a register import
+    that reads fourteen sheets opens it once, not fourteen times.
+    """
+    stat = path.stat()
+    return _cells(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=2)
+def _cells(path: str, mtime_ns: int, size: int) -> dict[str, list[tuple[Any, ...]]]:
+    book = _open_workbook(Path(path))
+    try:
+        return {
+            name: list(book[name].iter_rows(values_only=True))
+            for name in book.sheetnames
+        }
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        raise SourceError(f"is damaged or truncated: {exc}", file=path) from None
+    finally:
+        book.close()
+
+
+def read_xlsx(path: Path, options: ReadOptions, prefer: str | None) -> SourceTable:
+    """One sheet of a workbook: header in row 1, typed cells as Excel typed them."""
+    sheets = workbook_cells(path)
+    sheet_name = choose_layer(path, list(sheets), options.layer, prefer)
+    assert sheet_name is not None
+    cells = sheets[sheet_name]
+    if not cells:
+        raise SourceError(f"sheet {sheet_name!r} is empty", file=str(path))
+    header = [("" if h is None else str(h)).strip() for h in cells[0]]
+    while header and not header[-1]:
+        header.pop()
+    _check_header(path, header)
+    width = len(header)
+    numbers, records = [], []
+    for n, row in enumerate(cells[1:], start=2):
+        values = list(row[:width]) + [None] * (width - len(row))
+        if any(v is not None and str(v).strip() for v in values):
+            numbers.append(n)
+            records.append(values)
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    rows = np.asarray(numbers, dtype=np.int64)
+    return SourceTable(str(path), "xlsx", frame, rows, layer=sheet_name)
+
+
+def geometry_column_types(geoms: NDArray[np.object_]) -> list[str]:
+    """Distinct geometry types present (for messages and templates)."""
+    present = geoms[~shapely.is_missing(geoms)]
+    return sorted({g.geom_type for g in present[:10_000]})

@@ -1,0 +1,228 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Importing files into the register: all or nothing, upserting by external id.
+
+:func:`import_files` stages every file (:mod:`demine.exchange.staging`),
+then in one transaction looks up which rows update records already in the
+register (same ``external_id``), reserves ids for the new ones, resolves
+references between records (to the register and within the import), checks
+the rules that need the register (a closed hazard takes no release; closure
+is final; a confirmed hazard is downgraded only after technical survey),
+writes through the bulk paths, recomputes the land-release ledger and the
+status it implies. Any problem anywhere: every problem is reported in one
+:class:`~demine.errors.ImportRejectedError` and the transaction is rolled
+back, so the register is unchanged. ``dry_run`` does all of it and rolls
+back at the end, so its counts are exactly what the import would do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy.engine import Connection
+
+from demine.errors import ImportRejectedError, SourceError
+from demine.exchange.entities import KINDS
+from demine.exchange.formats import ReadOptions
+from demine.exchange.mapping import Mapping
+from demine.exchange.parsing import map_distinct
+from demine.exchange.references import resolve_references
+from demine.exchange.rules import check_before_write, settle_hazards
+from demine.exchange.staging import Batch, PlaceIndex, stage
+from demine.exchange.writing import write_batch
+from demine.store.bulk import check_foreign_keys, foreign_keys_deferred
+from demine.store.database import Database
+from demine.store.upsert import ids_by_key, refresh_ledger, reserve_ids
+
+log = logging.getLogger(__name__)
+
+StartProgress = Callable[[str, int], Callable[[int], None]]
+
+
+@dataclass
+class KindCounts:
+    """What an import did (or would do) to one table."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportResult:
+    """The outcome of an import or a dry run."""
+
+    counts: dict[str, KindCounts] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "dry_run": self.dry_run,
+            "files": self.files,
+            "counts": {k: vars(v) for k, v in self.counts.items()},
+            "warnings": self.warnings,
+        }
+
+
+class _DryRunError(Exception):
+    """Raised at the end of a dry run to roll the transaction back."""
+
+
+def import_files(
+    db: Database,
+    kind: str,
+    paths: Sequence[Path],
+    *,
+    mapping: Mapping | None = None,
+    read: ReadOptions | None = None,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    review_state: str | None = None,
+    progress: StartProgress | None = None,
+) -> ImportResult:
+    """Import ``paths`` as ``kind`` (or every layer, for ``register``).
+
+    Raises :class:`~demine.errors.SourceError` for a file that cannot be
+    read and :class:`~demine.errors.ImportRejectedError` listing every bad
+    row; in both cases nothing is written.
+    """
+    db.require_initialised()
+    staging = stage(
+        kind,
+        paths,
+        mapping=mapping,
+        read=read or ReadOptions(),
+        today=today or dt.date.today(),
+        places=PlaceIndex(db),
+        review_state=review_state,
+    )
+    result = ImportResult(
+        warnings=staging.warnings, files=staging.files, dry_run=dry_run
+    )
+    _run(db, staging.batches, result, progress, staging.problems)
+    return result
+
+
+def _run(
+    db: Database,
+    batches: dict[str, Batch],
+    result: ImportResult,
+    progress: StartProgress | None,
+    problems: list[SourceError],
+) -> None:
+    """One transaction: checks against the register, then the writes.
+
+    Problems found while staging are reported together with those found
+    against the register (unknown references ...), then nothing is written.
+    """
+    try:
+        with (
+            db.engine.connect() as conn,
+            foreign_keys_deferred(conn),
+            conn.begin(),
+        ):
+            write_batches(conn, batches, result, progress, problems)
+            if result.dry_run:
+                raise _DryRunError
+    except _DryRunError:
+        log.info("dry run: rolled back")
+
+
+def import_batches(
+    db: Database,
+    batches: dict[str, Batch],
+    *,
+    dry_run: bool = False,
+    files: Sequence[str] = (),
+    problems: Sequence[SourceError] = (),
+) -> ImportResult:
+    """Write already-staged batches (form submissions use this)."""
+    result = ImportResult(files=list(files), dry_run=dry_run)
+    _run(db, batches, result, None, list(problems))
+    return result
+
+
+def _files(files: Sequence[str]) -> str:
+    return files[0] if len(files) == 1 else f"{len(files)} files"
+
+
+def write_batches(
+    conn: Connection,
+    batches: dict[str, Batch],
+    result: ImportResult,
+    progress: StartProgress | None,
+    earlier: Sequence[SourceError] = (),
+) -> None:
+    """Everything after staging, inside the caller's transaction."""
+    ordered = {k: batches[k] for k in KINDS if k in batches}
+    problems: list[SourceError] = list(earlier)
+    ids: dict[str, np.ndarray] = {}
+    existing: dict[str, np.ndarray] = {}
+    for kind, batch in ordered.items():
+        problems += _duplicates(batch)
+        ids[kind], existing[kind] = _assign_ids(conn, batch)
+    problems += resolve_references(conn, ordered, ids)
+    problems += check_before_write(conn, ordered, ids, existing, result.warnings)
+    if problems:
+        raise ImportRejectedError(problems, _files(result.files))
+    for kind, batch in ordered.items():
+        advance = progress(kind, len(batch)) if progress else None
+        inserted, updated = write_batch(conn, batch, ids[kind], existing[kind], advance)
+        result.counts[kind] = KindCounts(
+            inserted, updated, int(existing[kind].sum()) - updated
+        )
+    check_foreign_keys(conn, list(ordered))
+    if "hazard" in ordered or "release" in ordered:
+        refresh_ledger(conn)
+        problems = settle_hazards(conn, ordered, ids, existing)
+        if problems:
+            raise ImportRejectedError(problems, _files(result.files))
+
+
+def _duplicates(batch: Batch) -> list[SourceError]:
+    """Rows of one import that share an external id, each naming the other."""
+    if "external_id" not in batch.frame:
+        return []
+    keys = batch.frame["external_id"]
+    dup = (keys.notna() & keys.duplicated(keep=False)).to_numpy(dtype=bool)
+    positions = np.flatnonzero(dup)
+    holders: dict[object, list[int]] = {}
+    for pos in positions:
+        holders.setdefault(keys.iat[pos], []).append(int(pos))
+    out = []
+    for pos in positions:
+        same = holders[keys.iat[pos]]
+        other = same[0] if same[0] != pos else same[1]
+        out.append(
+            SourceError(
+                "is used by more than one row of this import (also "
+                f"{batch.files[other]} row {batch.rows[other]})",
+                file=str(batch.files[pos]),
+                row=int(batch.rows[pos]),
+                field="external_id",
+                value=keys.iat[pos],
+            )
+        )
+    return out
+
+
+def _assign_ids(conn: Connection, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+    """Ids of the batch's rows: the stored record's for updates, new ones else."""
+    n = len(batch)
+    ids = np.zeros(n, dtype=np.int64)
+    existing = np.zeros(n, dtype=bool)
+    if "external_id" in batch.frame:
+        keys = batch.frame["external_id"]
+        found = ids_by_key(conn, batch.kind, "external_id", keys.dropna().unique())
+        if found:
+            matched = map_distinct(keys, lambda k: found.get(k))
+            existing = np.array([m is not None for m in matched], dtype=bool)
+            ids[existing] = matched[existing].astype(np.int64)
+    ids[~existing] = reserve_ids(conn, batch.kind, int((~existing).sum()))
+    return ids, existing

@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""GeoTIFF in and out (I/O, with rasterio): DEM and land cover, risk maps."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from pyproj import CRS, Transformer
+
+from demine.errors import PredictionError
+from demine.predict.terrain import RasterLayer
+
+log = logging.getLogger(__name__)
+
+#: Cells without a risk value in a risk GeoTIFF.
+NODATA = -1.0
+
+
+def _rasterio():  # type: ignore[no-untyped-def]
+    try:
+        import rasterio
+    except ImportError:  # pragma: no cover - rasterio is a declared dependency
+        raise PredictionError("GeoTIFF needs the rasterio package") from None
+    return rasterio
+
+
+def read_raster(
+    path: str | Path,
+    lonlat_bounds: tuple[float, float, float, float] | None = None,
+    margin: float = 0.02,
+) -> RasterLayer:
+    """Band 1 of a raster, read only over ``lonlat_bounds`` (plus a margin)."""
+    rasterio = _rasterio()
+    from rasterio.windows import Window, from_bounds
+
+    try:
+        src = rasterio.open(path)
+    except rasterio.errors.RasterioIOError as exc:
+        raise PredictionError(f"{path}: cannot read raster ({exc})") from None
+    with src:
+        if src.crs is None:
+            raise PredictionError(f"{path}: the raster has no CRS")
+        window = Window(0, 0, src.width, src.height)
+        if lonlat_bounds is not None:
+            lo_x, lo_y, hi_x, hi_y = lonlat_bounds
+            to_src = Transformer.from_crs("EPSG:4326", src.crs.to_wkt(), always_xy=True)
+            box = to_src.transform_bounds(
+                lo_x - margin, lo_y - margin, hi_x + margin, hi_y + margin
+            )
+            window = (
+                from_bounds(*box, transform=src.transform)
+                .round_offsets()
+                .round_lengths()
+                .intersection(window)
+            )
+        values = src.read(1, window=window).astype(np.float64)
+        transform = src.window_transform(window)
+        log.info("%s: read %d x %d pixels", path, values.shape[1], values.shape[0])
+        return RasterLayer(
+            values,
+            tuple(transform)[:6],
+            src.crs.to_wkt(),
+            src.nodata,  # type: ignore[arg-type]
+        )
+
+
+def write_geotiff(
+    path: str | Path,
+    values: NDArray[np.float32],
+    transform: tuple[float, float, float, float, float, float],
+    crs: CRS,
+) -> None:
+    """Write a float32 risk raster (nodata -1), tiled and compressed."""
+    rasterio = _rasterio()
+    from affine import Affine
+
+    rows, cols = values.shape
+    profile = {
+        "driver": "GTiff",
+        "height": rows,
+        "width": cols,
+        "count": 1,
+        "dtype": "float32",
+        "crs": crs.to_wkt(),
+        "transform": Affine(*transform),
+        "nodata": NODATA,
+        "compress": "deflate",
+        "predictor": 3,
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
+        "BIGTIFF": "IF_SAFER",
+    }
+    if rows < 256 or cols < 256:
+        profile.update(tiled=False, blockxsize=None, blockysize=None)
+        profile = {k: v for k, v in profile.items() if v is not None}
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(values.astype(np.float32), 1)
+        dst.set_band_description(1, "risk")
