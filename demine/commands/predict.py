@@ -96,23 +96,36 @@ def _metres(text: str) -> float:
     return parse_length(text)
 
 
-def _opt(kind: Any, help_: str) -> Any:
-    return Annotated[kind, typer.Option(help=help_)]
-
-
-CellOption = _opt(str, "Cell size, e.g. 100m, 1km")
-RegionOption = _opt(str | None, "Vector file of the region (default: admin areas)")
-LevelOption = _opt(str | None, "admin1, admin2 or country (default: finest)")
-DemOption = _opt(str | None, "DEM GeoTIFF: elevation, slope")
-LandcoverOption = _opt(str | None, "Land-cover GeoTIFF (classes one-hot)")
-OwnOption = _opt(str, "Finds a cell's features leave out: its own 'cell' or 'area'")
-FindRadius = _opt(str, "Radius of find density")
-AccidentRadius = _opt(str, "Radius of accident density")
-NegativesOption = _opt(str, "Release kinds that make clean cells")
-CategoriesOption = _opt(str, "EO categories that make mined cells, or 'all'")
-AccidentsOption = _opt(bool, "Accidents make cells positive too")
-ShareOption = _opt(float, "Share of a cell released ground must cover")
-ChunkCells = _opt(int, "Cells per chunk")
+CellOption = Annotated[str, typer.Option(help="Cell size, e.g. 100m, 1km")]
+RegionOption = Annotated[
+    str | None, typer.Option(help="Vector file of the region (default: admin areas)")
+]
+LevelOption = Annotated[
+    str | None, typer.Option(help="admin1, admin2 or country (default: finest)")
+]
+DemOption = Annotated[str | None, typer.Option(help="DEM GeoTIFF: elevation, slope")]
+LandcoverOption = Annotated[
+    str | None, typer.Option(help="Land-cover GeoTIFF (classes one-hot)")
+]
+OwnOption = Annotated[
+    str,
+    typer.Option(help="Finds a cell's features leave out: its own 'cell' or 'area'"),
+]
+FindRadius = Annotated[str, typer.Option(help="Radius of find density")]
+AccidentRadius = Annotated[str, typer.Option(help="Radius of accident density")]
+NegativesOption = Annotated[
+    str, typer.Option(help="Release kinds that make clean cells")
+]
+CategoriesOption = Annotated[
+    str, typer.Option(help="EO categories that make mined cells, or 'all'")
+]
+AccidentsOption = Annotated[
+    bool, typer.Option(help="Accidents make cells positive too")
+]
+ShareOption = Annotated[
+    float, typer.Option(help="Share of a cell released ground must cover")
+]
+ChunkCells = Annotated[int, typer.Option(help="Cells per chunk")]
 
 
 @predict_app.command()

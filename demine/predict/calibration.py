@@ -84,7 +84,7 @@ class Calibrator:
             out = 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
         else:
             out = 1.0 / (1.0 + np.exp(-np.clip(score, -500, 500)))
-        return np.clip(out, 0.0, 1.0)
+        return np.asarray(np.clip(out, 0.0, 1.0), dtype=np.float64)
 
     def to_dict(self) -> dict[str, Any]:
         return {"method": self.method, **self.params}

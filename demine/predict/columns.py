@@ -169,7 +169,7 @@ def _as_number(series: pd.Series, name: str, indicator: bool) -> NDArray[np.floa
                 f"column '{name}' is a 0/1 indicator in the model but holds "
                 f"other values here (e.g. {finite[~np.isin(finite, (0, 1))][0]:g})"
             )
-    return values
+    return np.asarray(values, dtype=np.float64)
 
 
 def labels_of(frame: pd.DataFrame, label: str) -> NDArray[np.int8]:
@@ -197,7 +197,7 @@ def labels_of(frame: pd.DataFrame, label: str) -> NDArray[np.int8]:
             f"label column '{label}' must hold 1 (mines found), 0 (searched, "
             f"clean) or -1 / empty (unknown); it also holds {', '.join(others)}"
         )
-    return values.fillna(-1).to_numpy(dtype=np.int8)
+    return np.asarray(values.fillna(-1).to_numpy(dtype=np.int8), dtype=np.int8)
 
 
 def require_both_classes(y: NDArray[np.int8], label: str, where: str = "") -> None:
@@ -214,7 +214,9 @@ def require_both_classes(y: NDArray[np.int8], label: str, where: str = "") -> No
 def require_some_values(x: NDArray[np.float32], names: Iterable[str]) -> list[int]:
     """Columns of ``x`` with at least one value; raise if there are none."""
     names = list(names)
-    present = np.isfinite(x).any(axis=0) if len(x) else np.zeros(len(names), bool)
+    present = np.asarray(
+        np.isfinite(x).any(axis=0) if len(x) else np.zeros(len(names)), dtype=bool
+    )
     if not present.any():
         raise PredictionError(
             "every feature is missing in every labelled cell "

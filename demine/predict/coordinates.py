@@ -89,7 +89,8 @@ def locate(frame: pd.DataFrame, crs: str | CRS | None = None) -> Locations | Non
 
 
 def _floats(series: pd.Series) -> NDArray[np.float64]:
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+    return np.asarray(values, dtype=np.float64)
 
 
 @dataclass(frozen=True)

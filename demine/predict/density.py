@@ -31,7 +31,8 @@ def disc(radius: float, cell: float) -> NDArray[np.float64]:
     """
     h = math.floor(radius / cell)
     di, dj = np.mgrid[-h : h + 1, -h : h + 1]
-    return ((di**2 + dj**2) * cell**2 <= radius**2 + 1e-9).astype(np.float64)
+    inside = (di**2 + dj**2) * cell**2 <= radius**2 + 1e-9
+    return np.asarray(inside, dtype=np.float64)
 
 
 def band_counts(
@@ -101,4 +102,4 @@ def _convolve(
 ) -> NDArray[np.int64]:
     hist = np.bincount(flat, minlength=rows * cols).reshape(rows, cols)
     counts = fftconvolve(hist.astype(np.float64), kernel, mode="same")
-    return np.rint(counts).astype(np.int64)
+    return np.asarray(np.rint(counts), dtype=np.int64)

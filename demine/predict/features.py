@@ -31,6 +31,7 @@ Features (distances in metres, densities per km²):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,7 +59,7 @@ class Band:
     ids: NDArray[np.int64]
     pos: NDArray[np.int64]
 
-    def pick(self, burnt: NDArray[np.int32]) -> NDArray[np.int32]:
+    def pick(self, burnt: NDArray[Any]) -> NDArray[Any]:
         """Values of a burnt band raster at the region's cells."""
         return burnt.ravel()[self.pos]
 
@@ -102,7 +103,7 @@ def band_features(layers: Layers, start: int, stop: int) -> pd.DataFrame:
     area_raster = layers.areas.layer.burn(spec, start, stop).astype(np.int64) - 1
     area_raster[area_raster < 0] = NO_AREA
     area = band.pick(area_raster)
-    table: dict[str, NDArray] = {
+    table: dict[str, NDArray[Any]] = {
         "cell_id": ids,
         "row": row.astype(np.int32),
         "col": col.astype(np.int32),
@@ -151,14 +152,16 @@ def _labels(layers: Layers, band: Band) -> NDArray[np.int8]:
     return labels
 
 
-def _lonlat(crs_wkt: str, x: NDArray, y: NDArray) -> tuple[NDArray, NDArray]:
+def _lonlat(
+    crs_wkt: str, x: NDArray[Any], y: NDArray[Any]
+) -> tuple[NDArray[Any], NDArray[Any]]:
     lon, lat = Transformer.from_crs(crs_wkt, "EPSG:4326", always_xy=True).transform(
         x, y
     )
     return np.round(lon, 7), np.round(lat, 7)
 
 
-def _lookup(values: NDArray[np.object_], index: NDArray[np.int64]) -> NDArray:
+def _lookup(values: NDArray[np.object_], index: NDArray[Any]) -> NDArray[Any]:
     out = np.full(len(index), None, dtype=object)
     known = index >= 0
     out[known] = values[index[known]]
@@ -166,8 +169,12 @@ def _lookup(values: NDArray[np.object_], index: NDArray[np.int64]) -> NDArray:
 
 
 def _event_features(
-    layers: Layers, band: Band, area_raster: NDArray, x: NDArray, y: NDArray
-) -> dict[str, NDArray]:
+    layers: Layers,
+    band: Band,
+    area_raster: NDArray[Any],
+    x: NDArray[Any],
+    y: NDArray[Any],
+) -> dict[str, NDArray[Any]]:
     """Distances to and densities of finds and accidents, own ones left out."""
     opts = layers.options
     spec = layers.spec
@@ -175,7 +182,7 @@ def _event_features(
     # Cells outside every area leave nothing out (no find has that key).
     raster_keys = np.where(area_raster == NO_AREA, NO_AREA - 1, area_raster)
     key = band.pick(raster_keys) if by_area else band.ids
-    out: dict[str, NDArray] = {}
+    out: dict[str, NDArray[Any]] = {}
     for name, index, radius in (
         ("find", layers.finds, opts.find_radius),
         ("accident", layers.accidents, opts.accident_radius),
@@ -197,8 +204,10 @@ def _event_features(
     return out
 
 
-def _raster_features(layers: Layers, x: NDArray, y: NDArray) -> dict[str, NDArray]:
-    out: dict[str, NDArray] = {}
+def _raster_features(
+    layers: Layers, x: NDArray[Any], y: NDArray[Any]
+) -> dict[str, NDArray[Any]]:
+    out: dict[str, NDArray[Any]] = {}
     for name, raster in layers.rasters.items():
         values = raster.sample(x, y, layers.spec.crs_wkt)
         if name in layers.classes:

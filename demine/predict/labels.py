@@ -113,7 +113,7 @@ class ReleasedGround:
         shared = shapely.area(shapely.intersection(boxes[cell], self.geoms[release]))
         covered = np.bincount(cell, weights=shared, minlength=len(boxes))
         area = shapely.area(boxes)
-        return np.minimum(covered, area) >= min_share * area
+        return np.asarray(np.minimum(covered, area) >= min_share * area, dtype=bool)
 
 
 def label_cells(

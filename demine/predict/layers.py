@@ -224,8 +224,8 @@ def _reference_shapes(
 def _events(
     src: Sources, spec: GridSpec, areas: Areas, options: FeatureOptions
 ) -> tuple[
-    dict[str, tuple[NDArray, NDArray]],
-    dict[str, NDArray],
+    dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]],
+    dict[str, NDArray[np.int64]],
     NDArray[np.int64],
     dict[str, NDArray[np.int64]],
 ]:
@@ -235,8 +235,8 @@ def _events(
     finds = src.finds
     if rule.categories is not None:
         finds = finds[finds["category"].astype(str).isin(rule.categories)]
-    xy: dict[str, tuple[NDArray, NDArray]] = {}
-    owner: dict[str, NDArray] = {}
+    xy: dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
+    owner: dict[str, NDArray[np.int64]] = {}
     positive: list[NDArray[np.int64]] = []
     cells_of: dict[str, NDArray[np.int64]] = {}
     for name, frame in (("find", finds), ("accident", src.accidents)):

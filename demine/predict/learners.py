@@ -111,7 +111,7 @@ class FittedBoosting:
     names: tuple[str, ...]
 
     def margin(self, x: NDArray[np.float32], threads: int = 0) -> NDArray[np.float64]:
-        extra = {"num_threads": threads} if threads else {}
+        extra: dict[str, Any] = {"num_threads": threads} if threads else {}
         raw = self.booster.predict(x, raw_score=True, **extra)
         return np.asarray(raw, dtype=np.float64)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ def _finite(score: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.where(finite, score, low - 1.0)
 
 
-def roc_auc(y: NDArray[np.int_], score: NDArray[np.float64]) -> float:
+def roc_auc(y: NDArray[Any], score: NDArray[np.float64]) -> float:
     """Area under the ROC curve; NaN unless both classes are present.
 
     Examples
@@ -48,7 +49,7 @@ def roc_auc(y: NDArray[np.int_], score: NDArray[np.float64]) -> float:
     return float(roc_auc_score(y, _finite(score)))
 
 
-def pr_auc(y: NDArray[np.int_], score: NDArray[np.float64]) -> float:
+def pr_auc(y: NDArray[Any], score: NDArray[np.float64]) -> float:
     """Average precision (area under the precision-recall curve); NaN
     without positives. A random ranking scores the positive share.
 
@@ -76,7 +77,7 @@ class AreaCurve:
 
 
 def recall_curve(
-    y: NDArray[np.int_],
+    y: NDArray[Any],
     score: NDArray[np.float64],
     area: NDArray[np.float64] | None = None,
 ) -> AreaCurve:
@@ -119,7 +120,7 @@ def recall_curve(
 
 
 def recall_at_area(
-    y: NDArray[np.int_],
+    y: NDArray[Any],
     score: NDArray[np.float64],
     shares: Sequence[float] = SHARES,
     area: NDArray[np.float64] | None = None,
@@ -137,7 +138,7 @@ def recall_at_area(
 
 
 def calibration_table(
-    y: NDArray[np.int_], prob: NDArray[np.float64], bins: int = 10
+    y: NDArray[Any], prob: NDArray[np.float64], bins: int = 10
 ) -> pd.DataFrame:
     """Mean predicted probability against the observed share, per bin.
 
@@ -157,7 +158,7 @@ def calibration_table(
     return table.reset_index(drop=True)
 
 
-def calibration_error(y: NDArray[np.int_], prob: NDArray[np.float64]) -> float:
+def calibration_error(y: NDArray[Any], prob: NDArray[np.float64]) -> float:
     """Expected calibration error: the cell-weighted mean gap of the bins.
 
     Examples
@@ -170,13 +171,13 @@ def calibration_error(y: NDArray[np.int_], prob: NDArray[np.float64]) -> float:
     return float((weight * (table["predicted"] - table["observed"]).abs()).sum())
 
 
-def brier(y: NDArray[np.int_], prob: NDArray[np.float64]) -> float:
+def brier(y: NDArray[Any], prob: NDArray[np.float64]) -> float:
     """Mean squared error of probabilities against outcomes."""
     return float(np.mean((np.asarray(prob, float) - np.asarray(y, float)) ** 2))
 
 
 def summary(
-    y: NDArray[np.int_],
+    y: NDArray[Any],
     score: NDArray[np.float64],
     prob: NDArray[np.float64] | None = None,
     shares: Sequence[float] = SHARES,

@@ -44,7 +44,7 @@ def cluster(
         raise PredictionError("chunked runs need dask[distributed]") from None
     if scheduler:
         try:
-            client = Client(scheduler, timeout="20s")
+            client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
         except OSError as exc:
             raise PredictionError(
                 f"cannot reach Dask scheduler {scheduler}: {exc}"
@@ -55,14 +55,14 @@ def cluster(
         return
     n = workers or os.cpu_count() or 1
     with (
-        LocalCluster(
+        LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=n,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
             memory_limit=memory_per_worker,
         ) as local,
-        Client(local) as client,
+        Client(local) as client,  # type: ignore[no-untyped-call]
     ):
         log.info("local Dask cluster: %d workers", n)
         yield client

@@ -66,19 +66,21 @@ def plan_grid(db: Database, request: GridRequest) -> Layers:
         region_ll = _region_file(request.region)
     else:
         region_ll = region_of(src.areas["geom"].to_numpy(dtype=object))
-    bounds = tuple(float(b) for b in shapely.bounds(region_ll))
-    crs = grid_crs(bounds)  # type: ignore[arg-type]
+    lo_x, lo_y, hi_x, hi_y = (float(b) for b in shapely.bounds(region_ll))
+    bounds = (lo_x, lo_y, hi_x, hi_y)
+    crs = grid_crs(bounds)
     projected, _ = to_equal_area(np.array([region_ll], dtype=object), crs)
     region = projected[0]
-    spec = grid_over(tuple(shapely.bounds(region)), request.cell, crs)  # type: ignore[arg-type]
+    xmin, ymin, xmax, ymax = (float(b) for b in shapely.bounds(region))
+    spec = grid_over((xmin, ymin, xmax, ymax), request.cell, crs)
     log.info("grid: %d x %d cells of %g m", spec.nx, spec.ny, spec.cell)
     rasters: dict[str, RasterLayer] = {}
     if request.dem:
-        dem = read_raster(request.dem, bounds)  # type: ignore[arg-type]
+        dem = read_raster(request.dem, bounds)
         rasters["elevation"] = dem
         rasters["slope"] = dem.slope()
     if request.landcover:
-        rasters["landcover"] = read_raster(request.landcover, bounds)  # type: ignore[arg-type]
+        rasters["landcover"] = read_raster(request.landcover, bounds)
     return prepare_layers(src, spec, region, request.options, rasters)
 
 

@@ -254,7 +254,7 @@ class ShapeIndex:
         geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
         polygonal = np.isin(shapely.get_type_id(geoms), [3, 6])
         outlines = np.where(polygonal, shapely.boundary(geoms), geoms)
-        levels = []
+        levels: list[tuple[PointIndex, float]] = []
         step = spacing
         while True:
             shapes = outlines if not levels else shapely.simplify(outlines, step / 2)
@@ -311,16 +311,16 @@ class ShapeIndex:
         level = np.searchsorted(reaches[:-1], out - err, side="right")
         for k in range(probe):  # one pass per level, not per cell
             pos = np.flatnonzero(level == k)
-            if not len(pos):
-                continue
             index, reach = self.levels[k]
+            if not len(pos) or index._tree is None:
+                continue
             bound = reach + 2 * err + reach / LEVEL_REACH
             dist = index._tree.query(
                 pts[pos], k=1, distance_upper_bound=bound, workers=workers
             )[0]
             found = np.isfinite(dist)
             out[pos[found]] = dist[found]
-        return out
+        return np.asarray(out, dtype=np.float64)
 
     def contains(self, qx: FloatArray, qy: FloatArray) -> NDArray[np.bool_]:
         """Whether each query point lies inside the indexed polygons."""

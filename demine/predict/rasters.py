@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,7 +21,7 @@ log = logging.getLogger(__name__)
 NODATA = -1.0
 
 
-def _rasterio():  # type: ignore[no-untyped-def]
+def _rasterio() -> Any:
     try:
         import rasterio
     except ImportError:  # pragma: no cover - rasterio is a declared dependency
@@ -34,8 +36,6 @@ def read_raster(
 ) -> RasterLayer:
     """Band 1 of a raster, read only over ``lonlat_bounds`` (plus a margin)."""
     rasterio = _rasterio()
-    from rasterio.windows import Window, from_bounds
-
     try:
         src = rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
@@ -43,28 +43,31 @@ def read_raster(
     with src:
         if src.crs is None:
             raise PredictionError(f"{path}: the raster has no CRS")
-        window = Window(0, 0, src.width, src.height)
+        a, b, c, d, e, f = tuple(src.transform)[:6]
+        if b or d:
+            raise PredictionError(f"{path}: rotated rasters are not supported")
+        rows, cols = (0, src.height), (0, src.width)
         if lonlat_bounds is not None:
             lo_x, lo_y, hi_x, hi_y = lonlat_bounds
             to_src = Transformer.from_crs("EPSG:4326", src.crs.to_wkt(), always_xy=True)
-            box = to_src.transform_bounds(
+            x0, y0, x1, y1 = to_src.transform_bounds(
                 lo_x - margin, lo_y - margin, hi_x + margin, hi_y + margin
             )
-            window = (
-                from_bounds(*box, transform=src.transform)
-                .round_offsets()
-                .round_lengths()
-                .intersection(window)
-            )
+            cols = _span((x0 - c) / a, (x1 - c) / a, src.width)
+            rows = _span((y0 - f) / e, (y1 - f) / e, src.height)
+        from rasterio.windows import Window
+
+        window = Window(cols[0], rows[0], cols[1] - cols[0], rows[1] - rows[0])
         values = src.read(1, window=window).astype(np.float64)
-        transform = src.window_transform(window)
+        transform = (a, 0.0, c + cols[0] * a, 0.0, e, f + rows[0] * e)
         log.info("%s: read %d x %d pixels", path, values.shape[1], values.shape[0])
-        return RasterLayer(
-            values,
-            tuple(transform)[:6],
-            src.crs.to_wkt(),
-            src.nodata,  # type: ignore[arg-type]
-        )
+        return RasterLayer(values, transform, src.crs.to_wkt(), src.nodata)
+
+
+def _span(p: float, q: float, size: int) -> tuple[int, int]:
+    """Whole pixels from ``min(p, q)`` to ``max(p, q)``, clipped to the raster."""
+    lo, hi = sorted((p, q))
+    return max(0, math.floor(lo)), min(size, max(math.ceil(hi), 0))
 
 
 def write_geotiff(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 import shapely
-from sqlalchemy import and_
 from sqlalchemy.engine import Connection
 
 from demine.domain.vocab import PlaceType, ReviewState
@@ -22,14 +21,9 @@ APPROVED = ReviewState.APPROVED.value
 ADMIN_LEVELS = (PlaceType.ADMIN2.value, PlaceType.ADMIN1.value, PlaceType.COUNTRY.value)
 
 
-def _approved(
-    conn: Connection, name: str, columns: list[str], extra=None
-) -> pd.DataFrame:
+def _approved(conn: Connection, name: str, columns: list[str]) -> pd.DataFrame:
     tbl = table(name)
-    where = tbl.c.review_state == APPROVED
-    if extra is not None:
-        where = and_(where, extra(tbl))
-    return read_frame(conn, name, columns, where)
+    return read_frame(conn, name, columns, tbl.c.review_state == APPROVED)
 
 
 def read_sources(db: Database, admin_level: str | None = None) -> Sources:

@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 import rasterio
 import shapely
-from pyproj import Transformer
+from pyproj import CRS, Transformer
 from typer.testing import CliRunner
 
 from demine.cli import app
+from demine.predict.rasters import write_geotiff
 from demine.predict.register import read_sources
 from demine.predict.sample import synthetic_grid
 from demine.predict.tables import read_table
@@ -42,6 +43,11 @@ def fails(*args: str) -> str:
 def test_full_loop_on_the_demo_register(db_url: str, tmp_path: Path) -> None:
     run_json("demo", "--db", db_url, "--scale", "small", "--seed", "1")
     grid = tmp_path / "grid.gpkg"
+    dem = tmp_path / "dem.tif"
+    # A plane rising to the north-east over the demo region, 0.01° pixels.
+    rows, cols = np.mgrid[0:200, 0:250]
+    heights = (1_000.0 + 5.0 * cols - 4.0 * rows).astype(np.float32)
+    write_geotiff(dem, heights, (0.01, 0, 45.3, 0, -0.01, 40.7), CRS.from_epsg(4326))
     built = run_json(
         "predict",
         "grid",
@@ -51,6 +57,8 @@ def test_full_loop_on_the_demo_register(db_url: str, tmp_path: Path) -> None:
         "2km",
         "--categories",
         "ap_mine,at_mine",
+        "--dem",
+        str(dem),
         "--out",
         str(grid),
     )
@@ -60,6 +68,8 @@ def test_full_loop_on_the_demo_register(db_url: str, tmp_path: Path) -> None:
     table = read_table(grid)
     assert {"dist_front_line", "dist_road", "dist_find", "in_cha"} <= set(table.columns)
     assert table["admin_area"].nunique() == 12
+    assert table["elevation"].between(200, 2_250).all()  # no cell off the DEM
+    assert table["slope"].gt(0).all()
     assert_positives_hold_finds(table, db_url)
     model = tmp_path / "model.json"
     fitted = run_json(

@@ -49,3 +49,16 @@ def test_risk_geotiff_has_nodata_and_crs(tmp_path: Path) -> None:
         assert src.nodata == NODATA
         assert src.read(1)[2, 3] == pytest.approx(0.75)
         assert CRS.from_wkt(src.crs.to_wkt()).equals(spec.crs, ignore_axis_order=True)
+
+
+def test_only_the_window_over_the_region_is_read(tmp_path: Path) -> None:
+    values = np.arange(400, dtype=np.float32).reshape(20, 20)
+    path = tmp_path / "dem.tif"
+    write_geotiff(path, values, (0.1, 0, 46.0, 0, -0.1, 41.0), CRS.from_epsg(4326))
+    part = read_raster(path, (46.52, 39.52, 46.98, 39.98), margin=0.0)
+    assert part.values.shape == (5, 5)
+    x, y = np.array([46.55, 46.95]), np.array([39.95, 39.55])
+    whole = read_raster(path)
+    assert np.array_equal(
+        part.sample(x, y, "EPSG:4326"), whole.sample(x, y, "EPSG:4326")
+    )
