@@ -96,6 +96,14 @@ async def on_data_error(request: Request, exc: Exception) -> Response:
 
 
 async def on_unexpected(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, OverflowError) or isinstance(
+        getattr(exc, "orig", None), OverflowError
+    ):
+        # SQLite cannot bind an integer beyond 64 bits: the client's input.
+        message = "a number in the request is out of range"
+        if not wants_json(request):
+            return _page(422, message)
+        return JSONResponse({"error": message, "status": 422}, status_code=422)
     log.exception("%s %s failed", request.method, request.url.path)
     message = "internal error; the administrator can find details in the log"
     if not wants_json(request):
