@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import pkgutil
 import secrets
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from demine import __version__
-from demine.api import auth, ogc, records, tiles
+import demine.api
+import demine.web
 from demine.api.errors import add_exception_handlers
 from demine.api.limits import BodyLimitMiddleware, LoginLimiter
 from demine.settings import Settings
@@ -24,14 +27,28 @@ STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 SESSION_HOURS = 12
 
 
+def routers() -> list[APIRouter]:
+    """Every ``router`` of a module in ``demine.api`` and ``demine.web``.
+
+    A new topic (prioritisation, forecast, reports...) adds its own module with a
+    ``router`` and is served without editing this file.
+    """
+    found: list[APIRouter] = []
+    for package in (demine.api, demine.web):
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            router = getattr(module, "router", None)
+            if isinstance(router, APIRouter):
+                found.append(router)
+    return found
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     """The API and the browser UI over one register.
 
     ``db`` lets a caller share an open :class:`Database`; otherwise one is
     opened from ``settings.database_url``. The register must exist already.
     """
-    from demine.web.pages import router as pages
-
     settings = settings or Settings()
     db = db or Database(settings.database_url)
     db.require_initialised()
@@ -62,7 +79,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     add_exception_handlers(app)
-    for router in (auth.router, records.router, ogc.router, tiles.router, pages):
+    for router in routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

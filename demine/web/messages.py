@@ -1,108 +1,38 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Every text the browser UI shows, by key, so translations are one dict each.
+"""Every text the browser UI shows, by key, from the catalogue in ``locales/``.
 
-Add a language by adding a dict with the same keys (Azerbaijani ``az``,
-Russian ``ru``...); a missing key falls back to English.
+``locales/<lang>/*.yaml`` hold one topic each (``core.yaml``, ``planning.yaml``...).
+Add a language by adding a directory with files of the same keys (Azerbaijani
+``az``, Russian ``ru``...); a missing key falls back to English.
 """
 
 from __future__ import annotations
 
-EN: dict[str, str] = {
-    "app.title": "demine",
-    "nav.map": "Map",
-    "nav.dashboard": "Dashboard",
-    "nav.review": "Review queue",
-    "nav.new_hazard": "New hazard",
-    "nav.logout": "Log out",
-    "nav.login": "Log in",
-    "nav.skip": "Skip to content",
-    "login.title": "Log in to demine",
-    "login.username": "User name",
-    "login.password": "Password",
-    "login.submit": "Log in",
-    "map.title": "Map of the register",
-    "map.layers": "Layers",
-    "map.legend": "Legend",
-    "map.status_filter": "Hazard status",
-    "map.all": "All",
-    "map.open_record": "Open record",
-    "map.no_basemap": "No basemap: the map shows the register's own layers.",
-    "layer.hazard": "Hazards",
-    "layer.release": "Release products",
-    "layer.eo_item": "EO finds",
-    "layer.accident": "Accidents",
-    "legend.sha": "SHA (suspected)",
-    "legend.cha": "CHA (confirmed)",
-    "legend.closed": "Closed / released",
-    "legend.release": "Land released",
-    "legend.eo_item": "EO item found",
-    "legend.accident": "Accident",
-    "status.open": "Open",
-    "status.worked_on": "Worked on",
-    "status.suspended": "Suspended",
-    "status.closed": "Closed",
-    "class.sha": "SHA",
-    "class.cha": "CHA",
-    "record.title": "{kind} {id}",
-    "record.fields": "Fields",
-    "record.history": "Audit trail",
-    "record.when": "When",
-    "record.who": "Who",
-    "record.action": "Action",
-    "record.changed": "Changed fields",
-    "review.title": "Review queue",
-    "review.empty": "Nothing is waiting for review.",
-    "review.kind": "Kind",
-    "review.record": "Record",
-    "review.updated": "Last change",
-    "review.approve": "Approve",
-    "review.reject": "Reject",
-    "review.reason": "Reason for rejecting",
-    "review.done": "{action}: {kind} {id}",
-    "hazard.new.title": "Report a hazardous area",
-    "hazard.name": "Name",
-    "hazard.class": "Classification",
-    "hazard.status": "Status",
-    "hazard.geom": "Polygon (GeoJSON geometry)",
-    "hazard.geom.help": "Paste a GeoJSON Polygon, or upload a .geojson file below.",
-    "hazard.upload": "GeoJSON file",
-    "hazard.submit": "Submit for review",
-    "hazard.saved": "Hazard {id} submitted for review.",
-    "hazard.edit.title": "Edit hazard {id}",
-    "hazard.save": "Save changes",
-    "hazard.conflict": "Someone else changed this hazard while you edited it."
-    " It now reads as below; your changes are kept in the form: save again to"
-    " replace theirs, or reload to start from theirs.",
-    "record.edit": "Edit",
-    "dashboard.title": "National dashboard",
-    "dashboard.hazards": "Hazards (approved)",
-    "dashboard.total": "Total area (m²)",
-    "dashboard.released": "Released (m²)",
-    "dashboard.remaining": "Remaining (m²)",
-    "dashboard.casualties": "Casualties",
-    "dashboard.killed": "Killed",
-    "dashboard.injured": "Injured",
-    "dashboard.by_year": "Area released by year (m²)",
-    "dashboard.by_method": "Area released by method (m²)",
-    "dashboard.remaining_by_admin": "Remaining area by admin area (m²)",
-    "dashboard.items": "Items found by category",
-    "dashboard.none": "No data yet.",
-    "nav.findings": "Validation",
-    "findings.title": "Validation findings",
-    "findings.intro": "Checks every geometry rule and the land-release ledger of the"
-    " whole register (this also refreshes the ledger figures).",
-    "findings.run": "Run the checks",
-    "findings.none": "No findings: the register passes every rule.",
-    "findings.count": "{total} finding(s); the first {shown} are listed.",
-    "findings.rule": "Rule",
-    "findings.record": "Record",
-    "findings.message": "Problem",
-    "findings.on_map": "Show on map",
-    "error.title": "Something went wrong",
-    "error.back": "Back to the map",
-}
+from pathlib import Path
 
-CATALOGUES: dict[str, dict[str, str]] = {"en": EN}
+import yaml
+
+LOCALES = Path(__file__).parent / "locales"
+
+
+def load_catalogue(directory: Path) -> dict[str, str]:
+    """All keys of one language; a key defined in two topic files is an error."""
+    merged: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        texts = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(texts, dict):
+            raise ValueError(f"{path}: expected a mapping of key: text")
+        for key, text in texts.items():
+            if key in merged:
+                raise ValueError(f"{path}: message key {key!r} is defined twice")
+            merged[str(key)] = str(text)
+    return merged
+
+
+CATALOGUES: dict[str, dict[str, str]] = {
+    lang.name: load_catalogue(lang) for lang in sorted(LOCALES.iterdir()) if lang.is_dir()
+}
+EN = CATALOGUES["en"]
 
 
 def translate(key: str, lang: str = "en", **values: object) -> str:
