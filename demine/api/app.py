@@ -13,9 +13,9 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from demine import __version__
 import demine.api
 import demine.web
+from demine import __version__
 from demine.api.errors import add_exception_handlers
 from demine.api.limits import BodyLimitMiddleware, LoginLimiter
 from demine.settings import Settings
@@ -35,7 +35,8 @@ def routers() -> list[APIRouter]:
     """
     found: list[APIRouter] = []
     for package in (demine.api, demine.web):
-        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        modules = sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name)
+        for info in modules:
             module = importlib.import_module(f"{package.__name__}.{info.name}")
             router = getattr(module, "router", None)
             if isinstance(router, APIRouter):

@@ -30,7 +30,9 @@ def load_catalogue(directory: Path) -> dict[str, str]:
 
 
 CATALOGUES: dict[str, dict[str, str]] = {
-    lang.name: load_catalogue(lang) for lang in sorted(LOCALES.iterdir()) if lang.is_dir()
+    lang.name: load_catalogue(lang)
+    for lang in sorted(LOCALES.iterdir())
+    if lang.is_dir()
 }
 EN = CATALOGUES["en"]
 
