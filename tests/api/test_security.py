@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import re
 from typing import Any
 
@@ -13,13 +15,31 @@ from fastapi.testclient import TestClient
 from demine.api import create_app
 from demine.settings import Settings
 from demine.store.database import Database
+from tests import api as api_tests
 from tests.api.conftest import PASSWORD, Seed, square
 
 ROLES = ("anonymous", "viewer", "clerk", "other_clerk", "reviewer", "admin")
 
 
-def matrix(seed: Seed) -> list[tuple[str, str, Any, tuple[int, ...]]]:
-    """(method, path, JSON body, expected status per role in ROLES order)."""
+Entry = tuple[str, str, Any, tuple[int, ...]]
+
+
+def matrix(seed: Seed) -> list[Entry]:
+    """(method, path, JSON body, expected status per role in ROLES order).
+
+    A topic's routes live in its own ``tests/api/matrix_<topic>.py`` with an
+    ``entries(seed)`` function; they are collected here.
+    """
+    entries = core_matrix(seed)
+    for info in pkgutil.iter_modules(api_tests.__path__):
+        if info.name.startswith("matrix_"):
+            module = importlib.import_module(f"tests.api.{info.name}")
+            entries.extend(module.entries(seed))
+    return entries
+
+
+def core_matrix(seed: Seed) -> list[Entry]:
+    """The register's own routes: records, review, users, pages."""
     alpha, bravo, cha = (seed.hazards[k] for k in ("alpha_draft", "bravo_draft", "cha"))
     new = {"fields": {"hazard_class": "sha", "status": "open", "geom": square(47, 40)}}
     stale = {"version": 999, "changes": {"name": "x"}}
