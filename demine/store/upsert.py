@@ -17,8 +17,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from numpy.typing import NDArray
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import JSON, Boolean, Date, DateTime, func, select
 from sqlalchemy.engine import Connection
 
@@ -39,6 +42,8 @@ IN_CHUNK = 10_000
 # Rows per block of COPY text: small enough that the server parses one block
 # while the next is formatted, and that memory stays bounded.
 COPY_BLOCK = 20_000
+# COPY's text format: the backslash first, or the others' escapes double up.
+COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
 
 
 def chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any]]:
@@ -213,10 +218,13 @@ def copy_frame(
     cols = ", ".join(quote(conn, c) for c in columns)
     raw = conn.connection.driver_connection
     assert raw is not None
+    statement = f"COPY {quote(conn, name)} ({cols}) FROM STDIN"
     with (
         raw.cursor() as cur,
-        cur.copy(f"COPY {quote(conn, name)} ({cols}) FROM STDIN") as copy,
+        cur.copy(statement, writer=QueuedLibpqWriter(cur)) as copy,
     ):
+        # The queued writer sends from its own thread, so the server parses
+        # one block while this thread formats the next.
         for start in range(0, len(frame), COPY_BLOCK):
             part = frame.iloc[start : start + COPY_BLOCK]
             copy.write(_copy_text(part, columns, tbl))
@@ -225,14 +233,30 @@ def copy_frame(
     return len(frame)
 
 
-def _copy_text(part: pd.DataFrame, columns: list[str], tbl: Any) -> bytes:
-    """Rows of ``part`` in COPY's text format: tabs, newlines, ``\\N``."""
+def _copy_text(part: pd.DataFrame, columns: list[str], tbl: Any) -> memoryview:
+    """Rows of ``part`` in COPY's text format: tabs, newlines, ``\\N``.
+
+    Columns are joined into lines by Arrow's compute kernels: joining a
+    million rows in pandas costs seconds, in Arrow a fraction of one.
+    """
     texts = [
         _copy_column(part[c].reset_index(drop=True), tbl.c[c].type) for c in columns
     ]
-    first = texts[0]
-    lines = first.str.cat(texts[1:], sep="\t") if len(texts) > 1 else first
-    return ("\n".join(lines.tolist()) + "\n").encode("utf-8")
+    # The last column carries the line's newline.
+    last = pc.fill_null(texts[-1], "\\N")
+    texts[-1] = pc.binary_join_element_wise(last, pa.scalar(""), "\n")
+    lines = pc.binary_join_element_wise(
+        *texts, "\t", null_handling="replace", null_replacement="\\N"
+    )
+    if isinstance(lines, pa.ChunkedArray):
+        lines = lines.combine_chunks()
+    # The lines lie end to end in the array's data buffer: send that as is.
+    _, offsets, data = lines.buffers()
+    assert offsets is not None
+    assert data is not None
+    ends = np.frombuffer(offsets, dtype=np.int32)
+    first, last = ends[lines.offset], ends[lines.offset + len(lines)]
+    return memoryview(data)[first:last]
 
 
 # Hex EWKB of a 2D point in EPSG:4326, little-endian: type 1 with the SRID
@@ -265,9 +289,11 @@ def _geometry_text(geoms: np.ndarray) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(out, dtype=object), missing
 
 
-def _copy_column(values: pd.Series, col_type: Any) -> pd.Series:
+def _copy_column(values: pd.Series, col_type: Any) -> pa.Array:
     """One column as COPY text, converted by type without a Python loop
-    where the type allows; ``\\N`` for NULL."""
+    where the type allows; null where the value is missing."""
+    # Only text can hold the characters COPY needs escaped.
+    free_text = False
     missing = (
         np.asarray(pd.isna(values), dtype=bool) if values.dtype != object else None
     )
@@ -285,19 +311,19 @@ def _copy_column(values: pd.Series, col_type: Any) -> pd.Series:
         series = pd.Series(converted, dtype=object)
         missing = series.isna().to_numpy(dtype=bool)
         text = series.map(str, na_action="ignore").astype("str")
+        free_text = True
     else:
+        free_text = pd.api.types.is_string_dtype(values.dtype)
         text = values.astype("str")
     if missing is None:
         missing = text.isna().to_numpy(dtype=bool)
-    text = text.astype("str")
-    if text.str.contains(r"[\\\t\n\r]", regex=True).any():
-        text = (
-            text.str.replace("\\", "\\\\", regex=False)
-            .str.replace("\t", "\\t", regex=False)
-            .str.replace("\n", "\\n", regex=False)
-            .str.replace("\r", "\\r", regex=False)
-        )
-    return text.where(~missing, "\\N")
+    arrow = pa.array(text.astype("str"), type=pa.string())
+    if free_text and pc.any(pc.match_substring_regex(arrow, r"[\\\t\n\r]")).as_py():
+        for char, escaped in COPY_ESCAPES:
+            arrow = pc.replace_substring(arrow, char, escaped)
+    if missing.any():
+        arrow = pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), arrow)
+    return arrow
 
 
 def refresh_ledger(conn: Connection) -> int:

@@ -29,9 +29,15 @@ def run() -> None:
         # Only for `alembic revision --autogenerate` run by developers.
         url = config.get_main_option("sqlalchemy.url") or "sqlite://"
         connection = create_engine(url).connect()
+    version_schema = None
+    if connection.dialect.name == "postgresql":
+        # The register's own schema (first on the search path), so that a
+        # register in schema "x" never reads another's version from public.
+        version_schema = connection.exec_driver_sql("SELECT current_schema()").scalar()
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        version_table_schema=version_schema,
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=render_item,
         include_object=include_object,
