@@ -36,7 +36,8 @@ from demine.exchange.staging import Batch, PlaceIndex, stage
 from demine.exchange.writing import write_batch
 from demine.store.bulk import check_foreign_keys, foreign_keys_deferred
 from demine.store.database import Database
-from demine.store.upsert import ids_by_key, refresh_ledger, reserve_ids
+from demine.store.loading import recompute_ledger
+from demine.store.upsert import ids_by_key, reserve_ids
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +180,7 @@ def write_batches(
         )
     check_foreign_keys(conn, list(ordered))
     if "hazard" in ordered or "release" in ordered:
-        refresh_ledger(conn)
+        recompute_ledger(conn)
         problems = settle_hazards(conn, ordered, ids, existing)
         if problems:
             raise ImportRejectedError(problems, _files(result.files))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -20,7 +21,6 @@ from demine.store.bulk import (
     foreign_keys_deferred,
     indexes_rebuilt,
     insert_frame,
-    quote,
     read_frame,
     table,
 )
@@ -32,6 +32,7 @@ from demine.store.derived import (
     run_ledger,
 )
 from demine.store.schema import LOAD_ORDER
+from demine.store.upsert import update_frame
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +130,9 @@ def _write_changed(
     conn: Connection,
     name: str,
     stored: pd.DataFrame,
-    computed: dict[str, np.ndarray],
+    computed: dict[str, NDArray[np.float64]],
 ) -> int:
+    """Write the ledger figures that differ from the stored ones; rows written."""
     if stored.empty:
         return 0
     names = list(computed)
@@ -139,16 +141,9 @@ def _write_changed(
     changed = ~np.isclose(new, old, rtol=1e-9, atol=1e-6).all(axis=1)
     if not changed.any():
         return 0
-    ids = stored["id"].to_numpy()[changed]
-    mark = "?" if conn.dialect.name == "sqlite" else "%s"
-    sets = ", ".join(f"{quote(conn, c)} = {mark}" for c in names)
-    sql = f"UPDATE {quote(conn, name)} SET {sets} WHERE id = {mark}"
-    rows = [
-        (*(float(v) for v in values), int(i))
-        for values, i in zip(new[changed], ids, strict=True)
-    ]
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    raw.cursor().executemany(sql, rows)
-    log.info("ledger: updated %d %s rows", len(rows), name)
-    return len(rows)
+    frame = pd.DataFrame(new[changed], columns=names)
+    frame.insert(0, "id", stored["id"].to_numpy()[changed])
+    # One COPY and one UPDATE on PostgreSQL rather than a statement per row.
+    written = update_frame(conn, name, frame, touch=False)
+    log.info("ledger: updated %d %s rows", written, name)
+    return written
