@@ -1,0 +1,668 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Data-entry forms: activities with their release products, EO finds,
+accidents with their victims, and the edit form of each of these records.
+
+The forms hand what was typed to the same store functions as the JSON API
+(:func:`demine.store.review.create_record` and ``update_record``), so the
+rules of :mod:`demine.domain.records` decide what is valid, and the message
+is shown next to the field it names. A clerk's record is submitted for
+review (or kept a draft); a reviewer's or administrator's counts at once.
+
+An activity typed together with its release products, or an accident with
+its victims, is checked whole before anything is written: the parent and
+every row go through the record rules and the register's references first,
+so a bad row leaves the register unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from starlette.datastructures import FormData, UploadFile
+
+from demine.api.deps import check_csrf
+from demine.api.records import ID_MAX
+from demine.domain.vocab import (
+    AccidentType,
+    ActivityStatus,
+    ActivityType,
+    DisposalMethod,
+    EOCategory,
+    EOCondition,
+    Method,
+    Outcome,
+    ReleaseKind,
+    ReviewState,
+    Role,
+    Sex,
+    VictimActivity,
+    VictimStatus,
+)
+from demine.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RecordError,
+    TransitionError,
+)
+from demine.geo.extent import Extent
+from demine.store import review
+from demine.store.database import Database
+from demine.store.editing import (
+    KINDS,
+    _check_references,
+    _check_release_allowed,
+    _checked,
+)
+from demine.store.listing import MODELS, get_record, to_dict, visible
+from demine.store.schema import Organisation
+from demine.store.users import Principal
+from demine.web.pages import TEMPLATES, Writer, _geometry_input, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a form: a register field and how it is typed in."""
+
+    name: str
+    widget: str  # text, textarea, number, integer, date, select, ref, polygon, point
+    choices: type[StrEnum] | None = None
+    required: bool = False
+    label: str = ""  # the catalogue key's last part, when not the field name
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Records typed on the parent's form: release products, victims."""
+
+    kind: str
+    prefix: str
+    link: str  # the child's field that points at the parent
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """The form of one kind of record."""
+
+    kind: str
+    slug: str
+    template: str
+    fields: tuple[Field, ...]
+    rows: Rows | None = None
+    # Query parameters a "new" link may fill in (?hazard_id=7).
+    prefill: tuple[str, ...] = field(default_factory=tuple)
+
+
+RELEASE_FIELDS = (
+    Field("kind", "select", ReleaseKind, required=True),
+    Field("released_on", "date", required=True),
+    Field("depth_cm", "number"),
+    Field("reported_area_m2", "number"),
+    Field("geom", "polygon", required=True),
+)
+VICTIM_FIELDS = (
+    Field("outcome", "select", Outcome, required=True),
+    Field("sex", "select", Sex),
+    Field("age", "integer"),
+    Field("status", "select", VictimStatus, label="victim_status"),
+    Field("activity", "select", VictimActivity),
+)
+SPECS: dict[str, FormSpec] = {
+    spec.kind: spec
+    for spec in (
+        FormSpec(
+            "activity",
+            "activities",
+            "activity_form.html",
+            (
+                Field("name", "text"),
+                Field("activity_type", "select", ActivityType, required=True),
+                Field("status", "select", ActivityStatus, required=True),
+                Field("method", "select", Method),
+                Field("organisation_id", "organisation"),
+                Field("hazard_id", "ref"),
+                Field("team_id", "ref"),
+                Field("start_date", "date"),
+                Field("end_date", "date"),
+                Field("team_days", "number"),
+                Field("cost_usd", "number"),
+            ),
+            Rows("release", "releases", "activity_id", RELEASE_FIELDS),
+            prefill=("hazard_id",),
+        ),
+        FormSpec(
+            "release",
+            "releases",
+            "release_form.html",
+            (Field("activity_id", "ref"), Field("hazard_id", "ref"), *RELEASE_FIELDS),
+            prefill=("activity_id", "hazard_id"),
+        ),
+        FormSpec(
+            "eo_item",
+            "eo-items",
+            "eo_item_form.html",
+            (
+                Field("category", "select", EOCategory, required=True),
+                Field("quantity", "integer"),
+                Field("found_on", "date"),
+                Field("depth_cm", "number"),
+                Field("condition", "select", EOCondition),
+                Field("disposal", "select", DisposalMethod),
+                Field("hazard_id", "ref"),
+                Field("activity_id", "ref"),
+                Field("geom", "point"),
+            ),
+            prefill=("hazard_id", "activity_id"),
+        ),
+        FormSpec(
+            "accident",
+            "accidents",
+            "accident_form.html",
+            (
+                Field("accident_type", "select", AccidentType, required=True),
+                Field("occurred_on", "date", required=True),
+                Field("hazard_id", "ref"),
+                Field("description", "textarea"),
+                Field("geom", "point", required=True),
+            ),
+            Rows("victim", "victims", "accident_id", VICTIM_FIELDS),
+            prefill=("hazard_id",),
+        ),
+        FormSpec(
+            "victim",
+            "victims",
+            "victim_form.html",
+            (Field("accident_id", "ref", required=True), *VICTIM_FIELDS),
+            prefill=("accident_id",),
+        ),
+    )
+}
+# Which kind each reference field points at (for the visibility check).
+REFERENCE_KINDS = {
+    "hazard_id": "hazard",
+    "activity_id": "activity",
+    "accident_id": "accident",
+    "team_id": "team",
+}
+ROW_KEY = re.compile(r"^(?P<prefix>[a-z]+)-(?P<index>\d{1,3})-(?P<name>[a-z_]+)$")
+MAX_ROWS = 50
+
+
+def entry_links(
+    kind: str, record: Mapping[str, Any], who: Principal | None = None
+) -> dict[str, str]:
+    """Links the record page offers: edit it (if ``who`` may), add records
+    that belong to it."""
+    links: dict[str, str] = {}
+    spec = SPECS.get(kind)
+    if spec is not None and (who is None or _editable_by(who, record)):
+        links["entry.edit"] = f"/{spec.slug}/{record['id']}/edit"
+    if kind == "hazard":
+        links["entry.add_activity"] = f"/activities/new?hazard_id={record['id']}"
+        links["entry.add_eo_item"] = f"/eo-items/new?hazard_id={record['id']}"
+    elif kind == "activity":
+        hazard = record.get("hazard_id")
+        suffix = f"&hazard_id={hazard}" if hazard else ""
+        links["entry.add_release"] = f"/releases/new?activity_id={record['id']}{suffix}"
+        links["entry.add_eo_item"] = f"/eo-items/new?activity_id={record['id']}"
+    elif kind == "accident":
+        links["entry.add_victim"] = f"/victims/new?accident_id={record['id']}"
+    return links
+
+
+def draw_bounds(request: Request) -> str:
+    """Where a drawing map opens: the installation's country, as JSON."""
+    extent = Extent.parse(request.app.state.settings.extent)
+    return json.dumps(list(extent.bounds))
+
+
+TEMPLATES.env.globals["entry_links"] = entry_links
+TEMPLATES.env.globals["draw_bounds"] = draw_bounds
+
+
+# -- reading the form ------------------------------------------------------
+
+
+class FormError(RecordError):
+    """A RecordError addressed to the form input it is about."""
+
+    def __init__(self, message: str, key: str) -> None:
+        super().__init__(message, field=key or None)
+        self.user_message = message
+
+
+@dataclass
+class Typed:
+    """One row of a nested part as typed: its input prefix and its values."""
+
+    prefix: str
+    values: dict[str, str]
+    has_file: bool = False
+
+
+def _text(form: FormData, key: str) -> str:
+    value = form.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _has_file(form: FormData, key: str) -> bool:
+    value = form.get(key)
+    return isinstance(value, UploadFile) and bool(value.filename)
+
+
+def _values(form: FormData, fields: tuple[Field, ...], prefix: str) -> dict[str, str]:
+    """What the person typed, as text, keyed by field name."""
+    out: dict[str, str] = {}
+    for f in fields:
+        if f.widget == "point":
+            for part in ("lon", "lat"):
+                out[f"{f.name}_{part}"] = _text(form, f"{prefix}{f.name}_{part}")
+        else:
+            out[f.name] = _text(form, prefix + f.name)
+    return out
+
+
+def _typed_rows(form: FormData, rows: Rows) -> list[Typed]:
+    """The nested rows with something typed in (or a file chosen), in order."""
+    indices = set()
+    for key in form:
+        match = ROW_KEY.match(key)
+        if match and match["prefix"] == rows.prefix:
+            indices.add(int(match["index"]))
+    out = []
+    for i in sorted(indices)[:MAX_ROWS]:
+        prefix = f"{rows.prefix}-{i}-"
+        values = _values(form, rows.fields, prefix)
+        has_file = any(
+            _has_file(form, prefix + f.name + "_file")
+            for f in rows.fields
+            if f.widget == "polygon"
+        )
+        if any(values.values()) or has_file:
+            out.append(Typed(prefix, values, has_file))
+    return out
+
+
+async def _record(
+    form: FormData,
+    fields: tuple[Field, ...],
+    values: Mapping[str, str],
+    form_prefix: str,
+    key_prefix: str,
+    db: Database,
+    who: Principal,
+) -> dict[str, Any]:
+    """The record the typed values make: ids as numbers, geometry as GeoJSON.
+
+    Blank values become None, so an edit can clear an optional field; the
+    record rules then say which of them may not be blank.
+    """
+    row: dict[str, Any] = {}
+    for f in fields:
+        key = key_prefix + f.name
+        if f.widget == "point":
+            row[f.name] = _point(values, f.name, key)
+        elif f.widget == "polygon":
+            upload = form.get(form_prefix + f.name + "_file")
+            chosen = upload if isinstance(upload, UploadFile) else None
+            try:
+                # request.form() gives Starlette's UploadFile; FastAPI's only
+                # subclasses it, and _geometry_input needs no more than read().
+                row[f.name] = await _geometry_input(values[f.name], chosen)  # type: ignore[arg-type]
+            except RecordError as exc:
+                raise FormError(exc.user_message.split(": ", 1)[-1], key) from None
+        elif f.widget in ("ref", "organisation"):
+            row[f.name] = _reference(values[f.name], f.name, key, db, who)
+        else:
+            row[f.name] = values[f.name] or None
+    return row
+
+
+def _point(values: Mapping[str, str], name: str, key: str) -> dict[str, Any] | None:
+    lon, lat = values[f"{name}_lon"], values[f"{name}_lat"]
+    if not lon and not lat:
+        return None
+    try:
+        x, y = float(lon), float(lat)
+    except ValueError:
+        raise FormError("give longitude and latitude in decimal degrees", key) from None
+    if not (-180 <= x <= 180 and -90 <= y <= 90):
+        raise FormError("longitude must lie within ±180° and latitude within ±90°", key)
+    return {"type": "Point", "coordinates": [x, y]}
+
+
+def _reference(
+    text: str, name: str, key: str, db: Database, who: Principal
+) -> int | None:
+    """A record id the person may see; an unknown or hidden one is refused."""
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= ID_MAX:
+        raise FormError("give the record's number (a whole number)", key)
+    value = int(text)
+    target = REFERENCE_KINDS.get(name)
+    if target is not None:
+        try:
+            get_record(db, target, value, who)
+        except NotFoundError:
+            raise FormError(f"no {target} with id {value}", key) from None
+    return value
+
+
+def _checked_row(
+    db: Database, kind: str, row: Mapping[str, Any], key_prefix: str
+) -> dict[str, Any]:
+    """Run the record rules and reference checks the store will run on ``row``."""
+    _model, check, dated = KINDS[kind]
+    data = {k: v for k, v in row.items() if v is not None}
+    try:
+        data = review._client_fields(data, kind)
+        clean = _checked(kind, check, dated, data, 1, dt.date.today())
+        with db.session() as session:
+            _check_references(session, kind, clean, 1)
+            if kind == "release":
+                _check_release_allowed(session, clean)
+    except RecordError as exc:
+        raise _readdressed(exc, key_prefix) from None
+    return clean
+
+
+def _readdressed(exc: RecordError, key_prefix: str) -> FormError:
+    """The error of a record rule, addressed to the input it is about."""
+    message = exc.user_message
+    if exc.field:
+        message = message.split(f"field '{exc.field}': ", 1)[-1]
+    if isinstance(exc, TransitionError):
+        # The hazard's status forbids the release: point at the hazard chosen.
+        return FormError(message, "hazard_id")
+    return FormError(message, key_prefix + exc.field if exc.field else "")
+
+
+def _organisations(db: Database) -> list[tuple[int, str]]:
+    with db.session() as session:
+        rows = session.execute(
+            select(Organisation.id, Organisation.name).order_by(Organisation.name)
+        ).all()
+    return [(int(i), str(n)) for i, n in rows]
+
+
+def _editable_by(who: Principal, record: Mapping[str, Any]) -> bool:
+    """The rule of ``review.update_record``: clerks edit their own, unapproved."""
+    if not who.can_write:
+        return False
+    return who.role is not Role.CLERK or (
+        record.get("reported_by_id") == who.organisation_id
+        and record.get("review_state") != ReviewState.APPROVED.value
+    )
+
+
+def _may_edit(who: Principal, record: Mapping[str, Any]) -> None:
+    if not _editable_by(who, record):
+        raise PermissionDeniedError("you may not edit this record")
+
+
+# -- showing the form -------------------------------------------------------
+
+
+def _show(
+    request: Request,
+    spec: FormSpec,
+    who: Principal,
+    values: Mapping[str, Any],
+    rows: list[dict[str, str]],
+    error: Exception | None = None,
+    record_id: int | None = None,
+    status_code: int = 200,
+) -> Response:
+    db: Database = request.app.state.db
+    return render(
+        request,
+        spec.template,
+        who,
+        status_code=status_code,
+        spec=spec,
+        values=values,
+        rows=rows,
+        error=error,
+        record_id=record_id,
+        children=_children(db, spec, record_id, who) if record_id else [],
+        organisations=_organisations(db) if spec.kind == "activity" else [],
+        bounds=draw_bounds(request),
+        action=f"/{spec.slug}/{record_id}/edit" if record_id else f"/{spec.slug}/new",
+    )
+
+
+def _blank(fields: tuple[Field, ...]) -> dict[str, str]:
+    return dict.fromkeys(_values(FormData(), fields, ""), "")
+
+
+def _children(
+    db: Database, spec: FormSpec, record_id: int, who: Principal
+) -> list[dict[str, Any]]:
+    """The records typed on this one's form that belong to it, ``who`` sees."""
+    if spec.rows is None:
+        return []
+    model = MODELS[spec.rows.kind]
+    link = model.__table__.c[spec.rows.link]
+    with db.session() as session:
+        found = session.scalars(
+            select(model)
+            .where(link == record_id, visible(model, who))
+            .order_by(model.__table__.c.id)
+            .limit(MAX_ROWS)
+        ).all()
+        return [to_dict(obj) for obj in found]
+
+
+def _new_form(spec: FormSpec) -> Callable[..., Response]:
+    def new_form(request: Request, who: Writer) -> Response:
+        values = _blank(spec.fields)
+        for name in spec.prefill:
+            given = request.query_params.get(name, "")
+            values[name] = given if given.isdigit() else ""
+        if spec.kind == "activity" and who.role is Role.CLERK:
+            values["organisation_id"] = str(who.organisation_id or "")
+        if spec.kind == "eo_item":
+            values["quantity"] = "1"
+        rows = [_blank(spec.rows.fields)] if spec.rows else []
+        return _show(request, spec, who, values, rows)
+
+    return new_form
+
+
+def _new_post(spec: FormSpec) -> Callable[..., Awaitable[Response]]:
+    async def new_post(request: Request, who: Writer) -> Response:
+        form = await request.form()
+        check_csrf(request, _text(form, "csrf_token"))
+        db: Database = request.app.state.db
+        values = _values(form, spec.fields, "")
+        if spec.kind == "activity" and who.role is Role.CLERK:
+            # A clerk reports for their own organisation only.
+            values["organisation_id"] = str(who.organisation_id or "")
+        typed = _typed_rows(form, spec.rows) if spec.rows else []
+        rows = [t.values for t in typed]
+        more = bool(_text(form, "more"))
+        if spec.rows is not None and (more or not rows):
+            rows.append(_blank(spec.rows.fields))
+        if more:
+            return _show(request, spec, who, values, rows)
+        try:
+            made = await _create(spec, form, values, typed, db, who)
+        except RecordError as exc:
+            return _show(request, spec, who, values, rows, exc, status_code=422)
+        return RedirectResponse(f"/records/{spec.kind}/{made}", status_code=303)
+
+    return new_post
+
+
+async def _create(
+    spec: FormSpec,
+    form: FormData,
+    values: dict[str, str],
+    typed: list[Typed],
+    db: Database,
+    who: Principal,
+) -> int:
+    """Check the record and its rows whole, then write them; the parent's id."""
+    parent = await _record(form, spec.fields, values, "", "", db, who)
+    if spec.kind == "release" and parent.get("hazard_id") is None:
+        # A release product of an activity releases the activity's hazard.
+        activity = parent.get("activity_id")
+        if activity is not None:
+            parent["hazard_id"] = get_record(db, "activity", activity, who).get(
+                "hazard_id"
+            )
+    _checked_row(db, spec.kind, parent, "")
+    children: list[dict[str, Any]] = []
+    if spec.rows is not None:
+        for n, row in enumerate(typed):
+            key_prefix = f"{spec.rows.prefix}-{n}-"
+            child = await _record(
+                form, spec.rows.fields, row.values, row.prefix, key_prefix, db, who
+            )
+            if spec.rows.kind == "release":
+                if parent.get("hazard_id") is None:
+                    raise FormError(
+                        "release products need the hazard the activity worked on",
+                        "hazard_id",
+                    )
+                child["hazard_id"] = parent["hazard_id"]
+            # The parent does not exist yet: the row is checked without its link.
+            _checked_row(db, spec.rows.kind, child, key_prefix)
+            children.append(child)
+    submit = _text(form, "save") != "draft"
+    made = review.create_record(db, spec.kind, _present(parent), who, submit=submit)
+    if spec.rows is not None:
+        for child in children:
+            child[spec.rows.link] = made["id"]
+            review.create_record(
+                db, spec.rows.kind, _present(child), who, submit=submit
+            )
+    return int(made["id"])
+
+
+def _present(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def _stored_values(spec: FormSpec, record: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for f in spec.fields:
+        value = record.get(f.name)
+        if f.widget == "point":
+            coords = (value or {}).get("coordinates") or ["", ""]
+            values[f"{f.name}_lon"] = str(coords[0])
+            values[f"{f.name}_lat"] = str(coords[1])
+        elif f.widget == "polygon":
+            values[f.name] = json.dumps(value) if value else ""
+        else:
+            values[f.name] = "" if value is None else str(value)
+    values["version"] = record["version"]
+    return values
+
+
+def _edit_form(spec: FormSpec) -> Callable[..., Response]:
+    def edit_form(request: Request, record_id: int, who: Writer) -> Response:
+        db: Database = request.app.state.db
+        record = get_record(db, spec.kind, _id(record_id), who)
+        _may_edit(who, record)
+        values = _stored_values(spec, record)
+        return _show(request, spec, who, values, [], record_id=record_id)
+
+    return edit_form
+
+
+def _edit_post(spec: FormSpec) -> Callable[..., Awaitable[Response]]:
+    async def edit_post(request: Request, record_id: int, who: Writer) -> Response:
+        """Save an edit made from ``version``; a conflict shows what is stored."""
+        form = await request.form()
+        check_csrf(request, _text(form, "csrf_token"))
+        db: Database = request.app.state.db
+        record_id = _id(record_id)
+        values: dict[str, Any] = _values(form, spec.fields, "")
+        version = _text(form, "version")
+        values["version"] = version
+        if spec.kind == "activity" and who.role is Role.CLERK:
+            values["organisation_id"] = str(who.organisation_id or "")
+        try:
+            if not version.isdigit() or not 1 <= int(version) <= ID_MAX:
+                raise FormError("the form has no valid version; reload it", "")
+            changes = _editable(
+                spec, await _record(form, spec.fields, values, "", "", db, who)
+            )
+            try:
+                review.update_record(
+                    db, spec.kind, record_id, changes, int(version), who
+                )
+            except RecordError as exc:
+                raise _readdressed(exc, "") from None
+        except (RecordError, ConflictError) as exc:
+            if isinstance(exc, ConflictError) and exc.current:
+                # Offer the stored version, so saving again is a deliberate choice.
+                values["version"] = exc.current["version"]
+            return _show(
+                request,
+                spec,
+                who,
+                values,
+                [],
+                exc,
+                record_id=record_id,
+                status_code=exc.http_status,
+            )
+        return RedirectResponse(f"/records/{spec.kind}/{record_id}", status_code=303)
+
+    return edit_post
+
+
+def _editable(spec: FormSpec, changes: dict[str, Any]) -> dict[str, Any]:
+    """Drop blanks of optional fields the register cannot store empty.
+
+    Such a column has a default instead (a victim's sex is "unknown"); a
+    blank there keeps the stored value rather than break the record.
+    """
+    table = MODELS[spec.kind].__table__
+    required = {f.name for f in spec.fields if f.required}
+    return {
+        k: v
+        for k, v in changes.items()
+        if v is not None or k in required or table.c[k].nullable
+    }
+
+
+def _id(record_id: int) -> int:
+    if not 1 <= record_id <= ID_MAX:
+        raise NotFoundError(f"no record with id {record_id}")
+    return record_id
+
+
+def new_menu(request: Request, who: Writer) -> Response:
+    """The "New record" page: which kinds of record a writer can add here."""
+    kinds = [("hazard", "/hazards/new")] + [
+        (s.kind, f"/{s.slug}/new") for s in SPECS.values() if s.kind != "victim"
+    ]
+    return render(request, "entry_menu.html", who, kinds=kinds)
+
+
+router.add_api_route("/new", new_menu, methods=["GET"])
+for _spec in SPECS.values():
+    router.add_api_route(f"/{_spec.slug}/new", _new_form(_spec), methods=["GET"])
+    router.add_api_route(f"/{_spec.slug}/new", _new_post(_spec), methods=["POST"])
+    router.add_api_route(
+        f"/{_spec.slug}/{{record_id}}/edit", _edit_form(_spec), methods=["GET"]
+    )
+    router.add_api_route(
+        f"/{_spec.slug}/{{record_id}}/edit", _edit_post(_spec), methods=["POST"]
+    )
