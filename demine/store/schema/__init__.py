@@ -9,6 +9,7 @@ from demine.store.schema.land import Activity, Hazard, Release
 from demine.store.schema.ordnance import EOItem, EOModel
 from demine.store.schema.programme import EORESession, Funding, QMFinding
 from demine.store.schema.reference import GeometryRepair, ReferenceFeature
+from demine.store.schema.risk import HazardRisk, RiskCell
 
 # Register tables with parents before children, so foreign keys hold at every
 # insert of a bulk load (and generators produce them in this order).
@@ -42,12 +43,14 @@ __all__ = [
     "Funding",
     "GeometryRepair",
     "Hazard",
+    "HazardRisk",
     "Organisation",
     "Place",
     "PublicLayer",
     "QMFinding",
     "ReferenceFeature",
     "Release",
+    "RiskCell",
     "Team",
     "User",
     "Victim",

@@ -1,25 +1,44 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The register's map: vector tiles from /tiles, no basemap unless configured.
+// Layers: hazards, releases, EO finds, accidents, settlements and the
+// published contamination risk; filters apply MapLibre expressions to the
+// tiles' properties (see docs/web.md, "Map layers and filters").
 (function () {
   "use strict";
   const el = document.getElementById("map");
   const tileUrl = el.dataset.tileUrl;
   const origin = window.location.origin;
+  const TILE_LAYERS = ["risk", "hazard", "release", "eo_item", "accident", "settlement"];
+  // Off until asked for: the risk layer is a model's output, not a record.
+  const HIDDEN_AT_START = { risk: true };
   const sources = {};
   const layers = [{ id: "background", type: "background", paint: { "background-color": "#eef0ea" } }];
   if (tileUrl) {
     sources.basemap = { type: "raster", tiles: [tileUrl], tileSize: 256 };
     layers.push({ id: "basemap", type: "raster", source: "basemap" });
   }
-  for (const name of ["hazard", "release", "eo_item", "accident"]) {
+  for (const name of TILE_LAYERS) {
     sources[name] = { type: "vector", tiles: [origin + "/tiles/" + name + "/{z}/{x}/{y}.mvt"], maxzoom: 16 };
   }
+  // PostGIS sends every property as text, SQLite keeps numbers: coerce.
+  const num = function (prop) { return ["to-number", ["get", prop], 0]; };
   // IMAS 07.11-style symbology: confirmed red, suspected orange, closed grey.
   const hazardColour = ["case",
     ["==", ["get", "status"], "closed"], "#9e9e9e",
     ["==", ["get", "hazard_class"], "cha"], "#d7191c",
     "#fdae61"];
+  // Risk 0 to 1, pale yellow to dark red (the legend in map.css matches).
+  const riskColour = ["interpolate", ["linear"], num("risk"),
+    0, "#ffffcc", 0.25, "#fed976", 0.5, "#fd8d3c", 0.75, "#e31a1c", 1, "#800026"];
+  // Circle area grows with population: radius with its square root.
+  const settlementRadius = ["interpolate", ["linear"], ["sqrt", num("population")],
+    0, 3, 30, 5, 100, 9, 300, 16];
+  const visibility = function (name) {
+    return { visibility: HIDDEN_AT_START[name] ? "none" : "visible" };
+  };
   layers.push(
+    { id: "risk-fill", type: "fill", source: "risk", "source-layer": "risk", layout: visibility("risk"),
+      paint: { "fill-color": riskColour, "fill-opacity": 0.6, "fill-outline-color": "rgba(0,0,0,0)" } },
     { id: "hazard-fill", type: "fill", source: "hazard", "source-layer": "hazard",
       paint: { "fill-color": hazardColour, "fill-opacity": 0.55 } },
     { id: "hazard-line", type: "line", source: "hazard", "source-layer": "hazard",
@@ -29,7 +48,11 @@
     { id: "eo_item-circle", type: "circle", source: "eo_item", "source-layer": "eo_item",
       paint: { "circle-color": "#7b3294", "circle-radius": 4 } },
     { id: "accident-circle", type: "circle", source: "accident", "source-layer": "accident",
-      paint: { "circle-color": "#000", "circle-radius": 5, "circle-stroke-color": "#fff", "circle-stroke-width": 1 } }
+      paint: { "circle-color": "#000", "circle-radius": 5, "circle-stroke-color": "#fff", "circle-stroke-width": 1 } },
+    { id: "settlement-circle", type: "circle", source: "settlement", "source-layer": "settlement",
+      layout: visibility("settlement"),
+      paint: { "circle-color": "#2b83ba", "circle-opacity": 0.85, "circle-radius": settlementRadius,
+        "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 } }
   );
   const map = new maplibregl.Map({
     container: "map",
@@ -48,33 +71,190 @@
   window.demineMap = map;
 
   const layerIds = { hazard: ["hazard-fill", "hazard-line"], release: ["release-fill"],
-    eo_item: ["eo_item-circle"], accident: ["accident-circle"] };
+    eo_item: ["eo_item-circle"], accident: ["accident-circle"],
+    settlement: ["settlement-circle"], risk: ["risk-fill"] };
+  const riskLegend = document.getElementById("risk-legend");
   document.querySelectorAll(".layer-toggle").forEach(function (box) {
     box.addEventListener("change", function () {
       for (const id of layerIds[box.value]) {
         map.setLayoutProperty(id, "visibility", box.checked ? "visible" : "none");
       }
+      if (box.value === "risk") {
+        riskLegend.hidden = !box.checked;
+        noteRiskZoom();
+      }
+      if (box.value === "settlement") labelSettlements();
     });
   });
-  document.getElementById("status-filter").addEventListener("change", function (e) {
-    const value = e.target.value;
-    const filter = value ? ["==", ["get", "status"], value] : null;
-    for (const id of layerIds.hazard) map.setFilter(id, filter);
+
+  // --- Filters: each names the tile property it tests on each layer. -------
+  const dates = { release: "released_on", eo_item: "found_on", accident: "occurred_on" };
+  const FILTERS = [
+    { input: "status-filter", op: "==", props: { hazard: "status" } },
+    { input: "class-filter", op: "==", props: { hazard: "hazard_class" } },
+    { input: "organisation-filter", op: "==", props: { hazard: "reported_by_id",
+      release: "reported_by_id", eo_item: "reported_by_id", accident: "reported_by_id" } },
+    { input: "method-filter", op: "==", props: { release: "method" } },
+    { input: "date-from", op: ">=", props: dates },
+    { input: "date-to", op: "<=", props: dates },
+  ];
+  // Which properties each tile layer carries (from /map/options.json); until
+  // it is known every filter is tried.
+  let tileProps = null;
+  const carries = function (layer, prop) {
+    return !tileProps || (tileProps[layer] || []).indexOf(prop) >= 0;
+  };
+  const layerName = function (layer) {
+    const box = document.querySelector('.layer-toggle[value="' + layer + '"]');
+    return box ? box.parentElement.textContent.trim() : layer;
+  };
+  const labelOf = function (input) {
+    const label = document.querySelector('label[for="' + input + '"]');
+    return label ? label.textContent.trim() : input;
+  };
+
+  function condition(op, prop, value) {
+    // Text comparison: ids and ISO dates arrive as text or numbers by backend.
+    const got = ["to-string", ["get", prop]];
+    if (op === "==") return ["==", got, value];
+    // A record without a date matches no date range.
+    return ["all", ["!=", got, ""], [op, got, value]];
+  }
+
+  function applyFilters() {
+    const perLayer = {};
+    const skipped = {};  // filter label -> the layers it could not test
+    for (const f of FILTERS) {
+      const value = document.getElementById(f.input).value;
+      if (!value) continue;
+      for (const layer of Object.keys(f.props)) {
+        const prop = f.props[layer];
+        if (!carries(layer, prop)) {
+          (skipped[labelOf(f.input)] = skipped[labelOf(f.input)] || []).push(layerName(layer));
+          continue;
+        }
+        (perLayer[layer] = perLayer[layer] || []).push(condition(f.op, prop, value));
+      }
+    }
+    for (const layer of Object.keys(layerIds)) {
+      const tests = perLayer[layer];
+      const filter = tests ? ["all"].concat(tests) : null;
+      for (const id of layerIds[layer]) map.setFilter(id, filter);
+    }
+    const note = document.getElementById("filter-unavailable");
+    const parts = Object.keys(skipped).map(function (label) {
+      return label + " (" + skipped[label].join(", ") + ")";
+    });
+    note.hidden = parts.length === 0;
+    note.querySelector("span").textContent = parts.join("; ");
+  }
+  for (const f of FILTERS) {
+    document.getElementById(f.input).addEventListener("change", applyFilters);
+  }
+  document.getElementById("map-filters").addEventListener("reset", function () {
+    window.setTimeout(applyFilters, 0);  // after the form has cleared its fields
   });
 
-  const clickable = ["hazard-fill", "release-fill", "eo_item-circle", "accident-circle"];
+  // --- Filter choices and the published risk, from the server. -------------
+  const riskSource = document.getElementById("risk-source");
+  fetch("/map/options.json", { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+    .then(function (options) {
+      tileProps = options.properties;
+      const select = document.getElementById("organisation-filter");
+      for (const org of options.organisations) {
+        const opt = document.createElement("option");
+        opt.value = String(org.id);
+        opt.textContent = org.name;
+        select.appendChild(opt);
+      }
+      const risk = options.risk;
+      riskFrom(risk.cell_deg);
+      riskSource.textContent = risk.cells
+        ? riskSource.dataset.model.replace("{model}", risk.model || "?")
+          .replace("{at}", (risk.scored_at || "").slice(0, 16))
+          .replace("{cells}", risk.cells.toLocaleString())
+        : riskSource.dataset.none;
+      applyFilters();
+    })
+    .catch(function () { riskSource.textContent = riskSource.dataset.none; })
+    .finally(function () { el.dataset.options = "loaded"; });
+
+  // --- The risk layer from the zoom where a tile holds a few thousand cells:
+  // a national grid at country scale would be megabytes per tile. ---------
+  const CELLS_ACROSS_TILE = 128;
+  const riskZoom = document.getElementById("risk-zoom");
+  let riskMinZoom = 0;
+  function riskFrom(cellDeg) {
+    if (!cellDeg) return;
+    riskMinZoom = Math.max(0, Math.ceil(Math.log2(360 / (CELLS_ACROSS_TILE * cellDeg))));
+    map.setLayerZoomRange("risk-fill", riskMinZoom, 24);
+    noteRiskZoom();
+  }
+  function noteRiskZoom() {
+    const on = map.getLayoutProperty("risk-fill", "visibility") !== "none";
+    riskZoom.hidden = !(on && map.getZoom() < riskMinZoom);
+  }
+  map.on("zoomend", noteRiskZoom);
+
+  // --- Settlement names: DOM labels, as the map has no font glyphs offline. --
+  let labels = [];
+  let labelled = "";
+  const MAX_LABELS = 40;
+  function labelSettlements() {
+    const shown = map.getLayoutProperty("settlement-circle", "visibility") !== "none";
+    const seen = {};
+    const places = shown ? map.queryRenderedFeatures({ layers: ["settlement-circle"] }) : [];
+    const unique = places.filter(function (f) {
+      const id = f.id !== undefined ? f.id : f.properties.id;
+      if (seen[id] || !f.properties.name) return false;
+      seen[id] = true;
+      return true;
+    });
+    unique.sort(function (a, b) { return (+b.properties.population || 0) - (+a.properties.population || 0); });
+    const top = unique.slice(0, MAX_LABELS);
+    const key = top.map(function (f) { return f.properties.name; }).join("|");
+    if (key === labelled) return;
+    labelled = key;
+    for (const m of labels) m.remove();
+    labels = top.map(function (f) {
+      const div = document.createElement("div");
+      div.className = "settlement-label";
+      div.textContent = f.properties.name;
+      return new maplibregl.Marker({ element: div, anchor: "bottom", offset: [0, -8] })
+        .setLngLat(f.geometry.coordinates).addTo(map);
+    });
+  }
+  map.on("idle", labelSettlements);
+
+  // --- Click-through to records; the risk of a cell where nothing else is. --
+  const clickable = ["hazard-fill", "release-fill", "eo_item-circle", "accident-circle", "settlement-circle"];
+  const kindOf = { settlement: "place" };
   map.on("click", function (e) {
     const hits = map.queryRenderedFeatures(e.point, { layers: clickable });
-    if (!hits.length) return;
-    const f = hits[0];
-    const kind = f.layer.source;
-    // PostGIS puts the id in the feature id, not among the properties.
-    const id = f.id !== undefined ? f.id : f.properties.id;
-    const link = document.createElement("a");
-    link.href = "/records/" + kind + "/" + id;
-    link.textContent = el.dataset.openLabel + ": " + kind + " " + id +
-      (f.properties.name ? " (" + f.properties.name + ")" : "");
-    new maplibregl.Popup().setLngLat(e.lngLat).setDOMContent(link).addTo(map);
+    const popup = new maplibregl.Popup().setLngLat(e.lngLat);
+    if (hits.length) {
+      // Features come topmost first: a find or settlement before its hazard.
+      const f = hits[0];
+      const kind = kindOf[f.layer.source] || f.layer.source;
+      // PostGIS puts the id in the feature id, not among the properties.
+      const id = f.id !== undefined ? f.id : f.properties.id;
+      const link = document.createElement("a");
+      link.href = "/records/" + kind + "/" + id;
+      let text = el.dataset.openLabel + ": " + kind + " " + id +
+        (f.properties.name ? " (" + f.properties.name + ")" : "");
+      if (kind === "place" && f.properties.population) {
+        text += ", " + el.dataset.populationLabel + " " + Number(f.properties.population).toLocaleString();
+      }
+      link.textContent = text;
+      popup.setDOMContent(link).addTo(map);
+      return;
+    }
+    if (map.getLayoutProperty("risk-fill", "visibility") === "none") return;
+    const cells = map.queryRenderedFeatures(e.point, { layers: ["risk-fill"] });
+    if (!cells.length) return;
+    const risk = Number(cells[0].properties.risk);
+    popup.setText(el.dataset.riskLabel + ": " + risk.toFixed(2)).addTo(map);
   });
   for (const id of clickable) {
     map.on("mouseenter", id, function () { map.getCanvas().style.cursor = "pointer"; });
