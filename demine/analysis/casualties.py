@@ -1,0 +1,670 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Casualty analysis: who was hurt, when, where, doing what, by which device.
+
+Counts come from approved accidents and their approved victims only. A victim
+is killed or injured; ``victims`` is their sum. Tables by an accident's
+attribute (year, month, admin area, device) count every accident, with or
+without recorded victims; tables by a victim's attribute (sex, age group,
+status, activity) count in ``accidents`` the accidents with at least one such
+victim, so that column does not add up to the total there.
+
+Rates are victims per 100,000 inhabitants over the whole period asked for
+(not per year). An admin area's population is its own ``population``; when
+that is empty, the sum over the places under it (its settlements, say: a
+lower bound, as people outside recorded settlements are missing). With
+neither, the rate is not given (null) rather than guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from demine.analysis.casualty_hotspots import (
+    DEFAULT_BANDWIDTH_M,
+    HotspotSurface,
+    density_surface,
+    hotspot_peaks,
+)
+from demine.analysis.casualty_links import DEFAULT_LINK_DISTANCE_M, link_accidents
+from demine.domain.vocab import PlaceType, Sex, VictimActivity, VictimStatus
+from demine.errors import DemineError
+from demine.geo.area import equal_area_crs, to_equal_area
+from demine.store.casualty_frames import CasualtyFrames, read_casualty_frames
+from demine.store.database import Database
+
+UNKNOWN = "unknown"
+#: Age bands (inclusive years). Under 18 is a child (CRC art. 1, as the
+#: Landmine Monitor counts child casualties); the bands below 18 follow
+#: early childhood / school age / adolescence, those above the working ages.
+AGE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("0-4", 0, 4),
+    ("5-11", 5, 11),
+    ("12-17", 12, 17),
+    ("18-24", 18, 24),
+    ("25-39", 25, 39),
+    ("40-59", 40, 59),
+    ("60+", 60, 200),
+)
+CHILD_AGE = 18
+GROUPINGS = ("year", "month", "admin", "sex", "age", "status", "activity", "device")
+COUNTS = ["accidents", "killed", "injured", "victims"]
+
+
+class CasualtyQueryError(DemineError):
+    """A casualty question that cannot be answered as asked (bad period...)."""
+
+    http_status = 422
+    default_message = "the casualty query is not valid"
+
+
+@dataclass(frozen=True)
+class CasualtyReport:
+    """Casualty figures of one period; every table is a DataFrame.
+
+    Each ``by_*`` table has the grouping column(s) then ``accidents``,
+    ``killed``, ``injured`` and ``victims``; ``by_admin`` adds
+    ``population``, ``population_source`` and ``rate_per_100k``;
+    ``by_age_group`` adds ``child``. ``hotspots`` lists the densest places
+    (``rank``, ``lon``, ``lat``, ``density_per_km2``, ``accidents``,
+    ``victims``); ``links`` gives each accident's ``hazard_id``,
+    ``distance_m`` and ``relation`` (inside / near / none / no_location).
+    """
+
+    start: dt.date | None
+    end: dt.date | None
+    killed: int
+    injured: int
+    accidents: int
+    children: int
+    population: int | None
+    rate_per_100k: float | None
+    by_year: pd.DataFrame
+    by_month: pd.DataFrame
+    by_admin: pd.DataFrame
+    by_sex: pd.DataFrame
+    by_age_group: pd.DataFrame
+    by_status: pd.DataFrame
+    by_activity: pd.DataFrame
+    by_device: pd.DataFrame
+    hotspots: pd.DataFrame
+    links: pd.DataFrame
+    surface: HotspotSurface | None
+    link_distance_m: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def victims(self) -> int:
+        return self.killed + self.injured
+
+    def table(self, by: str) -> pd.DataFrame:
+        """The table for a grouping name of :data:`GROUPINGS`."""
+        if by not in GROUPINGS:
+            raise CasualtyQueryError(
+                f"unknown grouping {by!r}: use one of {', '.join(GROUPINGS)}"
+            )
+        name = {"age": "by_age_group", "admin": "by_admin"}.get(by, f"by_{by}")
+        frame: pd.DataFrame = getattr(self, name)
+        return frame
+
+    def hotspot_geojson(self) -> dict[str, Any]:
+        """The density grid (polygons) and the hotspots (points), WGS84."""
+        cells = self.surface.to_geojson() if self.surface else {"features": []}
+        for feature in cells["features"]:
+            feature["properties"]["kind"] = "cell"
+        peaks = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+                "properties": {
+                    "kind": "hotspot",
+                    "rank": int(row.rank),
+                    "density": round(float(row.density_per_km2), 6),
+                    "accidents": int(row.accidents),
+                    "victims": int(row.victims),
+                },
+            }
+            for row in self.hotspots.itertuples()
+        ]
+        return {
+            "type": "FeatureCollection",
+            "features": cells["features"] + peaks,
+            "bandwidth_m": self.surface.bandwidth_m if self.surface else None,
+            "cell_m": self.surface.cell_m if self.surface else None,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain JSON types (NaN and <NA> become null)."""
+        surface = self.surface
+        return {
+            "period": {
+                "from": self.start.isoformat() if self.start else None,
+                "to": self.end.isoformat() if self.end else None,
+            },
+            "accidents": self.accidents,
+            "killed": self.killed,
+            "injured": self.injured,
+            "victims": self.victims,
+            "children": self.children,
+            "population": self.population,
+            "rate_per_100k": _plain(self.rate_per_100k),
+            **{name: records(getattr(self, name)) for name in TABLES},
+            "hotspot_settings": {
+                "bandwidth_m": surface.bandwidth_m if surface else None,
+                "cell_m": round(surface.cell_m, 1) if surface else None,
+                "accidents_used": surface.used if surface else 0,
+                "outliers": surface.outliers if surface else 0,
+            },
+            "link_distance_m": self.link_distance_m,
+            "notes": list(self.notes),
+        }
+
+
+TABLES = (
+    "by_year",
+    "by_month",
+    "by_admin",
+    "by_sex",
+    "by_age_group",
+    "by_status",
+    "by_activity",
+    "by_device",
+    "hotspots",
+    "links",
+)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as dicts of plain Python values."""
+    return [
+        {k: _plain(v) for k, v in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+# -- the report --------------------------------------------------------------
+
+
+def casualty_report(
+    db: Database,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    bandwidth_m: float = DEFAULT_BANDWIDTH_M,
+    link_distance_m: float = DEFAULT_LINK_DISTANCE_M,
+    top: int = 10,
+    links: bool = True,
+) -> CasualtyReport:
+    """The casualty figures of the register between ``start`` and ``end``.
+
+    ``links=False`` skips linking accidents to hazards (and reading hazard
+    polygons), leaving ``links`` empty: the map's hotspot layer needs none.
+    """
+    check_period(start, end)
+    check_options(bandwidth_m, link_distance_m, top)
+    with db.transaction() as conn:
+        frames = read_casualty_frames(
+            conn, start, end, hazards=links, near_m=link_distance_m
+        )
+    return build_report(
+        frames,
+        start,
+        end,
+        bandwidth_m=bandwidth_m,
+        link_distance_m=link_distance_m,
+        top=top,
+    )
+
+
+def check_options(bandwidth_m: float, link_distance_m: float, top: int) -> None:
+    if not (math.isfinite(bandwidth_m) and bandwidth_m > 0):
+        raise CasualtyQueryError(f"bandwidth must be > 0 metres, got {bandwidth_m}")
+    if not (math.isfinite(link_distance_m) and link_distance_m >= 0):
+        raise CasualtyQueryError(
+            f"link distance must be ≥ 0 metres, got {link_distance_m}"
+        )
+    if top < 1:
+        raise CasualtyQueryError(f"ask for at least 1 hotspot, got {top}")
+
+
+def check_period(start: dt.date | None, end: dt.date | None) -> None:
+    if start is not None and end is not None and start > end:
+        raise CasualtyQueryError(
+            f"the period starts ({start}) after it ends ({end}): swap the dates"
+        )
+
+
+def build_report(
+    frames: CasualtyFrames,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    bandwidth_m: float = DEFAULT_BANDWIDTH_M,
+    link_distance_m: float = DEFAULT_LINK_DISTANCE_M,
+    top: int = 10,
+) -> CasualtyReport:
+    """The report from DataFrames (see :class:`CasualtyFrames`); no I/O."""
+    check_options(bandwidth_m, link_distance_m, top)
+    acc = accident_table(frames)
+    vic = victim_table(frames.victims, acc)
+    admin, population, rate = by_admin(acc, vic, frames.places)
+    notes = _notes(acc, vic, admin)
+    crs = _crs(acc)
+    surface, hotspots, links = _spatial(
+        frames, acc, vic, crs, bandwidth_m, link_distance_m, top
+    )
+    if surface is not None and surface.outliers:
+        notes.append(
+            f"{surface.outliers} accident(s) lie far from all others (misplaced?) "
+            "and are left out of the hotspot surface"
+        )
+    killed = int((vic["outcome"] == "killed").sum())
+    return CasualtyReport(
+        start=start,
+        end=end,
+        killed=killed,
+        injured=int((vic["outcome"] == "injured").sum()),
+        accidents=len(acc),
+        children=int((vic["age"] < CHILD_AGE).sum()),
+        population=population,
+        rate_per_100k=rate,
+        by_year=by_period(acc, vic, "year"),
+        by_month=by_period(acc, vic, "month"),
+        by_admin=admin,
+        by_sex=tally(acc, vic, "sex", [s.value for s in Sex]),
+        by_age_group=by_age_group(acc, vic),
+        by_status=tally(acc, vic, "status", [s.value for s in VictimStatus]),
+        by_activity=tally(acc, vic, "activity", [a.value for a in VictimActivity]),
+        by_device=by_device(acc, vic),
+        hotspots=hotspots,
+        links=links,
+        surface=surface,
+        link_distance_m=link_distance_m,
+        notes=notes,
+    )
+
+
+# -- tables ------------------------------------------------------------------
+
+
+def accident_table(frames: CasualtyFrames) -> pd.DataFrame:
+    """Accidents with the keys they are grouped by: year, month, device."""
+    acc = frames.accidents.copy()
+    when = pd.to_datetime(acc["occurred_on"], errors="coerce")
+    acc["year"] = when.dt.year.astype("Int64")
+    acc["month"] = when.dt.strftime("%Y-%m").fillna(UNKNOWN)
+    devices = frames.devices.set_index("id") if len(frames.devices) else None
+    model_id = pd.to_numeric(acc["eo_model_id"], errors="coerce")
+    if devices is None:
+        acc["category"] = UNKNOWN
+        acc["model"] = UNKNOWN
+    else:
+        acc["category"] = model_id.map(devices["category"].astype(str))
+        acc["model"] = model_id.map(devices["model"].astype(str))
+    acc["category"] = acc["category"].fillna(UNKNOWN)
+    acc["model"] = acc["model"].fillna(UNKNOWN)
+    acc["admin_area_id"] = pd.to_numeric(acc["admin_area_id"]).astype("Int64")
+    acc["admin_by_location"] = False
+    place_by_location(acc, frames.boundaries)
+    return acc
+
+
+def place_by_location(acc: pd.DataFrame, boundaries: pd.DataFrame) -> None:
+    """Give accidents without an admin area the one their point lies in.
+
+    The finest area wins (admin2 before admin1, then the smaller one, then
+    the lower id); ``admin_by_location`` marks the accidents so placed.
+    """
+    missing = (acc["admin_area_id"].isna() & acc["lon"].notna()).to_numpy()
+    if not missing.any() or boundaries.empty:
+        return
+    shapes = boundaries["boundary"].to_numpy(dtype=object)
+    rows = np.flatnonzero(missing)
+    points = shapely.points(acc["lon"].to_numpy()[rows], acc["lat"].to_numpy()[rows])
+    hit, area = shapely.STRtree(shapes).query(points, predicate="intersects")
+    if not len(hit):
+        return
+    pairs = pd.DataFrame(
+        {
+            "row": rows[hit],
+            "fine": boundaries["place_type"].astype(str).to_numpy()[area]
+            != PlaceType.ADMIN2.value,
+            "size": shapely.area(shapes[area]),
+            "id": boundaries["id"].to_numpy()[area],
+        }
+    ).sort_values(["row", "fine", "size", "id"], kind="stable")
+    best = pairs.drop_duplicates("row")
+    index = acc.index[best["row"].to_numpy()]
+    acc.loc[index, "admin_area_id"] = best["id"].to_numpy()
+    acc.loc[index, "admin_by_location"] = True
+
+
+def victim_table(victims: pd.DataFrame, acc: pd.DataFrame) -> pd.DataFrame:
+    """Victims with their accident's keys; age as float (NaN when unknown)."""
+    keys = ["id", "year", "month", "admin_area_id", "category", "model"]
+    vic = victims.copy()
+    vic["age"] = pd.to_numeric(vic["age"], errors="coerce").astype(float)
+    for column in ("sex", "status", "activity", "outcome"):
+        vic[column] = vic[column].astype(object).where(vic[column].notna(), UNKNOWN)
+        vic[column] = vic[column].map(str)
+    vic["age_group"] = age_group(vic["age"])
+    merged = vic.merge(
+        acc[keys].rename(columns={"id": "accident_id"}), on="accident_id", how="inner"
+    )
+    return merged
+
+
+def age_group(age: pd.Series) -> pd.Series:
+    """The band of each age (see :data:`AGE_BANDS`); ``unknown`` when missing."""
+    values = pd.to_numeric(age, errors="coerce").to_numpy(dtype=float)
+    out = np.full(len(values), UNKNOWN, dtype=object)
+    for label, low, high in AGE_BANDS:
+        out[(values >= low) & (values <= high)] = label
+    return pd.Series(out, index=age.index)
+
+
+def tally(
+    acc: pd.DataFrame,
+    vic: pd.DataFrame,
+    key: str,
+    order: list[Any] | None = None,
+    *,
+    by_accident: bool = False,
+) -> pd.DataFrame:
+    """Accidents, killed, injured and victims per value of ``key``.
+
+    ``by_accident``: ``key`` is an accident column (every accident counts);
+    otherwise a victim column (accidents with at least one such victim).
+    ``order`` lists the values to show (with zeros when absent) in order;
+    other values follow, sorted, then missing ones.
+    """
+    vic_key = _labels(vic[key])
+    if by_accident:
+        accidents = acc.groupby(_labels(acc[key])).size()
+    else:
+        accidents = vic.groupby(vic_key)["accident_id"].nunique()
+    frame = pd.DataFrame({"accidents": accidents})
+    for outcome in ("killed", "injured"):
+        hit = (vic["outcome"] == outcome).to_numpy()
+        frame = frame.join(
+            vic[hit].groupby(vic_key[hit]).size().rename(outcome),
+            how="outer",
+        )
+    known = list(order or [])
+    extra = sorted(
+        (k for k in frame.index if k not in known and k != _MISSING), key=str
+    )
+    tail = [_MISSING] if _MISSING in frame.index else []
+    frame = frame.reindex(known + extra + tail).fillna(0).astype(np.int64)
+    frame["victims"] = frame["killed"] + frame["injured"]
+    keys = [None if k == _MISSING else k for k in frame.index]
+    frame = frame.reset_index(drop=True)
+    frame.insert(0, key, pd.Series(keys, dtype=object))
+    return frame.reset_index()[[key, *COUNTS]]
+
+
+_MISSING = "\x00missing"
+
+
+def _labels(values: pd.Series) -> pd.Series:
+    """Values as objects, missing ones as one sentinel that groups and sorts."""
+    out = values.astype(object)
+    return out.where(values.notna().to_numpy(), _MISSING)
+
+
+def by_period(acc: pd.DataFrame, vic: pd.DataFrame, key: str) -> pd.DataFrame:
+    """By ``year`` or ``month``: every year/month from the first to the last.
+
+    Accidents without a date are the last row (year null, month ``unknown``).
+    """
+    dated = acc[key].dropna()
+    dated = dated[dated != UNKNOWN]
+    order: list[Any] = []
+    if len(dated):
+        if key == "year":
+            order = list(range(int(dated.min()), int(dated.max()) + 1))
+        else:
+            months = pd.period_range(min(dated), max(dated), freq="M")
+            order = [str(m) for m in months]
+    frame = tally(acc, vic, key, order, by_accident=True)
+    if key == "year":
+        frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+def by_age_group(acc: pd.DataFrame, vic: pd.DataFrame) -> pd.DataFrame:
+    order = [label for label, _lo, _hi in AGE_BANDS] + [UNKNOWN]
+    frame = tally(acc, vic, "age_group", order)
+    child = {label: high < CHILD_AGE for label, _lo, high in AGE_BANDS}
+    frame["child"] = frame["age_group"].map(child).astype("boolean")
+    return frame[["age_group", "child", *COUNTS]]
+
+
+def by_device(acc: pd.DataFrame, vic: pd.DataFrame) -> pd.DataFrame:
+    """By the device's category and model, most victims first."""
+    acc = acc.assign(device=acc["category"] + "\t" + acc["model"])
+    vic = vic.assign(device=vic["category"] + "\t" + vic["model"])
+    frame = tally(acc, vic, "device", by_accident=True)
+    parts = frame.pop("device").str.split("\t", expand=True)
+    frame.insert(0, "category", parts[0] if len(frame) else [])
+    frame.insert(1, "model", parts[1] if len(frame) else [])
+    return frame.sort_values(
+        ["victims", "accidents", "category", "model"],
+        ascending=[False, False, True, True],
+        kind="stable",
+    ).reset_index(drop=True)
+
+
+def populations(places: pd.DataFrame) -> pd.DataFrame:
+    """Each place's ``population`` and where it comes from.
+
+    A place's own population when given (> 0, ``population_source`` ``own``);
+    else the sum over the places directly under it, each counted by this same
+    rule (``sum_below``): a district without a figure gets its settlements'
+    total, a country its districts'. Null when nothing below is known either.
+    """
+    if not len(places):
+        return pd.DataFrame(columns=["population", "population_source"])
+    pl = places.set_index("id")
+    own = pd.to_numeric(pl["population"], errors="coerce").astype(float)
+    parent = pd.to_numeric(pl["parent_id"], errors="coerce")
+    parent = parent.where(parent.isin(pl.index))
+    depth = pd.Series(0, index=pl.index)
+    up = parent.copy()
+    for _level in range(len(pl)):  # a few levels; bounded in case of a cycle
+        has = up.notna()
+        if not has.any():
+            break
+        depth[has] += 1
+        up = pd.Series(parent.reindex(up.to_numpy()).to_numpy(), index=pl.index)
+    value = own.where(own > 0)
+    source = pd.Series(np.where(value.notna(), "own", None), index=pl.index)
+    for level in sorted(depth.unique(), reverse=True):
+        children = value[(depth == level + 1) & value.notna()]
+        below = children.groupby(parent.reindex(children.index)).sum()
+        fill = (depth == level) & value.isna()
+        sums = below.reindex(pl.index[fill])
+        got = sums[sums > 0]
+        value[got.index] = got
+        source[got.index] = "sum_below"
+    out = pd.DataFrame(
+        {
+            "population": value.round().astype("Int64"),
+            "population_source": source.astype(object),
+        },
+        index=pl.index,
+    )
+    out.index.name = "id"
+    return out
+
+
+def by_admin(
+    acc: pd.DataFrame, vic: pd.DataFrame, places: pd.DataFrame
+) -> tuple[pd.DataFrame, int | None, float | None]:
+    """By admin area with rates; also the national population and rate.
+
+    Rows: every admin area of the register, and any other place accidents
+    name, most victims first; accidents without an admin area last.
+    """
+    pops = populations(places)
+    admin_types = {PlaceType.ADMIN1.value, PlaceType.ADMIN2.value}
+    kinds = places.set_index("id")["place_type"].astype(str) if len(places) else None
+    areas = [] if kinds is None else list(kinds[kinds.isin(admin_types)].index)
+    named = sorted(int(a) for a in acc["admin_area_id"].dropna().unique())
+    frame = tally(
+        acc,
+        vic,
+        "admin_area_id",
+        areas + [a for a in named if a not in areas],
+        by_accident=True,
+    )
+    ids = frame["admin_area_id"]
+    info = places.set_index("id") if len(places) else pd.DataFrame()
+    frame.insert(1, "name", ids.map(info["name"]) if len(info) else None)
+    frame.insert(2, "code", ids.map(info["code"]) if len(info) else None)
+    frame["admin_area_id"] = ids.astype("Int64")
+    frame["name"] = frame["name"].where(frame["name"].notna(), UNKNOWN)
+    pop = ids.map(pops["population"]) if len(pops) else pd.Series(np.nan, ids.index)
+    frame["population"] = pd.array(pop, dtype="Int64")
+    frame["population_source"] = (
+        ids.map(pops["population_source"]) if len(pops) else None
+    )
+    frame["rate_per_100k"] = rate(frame["victims"], frame["population"])
+    frame = frame.sort_values(
+        ["victims", "accidents", "name"],
+        ascending=[False, False, True],
+        kind="stable",
+        key=lambda col: col.astype(str) if col.name == "name" else col,
+    )
+    frame = pd.concat(
+        [frame[frame["admin_area_id"].notna()], frame[frame["admin_area_id"].isna()]]
+    ).reset_index(drop=True)
+    national = _national_population(places, pops)
+    victims = int(vic["outcome"].isin(["killed", "injured"]).sum())
+    national_rate = victims / national * 100_000 if national else None
+    return frame, national, national_rate
+
+
+def rate(victims: pd.Series, population: pd.Series) -> pd.Series:
+    """Victims per 100,000 inhabitants; NaN where population is unknown or 0."""
+    pop = pd.to_numeric(population, errors="coerce").astype(float)
+    pop = pop.where(pop > 0)
+    return victims.astype(float) / pop * 100_000
+
+
+def _national_population(places: pd.DataFrame, pops: pd.DataFrame) -> int | None:
+    """The population of the top places (the country, or else the top admin
+    areas), by the rule of :func:`populations`; None when unknown."""
+    if not len(places):
+        return None
+    parent = pd.to_numeric(places["parent_id"], errors="coerce")
+    roots = places.loc[~parent.isin(places["id"]).to_numpy(), "id"]
+    total = pops["population"].reindex(roots).dropna().sum()
+    return int(total) if total > 0 else None
+
+
+def _notes(acc: pd.DataFrame, vic: pd.DataFrame, admin: pd.DataFrame) -> list[str]:
+    notes = []
+    undated = int(acc["year"].isna().sum())
+    if undated:
+        notes.append(f"{undated} accident(s) have no date: in the totals, in no year")
+    placed = int(acc["admin_by_location"].sum())
+    if placed:
+        notes.append(
+            f"{placed} accident(s) named no admin area: placed in the one their "
+            "point lies in"
+        )
+    no_admin = int(acc["admin_area_id"].isna().sum())
+    if no_admin:
+        notes.append(f"{no_admin} accident(s) have no admin area")
+    unknown_pop = admin[admin["admin_area_id"].notna() & admin["population"].isna()]
+    if len(unknown_pop):
+        notes.append(
+            f"{len(unknown_pop)} admin area(s) have no population (own or of their "
+            "settlements): no rate is given for them"
+        )
+    unlocated = int(acc["lon"].isna().sum())
+    if unlocated:
+        notes.append(f"{unlocated} accident(s) have no location: not on the map")
+    if len(acc) and not len(vic):
+        notes.append("no victims are recorded for these accidents")
+    return notes
+
+
+# -- space -------------------------------------------------------------------
+
+
+def _crs(acc: pd.DataFrame) -> CRS | None:
+    """One equal-area projection centred on the median accident (robust to a
+    misplaced point far away)."""
+    located = acc[acc["lon"].notna()]
+    if located.empty:
+        return None
+    lon, lat = float(located["lon"].median()), float(located["lat"].median())
+    return equal_area_crs((lon, lat, lon, lat))
+
+
+def _spatial(
+    frames: CasualtyFrames,
+    acc: pd.DataFrame,
+    vic: pd.DataFrame,
+    crs: CRS | None,
+    bandwidth_m: float,
+    link_distance_m: float,
+    top: int,
+) -> tuple[HotspotSurface | None, pd.DataFrame, pd.DataFrame]:
+    points = shapely.points(acc["lon"].to_numpy(float), acc["lat"].to_numpy(float))
+    points[acc["lon"].isna().to_numpy()] = None
+    if crs is None:
+        crs = equal_area_crs((0.0, 0.0, 0.0, 0.0))
+    projected, _ = to_equal_area(points, crs)
+    present = ~shapely.is_missing(projected)
+    x = np.full(len(acc), np.nan)
+    y = np.full(len(acc), np.nan)
+    if present.any():
+        x[present] = shapely.get_x(projected[present])
+        y[present] = shapely.get_y(projected[present])
+    surface = density_surface(x, y, crs, bandwidth_m)
+    per_accident = (
+        vic.groupby("accident_id").size().reindex(acc["id"]).fillna(0).to_numpy(float)
+    )
+    hotspots = hotspot_peaks(surface, x, y, per_accident, top)
+    if frames.hazards is None:
+        return surface, hotspots, pd.DataFrame(columns=LINK_COLUMNS)
+    hazards, _ = to_equal_area(frames.hazards["geom"].to_numpy(dtype=object), crs)
+    links = link_accidents(
+        acc["id"].to_numpy(dtype=np.int64),
+        projected,
+        frames.hazards["id"].to_numpy(dtype=np.int64),
+        hazards,
+        link_distance_m,
+    )
+    recorded = pd.to_numeric(acc["hazard_id"], errors="coerce").astype("Int64")
+    links.insert(2, "recorded_hazard_id", recorded.array)
+    return surface, hotspots, links
+
+
+LINK_COLUMNS = [
+    "accident_id",
+    "hazard_id",
+    "recorded_hazard_id",
+    "distance_m",
+    "relation",
+]

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The casualty page: figures, charts, rates per admin area, hotspot map."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated
+from urllib.parse import urlencode
+
+import pandas as pd
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from demine.analysis.casualties import (
+    UNKNOWN,
+    CasualtyQueryError,
+    casualty_report,
+    records,
+)
+from demine.api.deps import DbDep, User
+from demine.geo.extent import Extent
+from demine.web.messages import EN, translate
+from demine.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+From = Annotated[str, Query(alias="from", max_length=10)]
+To = Annotated[str, Query(alias="to", max_length=10)]
+DEVICES_SHOWN = 12
+
+
+@router.get("/casualties")
+def casualties_page(
+    request: Request, db: DbDep, who: User, start: From = "", end: To = ""
+) -> Response:
+    """Figures of the period in the query (``?from=YYYY-MM-DD&to=...``)."""
+    values = {"start": start, "end": end}
+    try:
+        period = (_date(start, "from"), _date(end, "to"))
+        report = casualty_report(db, *period)
+    except CasualtyQueryError as exc:
+        return render(
+            request, "casualties.html", who, report=None, values=values,
+            error=exc.user_message, status_code=exc.http_status,
+        )  # fmt: skip
+    query = urlencode({k: v for k, v in (("from", start), ("to", end)) if v})
+    extent = Extent.parse(request.app.state.settings.extent)
+    return render(
+        request,
+        "casualties.html",
+        who,
+        report=report,
+        values=values,
+        error=None,
+        charts={
+            "year": _bars(report.by_year, "year"),
+            "sex": _bars(report.by_sex, "sex", "sex"),
+            "age": _bars(report.by_age_group, "age_group"),
+            "status": _bars(report.by_status, "status", "status"),
+            "activity": _bars(report.by_activity, "activity", "activity"),
+            "device": _bars(
+                report.by_device.head(DEVICES_SHOWN).assign(
+                    label=lambda f: f["model"].where(
+                        f["model"] != UNKNOWN, f["category"]
+                    )
+                ),
+                "label",
+            ),
+        },
+        admin=records(report.by_admin),
+        hotspots=records(report.hotspots),
+        links=report.links["relation"].value_counts().to_dict(),
+        hotspot_url="/api/v1/casualties/hotspots" + (f"?{query}" if query else ""),
+        bounds=json.dumps(list(extent.bounds)),
+    )
+
+
+def _date(text: str, field: str) -> dt.date | None:
+    if not text.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CasualtyQueryError(
+            f"{field} {text!r} is not a date: write YYYY-MM-DD"
+        ) from None
+
+
+def _bars(
+    frame: pd.DataFrame, key: str, vocabulary: str | None = None
+) -> list[tuple[object, int]]:
+    """(label, victims) pairs for the bar chart macro of charts.html.
+
+    Vocabulary values show as their catalogue label (``casualties.sex.male``
+    ...); missing and unknown values as ``casualties.unknown``.
+    """
+    return [(_label(r[key], vocabulary), int(r["victims"])) for r in records(frame)]
+
+
+def _label(value: object, vocabulary: str | None) -> object:
+    if value is None or value == UNKNOWN:
+        return translate("casualties.unknown")
+    key = f"casualties.{vocabulary}.{value}"
+    return translate(key) if vocabulary and key in EN else value

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The casualty page's hotspot map: the density grid and hotspots as GeoJSON
+// from /api/v1/casualties/hotspots, no basemap unless one is configured.
+(function () {
+  "use strict";
+  const el = document.getElementById("casualty-map");
+  if (!el || typeof maplibregl === "undefined") { return; }
+  const sources = {};
+  const layers = [{ id: "background", type: "background", paint: { "background-color": "#eef0ea" } }];
+  if (el.dataset.tileUrl) {
+    sources.basemap = { type: "raster", tiles: [el.dataset.tileUrl], tileSize: 256 };
+    layers.push({ id: "basemap", type: "raster", source: "basemap" });
+  }
+  // Context from the register's own tiles: approved hazards and accidents.
+  const origin = window.location.origin;
+  for (const name of ["hazard", "accident"]) {
+    sources[name] = { type: "vector", tiles: [origin + "/tiles/" + name + "/{z}/{x}/{y}.mvt"], maxzoom: 16 };
+  }
+  const approved = ["==", ["get", "review_state"], "approved"];
+  layers.push(
+    { id: "hazard-fill", type: "fill", source: "hazard", "source-layer": "hazard", filter: approved,
+      paint: { "fill-color": "#9e9e9e", "fill-opacity": 0.35, "fill-outline-color": "#616161" } },
+    { id: "accident-circle", type: "circle", source: "accident", "source-layer": "accident", filter: approved,
+      paint: { "circle-color": "#3d6f8e", "circle-radius": 2.5 } }
+  );
+  const map = new maplibregl.Map({
+    container: el,
+    style: { version: 8, sources: sources, layers: layers },
+    bounds: JSON.parse(el.dataset.bounds),
+    attributionControl: false,
+  });
+  map.addControl(new maplibregl.NavigationControl());
+  map.on("load", function () {
+    fetch(el.dataset.source, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        map.addSource("hotspots", { type: "geojson", data: data });
+        // Yellow to dark red with the share of the peak density.
+        map.addLayer({
+          id: "density", type: "fill", source: "hotspots",
+          filter: ["==", ["get", "kind"], "cell"],
+          paint: {
+            "fill-color": ["interpolate", ["linear"], ["get", "share"],
+              0, "#ffffb2", 0.25, "#fecc5c", 0.5, "#fd8d3c", 0.75, "#f03b20", 1, "#bd0026"],
+            "fill-opacity": 0.7,
+          },
+        }, "accident-circle");  // accidents stay visible on the density
+        map.addLayer({
+          id: "hotspot", type: "circle", source: "hotspots",
+          filter: ["==", ["get", "kind"], "hotspot"],
+          paint: { "circle-radius": 6, "circle-color": "#000", "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 },
+        });
+        // No glyphs are served offline, so ranks show in a popup, not as text.
+        map.on("click", "hotspot", function (e) {
+          const p = e.features[0].properties;
+          new maplibregl.Popup().setLngLat(e.lngLat)
+            .setText(el.dataset.popup.replace(/\{(\w+)\}/g, function (_m, k) { return p[k]; }))
+            .addTo(map);
+        });
+        // Frame the whole surface, not just the peaks, so no hotspot is cut.
+        if (data.features.length) {
+          const bounds = new maplibregl.LngLatBounds();
+          data.features.forEach(function (f) {
+            const g = f.geometry;
+            (g.type === "Point" ? [g.coordinates] : g.coordinates[0]).forEach(function (c) {
+              bounds.extend(c);
+            });
+          });
+          map.fitBounds(bounds, { padding: 20, maxZoom: 12, duration: 0 });
+        }
+        el.dataset.loaded = String(data.features.length);
+      });
+  });
+  window.demineCasualtyMap = map;
+})();
