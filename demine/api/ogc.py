@@ -8,15 +8,20 @@ send ``Authorization: Bearer <token>``.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from demine.api.deps import DbDep, MaybeUser, SettingsDep, reader_for
+from demine.api.deps import DbDep, MaybeUser, reader_for
+from demine.api.fastpath import ReadContext, read_context, response_cache
 from demine.api.records import RecordId, parse_bbox
 from demine.errors import NotFoundError
-from demine.store.listing import GEOMETRY_COLUMNS, Filters, get_record, list_records
+from demine.store.database import Database
+from demine.store.listing import GEOMETRY_COLUMNS, Filters, feature_page, get_record
+from demine.store.tilecache import visibility_class
 
 router = APIRouter(prefix="/ogc", tags=["OGC API - Features"])
 
@@ -123,37 +128,84 @@ def collection(request: Request, collection_id: str) -> dict[str, Any]:
 
 
 @router.get("/collections/{collection_id}/items")
-def items(
+async def items(
     request: Request,
     collection_id: str,
-    db: DbDep,
-    settings: SettingsDep,
-    who: MaybeUser,
     bbox: Annotated[str | None, Query(description="west,south,east,north")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> JSONResponse:
-    """One page of features; ``next`` links page through the rest."""
+) -> Response:
+    """One page of features; ``next`` links page through the rest.
+
+    Pages are kept in memory per reader class and register version, so a
+    client panning back over the same ground costs no query, and any write
+    makes every kept page unreachable.
+    """
     kind = _kind(collection_id)
-    reader = reader_for(request, kind, who)
+    context = await read_context(request, kind)
+    box = parse_bbox(bbox)
+    settings = request.app.state.settings
     limit = min(limit, settings.page_size_max)
-    rows, total = list_records(
-        db, kind, reader, Filters(bbox=parse_bbox(bbox)), limit=limit, offset=offset
-    )
     url = f"{_base(request)}/collections/{collection_id}/items"
-    extra = f"&bbox={bbox}" if bbox else ""
+    seen = visibility_class(context.who)
+    key = (url, box, limit, offset, seen, context.version)
+    cache = response_cache(request, "features")
+    body = cache.get(key)
+    if body is None:
+        # Paging on through one collection counts its matches only once.
+        counts = response_cache(request, "feature_counts")
+        count_key = (kind, box, seen, context.version)
+        known = counts.get(count_key)
+        total = int(known) if known is not None else None
+        page, total = await run_in_threadpool(
+            _items_body,
+            request.app.state.db,
+            kind,
+            context,
+            box,
+            (limit, offset, total),
+            url,
+        )
+        counts.put(count_key, str(total).encode())
+        cache.put(key, page)
+        body = page
+    return Response(content=body, media_type=GEOJSON)
+
+
+def _items_body(
+    db: Database,
+    kind: str,
+    context: ReadContext,
+    box: tuple[float, float, float, float] | None,
+    page: tuple[int, int, int | None],
+    url: str,
+) -> tuple[bytes, int]:
+    limit, offset, known = page
+    features, total = feature_page(
+        db,
+        kind,
+        context.who,
+        Filters(bbox=box),
+        limit=limit,
+        offset=offset,
+        total=known,
+    )
+    extra = "&bbox=" + ",".join(repr(v) for v in box) if box else ""
     links = [_link(f"{url}?limit={limit}&offset={offset}{extra}", "self", GEOJSON)]
-    if offset + len(rows) < total:
+    if offset + len(features) < total:
         nxt = f"{url}?limit={limit}&offset={offset + limit}{extra}"
         links.append(_link(nxt, "next", GEOJSON))
-    body = {
-        "type": "FeatureCollection",
-        "features": [feature(kind, r) for r in rows],
-        "numberMatched": total,
-        "numberReturned": len(rows),
-        "links": links,
-    }
-    return JSONResponse(body, media_type=GEOJSON)
+    head = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "numberMatched": total,
+            "numberReturned": len(features),
+            "links": links,
+        }
+    )
+    # The features are GeoJSON texts already; splice them in, do not re-parse.
+    body = head[:-1] + ', "features": [' + ", ".join(features) + "]}"
+    return body.encode(), total
 
 
 @router.get("/collections/{collection_id}/items/{feature_id}")

@@ -1,5 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Vector tiles for the map: ``/tiles/{layer}/{z}/{x}/{y}.mvt``."""
+"""Vector tiles for the map: ``/tiles/{layer}/{z}/{x}/{y}.mvt``.
+
+Rendered tiles are kept in memory by (layer, z, x, y, what the reader may
+see, register version): any write to the register changes the version, so a
+tile is never served older than the register. The ETag carries the same
+version, so a browser revalidating an unchanged tile gets a bodiless 304.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +13,44 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from demine.api.deps import DbDep, MaybeUser, reader_for
-from demine.store.tiles import LAYERS, MAX_ZOOM, render_tile
+from demine.api.fastpath import read_context, response_cache
+from demine.errors import NotFoundError
+from demine.store.tilecache import visibility_class
+from demine.store.tiles import LAYERS, MAX_ZOOM, layer_kind, render_tile, tile_bounds
 
 router = APIRouter(prefix="/tiles", tags=["tiles"])
 
 MVT = "application/vnd.mapbox-vector-tile"
+# Short private caching: reviews change what a reader sees; the ETag lets the
+# browser ask cheaply whether its copy still holds.
+CACHE_CONTROL = "private, max-age=30"
 
 
 @router.get("/{layer}/{z}/{x}/{y}.mvt", response_class=Response)
-def tile(
+async def tile(
     request: Request,
     layer: str,
     z: Annotated[int, Path(ge=0, le=MAX_ZOOM)],
     x: Annotated[int, Path(ge=0, le=2**MAX_ZOOM)],
     y: Annotated[int, Path(ge=0, le=2**MAX_ZOOM)],
-    db: DbDep,
-    who: MaybeUser,
 ) -> Response:
-    """One Mapbox vector tile of ``layer`` (hazard, release, eo_item, accident)."""
-    reader = reader_for(request, layer, who) if layer in LAYERS else who
-    data = render_tile(db, layer, z, x, y, reader)
-    # Short private caching: reviews change what a reader sees.
-    headers = {"Cache-Control": "private, max-age=30"}
+    """One Mapbox vector tile of a map layer (hazard, release, eo_item, ...)."""
+    if layer not in LAYERS:
+        raise NotFoundError(f"no map layer {layer!r}")
+    context = await read_context(request, layer_kind(layer))
+    tile_bounds(z, x, y)  # a tile outside the grid is a 422 before any query
+    seen = visibility_class(context.who)
+    etag = f'"{context.version}-{seen}"'
+    headers = {"Cache-Control": CACHE_CONTROL, "ETag": etag}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    cache = response_cache(request, "tiles")
+    key = (layer, z, x, y, seen, context.version)
+    data = cache.get(key)
+    if data is None:
+        db = request.app.state.db
+        data = await run_in_threadpool(render_tile, db, layer, z, x, y, context.who)
+        cache.put(key, data)
     return Response(content=data, media_type=MVT, headers=headers)

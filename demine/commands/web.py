@@ -30,6 +30,13 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, help="Worker processes (use the server's cores)")
     ] = 1,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Log every request (costs time under heavy map use)",
+        ),
+    ] = True,
 ) -> None:
     """Run the web application, API, OGC API - Features and tiles."""
     import uvicorn
@@ -44,7 +51,9 @@ def serve(
     out.print(f"demine on http://{host}:{port}/ (register: {database.describe()})")
     if workers == 1:
         application = create_app(settings, database)
-        uvicorn.run(application, host=host, port=port, log_level="info")
+        uvicorn.run(
+            application, host=host, port=port, log_level="info", access_log=access_log
+        )
         return
     database.dispose()
     # Workers build their own app from the environment; they must share the
@@ -58,6 +67,10 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        access_log=access_log,
+        # A worker busy rendering large low-zoom tiles answers the supervisor's
+        # ping late; uvicorn's 5 s default then kills it mid-request.
+        timeout_worker_healthcheck=60,
     )
 
 

@@ -9,6 +9,7 @@ reviewers and administrators see everything.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -117,7 +118,12 @@ def to_dict(obj: Base) -> dict[str, Any]:
     return out
 
 
+_PLAIN = frozenset({int, float, str, bool, list, dict, type(None)})
+
+
 def json_value(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date | dt.datetime):
@@ -183,12 +189,20 @@ def bbox_clause(
     cols = model.__table__.c
     west, south, east, north = bbox
     if "min_lon" in cols:
-        return and_(
+        overlap = and_(
             cols.max_lon >= west,
             cols.min_lon <= east,
             cols.max_lat >= south,
             cols.min_lat <= north,
         )
+        if "geom" in cols and session.get_bind().dialect.name == "postgresql":
+            # The GiST index finds the rows and gives the planner a true row
+            # estimate (with the columns alone it walked the primary key for
+            # ORDER BY id, filtering 100,000 hazards); its float4 boxes are
+            # rounded outwards, so the columns still decide the edges.
+            envelope = func.ST_MakeEnvelope(*bbox, 4326)
+            return and_(cols.geom.op("&&")(envelope), overlap)
+        return overlap
     name = GEOMETRY_COLUMNS.get(kind)
     if name is None:
         raise RecordError(f"{kind} has no location", field="bbox")
@@ -230,17 +244,78 @@ def list_records(
     """One page of the records ``who`` may see, and how many match in all."""
     model = model_for(kind)
     filters = filters or Filters()
+    columns = list(model.__table__.columns)
     with db.session() as session:
         where = [visible(model, who), *_where(session, kind, model, filters)]
         total = session.scalar(select(func.count()).select_from(model).where(*where))
-        rows = session.scalars(
-            select(model)
+        # Plain rows, not ORM objects: the same values at a third of the cost.
+        rows = session.execute(
+            select(*columns)
             .where(*where)
             .order_by(*_order(model, sort))
             .limit(limit)
             .offset(offset)
         ).all()
-        return [to_dict(r) for r in rows], int(total or 0)
+    names = [c.key for c in columns]
+    return [
+        {n: json_value(v) for n, v in zip(names, row, strict=True)} for row in rows
+    ], int(total or 0)
+
+
+def feature_page(
+    db: Database,
+    kind: str,
+    who: Principal | None,
+    filters: Filters | None = None,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    exclude: Sequence[str] = ("benchmark",),
+    total: int | None = None,
+) -> tuple[list[str], int]:
+    """One page of records as GeoJSON Feature texts, and how many match in all.
+
+    The same records and values as :func:`list_records`, serialised without
+    ORM objects: rows come back as tuples and geometry is written by GEOS for
+    the whole page at once, which is what makes feature queries cheap.
+    Columns in ``exclude`` are left out of the properties; a ``total`` known
+    already (from an earlier page) saves counting again.
+    """
+    model = model_for(kind)
+    filters = filters or Filters()
+    geom_name = GEOMETRY_COLUMNS.get(kind)
+    columns = [c for c in model.__table__.columns if c.key not in (geom_name, *exclude)]
+    selected = [*columns]
+    if geom_name is not None:
+        selected.append(model.__table__.c[geom_name])
+    with db.session() as session:
+        where = [visible(model, who), *_where(session, kind, model, filters)]
+        if total is None:
+            counted = select(func.count()).select_from(model).where(*where)
+            total = int(session.scalar(counted) or 0)
+        rows = session.execute(
+            select(*selected)
+            .where(*where)
+            .order_by(*_order(model, None))
+            .limit(limit)
+            .offset(offset)
+        ).all()
+    if geom_name is not None:
+        geoms = np.empty(len(rows), dtype=object)
+        geoms[:] = [row[-1] for row in rows]
+        texts = shapely.to_geojson(geoms).tolist() if len(rows) else []
+    else:
+        texts = [None] * len(rows)
+    names = [c.key for c in columns]
+    features = []
+    for row, geometry in zip(rows, texts, strict=True):
+        props = {n: json_value(v) for n, v in zip(names, row, strict=False)}
+        ident, body = json.dumps(props["id"]), json.dumps(props)
+        features.append(
+            f'{{"type": "Feature", "id": {ident}, "geometry": {geometry or "null"},'
+            f' "properties": {body}}}'
+        )
+    return features, total
 
 
 def get_record(

@@ -2,23 +2,41 @@
 """Mapbox vector tiles of the map layers.
 
 PostGIS makes them in the database (``ST_AsMVTGeom`` + ``ST_AsMVT``); on
-SQLite the bounding-box columns pick the features and Shapely plus
-``mapbox-vector-tile`` encode them. Both see only what the reader may see.
+SQLite the bounding-box columns pick the features, Shapely clips and snaps
+them and :mod:`demine.store.mvt` encodes the layer (``mapbox-vector-tile``
+for any geometry it does not take). Both see only what the reader may see.
+Layers: the record layers (hazard, release, eo_item, accident), settlements
+and the published contamination risk cells.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import mapbox_vector_tile
 import numpy as np
 import shapely
-from sqlalchemy import Text, and_, cast, func, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    DateTime,
+    Text,
+    and_,
+    cast,
+    func,
+    literal_column,
+    select,
+    true,
+)
 
+from demine.domain.vocab import PlaceType
 from demine.errors import NotFoundError, RecordError
 from demine.store.database import Database
 from demine.store.listing import MODELS, bbox_clause, visible
+from demine.store.mvt import encodable, encode_layer
+from demine.store.schema import Base, Place, RiskCell
 from demine.store.users import Principal
 
 EXTENT = 4096
@@ -27,13 +45,80 @@ HALF_WORLD = 20037508.342789244
 EARTH_RADIUS = 6378137.0
 MAX_LAT = 85.0511287798066
 MAX_ZOOM = 22
-# layer -> the properties a map needs to style and click through
-LAYERS: dict[str, tuple[str, ...]] = {
-    "hazard": ("id", "name", "hazard_class", "status", "review_state"),
-    "release": ("id", "kind", "released_on", "review_state"),
-    "eo_item": ("id", "category", "quantity", "review_state"),
-    "accident": ("id", "accident_type", "occurred_on", "review_state"),
+
+
+@dataclass(frozen=True)
+class TileLayer:
+    """One map layer: its rows, the properties the map styles and clicks by.
+
+    ``kind`` is the name the administrator makes public for anonymous readers;
+    ``who_sees`` the rows a reader may see (review state, own organisation).
+    """
+
+    name: str
+    model: type[Base]
+    properties: tuple[str, ...]
+    kind: str
+    geometry: str = "geom"
+    where: Callable[[], ColumnElement[bool]] | None = None
+    who_sees: Callable[[type[Base], Principal | None], ColumnElement[bool]] = visible
+    # False where the bbox columns are not filled (settlement points): SQLite
+    # then reads every row of the layer and lets the clip drop the far ones.
+    bbox_columns: bool = True
+
+
+def _anyone(model: type[Base], who: Principal | None) -> ColumnElement[bool]:
+    # Derived layers (published risk) have no review state: every reader the
+    # route let through (logged in, or anonymous on a public layer) sees all.
+    return true()
+
+
+def _record_layer(name: str, properties: tuple[str, ...]) -> TileLayer:
+    return TileLayer(name, MODELS[name], properties, kind=name)
+
+
+SPECS: dict[str, TileLayer] = {
+    spec.name: spec
+    for spec in (
+        _record_layer(
+            "hazard", ("id", "name", "hazard_class", "status", "review_state")
+        ),
+        _record_layer("release", ("id", "kind", "released_on", "review_state")),
+        _record_layer("eo_item", ("id", "category", "quantity", "review_state")),
+        _record_layer(
+            "accident", ("id", "accident_type", "occurred_on", "review_state")
+        ),
+        TileLayer(
+            "settlement",
+            Place,
+            (
+                "id",
+                "name",
+                "population",
+                "displaced_population",
+                "planned_return_on",
+            ),
+            kind="place",
+            geometry="location",
+            where=lambda: Place.place_type == PlaceType.SETTLEMENT,
+            bbox_columns=False,
+        ),
+        TileLayer(
+            "risk",
+            RiskCell,
+            ("id", "risk"),
+            kind="risk_cell",
+            who_sees=_anyone,
+        ),
+    )
 }
+# layer -> the properties a map needs to style and click through
+LAYERS: dict[str, tuple[str, ...]] = {n: s.properties for n, s in SPECS.items()}
+
+
+def layer_kind(layer: str) -> str:
+    """The public-layer name that opens ``layer`` to anonymous readers."""
+    return SPECS[layer].kind
 
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
@@ -65,7 +150,7 @@ def render_tile(
     db: Database, layer: str, z: int, x: int, y: int, who: Principal | None
 ) -> bytes:
     """The tile z/x/y of ``layer`` as Mapbox Vector Tile bytes (maybe empty)."""
-    if layer not in LAYERS:
+    if layer not in SPECS:
         raise NotFoundError(f"no map layer {layer!r}")
     bounds = tile_bounds(z, x, y)
     if db.dialect == "postgresql":
@@ -73,21 +158,34 @@ def render_tile(
     return _shapely_tile(db, layer, bounds, who)
 
 
+def _filters(spec: TileLayer, who: Principal | None) -> list[ColumnElement[bool]]:
+    clauses = [spec.who_sees(spec.model, who)]
+    if spec.where is not None:
+        clauses.append(spec.where())
+    return clauses
+
+
 def _postgis_tile(
     db: Database, layer: str, zxy: tuple[int, int, int], who: Principal | None
 ) -> bytes:
-    model = MODELS[layer]
-    cols = model.__table__.c
+    spec = SPECS[layer]
+    cols = spec.model.__table__.c
     env = func.ST_TileEnvelope(*zxy)
     geom = func.ST_AsMVTGeom(
-        func.ST_Transform(cols.geom, 3857), env, EXTENT, BUFFER, True
+        func.ST_Transform(cols[spec.geometry], 3857), env, EXTENT, BUFFER, True
     ).label("geom")
-    props = [cast(cols[name], Text).label(name) for name in LAYERS[layer][1:]]
+    # Numbers and text keep their type; MVT has no dates, so those go as text.
+    props = [
+        cast(cols[name], Text).label(name)
+        if isinstance(cols[name].type, Date | DateTime)
+        else cols[name]
+        for name in spec.properties[1:]
+    ]
     inner = (
         select(cols.id, *props, geom)
         .where(
-            cols.geom.op("&&")(func.ST_Transform(env, 4326)),
-            visible(model, who),
+            cols[spec.geometry].op("&&")(func.ST_Transform(env, 4326)),
+            *_filters(spec, who),
         )
         .subquery("mvt")
     )
@@ -105,21 +203,24 @@ def _shapely_tile(
     bounds: tuple[float, float, float, float],
     who: Principal | None,
 ) -> bytes:
-    model = MODELS[layer]
-    cols = model.__table__.c
-    names: Sequence[str] = LAYERS[layer]
+    spec = SPECS[layer]
+    cols = spec.model.__table__.c
+    geometry = cols[spec.geometry]
+    names: Sequence[str] = spec.properties
     pad = (bounds[2] - bounds[0]) * BUFFER / EXTENT
     box = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
     west, south = _lonlat(box[0], box[1])
     east, north = _lonlat(box[2], box[3])
     with db.session() as session:
+        box = (west, south, east, north)
+        near = bbox_clause(session, spec.kind, spec.model, box)
         where = and_(
-            bbox_clause(session, layer, model, (west, south, east, north)),
-            visible(model, who),
-            cols.geom.is_not(None),
+            *([near] if spec.bbox_columns else []),
+            *_filters(spec, who),
+            geometry.is_not(None),
         )
         rows = session.execute(
-            select(*(cols[n] for n in names), cols.geom).where(where)
+            select(*(cols[n] for n in names), geometry).where(where)
         ).all()
     if not rows:
         return b""
@@ -136,6 +237,11 @@ def _shapely_tile(
     ]
     if not features:
         return b""
+    drawn = np.array([f["geometry"] for f in features], dtype=object)
+    if encodable(drawn):
+        ids = [f["id"] for f in features]
+        props = [f["properties"] for f in features]
+        return encode_layer(layer, drawn, ids, props, EXTENT)
     # Geometry arrives quantised and wound already, so the (pure Python)
     # encoder need not do either feature by feature.
     options = {"extents": EXTENT, "check_winding_order": False}

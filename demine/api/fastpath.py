@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Who is reading, and the register version, without a query per request.
+
+Map tiles and feature pages are asked for by the dozen per screen; looking up
+the token's user and the public layers for each would cost more than serving
+a cached tile. Both answers are kept per register version: any write (a user
+deactivated, a token revoked, a layer made private) changes the version and so
+sends the next request through the full checks of :mod:`demine.api.deps`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from demine.api.deps import current_user
+from demine.errors import AuthenticationError
+from demine.store.public import public_layers
+from demine.store.register_version import register_version
+from demine.store.tilecache import ResponseCache
+from demine.store.users import Principal
+
+MAX_READERS = 10_000
+
+
+@dataclass
+class _Known:
+    """What this app learnt at one register version."""
+
+    version: str = ""
+    readers: dict[tuple[str, Any], Principal] = field(default_factory=dict)
+    public: set[str] | None = None
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """The reader (None: anonymous) and the register version they read at."""
+
+    who: Principal | None
+    version: str
+
+
+def _known(request: Request, version: str) -> _Known:
+    known: _Known | None = getattr(request.app.state, "fastpath_known", None)
+    if known is None or known.version != version:
+        known = _Known(version)
+        request.app.state.fastpath_known = known
+    return known
+
+
+def _credential(request: Request) -> tuple[str, Any] | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        digest = hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
+        return ("bearer", digest)
+    user_id = request.session.get("user_id")
+    if isinstance(user_id, int):
+        return ("session", user_id)
+    return None
+
+
+async def version_of(request: Request) -> str:
+    """The register's version token (asks PostgreSQL at most once a second)."""
+    tracker = register_version(request.app.state.db)
+    if tracker.due:
+        return await run_in_threadpool(tracker.current)
+    return tracker.current()
+
+
+async def read_context(request: Request, kind: str) -> ReadContext:
+    """Who may read ``kind`` here: the same answer as ``reader_for(current_user)``.
+
+    Raises AuthenticationError for a bad token, or for an anonymous reader of
+    a layer the administrator did not make public.
+    """
+    version = await version_of(request)
+    known = _known(request, version)
+    credential = _credential(request)
+    who: Principal | None = None
+    if credential is not None:
+        cached = known.readers.get(credential)
+        if cached is not None:
+            return ReadContext(cached, version)
+        who = await run_in_threadpool(current_user, request)
+        if who is not None:
+            if len(known.readers) >= MAX_READERS:
+                known.readers.clear()
+            known.readers[credential] = who
+            return ReadContext(who, version)
+    if known.public is None:
+        known.public = await run_in_threadpool(public_layers, request.app.state.db)
+    if kind not in known.public:
+        raise AuthenticationError("log in to read this layer")
+    return ReadContext(None, version)
+
+
+def response_cache(request: Request, name: str) -> ResponseCache:
+    """The app's cache called ``name`` (made on first use)."""
+    caches: dict[str, ResponseCache] | None = getattr(
+        request.app.state, "response_caches", None
+    )
+    if caches is None:
+        caches = request.app.state.response_caches = {}
+    cache = caches.get(name)
+    if cache is None:
+        cache = caches[name] = ResponseCache()
+    return cache
