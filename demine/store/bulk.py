@@ -50,7 +50,7 @@ def quote(conn: Connection, name: str) -> str:
     return conn.dialect.identifier_preparer.quote(name)
 
 
-def _column_values(col_type: Any, values: pd.Series, dialect: str) -> list[Any]:
+def column_values(col_type: Any, values: pd.Series, dialect: str) -> list[Any]:
     """Convert one column to what the driver wants, vectorised where possible."""
     if isinstance(col_type, Geometry):
         return encode_many(values.to_numpy(dtype=object), dialect)
@@ -106,7 +106,7 @@ def _rows(
     unknown = set(frame.columns) - set(columns)
     if unknown:
         log.debug("ignoring columns not in %s: %s", tbl.name, sorted(unknown))
-    data = [_column_values(tbl.c[c].type, frame[c], dialect) for c in columns]
+    data = [column_values(tbl.c[c].type, frame[c], dialect) for c in columns]
     return columns, data
 
 

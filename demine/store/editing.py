@@ -86,6 +86,27 @@ def add_records(
     review_state: ReviewState = ReviewState.APPROVED,
 ) -> list[int]:
     """Check and add ``rows`` of ``kind`` in one transaction; return their ids."""
+    with db.session() as session:
+        return insert_records(
+            session,
+            kind,
+            rows,
+            today=today,
+            reported_by_id=reported_by_id,
+            review_state=review_state,
+        )
+
+
+def insert_records(
+    session: Session,
+    kind: str,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    today: dt.date | None = None,
+    reported_by_id: int | None = None,
+    review_state: ReviewState = ReviewState.APPROVED,
+) -> list[int]:
+    """:func:`add_records` inside the caller's session (and transaction)."""
     if kind not in KINDS:
         raise RecordError(
             f"unknown kind {kind!r}; use one of {', '.join(KINDS)}", field="kind"
@@ -94,30 +115,26 @@ def add_records(
     today = today or dt.date.today()
     ids: list[int] = []
     touched: set[int] = set()
-    with db.session() as session:
-        for index, row in enumerate(rows, start=1):
-            clean = _checked(kind, check, dated, row, index, today)
-            _check_references(session, kind, clean, index)
-            if kind == "release":
-                _check_release_allowed(session, clean)
-                touched.add(int(clean["hazard_id"]))
-            obj = model(**_columns(model, kind, clean))
-            obj.review_state = review_state
-            if (
-                reported_by_id is not None
-                and getattr(obj, "reported_by_id", None) is None
-            ):
-                obj.reported_by_id = reported_by_id
-            _derive(obj)
-            session.add(obj)
-            session.flush()
-            ids.append(obj.id)
-        for hazard_id in sorted(touched):
-            update_hazard_ledger(session, hazard_id)
+    for index, row in enumerate(rows, start=1):
+        clean = checked_row(kind, check, dated, row, index, today)
+        check_references(session, kind, clean, index)
+        if kind == "release":
+            check_release_allowed(session, clean)
+            touched.add(int(clean["hazard_id"]))
+        obj = model(**model_columns(model, kind, clean))
+        obj.review_state = review_state
+        if reported_by_id is not None and getattr(obj, "reported_by_id", None) is None:
+            obj.reported_by_id = reported_by_id
+        derive_fields(obj)
+        session.add(obj)
+        session.flush()
+        ids.append(obj.id)
+    for hazard_id in sorted(touched):
+        update_hazard_ledger(session, hazard_id)
     return ids
 
 
-def _checked(
+def checked_row(
     kind: str,
     check: Checker,
     dated: bool,
@@ -125,6 +142,7 @@ def _checked(
     index: int,
     today: dt.date,
 ) -> dict[str, Any]:
+    """``row`` checked by the record rules of ``kind``, geometry parsed."""
     data = dict(row)
     ref = data.get("external_id") or f"#{index}"
     for name in GEOMETRY_FIELDS:
@@ -140,7 +158,10 @@ def _checked(
     return check(data, today=today, ref=index) if dated else check(data, ref=index)
 
 
-def _columns(model: type[Base], kind: str, clean: Mapping[str, Any]) -> dict[str, Any]:
+def model_columns(
+    model: type[Base], kind: str, clean: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A checked row as the model's column values; unknown fields refused."""
     data = dict(clean)
     if kind == "release" and "area_m2" in data:
         data["reported_area_m2"] = data.pop("area_m2")
@@ -163,9 +184,10 @@ def _columns(model: type[Base], kind: str, clean: Mapping[str, Any]) -> dict[str
     return data
 
 
-def _check_references(
+def check_references(
     session: Session, kind: str, clean: Mapping[str, Any], index: int
 ) -> None:
+    """Refuse a row naming a record (hazard, activity...) that does not exist."""
     for field, model in REFERENCES.get(kind, {}).items():
         value = clean.get(field)
         if value is None:
@@ -179,7 +201,8 @@ def _check_references(
             )
 
 
-def _check_release_allowed(session: Session, clean: Mapping[str, Any]) -> None:
+def check_release_allowed(session: Session, clean: Mapping[str, Any]) -> None:
+    """Refuse a release of a missing hazard or one its status forbids."""
     hazard = session.get(Hazard, clean.get("hazard_id"))
     if hazard is None:
         raise RecordError(
@@ -191,7 +214,8 @@ def _check_release_allowed(session: Session, clean: Mapping[str, Any]) -> None:
     status.check_release(hazard.id, hazard.status, clean["kind"])
 
 
-def _derive(obj: Base) -> None:
+def derive_fields(obj: Base) -> None:
+    """Set a hazard's or release's bounding box and geodesic area from its geometry."""
     geom = getattr(obj, "geom", None)
     if not isinstance(obj, Hazard | Release) or not isinstance(geom, BaseGeometry):
         return

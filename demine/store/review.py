@@ -10,7 +10,8 @@ editor read; if the record moved on meanwhile the edit is refused with a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import shapely
@@ -30,10 +31,10 @@ from demine.store.database import Database
 from demine.store.editing import (
     GEOMETRY_FIELDS,
     KINDS,
-    _checked,
-    _columns,
-    _derive,
-    add_records,
+    checked_row,
+    derive_fields,
+    insert_records,
+    model_columns,
     parse_geometry,
     update_hazard_ledger,
 )
@@ -80,7 +81,8 @@ def _writable_kind(kind: str) -> None:
         raise PermissionDeniedError(f"{kind} records cannot be written here")
 
 
-def _client_fields(row: Mapping[str, Any], kind: str) -> dict[str, Any]:
+def client_fields(row: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """A client's row, refused if it sets what demine sets or has bad shapes."""
     bad = sorted(set(row) & PROTECTED)
     if bad:
         raise RecordError(
@@ -119,6 +121,15 @@ def _check_shape(kind: str, name: str, value: Any) -> None:
             )
 
 
+@dataclass(frozen=True)
+class Children:
+    """Records written with their parent: ``link`` names the parent's id."""
+
+    kind: str
+    link: str
+    rows: Sequence[Mapping[str, Any]]
+
+
 def create_record(
     db: Database,
     kind: str,
@@ -127,42 +138,60 @@ def create_record(
     *,
     submit: bool = True,
     today: dt.date | None = None,
+    children: Sequence[Children] = (),
 ) -> dict[str, Any]:
-    """Add one record as ``who``.
+    """Add one record as ``who``, with its ``children``, in one transaction.
 
-    A clerk's record is submitted (or kept a draft); others' are approved.
+    A clerk's records are submitted (or kept drafts); others' are approved.
+    Every record written gets its audit event; any error writes nothing.
     """
-    _writable_kind(kind)
+    for kind_ in (kind, *(c.kind for c in children)):
+        _writable_kind(kind_)
     if not who.can_write:
         raise PermissionDeniedError("viewers cannot add records")
-    data = _client_fields(row, kind)
     if who.role is Role.CLERK:
         if who.organisation_id is None:
             raise PermissionDeniedError("a clerk must belong to an organisation")
         state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
     else:
         state = ReviewState.APPROVED
-    [new_id] = add_records(
-        db,
+    with db.session() as session:
+        after = _insert(session, kind, client_fields(row, kind), who, state, today)
+        for group in children:
+            for child in group.rows:
+                data = {**client_fields(child, group.kind), group.link: after["id"]}
+                _insert(session, group.kind, data, who, state, today)
+    return after
+
+
+def _insert(
+    session: Session,
+    kind: str,
+    data: Mapping[str, Any],
+    who: Principal,
+    state: ReviewState,
+    today: dt.date | None,
+) -> dict[str, Any]:
+    [new_id] = insert_records(
+        session,
         kind,
         [data],
         today=today,
         reported_by_id=who.organisation_id,
         review_state=state,
     )
-    with db.session() as session:
-        obj = session.get(MODELS[kind], new_id)
-        assert obj is not None
-        after = to_dict(obj)
-        record_event(
-            session,
-            user_id=who.id,
-            action="create",
-            entity=kind,
-            record_id=new_id,
-            before=None,
-            after=after,
-        )
+    obj = session.get(MODELS[kind], new_id)
+    assert obj is not None
+    after = to_dict(obj)
+    record_event(
+        session,
+        user_id=who.id,
+        action="create",
+        entity=kind,
+        record_id=new_id,
+        before=None,
+        after=after,
+    )
     return after
 
 
@@ -206,7 +235,7 @@ def update_record(
 ) -> dict[str, Any]:
     """Apply ``changes`` to a record read at ``version``; 409 if it moved on."""
     _writable_kind(kind)
-    data = _client_fields(changes, kind)
+    data = client_fields(changes, kind)
     model, check, dated = KINDS[kind]
     with db.session() as session:
         obj = _load_for_write(session, kind, record_id, who)
@@ -224,14 +253,14 @@ def update_record(
             raise ConflictError(current=before, submitted={**data, "version": version})
         merged = {k: v for k, v in before.items() if k not in PROTECTED}
         merged.update(data)
-        clean = _checked(
+        clean = checked_row(
             kind, check, dated, merged, record_id, today or dt.date.today()
         )
-        values = _columns(model, kind, clean)
+        values = model_columns(model, kind, clean)
         _bump_version(session, obj, version, {**data, "version": version})
         for name in data:
             setattr(obj, name, values.get(name))
-        _derive(obj)
+        derive_fields(obj)
         session.flush()
         if isinstance(obj, Release) and state is ReviewState.APPROVED:
             update_hazard_ledger(session, obj.hazard_id)

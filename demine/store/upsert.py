@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 
 from demine.store.bulk import (
     Progress,
-    _column_values,
+    column_values,
     quote,
     read_frame,
     table,
@@ -135,7 +135,7 @@ def update_frame(
     tbl = table(name)
     columns = [c for c in frame.columns if c != "id" and c in tbl.c]
     dialect = conn.dialect.name
-    data = [_column_values(tbl.c[c].type, frame[c], dialect) for c in columns]
+    data = [column_values(tbl.c[c].type, frame[c], dialect) for c in columns]
     ids = [int(i) for i in frame["id"]]
     if dialect == "postgresql":
         _update_postgres(conn, name, columns, data, ids, touch)
@@ -307,7 +307,7 @@ def _copy_column(values: pd.Series, col_type: Any) -> pa.Array:
         text = pd.Series(np.where(values.to_numpy(dtype=bool), "t", "f"))
     elif values.dtype == object or isinstance(col_type, JSON | Date | DateTime):
         # Lists, dicts, enums, dates as objects: the bulk path's conversion.
-        converted = _column_values(col_type, values, "postgresql")
+        converted = column_values(col_type, values, "postgresql")
         series = pd.Series(converted, dtype=object)
         missing = series.isna().to_numpy(dtype=bool)
         text = series.map(str, na_action="ignore").astype("str")

@@ -59,14 +59,14 @@ from demine.store import review
 from demine.store.database import Database
 from demine.store.editing import (
     KINDS,
-    _check_references,
-    _check_release_allowed,
-    _checked,
+    check_references,
+    check_release_allowed,
+    checked_row,
 )
 from demine.store.listing import MODELS, get_record, to_dict, visible
 from demine.store.schema import Organisation
 from demine.store.users import Principal
-from demine.web.pages import TEMPLATES, Writer, _geometry_input, render
+from demine.web.pages import TEMPLATES, Writer, geometry_input, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -319,8 +319,8 @@ async def _record(
             chosen = upload if isinstance(upload, UploadFile) else None
             try:
                 # request.form() gives Starlette's UploadFile; FastAPI's only
-                # subclasses it, and _geometry_input needs no more than read().
-                row[f.name] = await _geometry_input(values[f.name], chosen)  # type: ignore[arg-type]
+                # subclasses it, and geometry_input needs no more than read().
+                row[f.name] = await geometry_input(values[f.name], chosen)  # type: ignore[arg-type]
             except RecordError as exc:
                 raise FormError(exc.user_message.split(": ", 1)[-1], key) from None
         elif f.widget in ("ref", "organisation"):
@@ -368,12 +368,12 @@ def _checked_row(
     _model, check, dated = KINDS[kind]
     data = {k: v for k, v in row.items() if v is not None}
     try:
-        data = review._client_fields(data, kind)
-        clean = _checked(kind, check, dated, data, 1, dt.date.today())
+        data = review.client_fields(data, kind)
+        clean = checked_row(kind, check, dated, data, 1, dt.date.today())
         with db.session() as session:
-            _check_references(session, kind, clean, 1)
+            check_references(session, kind, clean, 1)
             if kind == "release":
-                _check_release_allowed(session, clean)
+                check_release_allowed(session, clean)
     except RecordError as exc:
         raise _readdressed(exc, key_prefix) from None
     return clean
@@ -543,13 +543,14 @@ async def _create(
             _checked_row(db, spec.rows.kind, child, key_prefix)
             children.append(child)
     submit = _text(form, "save") != "draft"
-    made = review.create_record(db, spec.kind, _present(parent), who, submit=submit)
+    groups = []
     if spec.rows is not None:
-        for child in children:
-            child[spec.rows.link] = made["id"]
-            review.create_record(
-                db, spec.rows.kind, _present(child), who, submit=submit
-            )
+        rows = [_present(child) for child in children]
+        groups.append(review.Children(spec.rows.kind, spec.rows.link, rows))
+    # One transaction: a row the store refuses after all leaves nothing behind.
+    made = review.create_record(
+        db, spec.kind, _present(parent), who, submit=submit, children=groups
+    )
     return int(made["id"])
 
 

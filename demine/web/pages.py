@@ -205,7 +205,7 @@ async def edit_hazard_post(
     }
     try:
         changes = {k: v for k, v in values.items() if k != "version" and v}
-        changes["geom"] = await _geometry_input(geom, None)
+        changes["geom"] = await geometry_input(geom, None)
         review.update_record(db, "hazard", record_id, changes, version, who)
     except (RecordError, ConflictError) as exc:
         values["geom"] = geom
@@ -232,7 +232,7 @@ async def new_hazard_post(
     check_csrf(request, csrf_token)
     values = {"name": name, "hazard_class": hazard_class, "status": status}
     try:
-        values["geom"] = await _geometry_input(geom, upload)
+        values["geom"] = await geometry_input(geom, upload)
         row = {k: v for k, v in values.items() if v not in ("", None)}
         record = review.create_record(db, "hazard", row, who)
     except RecordError as exc:
@@ -241,7 +241,7 @@ async def new_hazard_post(
     return RedirectResponse(f"/records/hazard/{record['id']}", status_code=303)
 
 
-async def _geometry_input(text: str, upload: UploadFile | None) -> Any:
+async def geometry_input(text: str, upload: UploadFile | None) -> Any:
     """The geometry from the upload if any, else the text; GeoJSON either way."""
     if upload is not None and upload.filename:
         text = (await upload.read()).decode("utf-8", errors="replace")
