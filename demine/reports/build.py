@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Making a report: check the request, gather the sections, in one transaction."""
+
+from __future__ import annotations
+
+from demine.reports import completion, land, money, people, treaty
+from demine.reports.donor import donor_sections, find_donor
+from demine.reports.errors import ReportError
+from demine.reports.model import Report
+from demine.reports.period import Period
+from demine.reports.texts import t
+from demine.store import reporting
+from demine.store.database import Database
+
+KINDS: tuple[str, ...] = ("national", "donor", "treaty")
+
+
+def build_report(
+    db: Database,
+    kind: str,
+    period: str | Period,
+    donor: str | None = None,
+    project: str | None = None,
+    forecast: bool = True,
+) -> Report:
+    """The ``national``, ``donor`` or ``treaty`` report for ``period``.
+
+    Raises :class:`~demine.reports.errors.ReportError` for an unknown kind or
+    donor, a bad period, an empty register or a period with no records.
+    ``forecast=False`` leaves the (costlier) completion forecast out.
+    """
+    when = check_request(db, kind, period, donor, project)
+    with db.transaction() as conn:
+        if kind == "national":
+            sections = [
+                land.progress_section(conn, when),
+                land.remaining_section(conn, when),
+                people.items_section(conn, when),
+                people.casualties_section(db, conn, when),
+                people.eore_section(conn, when),
+                people.qm_section(conn, when),
+                money.funding_section(conn, when),
+            ]
+            subtitle = None
+            title = t("national.title", period=when.label)
+        elif kind == "treaty":
+            sections = treaty.treaty_sections(conn, when)
+            subtitle = t("treaty.subtitle")
+            title = t("treaty.title", period=when.label)
+        else:
+            assert donor is not None
+            name, sections = donor_sections(conn, when, donor, project)
+            subtitle = project
+            title = t("donor.title", period=when.label, donor=name)
+    if kind == "national" and forecast:
+        sections.append(completion.forecast_section(db))
+    return Report(
+        kind=kind,
+        title=title,
+        period=when,
+        sections=sections,
+        subtitle=subtitle,
+    )
+
+
+def check_request(
+    db: Database,
+    kind: str,
+    period: str | Period,
+    donor: str | None = None,
+    project: str | None = None,
+) -> Period:
+    """Everything :func:`build_report` would refuse, checked cheaply first.
+
+    Returns the parsed period; raises :class:`ReportError` with what to change.
+    """
+    if kind not in KINDS:
+        raise ReportError(f"unknown report {kind!r}: use one of {', '.join(KINDS)}")
+    if kind == "donor" and not (donor and donor.strip()):
+        raise ReportError("a donor report needs a donor (--donor NAME or donor=NAME)")
+    if project is not None and kind != "donor":
+        raise ReportError("a project belongs to a donor report only")
+    when = period if isinstance(period, Period) else Period.parse(period)
+    db.require_initialised()
+    with db.transaction() as conn:
+        _require_records(conn, when)
+        if kind == "donor":
+            assert donor is not None
+            find_donor(conn, donor)
+    return when
+
+
+def _require_records(conn: object, period: Period) -> None:
+    """An empty register, or a period with nothing in it, is an error."""
+    if reporting.approved_hazards(conn) == 0:  # type: ignore[arg-type]
+        raise ReportError(
+            "the register has no approved hazards: import or approve records first"
+        )
+    counts = reporting.dated_records(conn, period.start, period.end)  # type: ignore[arg-type]
+    if not any(counts.values()):
+        first, last = reporting.date_span(conn)  # type: ignore[arg-type]
+        span = f"; its records run from {first} to {last}" if first else ""
+        raise ReportError(
+            f"the register has no approved records dated in {period.label}{span}"
+        )

@@ -1,0 +1,238 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The donor report: funds pledged, disbursed and spent, and what they bought.
+
+Outputs are attributed by funding share: for each organisation the donor
+funded, the donor's share of all donor expenditure that organisation received
+in the period times the organisation's own outputs in the period (area
+released, items destroyed, people reached by EORE). The donor's cost per
+hectare is its expenditure over the hectares so attributed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy.engine import Connection
+
+from demine.reports.errors import ReportError
+from demine.reports.land import KINDS
+from demine.reports.model import Column, Figure, Section, Table
+from demine.reports.money import (
+    FUNDING_KINDS,
+    funding_columns,
+    per_hectare,
+    pivot_funding,
+)
+from demine.reports.period import Period
+from demine.reports.texts import label, t
+from demine.store import reporting
+from demine.store.reporting import DESTROYED
+
+LISTED = 12  # names offered in an error message
+
+
+def find_donor(conn: Connection, name: str) -> tuple[int, str]:
+    """The donor called ``name`` (or with that acronym), case-insensitively."""
+    known = reporting.donors(conn)
+    if known.empty:
+        raise ReportError(
+            "the register has no approved funding: no donor report can be made"
+        )
+    wanted = name.strip().casefold()
+    match = known[
+        (known["name"].str.casefold() == wanted)
+        | (known["acronym"].fillna("").str.casefold() == wanted)
+    ]
+    if match.empty:
+        names = ", ".join(known["name"].head(LISTED))
+        raise ReportError(f"unknown donor {name!r}: donors in the register are {names}")
+    return int(match["id"].iloc[0]), str(match["name"].iloc[0])
+
+
+def donor_sections(
+    conn: Connection, period: Period, donor: str, project: str | None
+) -> tuple[str, list[Section]]:
+    """The donor's name and the sections of its report."""
+    donor_id, donor_name = find_donor(conn, donor)
+    to_date = reporting.funding(conn, None, period.end)
+    mine_to_date = to_date[to_date["donor_id"] == donor_id]
+    if project is not None:
+        projects = sorted(set(mine_to_date["project"].dropna()))
+        chosen = [p for p in projects if p.casefold() == project.strip().casefold()]
+        if not chosen:
+            raise ReportError(
+                f"donor {donor_name!r} has no project {project!r} up to {period.end}: "
+                f"its projects are {', '.join(projects[:LISTED]) or 'none'}"
+            )
+        mine_to_date = mine_to_date[mine_to_date["project"] == chosen[0]]
+    everyone = reporting.funding(conn, period.start, period.end)
+    mine = everyone[
+        (everyone["donor_id"] == donor_id)
+        & everyone["project"].isin(mine_to_date["project"])
+    ]
+    if mine.empty:
+        raise ReportError(
+            f"donor {donor_name!r} has no approved funding dated in {period.label}"
+            + (f" for project {project!r}" if project else "")
+        )
+    return donor_name, [
+        _funds_section(mine, mine_to_date),
+        _outputs_section(conn, period, mine, everyone),
+    ]
+
+
+def _funds_section(mine: pd.DataFrame, to_date: pd.DataFrame) -> Section:
+    section = Section("donor_funds", t("donor.funds.title"), t("donor.funds.intro"))
+    mine = mine.assign(project=mine["project"].fillna(t("no_project")))
+    to_date = to_date.assign(project=to_date["project"].fillna(t("no_project")))
+    for key, rows in (("period", mine), ("to_date", to_date)):
+        pivot = pivot_funding(rows, "project")
+        sums = [float(pivot[k].sum()) for k in FUNDING_KINDS]
+        section.tables.append(
+            Table(
+                f"funds_{key}",
+                t(f"donor.funds.{key}"),
+                funding_columns("project"),
+                [
+                    [p, *[float(r[k]) for k in FUNDING_KINDS]]
+                    for p, r in pivot.iterrows()
+                ],
+                total=[t("total"), *sums],
+            )
+        )
+        if key == "period":
+            section.figures += [
+                Figure(f"donor.{k}", t(f"col.{k}_usd"), s, "usd")
+                for k, s in zip(FUNDING_KINDS, sums, strict=True)
+            ]
+    return section
+
+
+def attribution(mine: pd.DataFrame, everyone: pd.DataFrame) -> pd.DataFrame:
+    """Per recipient: the donor's expenditure, all donors', and the share."""
+    spent = everyone[everyone["kind"] == "expenditure"]
+    mine_spent = mine[mine["kind"] == "expenditure"]
+    out = pd.DataFrame(
+        {
+            "donor_usd": mine_spent.groupby("recipient_id")["amount_usd"].sum(),
+            "all_usd": spent.groupby("recipient_id")["amount_usd"].sum(),
+        }
+    )
+    out = out.loc[out.index.isin(mine["recipient_id"].dropna())].fillna(0.0)
+    out["share"] = (out["donor_usd"] / out["all_usd"]).where(out["all_usd"] > 0, 0.0)
+    names = everyone.drop_duplicates("recipient_id").set_index("recipient_id")[
+        "recipient"
+    ]
+    out["recipient"] = names.reindex(out.index).fillna(t("unknown_recipient"))
+    return out
+
+
+def _outputs_section(
+    conn: Connection, period: Period, mine: pd.DataFrame, everyone: pd.DataFrame
+) -> Section:
+    section = Section(
+        "donor_outputs", t("donor.outputs.title"), t("donor.outputs.intro")
+    )
+    share = attribution(mine, everyone)
+    released = reporting.released_by_organisation(conn, period.start, period.end)
+    items = reporting.items_by_organisation(conn, period.start, period.end)
+    eore = reporting.eore_by_organisation(conn, period.start, period.end)
+    acts = reporting.activities(conn, period.start, period.end, list(share.index))
+    rows, totals = [], dict.fromkeys([*KINDS, "items", "people", "usd"], 0.0)
+    for org, r in share.iterrows():
+        own = released[released["organisation_id"] == org].groupby("kind")["m2"].sum()
+        destroyed = items[
+            (items["organisation_id"] == org) & items["disposal"].isin(DESTROYED)
+        ]["quantity"].sum()
+        people = eore.loc[eore["organisation_id"] == org, "people"].sum()
+        got = {k: float(own.get(k, 0.0)) * r.share for k in KINDS}
+        got["items"] = float(destroyed) * r.share
+        got["people"] = float(people) * r.share
+        got["usd"] = float(r.donor_usd)
+        for k in totals:
+            totals[k] += got[k]
+        area = sum(got[k] for k in KINDS)
+        rows.append(
+            [
+                r.recipient,
+                r.donor_usd,
+                r.all_usd,
+                r.share,
+                *[got[k] for k in KINDS],
+                got["items"],
+                got["people"],
+                per_hectare(r.donor_usd, area),
+            ]
+        )
+    area = sum(totals[k] for k in KINDS)
+    section.tables.append(
+        Table(
+            "shares",
+            t("donor.outputs.shares"),
+            [
+                Column("recipient", t("col.recipient")),
+                Column("donor_usd", t("col.donor_spent_usd"), "usd"),
+                Column("all_usd", t("col.all_spent_usd"), "usd"),
+                Column("share", t("col.share"), "pct"),
+            ],
+            [r[:4] for r in rows],
+            total=[t("total"), totals["usd"], None, None],
+        )
+    )
+    section.tables.append(
+        Table(
+            "attributed",
+            t("donor.outputs.table"),
+            [
+                Column("recipient", t("col.recipient")),
+                *[Column(k, t(f"col.{k}_ha"), "ha") for k in KINDS],
+                Column("items", t("col.items_destroyed"), "int"),
+                Column("people", t("col.eore_people"), "int"),
+                Column("usd_per_ha", t("col.usd_per_ha"), "usd_ha"),
+            ],
+            [[r[0], *r[4:]] for r in rows],
+            total=[
+                t("total"),
+                *[totals[k] for k in KINDS],
+                totals["items"],
+                totals["people"],
+                per_hectare(totals["usd"], area),
+            ],
+            note=t("donor.outputs.note"),
+        )
+    )
+    section.figures += [
+        Figure("donor.released", t("donor.released"), area, "ha"),
+        Figure(
+            "donor.usd_per_ha",
+            t("col.usd_per_ha"),
+            per_hectare(totals["usd"], area),
+            "usd_ha",
+        ),
+    ]
+    if not acts.empty:
+        pivot = acts.groupby("activity_type")[
+            ["activities", "team_days", "cost_usd"]
+        ].sum()
+        section.tables.append(
+            Table(
+                "recipient_activities",
+                t("donor.activities"),
+                [
+                    Column("type", t("col.activity_type")),
+                    Column("activities", t("col.activities"), "int"),
+                    Column("team_days", t("col.team_days"), "int"),
+                    Column("cost_usd", t("col.cost_usd"), "usd"),
+                ],
+                [
+                    [
+                        label("activity", a),
+                        int(r.activities),
+                        float(r.team_days),
+                        float(r.cost_usd),
+                    ]
+                    for a, r in pivot.iterrows()
+                ],
+                note=t("donor.activities_note"),
+            )
+        )
+    return section

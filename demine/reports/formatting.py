@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Showing report values: m² as hectares or km², USD, counts and shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+M2_PER_HA = 10_000.0
+M2_PER_KM2 = 1_000_000.0
+
+
+def show(value: Any, fmt: str) -> str:
+    """``value`` (in its base unit) as text for a reader; ``–`` when missing."""
+    if _missing(value):
+        return "–"
+    if fmt == "text":
+        return str(value)
+    if fmt == "year":
+        return str(int(value))
+    number = float(value)
+    if fmt == "int":
+        return f"{round(number):,}"
+    if fmt == "ha":
+        return f"{number / M2_PER_HA:,.1f}"
+    if fmt == "km2":
+        return f"{number / M2_PER_KM2:,.2f}"
+    if fmt == "m2":
+        return f"{round(number):,}"
+    if fmt == "usd":
+        return f"{round(number):,}"
+    if fmt == "usd_ha":
+        return f"{number:,.0f}"
+    if fmt == "rate":
+        return f"{number:,.2f}"
+    if fmt == "pct":
+        return f"{100 * number:,.1f}%"
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def raw(value: Any) -> str:
+    """The exact value for a ``data-value`` attribute ('' when missing)."""
+    if _missing(value):
+        return ""
+    if hasattr(value, "item"):  # numpy scalars print as np.float64(...)
+        value = value.item()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, NaT or pandas NA (never raises on lists or text)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

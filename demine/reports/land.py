@@ -1,0 +1,182 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Land sections: area released in the period and to date, what remains where."""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure as MplFigure
+from sqlalchemy.engine import Connection
+
+from demine.domain.vocab import ReleaseKind
+from demine.reports import charts, maps
+from demine.reports.model import Chart, Column, Figure, Section, Table
+from demine.reports.period import Period
+from demine.reports.texts import label, t
+from demine.store import reporting
+
+KINDS = [k.value for k in ReleaseKind]
+NO_AREA = "—"
+
+
+def progress_section(conn: Connection, period: Period) -> Section:
+    """Cancelled, reduced and cleared in the period and cumulatively (m² → ha)."""
+    days = reporting.released_by_day(conn, period.end)
+    undated_n, undated_m2 = reporting.undated_releases(conn)
+    in_period = days[days["day"] >= pd.Timestamp(period.start)]
+    now = in_period.groupby("kind")["m2"].sum().reindex(KINDS, fill_value=0.0)
+    total = days.groupby("kind")["m2"].sum().reindex(KINDS, fill_value=0.0)
+    if undated_n:
+        # The ledger credits undated releases; so must the cumulative figure.
+        total += reporting.released_by_kind_undated(conn).reindex(KINDS, fill_value=0.0)
+    section = Section("progress", t("progress.title"), t("progress.intro"))
+    for k in KINDS:
+        section.figures.append(
+            Figure(f"released.period.{k}", label("kind", k), float(now[k]), "ha")
+        )
+    section.figures.append(
+        Figure("released.period.total", t("released_total"), float(now.sum()), "ha")
+    )
+    section.tables.append(
+        Table(
+            "released",
+            t("progress.table"),
+            [
+                Column("kind", t("col.kind")),
+                Column("period", t("col.period_ha"), "ha"),
+                Column("cumulative", t("col.cumulative_ha"), "ha"),
+            ],
+            [[label("kind", k), float(now[k]), float(total[k])] for k in KINDS],
+            total=[t("total"), float(now.sum()), float(total.sum())],
+        )
+    )
+    if len(days):
+        by_year = _pivot(days, days["day"].dt.year)
+        section.charts.append(
+            Chart(
+                "released_by_year",
+                t("progress.by_year"),
+                _bars([str(int(y)) for y in by_year.index], by_year),
+            )
+        )
+    if len(in_period) and period.days <= 3 * 366:
+        by_month = _pivot(in_period, in_period["day"].dt.strftime("%Y-%m"))
+        by_month = by_month.reindex(_months(period), fill_value=0.0)
+        section.charts.append(
+            Chart(
+                "released_by_month",
+                t("progress.by_month"),
+                _bars(list(by_month.index), by_month),
+            )
+        )
+    if undated_n:
+        section.notes.append(
+            t("progress.undated", n=f"{undated_n:,}", ha=f"{undated_m2 / 1e4:,.1f}")
+        )
+    return section
+
+
+def _pivot(days: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+    """m² by ``key`` (rows, sorted) and kind (columns)."""
+    grouped = days.groupby([key.rename("key"), days["kind"]])["m2"].sum()
+    return grouped.unstack("kind").reindex(columns=KINDS).fillna(0.0).sort_index()
+
+
+def _bars(categories: list[str], pivot: pd.DataFrame) -> MplFigure:
+    return charts.released_bars(
+        categories,
+        {k: pivot[k].to_numpy() for k in KINDS},
+        {k: label("kind", k) for k in KINDS},
+        t("unit.ha"),
+    )
+
+
+def _months(period: Period) -> list[str]:
+    return [
+        f"{d:%Y-%m}"
+        for d in pd.date_range(period.start.replace(day=1), period.end, freq="MS")
+    ]
+
+
+def remaining_by_admin(hazards: pd.DataFrame) -> pd.DataFrame:
+    """Per admin area: open hazards, their SHA and CHA m² remaining, total."""
+    left = hazards[hazards["remaining_m2"] > 0].copy()
+    left["admin"] = left["admin"].astype(object).fillna(NO_AREA)
+    for cls in ("sha", "cha"):
+        left[cls] = left["remaining_m2"].where(left["hazard_class"] == cls, 0.0)
+    grouped = left.groupby("admin").agg(
+        hazards=("id", "count"),
+        sha=("sha", "sum"),
+        cha=("cha", "sum"),
+        remaining=("remaining_m2", "sum"),
+    )
+    return grouped.sort_values("remaining", ascending=False)
+
+
+def remaining_section(conn: Connection, period: Period) -> Section:
+    """What remains on the last day of the period, by admin area, with a map."""
+    hazards = reporting.hazards_at(conn, period.end)
+    by_admin = remaining_by_admin(hazards)
+    section = Section(
+        "remaining", t("remaining.title"), t("remaining.intro", day=period.end)
+    )
+    total = float(by_admin["remaining"].sum())
+    section.figures += [
+        Figure("remaining.total", t("remaining.total"), total, "ha"),
+        Figure(
+            "remaining.hazards", t("remaining.hazards"), int(by_admin["hazards"].sum())
+        ),
+    ]
+    section.tables.append(
+        Table(
+            "remaining_by_admin",
+            t("remaining.table"),
+            [
+                Column("admin", t("col.admin")),
+                Column("hazards", t("col.hazards"), "int"),
+                Column("sha", t("col.sha_ha"), "ha"),
+                Column("cha", t("col.cha_ha"), "ha"),
+                Column("remaining", t("col.remaining_ha"), "ha"),
+            ],
+            [
+                [name, int(r.hazards), r.sha, r.cha, r.remaining]
+                for name, r in by_admin.iterrows()
+            ],
+            total=[
+                t("total"),
+                int(by_admin["hazards"].sum()),
+                float(by_admin["sha"].sum()),
+                float(by_admin["cha"].sum()),
+                total,
+            ],
+        )
+    )
+    areas = _level_of(reporting.admin_areas(conn), set(by_admin.index))
+    open_ids = hazards.loc[hazards["remaining_m2"] > 0, "id"]
+    points = reporting.hazard_positions(conn)
+    points = points[points["id"].isin(open_ids)]
+    if len(areas) or len(points):
+        section.charts.append(
+            Chart(
+                "remaining_map",
+                t("remaining.map"),
+                maps.remaining_map(
+                    areas,
+                    by_admin["remaining"],
+                    points,
+                    {
+                        "colourbar": t("remaining.map_scale"),
+                        "hazards": t("remaining.map_hazards"),
+                    },
+                ),
+            )
+        )
+    return section
+
+
+def _level_of(areas: pd.DataFrame, names: set[str]) -> pd.DataFrame:
+    """The admin level (admin1 or admin2) whose names the hazards use most."""
+    if areas.empty:
+        return areas
+    hits = areas.assign(hit=areas["name"].isin(names)).groupby("place_type")["hit"]
+    level = hits.sum().idxmax()
+    return areas[areas["place_type"] == level]

@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Rendering a report: one HTML document (CSS and SVG inline), and PDF from it.
+
+The PDF is made by WeasyPrint from the same HTML, with a URL fetcher that
+reads nothing but ``data:`` URIs and files inside this package: a report
+never reaches the network, even if a record's text contains a URL.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from demine.reports.formatting import raw, show
+from demine.reports.model import Report
+from demine.reports.texts import t
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE / "templates"
+FORMATS = ("html", "pdf")
+
+
+def _css_string(text: str) -> str:
+    """Text safe inside a double-quoted CSS string."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    # "<" could close the <style> element the string sits in.
+    return out.replace("<", "\\3C ")
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["t"] = t
+    env.filters["show"] = show
+    env.filters["raw"] = raw
+    env.filters["css_string"] = lambda text: Markup(_css_string(str(text)))
+    return env
+
+
+_ENV = environment()
+
+
+def render_html(report: Report, for_print: bool = False) -> str:
+    """The report as one self-contained HTML document.
+
+    ``for_print`` draws charts as PNG (for WeasyPrint) instead of SVG.
+    """
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    # The stylesheet is ours, not data: inline it unescaped.
+    return _ENV.get_template("report.html").render(
+        report=report, css=Markup(css), for_print=for_print
+    )
+
+
+def render_pdf(report: Report) -> bytes:
+    """The report as an A4 PDF (WeasyPrint), fonts from the system (DejaVu)."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    class _LocalOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if path.is_relative_to(PACKAGE):
+                    return super().fetch(url, headers)
+            raise ValueError(f"reports load nothing from outside the package: {url}")
+
+    # WeasyPrint logs every CSS property it ignores; those are not our news.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    html = HTML(
+        string=render_html(report, for_print=True),
+        base_url=str(TEMPLATES),
+        url_fetcher=_LocalOnly(allowed_protocols=("data", "file")),
+    )
+    return html.write_pdf()  # type: ignore[no-any-return]
+
+
+def render(report: Report, fmt: str) -> bytes:
+    """``html`` (UTF-8) or ``pdf`` bytes."""
+    if fmt == "html":
+        return render_html(report).encode("utf-8")
+    if fmt == "pdf":
+        return render_pdf(report)
+    from demine.reports.errors import ReportError
+
+    raise ReportError(f"unknown format {fmt!r}: use html or pdf")
