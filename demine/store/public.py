@@ -12,9 +12,12 @@ from demine.store.database import Database
 from demine.store.listing import MODELS
 from demine.store.schema import PublicLayer
 
+# Record kinds, and the published contamination risk (a derived layer).
+PUBLISHABLE = frozenset(MODELS) | {"risk_cell"}
+
 
 def public_layers(db: Database) -> set[str]:
-    """Kinds of record anyone may read (approved records only)."""
+    """Layers anyone may read (of records, the approved ones only)."""
     with db.session() as session:
         return set(session.scalars(select(PublicLayer.layer)))
 
@@ -22,7 +25,7 @@ def public_layers(db: Database) -> set[str]:
 def set_public_layers(db: Database, layers: Iterable[str]) -> set[str]:
     """Replace the set of public layers; unknown kinds are refused."""
     wanted = set(layers)
-    unknown = sorted(wanted - set(MODELS))
+    unknown = sorted(wanted - PUBLISHABLE)
     if unknown:
         raise RecordError(f"unknown layer(s) {', '.join(unknown)}", field="layers")
     with db.session() as session:

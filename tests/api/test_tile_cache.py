@@ -193,6 +193,11 @@ def test_risk_layer_is_for_logged_in_readers(
     [cell] = mapbox_vector_tile.decode(data)["risk"]["features"]
     assert abs(cell["properties"]["risk"] - 0.75) < 1e-9
     assert as_role["anonymous"].get(path).status_code == 401
+    opened = as_role["admin"].put(
+        "/api/v1/public-layers", json={"layers": ["risk_cell"]}
+    )
+    assert opened.status_code == 200
+    assert as_role["anonymous"].get(path).content == data
 
 
 def test_paging_reuses_the_count_until_a_write(
