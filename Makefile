@@ -25,17 +25,19 @@ web-assets:
 	npm ci --no-audit --no-fund
 	npm run build
 
-## The whole suite: lint, then tests on SQLite, then on PostGIS.
-test: $(STAMP) system-deps lint test-sqlite test-postgis
+## The whole suite: lint, then the tests on SQLite and on PostGIS side by side.
+test: $(STAMP) system-deps lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgis
 
 system-deps:
 	bash scripts/system-deps.sh
 
 test-sqlite: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=10
 
 test-postgis: $(STAMP)
-	DEMINE_TEST_DATABASE_URL=$$(bash scripts/postgres.sh) $(BIN)/python -m pytest -q
+	DEMINE_TEST_DATABASE_URL=$$(bash scripts/postgres.sh) \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider --durations=10
 
 lint: $(STAMP)
 	$(BIN)/ruff check demine tests bench
