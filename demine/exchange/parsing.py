@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 Mask = NDArray[np.bool_]
@@ -155,10 +157,23 @@ class NumberFormat:
             # an error, not one and a half.
             text = text.where(~text.str.contains(".", regex=False), "x")
             text = text.str.replace(self.decimal, ".", regex=False)
-        out[~typed] = pd.to_numeric(text, errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
+        out[~typed] = to_floats(text)
         return out
+
+
+def to_floats(text: pd.Series) -> NDArray[np.float64]:
+    """Numbers written with a decimal point, NaN where unreadable.
+
+    Arrow's cast reads a million clean entries in a tenth of the time pandas
+    takes; it refuses the whole column at the first bad entry, which pandas
+    then reads entry by entry.
+    """
+    try:
+        floats = pc.cast(pa.array(text, type=pa.string()), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        parsed = pd.to_numeric(text, errors="coerce")
+        return parsed.to_numpy(dtype=float, na_value=np.nan)
+    return np.asarray(floats.to_numpy(zero_copy_only=False), dtype=float)
 
 
 def _is_number(value: object) -> bool:
