@@ -80,13 +80,30 @@ def _record_layer(name: str, properties: tuple[str, ...]) -> TileLayer:
 SPECS: dict[str, TileLayer] = {
     spec.name: spec
     for spec in (
+        # reported_by_id and the dates let the map filter by organisation
+        # and period without another request.
         _record_layer(
-            "hazard", ("id", "name", "hazard_class", "status", "review_state")
+            "hazard",
+            ("id", "name", "hazard_class", "status", "review_state", "reported_by_id"),
         ),
-        _record_layer("release", ("id", "kind", "released_on", "review_state")),
-        _record_layer("eo_item", ("id", "category", "quantity", "review_state")),
         _record_layer(
-            "accident", ("id", "accident_type", "occurred_on", "review_state")
+            "release",
+            ("id", "kind", "released_on", "review_state", "reported_by_id"),
+        ),
+        _record_layer(
+            "eo_item",
+            (
+                "id",
+                "category",
+                "quantity",
+                "found_on",
+                "review_state",
+                "reported_by_id",
+            ),
+        ),
+        _record_layer(
+            "accident",
+            ("id", "accident_type", "occurred_on", "review_state", "reported_by_id"),
         ),
         TileLayer(
             "settlement",

@@ -213,28 +213,19 @@ def test_filters_change_what_is_drawn(page: Any) -> None:
     )
 
 
-def test_organisation_filter_or_the_note_that_tiles_lack_it(page: Any) -> None:
+def test_organisation_filter_keeps_one_organisations_records(page: Any) -> None:
     log_in(page, "reviewer")  # sees both organisations' drafts, on one square
     page.wait_for_function("document.getElementById('map').dataset.options")
     page.evaluate("window.demineMap.jumpTo({center: [47.005, 40.005], zoom: 12})")
     wait_for_map(page)
     wait_count(page, "hazard-fill", "> 0")
     assert set(rendered(page, "hazard-fill")) == {"alpha_draft", "bravo_draft"}
-    carried = page.evaluate(
-        "fetch('/map/options.json').then(r => r.json())"
-        ".then(o => o.properties.hazard.includes('reported_by_id'))"
-    )
     page.get_by_label("Organisation").select_option(label="Alpha Demining")
-    note = page.locator("#filter-unavailable")
-    if carried:
-        page.wait_for_function(
-            "window.demineMap.queryRenderedFeatures({layers: ['hazard-fill']})"
-            ".every(f => f.properties.name === 'alpha_draft')"
-        )
-        assert set(rendered(page, "hazard-fill")) == {"alpha_draft"}
-        assert "Hazards" not in note.inner_text()
-    else:
-        assert note.is_visible()
-        assert "Organisation (Hazards, " in note.inner_text()
-        assert set(rendered(page, "hazard-fill")) == {"alpha_draft", "bravo_draft"}
+    page.wait_for_function(
+        "window.demineMap.queryRenderedFeatures({layers: ['hazard-fill']})"
+        ".every(f => f.properties.name === 'alpha_draft')"
+    )
+    assert set(rendered(page, "hazard-fill")) == {"alpha_draft"}
+    # Every record layer's tiles carry the organisation: nothing is skipped.
+    assert "Hazards" not in page.locator("#filter-unavailable").inner_text()
     shot(page, "map-organisation-filter")
