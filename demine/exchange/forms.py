@@ -101,6 +101,39 @@ def _header(form: str) -> list[Row]:
     ]
 
 
+def _item_questions(depth: str, location: str, **location_extra: str) -> list[Row]:
+    """One EO item's questions: the EO found form and clearance's items repeat."""
+    return [
+        q("select_one eo_category", "category", "Category", required="yes"),
+        q("text", "model", "Model (e.g. PMN-2, TM-62M)"),
+        q(
+            "integer",
+            "quantity",
+            "Quantity",
+            required="yes",
+            constraint=". >= 1",
+            constraint_message="At least one",
+        ),
+        q("select_one eo_condition", "condition", "Condition"),
+        q("select_one disposal", "disposal", "Disposal"),
+        q("decimal", depth, "Depth (cm)", **NOT_NEGATIVE),
+        q("geopoint", location, "Location", **location_extra),
+    ]
+
+
+def _item_fields(depth: str, location: str) -> dict[str, Any]:
+    """How those questions map to an EO item's fields."""
+    return {
+        "category": "category",
+        "eo_model": "model",
+        "quantity": "quantity",
+        "condition": "condition",
+        "disposal": "disposal",
+        "depth_cm": depth,
+        "geom": {"column": location},
+    }
+
+
 def _beneficiaries(required: str) -> list[Row]:
     rows = [{"type": "begin_group", "name": "beneficiaries", "label": "People"}]
     for name in ("women", "men", "girls", "boys"):
@@ -220,20 +253,7 @@ CLEARANCE = FormSpec(
             **NOT_NEGATIVE,
         ),
         {"type": "begin_repeat", "name": "items", "label": "Items found"},
-        q("select_one eo_category", "category", "Category", required="yes"),
-        q("text", "model", "Model (e.g. PMN-2)"),
-        q(
-            "integer",
-            "quantity",
-            "Quantity",
-            required="yes",
-            constraint=". >= 1",
-            constraint_message="At least one",
-        ),
-        q("select_one eo_condition", "condition", "Condition"),
-        q("select_one disposal", "disposal", "Disposal"),
-        q("decimal", "item_depth_cm", "Depth (cm)", **NOT_NEGATIVE),
-        q("geopoint", "item_location", "Location"),
+        *_item_questions("item_depth_cm", "item_location"),
         {"type": "end_repeat", "name": "", "label": ""},
     ],
     [
@@ -277,15 +297,9 @@ CLEARANCE = FormSpec(
                     "external_id": "{_instance}/items/{_index}",
                     "activity": "task_id",
                     "hazard": "hazard_ref",
-                    "category": "category",
-                    "eo_model": "model",
-                    "quantity": "quantity",
-                    "condition": "condition",
-                    "disposal": "disposal",
-                    "depth_cm": "item_depth_cm",
+                    **_item_fields("item_depth_cm", "item_location"),
                     "found_on": "report_date",
                     "reported_by": "organisation",
-                    "geom": {"column": "item_location"},
                 },
             }
         ]
@@ -298,20 +312,7 @@ EO_FOUND = FormSpec(
     [
         *_header("demine_eo_found"),
         q("date", "found_date", "Date found", required="yes", **NOT_FUTURE),
-        q("select_one eo_category", "category", "Category", required="yes"),
-        q("text", "model", "Model (e.g. TM-62M)"),
-        q(
-            "integer",
-            "quantity",
-            "Quantity",
-            required="yes",
-            constraint=". >= 1",
-            constraint_message="At least one",
-        ),
-        q("select_one eo_condition", "condition", "Condition"),
-        q("select_one disposal", "disposal", "Disposal"),
-        q("decimal", "depth_cm", "Depth (cm)", **NOT_NEGATIVE),
-        q("geopoint", "location", "Location", required="yes"),
+        *_item_questions("depth_cm", "location", required="yes"),
         q("text", "hazard_ref", "Hazard id, if in a known hazardous area"),
         q("text", "task_id", "Task id, if found during a task"),
     ],
@@ -321,17 +322,11 @@ EO_FOUND = FormSpec(
             "review_state": "submitted",
             "fields": {
                 "external_id": "{_instance}",
-                "category": "category",
-                "eo_model": "model",
-                "quantity": "quantity",
-                "condition": "condition",
-                "disposal": "disposal",
-                "depth_cm": "depth_cm",
+                **_item_fields("depth_cm", "location"),
                 "found_on": "found_date",
                 "hazard": "hazard_ref",
                 "activity": "task_id",
                 "reported_by": "organisation",
-                "geom": {"column": "location"},
             },
         }
     ],
