@@ -42,6 +42,7 @@ def serve(
     import uvicorn
 
     from demine.api import create_app
+    from demine.api.http_protocol import NoDelayProtocol
 
     settings = settings_for(db)
     database = Database(settings.database_url)
@@ -52,7 +53,12 @@ def serve(
     if workers == 1:
         application = create_app(settings, database)
         uvicorn.run(
-            application, host=host, port=port, log_level="info", access_log=access_log
+            application,
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=access_log,
+            http=NoDelayProtocol,
         )
         return
     database.dispose()
@@ -68,6 +74,7 @@ def serve(
         workers=workers,
         log_level="info",
         access_log=access_log,
+        http=NoDelayProtocol,
         # A worker busy rendering large low-zoom tiles answers the supervisor's
         # ping late; uvicorn's 5 s default then kills it mid-request.
         timeout_worker_healthcheck=60,

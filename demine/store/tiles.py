@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import mapbox_vector_tile
 import numpy as np
@@ -36,7 +37,8 @@ from demine.errors import NotFoundError, RecordError
 from demine.store.database import Database
 from demine.store.listing import MODELS, bbox_clause, visible
 from demine.store.mvt import encodable, encode_layer
-from demine.store.schema import Base, Place, RiskCell
+from demine.store.overview import OVERVIEW_MAX_ZOOM, Overview, overview_tile
+from demine.store.schema import Activity, Base, Place, Release, RiskCell
 from demine.store.users import Principal
 
 EXTENT = 4096
@@ -65,6 +67,19 @@ class TileLayer:
     # False where the bbox columns are not filled (settlement points): SQLite
     # then reads every row of the layer and lets the clip drop the far ones.
     bbox_columns: bool = True
+    # How the layer is generalised up to OVERVIEW_MAX_ZOOM (None: never).
+    overview: Overview | None = None
+    # Properties read from a related record, by name (a release's method is
+    # its activity's).
+    related: Callable[[], dict[str, ColumnElement[Any]]] | None = None
+
+    def column(self, name: str) -> ColumnElement[Any]:
+        """The column (or related record's value) behind property ``name``."""
+        if self.related is not None:
+            found = self.related().get(name)
+            if found is not None:
+                return found.label(name)
+        return self.model.__table__.c[name]
 
 
 def _anyone(model: type[Base], who: Principal | None) -> ColumnElement[bool]:
@@ -73,8 +88,24 @@ def _anyone(model: type[Base], who: Principal | None) -> ColumnElement[bool]:
     return true()
 
 
-def _record_layer(name: str, properties: tuple[str, ...]) -> TileLayer:
-    return TileLayer(name, MODELS[name], properties, kind=name)
+def _record_layer(
+    name: str,
+    properties: tuple[str, ...],
+    overview: Overview,
+    related: Callable[[], dict[str, ColumnElement[Any]]] | None = None,
+) -> TileLayer:
+    return TileLayer(
+        name, MODELS[name], properties, kind=name, overview=overview, related=related
+    )
+
+
+def _release_method() -> dict[str, ColumnElement[Any]]:
+    method = select(Activity.method).where(Activity.id == Release.activity_id)
+    return {"method": method.scalar_subquery()}
+
+
+# Low zooms keep what the map colours and filters by, except dates.
+_WHO = ("review_state",)
 
 
 SPECS: dict[str, TileLayer] = {
@@ -85,10 +116,13 @@ SPECS: dict[str, TileLayer] = {
         _record_layer(
             "hazard",
             ("id", "name", "hazard_class", "status", "review_state", "reported_by_id"),
+            Overview(("hazard_class", "status", *_WHO), weight="area_m2"),
         ),
         _record_layer(
             "release",
-            ("id", "kind", "released_on", "review_state", "reported_by_id"),
+            ("id", "kind", "method", "released_on", "review_state", "reported_by_id"),
+            Overview(("kind", "method", *_WHO), weight="area_m2"),
+            related=_release_method,
         ),
         _record_layer(
             "eo_item",
@@ -100,10 +134,12 @@ SPECS: dict[str, TileLayer] = {
                 "review_state",
                 "reported_by_id",
             ),
+            Overview(("category", *_WHO), weight="quantity", squares=False),
         ),
         _record_layer(
             "accident",
             ("id", "accident_type", "occurred_on", "review_state", "reported_by_id"),
+            Overview(("accident_type", *_WHO), squares=False),
         ),
         TileLayer(
             "settlement",
@@ -170,6 +206,9 @@ def render_tile(
     if layer not in SPECS:
         raise NotFoundError(f"no map layer {layer!r}")
     bounds = tile_bounds(z, x, y)
+    spec = SPECS[layer]
+    if spec.overview is not None and z <= OVERVIEW_MAX_ZOOM:
+        return overview_tile(db, spec, (z, x, y), who, _filters(spec, who))
     if db.dialect == "postgresql":
         return _postgis_tile(db, layer, (z, x, y), who)
     return _shapely_tile(db, layer, bounds, who)
@@ -192,11 +231,11 @@ def _postgis_tile(
         func.ST_Transform(cols[spec.geometry], 3857), env, EXTENT, BUFFER, True
     ).label("geom")
     # Numbers and text keep their type; MVT has no dates, so those go as text.
+    columns = [spec.column(name) for name in spec.properties[1:]]
+    dated = (Date, DateTime)
     props = [
-        cast(cols[name], Text).label(name)
-        if isinstance(cols[name].type, Date | DateTime)
-        else cols[name]
-        for name in spec.properties[1:]
+        cast(col, Text).label(col.name) if isinstance(col.type, dated) else col
+        for col in columns
     ]
     inner = (
         select(cols.id, *props, geom)
@@ -237,7 +276,7 @@ def _shapely_tile(
             geometry.is_not(None),
         )
         rows = session.execute(
-            select(*(cols[n] for n in names), geometry).where(where)
+            select(*(spec.column(n) for n in names), geometry).where(where)
         ).all()
     if not rows:
         return b""
@@ -287,11 +326,27 @@ def _tile_coordinates(
     # invalid polygons that a topological snap would refuse; drop what collapses.
     tiled = shapely.simplify(tiled, 1.0, preserve_topology=False)
     tiled = shapely.set_precision(tiled, 1.0, mode="pointwise")
-    tiled = shapely.remove_repeated_points(tiled)
+    tiled = _without_repeated_points(tiled)
     polygonal = shapely.get_type_id(tiled) >= 3
     tiled[polygonal & (shapely.area(tiled) == 0)] = None
     # MVT wants exterior rings clockwise with y down: anticlockwise here (y up).
     return shapely.orient_polygons(tiled, exterior_cw=False)
+
+
+def _without_repeated_points(geoms: np.ndarray) -> np.ndarray:
+    """Repeated vertices dropped; a geometry whose ring collapses becomes None."""
+    try:
+        return shapely.remove_repeated_points(geoms)
+    except shapely.errors.GEOSException:
+        # A ring snapped down to two distinct points cannot be rebuilt: find
+        # those geometries one by one (rare, and only at low zooms).
+        out = np.empty_like(geoms)
+        for i, geom in enumerate(geoms):
+            try:
+                out[i] = shapely.remove_repeated_points(geom)
+            except shapely.errors.GEOSException:
+                out[i] = geom  # the zero-area check below drops it if it is flat
+        return out
 
 
 def _prop(value: object) -> object:

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What the map's filters offer: ``/map/options.json`` for ``static/map.js``.
 
-The organisations the reader may see, which properties
-each tile layer carries (so a filter is only applied where the tiles hold
-its property) and what contamination risk is published.
+The organisations the reader may see, which properties each tile layer
+carries, at full detail and in the grouped low-zoom tiles (so a filter is only
+applied where the tiles hold its property), and what contamination risk is
+published.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from fastapi import APIRouter
 
 from demine.api.deps import DbDep, User
 from demine.store.listing import list_records
+from demine.store.overview import OVERVIEW_MAX_ZOOM
 from demine.store.risk import published
-from demine.store.tiles import LAYERS
+from demine.store.tiles import LAYERS, SPECS
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,6 +31,14 @@ def map_options(db: DbDep, who: User) -> dict[str, Any]:
     risk = published(db)
     return {
         "properties": {layer: list(props) for layer, props in LAYERS.items()},
+        "overview": {
+            "max_zoom": OVERVIEW_MAX_ZOOM,
+            "properties": {
+                name: spec.overview.properties
+                for name, spec in SPECS.items()
+                if spec.overview is not None
+            },
+        },
         "organisations": sorted(
             ({"id": o["id"], "name": o["acronym"] or o["name"]} for o in orgs),
             key=lambda o: str(o["name"]).lower(),

@@ -109,7 +109,7 @@ def rendered(page: Any, layer: str) -> list[str]:
 def test_map_draws_hazards_filters_and_opens_a_record(new_page: Any) -> None:
     page = new_page()
     log_in(page, "viewer")
-    page.evaluate("window.demineMap.jumpTo({center: [46.75, 39.85], zoom: 10})")
+    page.evaluate("window.demineMap.jumpTo({center: [46.75, 39.85], zoom: 11})")
     wait_for_map(page)
     page.wait_for_function(
         "window.demineMap.queryRenderedFeatures({layers: ['hazard-fill']}).length > 0"

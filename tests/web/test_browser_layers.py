@@ -119,7 +119,7 @@ def wait_count(page: Any, layer: str, test: str) -> None:
 def open_map(page: Any) -> None:
     log_in(page, "viewer")
     page.wait_for_function("document.getElementById('map').dataset.options")
-    page.evaluate("window.demineMap.jumpTo({center: [46.75, 39.85], zoom: 10})")
+    page.evaluate("window.demineMap.jumpTo({center: [46.75, 39.85], zoom: 11})")
     wait_for_map(page)
 
 
@@ -229,3 +229,42 @@ def test_organisation_filter_keeps_one_organisations_records(page: Any) -> None:
     # Every record layer's tiles carry the organisation: nothing is skipped.
     assert "Hazards" not in page.locator("#filter-unavailable").inner_text()
     shot(page, "map-organisation-filter")
+
+
+def test_zoomed_out_records_come_grouped_and_say_how_many(page: Any) -> None:
+    log_in(page, "viewer")
+    page.wait_for_function("document.getElementById('map').dataset.options")
+    page.evaluate("window.demineMap.jumpTo({center: [46.75, 39.85], zoom: 8})")
+    wait_for_map(page)
+    wait_count(page, "hazard-fill", "> 0")
+    cells = page.evaluate(
+        "window.demineMap.queryRenderedFeatures({layers: ['hazard-fill']})"
+        ".map(f => [f.properties.hazard_class, Number(f.properties.records)])"
+    )
+    # The two approved hazards, each in its own cell, with no name or id.
+    assert sorted(cells) == [["cha", 1], ["sha", 1]]
+    # Class filters still apply; the organisation filter waits for zoom 11.
+    page.get_by_label("Hazard classification").select_option("cha")
+    page.wait_for_function(
+        "window.demineMap.queryRenderedFeatures({layers: ['hazard-fill']})"
+        ".every(f => f.properties.hazard_class === 'cha')"
+    )
+    page.get_by_label("Organisation").select_option(label="Alpha Demining")
+    note = page.locator("#filter-unavailable")
+    note.wait_for(state="visible")
+    assert "Hazards" in note.inner_text()
+    point = page.evaluate("window.demineMap.project([46.705, 39.805])")
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    popup = page.locator(".maplibregl-popup-content")
+    popup.wait_for()
+    assert "Records in this cell: 1." in popup.inner_text()
+    shot(page, "map-grouped")
+    # Zoomed in, the same filter applies and the note goes.
+    page.evaluate("window.demineMap.jumpTo({center: [46.75, 39.85], zoom: 11})")
+    wait_for_map(page)
+    page.wait_for_function(
+        "document.getElementById('filter-unavailable').hidden"
+        " || !document.getElementById('filter-unavailable').textContent"
+        ".includes('Hazards')"
+    )

@@ -87,10 +87,12 @@ def test_page_draws_charts_tables_and_hotspot_map(site: str) -> None:
                 ".queryRenderedFeatures({layers: ['density']}).length > 0"
             )
             # the register's own tiles give context: the accidents and hazards
+            # (zoomed out they come grouped in cells, each with its count)
             page.wait_for_function(
                 "window.demineCasualtyMap.areTilesLoaded() && window"
                 ".demineCasualtyMap.queryRenderedFeatures("
-                "{layers: ['accident-circle']}).length >= 6"
+                "{layers: ['accident-circle']}).reduce((n, f) =>"
+                " n + Number(f.properties.records || 1), 0) >= 6"
             )
             spots = page.evaluate(
                 "window.demineCasualtyMap.queryRenderedFeatures("

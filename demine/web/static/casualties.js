@@ -21,7 +21,9 @@
     { id: "hazard-fill", type: "fill", source: "hazard", "source-layer": "hazard", filter: approved,
       paint: { "fill-color": "#9e9e9e", "fill-opacity": 0.35, "fill-outline-color": "#616161" } },
     { id: "accident-circle", type: "circle", source: "accident", "source-layer": "accident", filter: approved,
-      paint: { "circle-color": "#3d6f8e", "circle-radius": 2.5 } }
+      // Zoomed out, a circle is a cell of several accidents: larger.
+      paint: { "circle-color": "#3d6f8e", "circle-radius": ["interpolate", ["linear"],
+        ["to-number", ["get", "records"], 1], 1, 2.5, 10, 6] } }
   );
   const map = new maplibregl.Map({
     container: el,

@@ -33,6 +33,10 @@
   // Circle area grows with population: radius with its square root.
   const settlementRadius = ["interpolate", ["linear"], ["sqrt", num("population")],
     0, 3, 30, 5, 100, 9, 300, 16];
+  // Zoomed out, a point stands for a grid cell's records: larger with more.
+  const groupRadius = function (single) {
+    return ["interpolate", ["linear"], ["sqrt", num("records")], 0, single, 1, single, 10, 3 * single];
+  };
   const visibility = function (name) {
     return { visibility: HIDDEN_AT_START[name] ? "none" : "visible" };
   };
@@ -46,9 +50,10 @@
     { id: "release-fill", type: "fill", source: "release", "source-layer": "release",
       paint: { "fill-color": "#1a9641", "fill-opacity": 0.5 } },
     { id: "eo_item-circle", type: "circle", source: "eo_item", "source-layer": "eo_item",
-      paint: { "circle-color": "#7b3294", "circle-radius": 4 } },
+      paint: { "circle-color": "#7b3294", "circle-radius": groupRadius(4) } },
     { id: "accident-circle", type: "circle", source: "accident", "source-layer": "accident",
-      paint: { "circle-color": "#000", "circle-radius": 5, "circle-stroke-color": "#fff", "circle-stroke-width": 1 } },
+      paint: { "circle-color": "#000", "circle-radius": groupRadius(5), "circle-stroke-color": "#fff",
+        "circle-stroke-width": 1 } },
     { id: "settlement-circle", type: "circle", source: "settlement", "source-layer": "settlement",
       layout: visibility("settlement"),
       paint: { "circle-color": "#2b83ba", "circle-opacity": 0.85, "circle-radius": settlementRadius,
@@ -99,10 +104,18 @@
     { input: "date-to", op: "<=", props: dates },
   ];
   // Which properties each tile layer carries (from /map/options.json); until
-  // it is known every filter is tried.
+  // it is known every filter is tried. Up to overview.max_zoom the record
+  // layers come grouped in grid cells, which carry fewer (no dates, no ids).
   let tileProps = null;
+  let overview = null;
+  const grouped = function (layer) {
+    return overview && Math.floor(map.getZoom()) <= overview.max_zoom &&
+      overview.properties[layer] !== undefined;
+  };
   const carries = function (layer, prop) {
-    return !tileProps || (tileProps[layer] || []).indexOf(prop) >= 0;
+    if (!tileProps) return true;
+    const props = grouped(layer) ? overview.properties[layer] : tileProps[layer];
+    return (props || []).indexOf(prop) >= 0;
   };
   const layerName = function (layer) {
     const box = document.querySelector('.layer-toggle[value="' + layer + '"]');
@@ -151,6 +164,13 @@
   for (const f of FILTERS) {
     document.getElementById(f.input).addEventListener("change", applyFilters);
   }
+  // Crossing into or out of the grouped zooms changes what can be filtered.
+  let wasGrouped = null;
+  map.on("zoomend", function () {
+    const now = grouped("hazard");
+    if (now !== wasGrouped) applyFilters();
+    wasGrouped = now;
+  });
   document.getElementById("map-filters").addEventListener("reset", function () {
     window.setTimeout(applyFilters, 0);  // after the form has cleared its fields
   });
@@ -161,6 +181,7 @@
     .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
     .then(function (options) {
       tileProps = options.properties;
+      overview = options.overview;
       const select = document.getElementById("organisation-filter");
       for (const org of options.organisations) {
         const opt = document.createElement("option");
@@ -236,6 +257,12 @@
     if (hits.length) {
       // Features come topmost first: a find or settlement before its hazard.
       const f = hits[0];
+      if (f.properties.records !== undefined) {
+        // A grid cell of the low zooms: how many records, and where to look.
+        popup.setText(el.dataset.groupedLabel.replace("{n}",
+          Number(f.properties.records).toLocaleString())).addTo(map);
+        return;
+      }
       const kind = kindOf[f.layer.source] || f.layer.source;
       // PostGIS puts the id in the feature id, not among the properties.
       const id = f.id !== undefined ? f.id : f.properties.id;

@@ -1,0 +1,334 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Generalised record layers for the map's low zooms.
+
+At country scale a tile would hold every hazard, release and EO find of the
+register: megabytes per tile, more features than the tile has pixels. Up to
+``OVERVIEW_MAX_ZOOM`` a record layer is therefore drawn as a grid of
+``CELLS`` x ``CELLS`` cells per tile (4 screen pixels each): one feature per
+cell and combination of the properties the map colours and filters by, with
+the number of records (``records``) and a summed measure where the layer has
+one (``area_m2`` of hazards and releases, ``quantity`` of EO finds). A record
+counts in the cell holding its centre (bounding-box centre for areas), so it
+is counted once however many tiles it crosses.
+
+PostGIS groups and encodes in the database (``ST_AsMVT``). On SQLite the
+centres and properties of a layer are read once per register version and
+reader class and kept in memory; each tile is then a NumPy selection and a
+pandas grouping of that frame.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    LargeBinary,
+    and_,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    type_coerce,
+)
+
+from demine.store.database import Database
+from demine.store.mvt import encode_layer
+from demine.store.register_version import register_version
+from demine.store.tilecache import visibility_class
+from demine.store.users import Principal
+
+if TYPE_CHECKING:
+    from demine.store.tiles import TileLayer
+
+OVERVIEW_MAX_ZOOM = 10
+CELLS = 64  # cells across one overview tile
+# Cells across the world at the finest overview zoom: 2**16.
+_LEVEL = OVERVIEW_MAX_ZOOM + CELLS.bit_length() - 1
+_FRAMES_KEPT = 16
+EXTENT = 4096
+HALF_WORLD = 20037508.342789244
+EARTH_RADIUS = 6378137.0
+MAX_LAT = 85.0511287798066
+
+
+@dataclass(frozen=True)
+class Overview:
+    """How a record layer is generalised: grouped by ``keys``; the ``weight``
+    column (an area, a quantity) summed under its own name; cells drawn as
+    squares, or as points for point records."""
+
+    keys: tuple[str, ...]
+    weight: str | None = None
+    squares: bool = True
+
+    @property
+    def properties(self) -> list[str]:
+        """What each grouped feature carries."""
+        return [*self.keys, "records", *([self.weight] if self.weight else [])]
+
+
+def overview_tile(
+    db: Database,
+    spec: TileLayer,
+    zxy: tuple[int, int, int],
+    who: Principal | None,
+    filters: list[ColumnElement[bool]],
+) -> bytes:
+    """The generalised tile z/x/y of ``spec`` (MVT bytes, maybe empty)."""
+    if db.dialect == "postgresql":
+        return _postgis_overview(db, spec, zxy, filters)
+    frame = _frame(db, spec, who, filters)
+    return _encode_frame(spec, frame, zxy)
+
+
+# --- PostGIS ---------------------------------------------------------------
+
+
+def _centre_sql(spec: TileLayer) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """Web Mercator x, y of each record's centre, in SQL."""
+    cols = spec.model.__table__.c
+    if "min_lon" in cols:
+        lon = (cols.min_lon + cols.max_lon) / 2
+        middle = (cols.min_lat + cols.max_lat) / 2
+        lat = func.least(func.greatest(middle, -MAX_LAT), MAX_LAT)
+        x = EARTH_RADIUS * func.radians(lon)
+        y = EARTH_RADIUS * func.ln(func.tan(np.pi / 4 + func.radians(lat) / 2))
+        return x, y
+    point = func.ST_Transform(cols[spec.geometry], 3857)
+    return func.ST_X(point), func.ST_Y(point)
+
+
+def _postgis_overview(
+    db: Database,
+    spec: TileLayer,
+    zxy: tuple[int, int, int],
+    filters: list[ColumnElement[bool]],
+) -> bytes:
+    assert spec.overview is not None
+    z, x, y = zxy
+    cols = spec.model.__table__.c
+    size = 2 * HALF_WORLD / 2**z
+    minx, maxy = -HALF_WORLD + x * size, HALF_WORLD - y * size
+    cell = size / CELLS
+    mx, my = _centre_sql(spec)
+    env = func.ST_TileEnvelope(z, x, y)
+    keys = [spec.column(k) for k in spec.overview.keys]
+    weight = (
+        cols[spec.overview.weight]
+        if spec.overview.weight
+        else literal(0.0, type_=Float)
+    )
+    # The same cell arithmetic as _world_cells, so that a record on a tile's
+    # edge falls in exactly one tile here too.
+    across = 2**z * CELLS
+    gx = func.floor((mx + HALF_WORLD) / (2 * HALF_WORLD) * across)
+    gy = func.floor((HALF_WORLD - my) / (2 * HALF_WORLD) * across)
+    near = (
+        select(
+            *(k.label(k.name) for k in keys),
+            weight.label("w"),
+            cast(gx - x * CELLS, Integer).label("cx"),
+            cast(gy - y * CELLS, Integer).label("cy"),
+        )
+        .where(
+            cols[spec.geometry].op("&&")(func.ST_Transform(env, 4326)),
+            cols[spec.geometry].is_not(None),
+            gx >= x * CELLS,
+            gx < (x + 1) * CELLS,
+            gy >= y * CELLS,
+            gy < (y + 1) * CELLS,
+            *filters,
+        )
+        .subquery("near")
+    )
+    cx, cy = near.c.cx, near.c.cy
+    if spec.overview.squares:
+        shape = func.ST_MakeEnvelope(
+            minx + cx * cell,
+            maxy - (cy + 1) * cell,
+            minx + (cx + 1) * cell,
+            maxy - cy * cell,
+            3857,
+        )
+    else:
+        shape = func.ST_SetSRID(
+            func.ST_MakePoint(minx + (cx + 0.5) * cell, maxy - (cy + 0.5) * cell), 3857
+        )
+    grouped = [near.c[k] for k in spec.overview.keys]
+    props = [*grouped, func.count().label("records")]
+    if spec.overview.weight:
+        total = func.round(cast(func.sum(near.c.w), Float))
+        props.append(total.label(spec.overview.weight))
+    inner = (
+        select(*props, func.ST_AsMVTGeom(shape, env, EXTENT, 0, True).label("geom"))
+        .group_by(cx, cy, *grouped)
+        .subquery("mvt")
+    )
+    stmt = select(
+        func.ST_AsMVT(literal_column("mvt"), spec.name, EXTENT, "geom")
+    ).select_from(inner)
+    with db.transaction() as conn:
+        data = conn.execute(stmt).scalar_one()
+    return bytes(data or b"")
+
+
+# --- SQLite: a frame per layer, reader class and register version ----------
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Every visible record of a layer: its finest-level cell and properties."""
+
+    gx: np.ndarray  # cell column at level _LEVEL, from the west
+    gy: np.ndarray  # cell row at level _LEVEL, from the north
+    props: pd.DataFrame  # the overview keys, plus "w" (the weight)
+
+
+class _Frames:
+    def __init__(self) -> None:
+        self._kept: OrderedDict[Hashable, _Frame] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> _Frame | None:
+        with self._lock:
+            frame = self._kept.get(key)
+            if frame is not None:
+                self._kept.move_to_end(key)
+            return frame
+
+    def put(self, key: Hashable, frame: _Frame) -> None:
+        with self._lock:
+            self._kept[key] = frame
+            while len(self._kept) > _FRAMES_KEPT:
+                self._kept.popitem(last=False)
+
+
+_FRAMES = _Frames()
+
+
+def _frame(
+    db: Database,
+    spec: TileLayer,
+    who: Principal | None,
+    filters: list[ColumnElement[bool]],
+) -> _Frame:
+    version = register_version(db).current()
+    key = (db.url, spec.name, visibility_class(who), version)
+    frame = _FRAMES.get(key)
+    if frame is None:
+        frame = _read_frame(db, spec, filters)
+        _FRAMES.put(key, frame)
+    return frame
+
+
+def _read_frame(
+    db: Database, spec: TileLayer, filters: list[ColumnElement[bool]]
+) -> _Frame:
+    assert spec.overview is not None
+    cols = spec.model.__table__.c
+    keys = list(spec.overview.keys)
+    weight = [cols[spec.overview.weight]] if spec.overview.weight else []
+    bbox = "min_lon" in cols
+    where = [*filters, cols[spec.geometry].is_not(None)]
+    if bbox:
+        where.append(cols.min_lon.is_not(None))
+        place = [
+            ((cols.min_lon + cols.max_lon) / 2).label("lon"),
+            ((cols.min_lat + cols.max_lat) / 2).label("lat"),
+        ]
+    else:
+        # The WKB as stored: one vectorised parse instead of a Shapely object
+        # per row from the column type.
+        place = [type_coerce(cols[spec.geometry], LargeBinary)]
+    props = (spec.column(k) for k in keys)
+    stmt = select(*props, *weight, *place).where(and_(*where))
+    with db.transaction() as conn:
+        rows = conn.execute(stmt).all()
+    n = len(keys) + len(weight)
+    if bbox:
+        lonlat = np.array([r[n:] for r in rows], dtype=float).reshape(-1, 2)
+    else:
+        points = shapely.from_wkb([r[n] for r in rows]) if rows else np.array([])
+        lonlat = shapely.get_coordinates(points).reshape(-1, 2)
+    props = pd.DataFrame(
+        {k: pd.Categorical([_plain(r[i]) for r in rows]) for i, k in enumerate(keys)}
+    )
+    props["w"] = (
+        np.array([r[len(keys)] or 0.0 for r in rows], dtype=float) if weight else 0.0
+    )
+    gx, gy = _world_cells(lonlat)
+    return _Frame(gx, gy, props)
+
+
+def _world_cells(lonlat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cell column and row (from the north-west) at level ``_LEVEL``."""
+    lon = np.radians(lonlat[:, 0])
+    lat = np.radians(np.clip(lonlat[:, 1], -MAX_LAT, MAX_LAT))
+    mx = EARTH_RADIUS * lon
+    my = EARTH_RADIUS * np.log(np.tan(np.pi / 4 + lat / 2))
+    n = 2**_LEVEL
+    gx = np.floor((mx + HALF_WORLD) / (2 * HALF_WORLD) * n).astype(np.int64)
+    gy = np.floor((HALF_WORLD - my) / (2 * HALF_WORLD) * n).astype(np.int64)
+    return np.clip(gx, 0, n - 1), np.clip(gy, 0, n - 1)
+
+
+def _plain(value: object) -> object:
+    value = getattr(value, "value", value)
+    return value
+
+
+def _encode_frame(spec: TileLayer, frame: _Frame, zxy: tuple[int, int, int]) -> bytes:
+    assert spec.overview is not None
+    z, x, y = zxy
+    shift = OVERVIEW_MAX_ZOOM - z
+    cx, cy = frame.gx >> shift, frame.gy >> shift
+    inside = ((cx >> 6) == x) & ((cy >> 6) == y)
+    if not inside.any():
+        return b""
+    keys = list(spec.overview.keys)
+    part = frame.props[inside].copy()
+    part["cx"] = cx[inside] & (CELLS - 1)
+    part["cy"] = cy[inside] & (CELLS - 1)
+    grouped = (
+        part.groupby(["cx", "cy", *keys], observed=True, dropna=False)["w"]
+        .agg(["size", "sum"])
+        .reset_index()
+    )
+    step = EXTENT / CELLS
+    left = grouped["cx"].to_numpy() * step
+    # Tile units with y up, as the encoder takes them.
+    top = EXTENT - grouped["cy"].to_numpy() * step
+    if spec.overview.squares:
+        shapes = shapely.box(left, top - step, left + step, top)
+    else:
+        shapes = shapely.points(left + step / 2, top - step / 2)
+    records = grouped["size"].to_numpy().tolist()
+    totals = np.round(grouped["sum"].to_numpy()).tolist()
+    values = {k: grouped[k].tolist() for k in keys}
+    props: list[dict[str, object]] = []
+    for i, count in enumerate(records):
+        row: dict[str, object] = {k: _present(values[k][i]) for k in keys}
+        row["records"] = int(count)
+        if spec.overview.weight:
+            row[spec.overview.weight] = float(totals[i])
+        props.append(row)
+    ids = range(1, len(props) + 1)
+    return encode_layer(spec.name, np.asarray(shapes, dtype=object), ids, props, EXTENT)
+
+
+def _present(value: object) -> object:
+    """pandas' missing value as None (left out of the tile)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value
