@@ -19,33 +19,25 @@ pandas grouping of that frame.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import shapely
 from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
-    LargeBinary,
-    and_,
     cast,
     func,
     literal,
     literal_column,
     select,
-    type_coerce,
 )
 
 from demine.store.database import Database
+from demine.store.layer_frames import LayerFrame, layer_frame, present
 from demine.store.mvt import encode_layer
-from demine.store.register_version import register_version
-from demine.store.tilecache import visibility_class
 from demine.store.users import Principal
 
 if TYPE_CHECKING:
@@ -55,7 +47,6 @@ OVERVIEW_MAX_ZOOM = 10
 CELLS = 64  # cells across one overview tile
 # Cells across the world at the finest overview zoom: 2**16.
 _LEVEL = OVERVIEW_MAX_ZOOM + CELLS.bit_length() - 1
-_FRAMES_KEPT = 16
 EXTENT = 4096
 HALF_WORLD = 20037508.342789244
 EARTH_RADIUS = 6378137.0
@@ -88,8 +79,7 @@ def overview_tile(
     """The generalised tile z/x/y of ``spec`` (MVT bytes, maybe empty)."""
     if db.dialect == "postgresql":
         return _postgis_overview(db, spec, zxy, filters)
-    frame = _frame(db, spec, who, filters)
-    return _encode_frame(spec, frame, zxy)
+    return _encode_frame(spec, layer_frame(db, spec, who, filters), zxy)
 
 
 # --- PostGIS ---------------------------------------------------------------
@@ -183,123 +173,44 @@ def _postgis_overview(
     return bytes(data or b"")
 
 
-# --- SQLite: a frame per layer, reader class and register version ----------
+# --- SQLite: grouped from the layer's frame ---------------------------------
 
 
-@dataclass(frozen=True)
-class _Frame:
-    """Every visible record of a layer: its finest-level cell and properties."""
-
-    gx: np.ndarray  # cell column at level _LEVEL, from the west
-    gy: np.ndarray  # cell row at level _LEVEL, from the north
-    props: pd.DataFrame  # the overview keys, plus "w" (the weight)
-
-
-class _Frames:
-    def __init__(self) -> None:
-        self._kept: OrderedDict[Hashable, _Frame] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> _Frame | None:
-        with self._lock:
-            frame = self._kept.get(key)
-            if frame is not None:
-                self._kept.move_to_end(key)
-            return frame
-
-    def put(self, key: Hashable, frame: _Frame) -> None:
-        with self._lock:
-            self._kept[key] = frame
-            while len(self._kept) > _FRAMES_KEPT:
-                self._kept.popitem(last=False)
-
-
-_FRAMES = _Frames()
-
-
-def _frame(
-    db: Database,
-    spec: TileLayer,
-    who: Principal | None,
-    filters: list[ColumnElement[bool]],
-) -> _Frame:
-    version = register_version(db).current()
-    key = (db.url, spec.name, visibility_class(who), version)
-    frame = _FRAMES.get(key)
-    if frame is None:
-        frame = _read_frame(db, spec, filters)
-        _FRAMES.put(key, frame)
-    return frame
-
-
-def _read_frame(
-    db: Database, spec: TileLayer, filters: list[ColumnElement[bool]]
-) -> _Frame:
-    assert spec.overview is not None
-    cols = spec.model.__table__.c
-    keys = list(spec.overview.keys)
-    weight = [cols[spec.overview.weight]] if spec.overview.weight else []
-    bbox = "min_lon" in cols
-    where = [*filters, cols[spec.geometry].is_not(None)]
-    if bbox:
-        where.append(cols.min_lon.is_not(None))
-        place = [
-            ((cols.min_lon + cols.max_lon) / 2).label("lon"),
-            ((cols.min_lat + cols.max_lat) / 2).label("lat"),
-        ]
-    else:
-        # The WKB as stored: one vectorised parse instead of a Shapely object
-        # per row from the column type.
-        place = [type_coerce(cols[spec.geometry], LargeBinary)]
-    props = (spec.column(k) for k in keys)
-    stmt = select(*props, *weight, *place).where(and_(*where))
-    with db.transaction() as conn:
-        rows = conn.execute(stmt).all()
-    n = len(keys) + len(weight)
-    if bbox:
-        lonlat = np.array([r[n:] for r in rows], dtype=float).reshape(-1, 2)
-    else:
-        points = shapely.from_wkb([r[n] for r in rows]) if rows else np.array([])
-        lonlat = shapely.get_coordinates(points).reshape(-1, 2)
-    props = pd.DataFrame(
-        {k: pd.Categorical([_plain(r[i]) for r in rows]) for i, k in enumerate(keys)}
-    )
-    props["w"] = (
-        np.array([r[len(keys)] or 0.0 for r in rows], dtype=float) if weight else 0.0
-    )
-    gx, gy = _world_cells(lonlat)
-    return _Frame(gx, gy, props)
-
-
-def _world_cells(lonlat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _world_cells(frame: LayerFrame) -> tuple[np.ndarray, np.ndarray]:
     """Cell column and row (from the north-west) at level ``_LEVEL``."""
-    lon = np.radians(lonlat[:, 0])
-    lat = np.radians(np.clip(lonlat[:, 1], -MAX_LAT, MAX_LAT))
-    mx = EARTH_RADIUS * lon
-    my = EARTH_RADIUS * np.log(np.tan(np.pi / 4 + lat / 2))
-    n = 2**_LEVEL
-    gx = np.floor((mx + HALF_WORLD) / (2 * HALF_WORLD) * n).astype(np.int64)
-    gy = np.floor((HALF_WORLD - my) / (2 * HALF_WORLD) * n).astype(np.int64)
-    return np.clip(gx, 0, n - 1), np.clip(gy, 0, n - 1)
+    cells = frame.derived.get("world_cells")
+    if cells is None:
+        lon = np.radians(frame.lon)
+        lat = np.radians(np.clip(frame.lat, -MAX_LAT, MAX_LAT))
+        mx = EARTH_RADIUS * lon
+        my = EARTH_RADIUS * np.log(np.tan(np.pi / 4 + lat / 2))
+        n = 2**_LEVEL
+        gx = np.floor((mx + HALF_WORLD) / (2 * HALF_WORLD) * n).astype(np.int64)
+        gy = np.floor((HALF_WORLD - my) / (2 * HALF_WORLD) * n).astype(np.int64)
+        cells = frame.derived["world_cells"] = (
+            np.clip(gx, 0, n - 1),
+            np.clip(gy, 0, n - 1),
+        )
+    return cells  # type: ignore[return-value]
 
 
-def _plain(value: object) -> object:
-    value = getattr(value, "value", value)
-    return value
-
-
-def _encode_frame(spec: TileLayer, frame: _Frame, zxy: tuple[int, int, int]) -> bytes:
+def _encode_frame(
+    spec: TileLayer, frame: LayerFrame, zxy: tuple[int, int, int]
+) -> bytes:
     assert spec.overview is not None
     z, x, y = zxy
     shift = OVERVIEW_MAX_ZOOM - z
-    cx, cy = frame.gx >> shift, frame.gy >> shift
-    inside = ((cx >> 6) == x) & ((cy >> 6) == y)
+    gx, gy = _world_cells(frame)
+    cx, cy = gx >> shift, gy >> shift
+    inside = ((cx // CELLS) == x) & ((cy // CELLS) == y)
     if not inside.any():
         return b""
     keys = list(spec.overview.keys)
-    part = frame.props[inside].copy()
-    part["cx"] = cx[inside] & (CELLS - 1)
-    part["cy"] = cy[inside] & (CELLS - 1)
+    weight = spec.overview.weight
+    part = frame.values.loc[inside, keys].copy()
+    part["w"] = frame.values.loc[inside, weight].astype(float) if weight else 0.0
+    part["cx"] = cx[inside] % CELLS
+    part["cy"] = cy[inside] % CELLS
     grouped = (
         part.groupby(["cx", "cy", *keys], observed=True, dropna=False)["w"]
         .agg(["size", "sum"])
@@ -318,17 +229,10 @@ def _encode_frame(spec: TileLayer, frame: _Frame, zxy: tuple[int, int, int]) -> 
     values = {k: grouped[k].tolist() for k in keys}
     props: list[dict[str, object]] = []
     for i, count in enumerate(records):
-        row: dict[str, object] = {k: _present(values[k][i]) for k in keys}
+        row: dict[str, object] = {k: present(values[k][i]) for k in keys}
         row["records"] = int(count)
-        if spec.overview.weight:
-            row[spec.overview.weight] = float(totals[i])
+        if weight:
+            row[weight] = float(totals[i])
         props.append(row)
     ids = range(1, len(props) + 1)
     return encode_layer(spec.name, np.asarray(shapes, dtype=object), ids, props, EXTENT)
-
-
-def _present(value: object) -> object:
-    """pandas' missing value as None (left out of the tile)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return value

@@ -35,6 +35,7 @@ from sqlalchemy import (
 from demine.domain.vocab import PlaceType
 from demine.errors import NotFoundError, RecordError
 from demine.store.database import Database
+from demine.store.layer_frames import layer_frame, present
 from demine.store.listing import MODELS, bbox_clause, visible
 from demine.store.mvt import encodable, encode_layer
 from demine.store.overview import OVERVIEW_MAX_ZOOM, Overview, overview_tile
@@ -211,6 +212,9 @@ def render_tile(
         return overview_tile(db, spec, (z, x, y), who, _filters(spec, who))
     if db.dialect == "postgresql":
         return _postgis_tile(db, layer, (z, x, y), who)
+    if "min_lon" not in spec.model.__table__.c:
+        # Points without bounding-box columns have no index on SQLite.
+        return _frame_tile(db, spec, bounds, who)
     return _shapely_tile(db, layer, bounds, who)
 
 
@@ -306,6 +310,35 @@ def _shapely_tile(
             [{"name": layer, "features": features}], default_options=options
         )
     )
+
+
+def _frame_tile(
+    db: Database,
+    spec: TileLayer,
+    bounds: tuple[float, float, float, float],
+    who: Principal | None,
+) -> bytes:
+    """A point layer's tile, selected from the layer's frame in memory."""
+    frame = layer_frame(db, spec, who, _filters(spec, who))
+    minx, miny, maxx, maxy = bounds
+    pad = (maxx - minx) * BUFFER / EXTENT
+    west, south = _lonlat(minx - pad, miny - pad)
+    east, north = _lonlat(maxx + pad, maxy + pad)
+    hit = (frame.lon >= west) & (frame.lon <= east)
+    hit &= (frame.lat >= south) & (frame.lat <= north)
+    if not hit.any():
+        return b""
+    lonlat = np.column_stack([frame.lon[hit], frame.lat[hit]])
+    xy = np.rint((to_mercator(lonlat) - (minx, miny)) * (EXTENT / (maxx - minx)))
+    names = list(spec.properties)
+    rows = frame.values.loc[hit, names]
+    columns = [rows[n].tolist() for n in names]
+    props = [
+        {n: present(v) for n, v in zip(names, values, strict=True)}
+        for values in zip(*columns, strict=True)
+    ]
+    points = shapely.points(xy)
+    return encode_layer(spec.name, points, columns[0], props, EXTENT)
 
 
 def _tile_coordinates(

@@ -245,3 +245,35 @@ def test_release_tiles_carry_their_activity_method(
         [feature] = decoded(viewer, "release", z, x, y)
         assert feature["properties"]["method"] == "mechanical"
         assert feature["properties"]["kind"] == "cleared"
+
+
+def test_point_tiles_show_a_find_added_after_they_were_drawn(
+    db: Database, as_role: dict[str, TestClient]
+) -> None:
+    # SQLite keeps point layers in memory per register version: a write must
+    # reach the next tile, at detail zooms and grouped ones.
+    viewer = as_role["viewer"]
+    lon, lat = 46.9001, 39.9001
+    detail = (14, *tile_of(lon, lat, 14))
+    grouped = (8, *tile_of(lon, lat, 8))
+    assert decoded(viewer, "eo_item", *detail) == []
+    before = sum(
+        f["properties"]["records"] for f in decoded(viewer, "eo_item", *grouped)
+    )
+    add_records(
+        db,
+        "eo_item",
+        [
+            {
+                "category": "ap_mine",
+                "quantity": 1,
+                "geom": {"type": "Point", "coordinates": [lon, lat]},
+            }
+        ],
+    )
+    [find] = decoded(viewer, "eo_item", *detail)
+    assert find["properties"]["category"] == "ap_mine"
+    after = sum(
+        f["properties"]["records"] for f in decoded(viewer, "eo_item", *grouped)
+    )
+    assert after == before + 1
