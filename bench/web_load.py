@@ -2,18 +2,19 @@
 """Benchmark: the web application under 20 concurrent clients on loopback.
 
 Serves an existing register with ``demine serve`` and drives it with ``wrk``
-(Debian package ``wrk``): vector tiles of the hazard layer at zooms 8-14
-around random hazards, and bbox feature queries (OGC API - Features, limit
-100). Each workload is measured twice: a cold pass (every tile or page asked
-once, 20 at a time, by an asyncio client: every request renders) and then
-``wrk`` for ``--duration`` seconds over the same requests (the server's
-cache warm). It also times the store's own tile function for the same tiles
-(on PostGIS that is the bare ``ST_AsMVT`` query), one client, so the HTTP
-overhead shows. Targets (issue 4): tile p95 <= 50 ms, feature query p95 <=
-100 ms.
+(Debian package ``wrk``): vector tiles of the hazard layer (``--layers``: or
+several, as a map screen asks for) at zooms 8-14 around random hazards, and
+bbox feature queries (OGC API - Features, limit 100). Each workload is
+measured twice: a cold pass (every tile or page asked once, 20 at a time, by
+an asyncio client: every request renders) and then ``wrk`` for
+``--duration`` seconds over the same requests (the server's cache warm). It
+also times the store's own tile function for the same tiles (on PostGIS that
+is the bare ``ST_AsMVT`` query), one client, so the HTTP overhead shows.
+Targets (issue 4): tile p95 <= 50 ms, feature query p95 <= 100 ms.
 
     demine demo --scale medium --db /tmp/webspeed-medium.sqlite
     python bench/web_load.py --db /tmp/webspeed-medium.sqlite [--workers 2]
+        [--layers hazard,release,eo_item,accident]
 """
 
 from __future__ import annotations
@@ -93,11 +94,13 @@ def load_average() -> str:
     return "load average " + " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
-def bare_tiles(db: Database, tiles: list[tuple[int, int, int]], who: Principal) -> str:
+def bare_tiles(
+    db: Database, tiles: list[tuple[str, int, int, int]], who: Principal
+) -> str:
     times = []
-    for z, x, y in tiles:
+    for layer, z, x, y in tiles:
         started = time.perf_counter()
-        render_tile(db, "hazard", z, x, y, who)
+        render_tile(db, layer, z, x, y, who)
         times.append((time.perf_counter() - started) * 1000)
     return f"{percentiles(times)}  (one client, {len(times)} tiles)"
 
@@ -206,6 +209,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--places", type=int, default=200)
+    parser.add_argument(
+        "--layers",
+        default="hazard",
+        help="tile layers, comma-separated (a map screen asks for all record layers)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian package wrk)")
@@ -215,15 +223,20 @@ def main() -> None:
     user = add_user(db, f"bench-{uuid.uuid4().hex[:6]}", "bench-password", Role.VIEWER)
     token = create_token(db, user.id, "bench")
     places = sample_places(db, args.places)
-    tiles = sorted({(z, *tile_of(lon, lat, z)) for lon, lat in places for z in ZOOMS})
-    tile_paths = [f"/tiles/hazard/{z}/{x}/{y}.mvt" for z, x, y in tiles]
+    layers = args.layers.split(",")
+    grid = sorted({(z, *tile_of(lon, lat, z)) for lon, lat in places for z in ZOOMS})
+    tiles = [(layer, z, x, y) for z, x, y in grid for layer in layers]
+    tile_paths = [f"/tiles/{layer}/{z}/{x}/{y}.mvt" for layer, z, x, y in tiles]
     item_paths = [
         f"/ogc/collections/hazards/items?limit=100&bbox={lon - 0.05:.4f},"
         f"{lat - 0.05:.4f},{lon + 0.05:.4f},{lat + 0.05:.4f}"
         for lon, lat in places
     ]
     print(f"{db.describe()}: {args.workers} worker(s), {args.clients} clients")
-    print(f"  {len(tiles)} distinct tiles (z8-14), {len(item_paths)} feature queries")
+    print(
+        f"  {len(tiles)} distinct tiles (z8-14, {args.layers}),"
+        f" {len(item_paths)} feature queries"
+    )
     how = "ST_AsMVT" if db.dialect == "postgresql" else "Shapely + NumPy encoder"
     print(f"  bare tile ({how})  {bare_tiles(db, tiles, user)}")
     print(f"  {load_average()}")

@@ -128,6 +128,24 @@ class Database:
         with self.engine.begin() as conn:
             yield conn
 
+    @contextmanager
+    def interactive(self) -> Iterator[Connection]:
+        """A read-only transaction for a query a person is waiting on (a tile).
+
+        On PostgreSQL, no JIT compilation and no parallel workers: the
+        planner's cost of a tile query (geometry functions over thousands of
+        rows) made it JIT-compile for over a second a query that runs in
+        tens of milliseconds, and tiles come twenty at a time, so workers
+        per query only crowd the cores.
+        """
+        with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                conn.exec_driver_sql("SET LOCAL jit = off")
+                conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+                # Grouping a low-zoom tile sorts ~100,000 rows: in memory.
+                conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+            yield conn
+
     def describe(self) -> str:
         """The URL without its password, for messages."""
         return make_url(self.url).render_as_string(hide_password=True)

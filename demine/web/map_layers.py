@@ -15,7 +15,6 @@ from fastapi import APIRouter
 
 from demine.api.deps import DbDep, User
 from demine.store.listing import list_records
-from demine.store.overview import OVERVIEW_MAX_ZOOM
 from demine.store.risk import published
 from demine.store.tiles import LAYERS, SPECS
 
@@ -32,12 +31,12 @@ def map_options(db: DbDep, who: User) -> dict[str, Any]:
     return {
         "properties": {layer: list(props) for layer, props in LAYERS.items()},
         "overview": {
-            "max_zoom": OVERVIEW_MAX_ZOOM,
-            "properties": {
-                name: spec.overview.properties
-                for name, spec in SPECS.items()
-                if spec.overview is not None
-            },
+            name: {
+                "max_zoom": spec.overview.max_zoom,
+                "properties": spec.overview.properties,
+            }
+            for name, spec in SPECS.items()
+            if spec.overview is not None
         },
         "organisations": sorted(
             ({"id": o["id"], "name": o["acronym"] or o["name"]} for o in orgs),

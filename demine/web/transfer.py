@@ -4,8 +4,9 @@
 Imports (reviewers and administrators) go through
 :func:`demine.exchange.importer.import_files`: a dry run first, whose counts
 or bad-rows table the page shows, then the same files imported for real once
-the person confirms. The uploaded files wait in a private temporary folder
-named by a random token that only the uploader's session knows.
+the person confirms; that import gives every record it writes an audit
+event naming the person. The uploaded files wait in a private temporary
+folder named by a random token that only the uploader's session knows.
 
 Exports (every logged-in role) are the exporter's files, restricted to what
 the reader may see: viewers get approved records only, a clerk also their own
@@ -126,7 +127,7 @@ async def import_preview(request: Request, who: Reviewer) -> Response:
             (folder / MAPPING_NAME).write_text(mapping_text, encoding="utf-8")
         kind, mapping = _kind_and_mapping(entered["kind"], mapping_text)
         result = await run_in_threadpool(
-            _import, request.app.state.db, kind, paths, mapping, entered, True
+            _import, request.app.state.db, kind, paths, mapping, entered, None
         )
     except (SourceError, ImportRejectedError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
@@ -167,7 +168,7 @@ async def import_confirm(request: Request, who: Reviewer) -> Response:
         kind, mapping = _kind_and_mapping(str(pending["kind"]), mapping_text)
         paths = [folder / str(name) for name in pending["files"]]
         result = await run_in_threadpool(
-            _import, request.app.state.db, kind, paths, mapping, pending, False
+            _import, request.app.state.db, kind, paths, mapping, pending, who.id
         )
     except (SourceError, ImportRejectedError) as exc:
         return _page(request, who, 422, entered={}, **_failure(exc))
@@ -256,14 +257,23 @@ def _import(
     paths: list[Path],
     mapping: Mapping | None,
     entered: dict[str, Any],
-    dry_run: bool,
+    user_id: int | None,
 ) -> ImportResult:
+    """The import, audited as ``user_id``; a dry run when there is no user."""
     read = ReadOptions(
         layer=entered.get("layer") or None,
         encoding=entered.get("encoding") or None,
         crs=entered.get("crs") or None,
     )
-    return import_files(db, kind, paths, mapping=mapping, read=read, dry_run=dry_run)
+    return import_files(
+        db,
+        kind,
+        paths,
+        mapping=mapping,
+        read=read,
+        dry_run=user_id is None,
+        audit_user_id=user_id,
+    )
 
 
 def _failure(exc: SourceError | ImportRejectedError) -> dict[str, Any]:

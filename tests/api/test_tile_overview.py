@@ -14,6 +14,7 @@ from demine.store.database import Database
 from demine.store.editing import add_records
 from demine.store.overview import CELLS, OVERVIEW_MAX_ZOOM
 from demine.store.schema import Hazard
+from demine.store.tiles import SPECS
 from tests.api.conftest import Seed
 from tests.api.test_tile_cache import approve_alpha_draft
 from tests.api.test_tiles import tile_of
@@ -192,7 +193,7 @@ def test_point_layers_are_cells_centres_with_their_totals(
     assert float(feature["properties"]["quantity"]) == 7
     assert feature["properties"]["category"] == "uxo"
     # Above the overview zooms each find is its own feature again.
-    z = OVERVIEW_MAX_ZOOM + 1
+    z = SPECS["eo_item"].overview.max_zoom + 1
     x, y = tile_of(46.7051, 39.8051, z)
     assert len(decoded(as_role["viewer"], "eo_item", z, x, y)) == 2
 

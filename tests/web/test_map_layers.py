@@ -45,16 +45,13 @@ def test_options_list_organisations_and_tile_properties(
     assert names == ["Alpha Demining", "Bravo Clearance"]
     assert options["properties"] == {k: list(v) for k, v in LAYERS.items()}
     # Grouped low-zoom tiles keep the class and status, never who reported.
-    grouped = options["overview"]["properties"]
-    assert grouped["hazard"] == [
-        "hazard_class",
-        "status",
-        "review_state",
-        "records",
-        "area_m2",
-    ]
+    grouped = options["overview"]
+    assert grouped["hazard"] == {
+        "max_zoom": 10,
+        "properties": ["hazard_class", "status", "review_state", "records", "area_m2"],
+    }
     assert set(grouped) == {"hazard", "release", "eo_item", "accident"}
-    assert options["overview"]["max_zoom"] == 10
+    assert grouped["eo_item"]["max_zoom"] == 12
     assert options["risk"] == {
         "cells": 0,
         "model": None,

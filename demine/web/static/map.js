@@ -104,17 +104,17 @@
     { input: "date-to", op: "<=", props: dates },
   ];
   // Which properties each tile layer carries (from /map/options.json); until
-  // it is known every filter is tried. Up to overview.max_zoom the record
-  // layers come grouped in grid cells, which carry fewer (no dates, no ids).
+  // it is known every filter is tried. Up to a layer's overview max_zoom its
+  // records come grouped in grid cells, which carry fewer (no dates, no ids).
   let tileProps = null;
-  let overview = null;
+  let overview = {};
   const grouped = function (layer) {
-    return overview && Math.floor(map.getZoom()) <= overview.max_zoom &&
-      overview.properties[layer] !== undefined;
+    const o = overview[layer];
+    return o !== undefined && Math.floor(map.getZoom()) <= o.max_zoom;
   };
   const carries = function (layer, prop) {
     if (!tileProps) return true;
-    const props = grouped(layer) ? overview.properties[layer] : tileProps[layer];
+    const props = grouped(layer) ? overview[layer].properties : tileProps[layer];
     return (props || []).indexOf(prop) >= 0;
   };
   const layerName = function (layer) {
@@ -165,9 +165,9 @@
     document.getElementById(f.input).addEventListener("change", applyFilters);
   }
   // Crossing into or out of the grouped zooms changes what can be filtered.
-  let wasGrouped = null;
+  let wasGrouped = "";
   map.on("zoomend", function () {
-    const now = grouped("hazard");
+    const now = Object.keys(overview).filter(grouped).join(",");
     if (now !== wasGrouped) applyFilters();
     wasGrouped = now;
   });
@@ -181,7 +181,7 @@
     .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
     .then(function (options) {
       tileProps = options.properties;
-      overview = options.overview;
+      overview = options.overview || {};
       const select = document.getElementById("organisation-filter");
       for (const org of options.organisations) {
         const opt = document.createElement("option");
