@@ -64,6 +64,16 @@ class _Kept:
     def __init__(self) -> None:
         self._frames: OrderedDict[Hashable, LayerFrame] = OrderedDict()
         self._lock = threading.Lock()
+        self._building: dict[Hashable, threading.Lock] = {}
+
+    def builder(self, key: Hashable) -> threading.Lock:
+        """The lock held while ``key``'s frame is read: one reader, not twenty."""
+        with self._lock:
+            return self._building.setdefault(key, threading.Lock())
+
+    def built(self, key: Hashable) -> None:
+        with self._lock:
+            self._building.pop(key, None)
 
     def get(self, key: Hashable) -> LayerFrame | None:
         with self._lock:
@@ -93,9 +103,16 @@ def layer_frame(
     version = register_version(db).current()
     key = (db.url, spec.name, visibility_class(who), version)
     frame = _KEPT.get(key)
-    if frame is None:
-        frame = _read(db, spec, filters)
-        _KEPT.put(key, frame)
+    if frame is not None:
+        return frame
+    # The first tiles of a new version arrive together: the others wait for
+    # the one reading the frame instead of each reading it again.
+    with _KEPT.builder(key):
+        frame = _KEPT.get(key)
+        if frame is None:
+            frame = _read(db, spec, filters)
+            _KEPT.put(key, frame)
+    _KEPT.built(key)
     return frame
 
 

@@ -1,12 +1,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Reading point coordinates from stored WKB."""
+"""Layer frames: point coordinates from stored WKB, one read per version."""
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
+import pytest
 import shapely
 
+from demine.store import layer_frames
+from demine.store.database import Database
+from demine.store.editing import add_records
 from demine.store.layer_frames import _point_coordinates
+from demine.store.tiles import render_tile
 
 
 def test_plain_points_are_read_from_the_bytes_as_shapely_reads_them() -> None:
@@ -24,3 +32,38 @@ def test_other_wkb_falls_back_to_shapely() -> None:
     assert got.tolist() == [[1.5, 2.5], [6.0, 7.0]]
     assert _point_coordinates((deep, plain)).tolist() == [[3.0, 4.0], [6.0, 7.0]]
     assert _point_coordinates(()).shape == (0, 2)
+
+
+def test_tiles_asked_together_read_the_frame_once(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if db.dialect == "postgresql":
+        pytest.skip("PostgreSQL finds a tile's rows by its GiST index: no frames")
+    add_records(
+        db,
+        "eo_item",
+        [
+            {
+                "category": "uxo",
+                "quantity": 1,
+                "geom": {"type": "Point", "coordinates": [46.7, 39.8]},
+            }
+        ],
+    )
+    reads: list[int] = []
+    real_read = layer_frames._read
+
+    def counted(*args: object) -> layer_frames.LayerFrame:
+        reads.append(1)
+        time.sleep(0.2)  # long enough for every thread to be waiting
+        return real_read(*args)
+
+    monkeypatch.setattr(layer_frames, "_read", counted)
+    with ThreadPoolExecutor(8) as pool:
+        tiles = list(
+            pool.map(
+                lambda _: render_tile(db, "eo_item", 14, 10316, 6222, None), range(8)
+            )
+        )
+    assert len(reads) == 1
+    assert len(set(tiles)) == 1
