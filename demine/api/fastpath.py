@@ -10,7 +10,9 @@ sends the next request through the full checks of :mod:`demine.api.deps`.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,3 +112,28 @@ def response_cache(request: Request, name: str) -> ResponseCache:
     if cache is None:
         cache = caches[name] = ResponseCache()
     return cache
+
+
+# Smaller bodies gain little from compression and cost a header's worth.
+GZIP_FROM_BYTES = 1024
+
+
+def compressed(
+    request: Request, cache: ResponseCache, key: Hashable, data: bytes
+) -> tuple[bytes, dict[str, str]]:
+    """``data`` gzipped for a client that accepts it, with the headers to send.
+
+    A regional office on a slow link fetches a third of a tile's bytes and a
+    tenth of a GeoJSON page's; the compressed body is kept in ``cache`` next
+    to the plain one, so each is compressed once per register version.
+    """
+    headers = {"Vary": "Accept-Encoding"}
+    accepts = request.headers.get("accept-encoding", "").lower()
+    if "gzip" not in accepts or len(data) < GZIP_FROM_BYTES:
+        return data, headers
+    packed_key = (key, "gzip")
+    packed = cache.get(packed_key)
+    if packed is None:
+        packed = gzip.compress(data, compresslevel=5)
+        cache.put(packed_key, packed)
+    return packed, {**headers, "Content-Encoding": "gzip"}

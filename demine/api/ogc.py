@@ -23,7 +23,12 @@ from pyproj import Transformer
 from starlette.concurrency import run_in_threadpool
 
 from demine.api.deps import DbDep, MaybeUser, reader_for
-from demine.api.fastpath import ReadContext, read_context, response_cache
+from demine.api.fastpath import (
+    ReadContext,
+    compressed,
+    read_context,
+    response_cache,
+)
 from demine.api.records import RecordId, parse_bbox
 from demine.errors import NotFoundError, RecordError
 from demine.store.database import Database
@@ -326,7 +331,9 @@ async def items(
         counts.put(count_key, str(total).encode())
         cache.put(key, page)
         body = page
-    return Response(content=body, media_type=GEOJSON, headers=_crs_header(out_crs))
+    body, encoding = compressed(request, cache, key, body)
+    headers = {**_crs_header(out_crs), **encoding}
+    return Response(content=body, media_type=GEOJSON, headers=headers)
 
 
 def _items_body(

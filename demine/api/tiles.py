@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from demine.api.fastpath import read_context, response_cache
+from demine.api.fastpath import compressed, read_context, response_cache
 from demine.errors import NotFoundError
 from demine.store.tilecache import visibility_class
 from demine.store.tiles import LAYERS, MAX_ZOOM, layer_kind, render_tile, tile_bounds
@@ -42,7 +42,8 @@ async def tile(
     context = await read_context(request, layer_kind(layer))
     tile_bounds(z, x, y)  # a tile outside the grid is a 422 before any query
     seen = visibility_class(context.who)
-    etag = f'"{context.version}-{seen}"'
+    # Weak: the gzipped and the plain body share it (RFC 9110, 8.8.1).
+    etag = f'W/"{context.version}-{seen}"'
     headers = {"Cache-Control": CACHE_CONTROL, "ETag": etag}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
@@ -53,4 +54,5 @@ async def tile(
         db = request.app.state.db
         data = await run_in_threadpool(render_tile, db, layer, z, x, y, context.who)
         cache.put(key, data)
-    return Response(content=data, media_type=MVT, headers=headers)
+    body, encoding = compressed(request, cache, key, data)
+    return Response(content=body, media_type=MVT, headers={**headers, **encoding})
