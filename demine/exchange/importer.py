@@ -212,7 +212,7 @@ def write_batches(
         problems = settle_hazards(conn, ordered, ids, existing)
         if problems:
             raise ImportRejectedError(problems, _files(result.files))
-    if audit_user_id is not None and audit:
+    if audit:
         at = utcnow()
         for kind, batch in ordered.items():
             events = _audit_events(

@@ -115,6 +115,7 @@ def test_each_imported_record_has_one_import_event_by_the_reviewer(
     page = client.get(f"/records/hazard/{ids['aud-1']}")
     assert page.status_code == 200
     assert re.search(r"<td>reviewer</td><td>import</td>", page.text), page.text
+    assert "Imported from: field_survey.geojson row 1" in page.text
 
 
 def test_a_reimport_records_the_change_with_before_and_after(
@@ -151,6 +152,8 @@ def test_a_reimport_records_the_change_with_before_and_after(
     page = client.get(f"/records/hazard/{ids['re-1']}")
     assert "<td>admin</td><td>import-update</td>" in page.text
     assert "name: Old → New" in page.text
+    assert "Imported from: b.geojson row 1" in page.text
+    assert "source:" not in page.text
 
 
 def test_a_refused_import_and_a_dry_run_write_no_events(
