@@ -30,3 +30,8 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     login_attempts_per_minute: int = Field(default=10, gt=0)
     page_size_max: int = Field(default=1000, gt=0)
+    # Rendered tiles and feature pages kept per worker process, per cache.
+    # The hazard, release and EO tiles a national map pans over come to
+    # about 80 MB; a cache smaller than what is being looked at misses on
+    # every request once people cycle through more than it holds.
+    response_cache_mb: int = Field(default=256, gt=0)

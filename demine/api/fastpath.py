@@ -10,9 +10,10 @@ sends the next request through the full checks of :mod:`demine.api.deps`.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,8 +111,42 @@ def response_cache(request: Request, name: str) -> ResponseCache:
         caches = request.app.state.response_caches = {}
     cache = caches.get(name)
     if cache is None:
-        cache = caches[name] = ResponseCache()
+        megabytes = request.app.state.settings.response_cache_mb
+        cache = caches[name] = ResponseCache(megabytes * 1024 * 1024)
     return cache
+
+
+async def render_once(
+    request: Request,
+    cache: ResponseCache,
+    key: Hashable,
+    render: Callable[[], bytes],
+) -> bytes:
+    """``render()`` in the thread pool, kept in ``cache`` under ``key``; requests
+    for the same key that arrive while it runs wait for that one render.
+
+    After a write every map on screen asks again for the same national tiles:
+    without this, twenty identical low-zoom queries ran at once (and took
+    twenty times as long). The render is its own task, so a client that
+    goes away does not cancel it for the others.
+    """
+    inflight: dict[Hashable, asyncio.Task[bytes]] | None = getattr(
+        request.app.state, "inflight_renders", None
+    )
+    if inflight is None:
+        inflight = request.app.state.inflight_renders = {}
+    task = inflight.get(key)
+    if task is None:
+
+        async def work() -> bytes:
+            data = await run_in_threadpool(render)
+            cache.put(key, data)
+            return data
+
+        task = asyncio.ensure_future(work())
+        inflight[key] = task
+        task.add_done_callback(lambda _: inflight.pop(key, None))
+    return await asyncio.shield(task)
 
 
 # Smaller bodies gain little from compression and cost a header's worth.

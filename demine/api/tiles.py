@@ -9,13 +9,18 @@ version, so a browser revalidating an unchanged tile gets a bodiless 304.
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
-from demine.api.fastpath import compressed, read_context, response_cache
+from demine.api.fastpath import (
+    compressed,
+    read_context,
+    render_once,
+    response_cache,
+)
 from demine.errors import NotFoundError
 from demine.store.tilecache import visibility_class
 from demine.store.tiles import LAYERS, MAX_ZOOM, layer_kind, render_tile, tile_bounds
@@ -52,7 +57,11 @@ async def tile(
     data = cache.get(key)
     if data is None:
         db = request.app.state.db
-        data = await run_in_threadpool(render_tile, db, layer, z, x, y, context.who)
-        cache.put(key, data)
+        data = await render_once(
+            request,
+            cache,
+            key,
+            functools.partial(render_tile, db, layer, z, x, y, context.who),
+        )
     body, encoding = compressed(request, cache, key, data)
     return Response(content=body, media_type=MVT, headers={**headers, **encoding})

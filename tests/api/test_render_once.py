@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Tiles asked for together while one renders are rendered once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from demine.api import tiles as tile_routes
+from tests.api.conftest import Seed
+from tests.api.test_tiles import tile_of
+
+
+def test_a_tile_asked_twenty_times_at_once_renders_once(
+    app: FastAPI, seed: Seed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renders: list[tuple[int, int, int]] = []
+    real = tile_routes.render_tile
+
+    def slow_render(
+        db: object, layer: str, z: int, x: int, y: int, who: object
+    ) -> bytes:
+        renders.append((z, x, y))
+        time.sleep(0.3)  # long enough for every request to arrive meanwhile
+        return real(db, layer, z, x, y, who)
+
+    monkeypatch.setattr(tile_routes, "render_tile", slow_render)
+    x, y = tile_of(46.705, 39.805, 14)
+    path = f"/tiles/hazard/14/{x}/{y}.mvt"
+    headers = {"Authorization": f"Bearer {seed.tokens['viewer']}"}
+
+    async def ask_together() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test", headers=headers
+        ) as client:
+            return await asyncio.gather(*(client.get(path) for _ in range(20)))
+
+    responses = asyncio.run(ask_together())
+    assert [r.status_code for r in responses] == [200] * 20
+    assert len({r.content for r in responses}) == 1
+    assert responses[0].content  # the approved CHA is in it
+    assert renders == [(14, x, y)]
