@@ -35,3 +35,6 @@ class Settings(BaseSettings):
     # about 80 MB; a cache smaller than what is being looked at misses on
     # every request once people cycle through more than it holds.
     response_cache_mb: int = Field(default=256, gt=0)
+    # A directory the worker processes of one server share rendered tiles
+    # through (demine serve --workers N makes one); None: memory only.
+    shared_cache_dir: str | None = None

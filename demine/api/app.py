@@ -20,6 +20,7 @@ from demine.api.errors import add_exception_handlers
 from demine.api.limits import BodyLimitMiddleware, LoginLimiter
 from demine.settings import Settings
 from demine.store.database import Database
+from demine.store.response_store import ResponseStore
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db
     app.state.login_limiter = LoginLimiter(settings.login_attempts_per_minute)
+    app.state.response_store = (
+        ResponseStore(Path(settings.shared_cache_dir))
+        if settings.shared_cache_dir
+        else None
+    )
     secret = settings.secret_key
     if not secret:
         # Sessions then end when the server restarts; say so once.

@@ -24,6 +24,7 @@ from demine.api.deps import current_user
 from demine.errors import AuthenticationError
 from demine.store.public import public_layers
 from demine.store.register_version import register_version
+from demine.store.response_store import ResponseStore
 from demine.store.tilecache import ResponseCache
 from demine.store.users import Principal
 
@@ -119,16 +120,19 @@ def response_cache(request: Request, name: str) -> ResponseCache:
 async def render_once(
     request: Request,
     cache: ResponseCache,
-    key: Hashable,
+    key: tuple[Hashable, ...],
     render: Callable[[], bytes],
 ) -> bytes:
     """``render()`` in the thread pool, kept in ``cache`` under ``key``; requests
     for the same key that arrive while it runs wait for that one render.
 
+    ``key`` ends with the register version. With a store shared by the
+    server's workers, a response another worker rendered at this version is
+    read from it instead of rendered again, and what is rendered goes there.
     After a write every map on screen asks again for the same national tiles:
-    without this, twenty identical low-zoom queries ran at once (and took
-    twenty times as long). The render is its own task, so a client that
-    goes away does not cancel it for the others.
+    without waiting, twenty identical low-zoom queries ran at once (and took
+    twenty times as long). The render is its own task, so a client that goes
+    away does not cancel it for the others.
     """
     inflight: dict[Hashable, asyncio.Task[bytes]] | None = getattr(
         request.app.state, "inflight_renders", None
@@ -137,16 +141,32 @@ async def render_once(
         inflight = request.app.state.inflight_renders = {}
     task = inflight.get(key)
     if task is None:
+        shared = _shared_place(request, key)
 
-        async def work() -> bytes:
-            data = await run_in_threadpool(render)
+        def work() -> bytes:
+            data = shared[0].get(shared[1], key[:-1]) if shared else None
+            if data is None:
+                data = render()
+                if shared:
+                    shared[0].put(shared[1], key[:-1], data)
             cache.put(key, data)
             return data
 
-        task = asyncio.ensure_future(work())
+        task = asyncio.ensure_future(run_in_threadpool(work))
         inflight[key] = task
         task.add_done_callback(lambda _: inflight.pop(key, None))
     return await asyncio.shield(task)
+
+
+def _shared_place(
+    request: Request, key: tuple[Hashable, ...]
+) -> tuple[ResponseStore, str] | None:
+    """The shared store and the version all workers agree on, if any."""
+    store: ResponseStore | None = getattr(request.app.state, "response_store", None)
+    if store is None:
+        return None
+    version = register_version(request.app.state.db).shared(str(key[-1]))
+    return (store, version) if version else None
 
 
 # Smaller bodies gain little from compression and cost a header's worth.

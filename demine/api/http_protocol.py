@@ -6,7 +6,9 @@ asyncio turns TCP_NODELAY on only for sockets that say they are TCP. With
 each worker, and the copy a worker gets says protocol 0: its connections
 then kept Nagle on, and a response written as headers, then body, waited
 for the client's delayed ACK — 40 ms on every small response (map tiles),
-which capped two workers at about 450 tiles a second.
+which capped two workers at about 450 tiles a second. httptools (the C
+HTTP parser uvicorn uses when installed) instead of h11: 1,900 -> 3,000
+cached tiles a second with two workers.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
-class NoDelayProtocol(H11Protocol):
-    """:class:`H11Protocol` that sends each write at once."""
+class NoDelayProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, sending each write at once."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         sock = transport.get_extra_info("socket")

@@ -20,13 +20,13 @@ import shapely
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pyproj import Transformer
-from starlette.concurrency import run_in_threadpool
 
 from demine.api.deps import DbDep, MaybeUser, reader_for
 from demine.api.fastpath import (
     ReadContext,
     compressed,
     read_context,
+    render_once,
     response_cache,
 )
 from demine.api.records import RecordId, parse_bbox
@@ -319,18 +319,16 @@ async def items(
         count_key = (kind, box, seen, context.version)
         known = counts.get(count_key)
         total = int(known) if known is not None else None
-        page, total = await run_in_threadpool(
-            _items_body,
-            request.app.state.db,
-            kind,
-            context,
-            box,
-            (limit, offset, total),
-            (url, query, out_crs),
-        )
-        counts.put(count_key, str(total).encode())
-        cache.put(key, page)
-        body = page
+        db = request.app.state.db
+
+        def render() -> bytes:
+            page, counted = _items_body(
+                db, kind, context, box, (limit, offset, total), (url, query, out_crs)
+            )
+            counts.put(count_key, str(counted).encode())
+            return page
+
+        body = await render_once(request, cache, key, render)
     body, encoding = compressed(request, cache, key, body)
     headers = {**_crs_header(out_crs), **encoding}
     return Response(content=body, media_type=GEOJSON, headers=headers)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import sys
+import tempfile
 from typing import Annotated
 
 import typer
@@ -66,6 +68,20 @@ def serve(
     # register and the session key, or a login would hold in one worker only.
     os.environ["DEMINE_DATABASE_URL"] = settings.database_url
     os.environ.setdefault("DEMINE_SECRET_KEY", secrets.token_urlsafe(32))
+    # One directory for the workers to share rendered tiles through.
+    shared = tempfile.mkdtemp(prefix="demine-responses-")
+    os.environ.setdefault("DEMINE_SHARED_CACHE_DIR", shared)
+    try:
+        _run_workers(host, port, workers, access_log)
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def _run_workers(host: str, port: int, workers: int, access_log: bool) -> None:
+    import uvicorn
+
+    from demine.api.http_protocol import NoDelayProtocol
+
     uvicorn.run(
         "demine.api.app:app_from_environment",
         factory=True,

@@ -58,6 +58,7 @@ class RegisterVersion:
         self._local = 0
         self._lock = threading.Lock()
         self._remote: tuple[Any, ...] = ()
+        self._local_at_refresh = -1
         self._checked = float("-inf")
         self._files = _sqlite_files(db)
         self._postgres = db.dialect == "postgresql"
@@ -101,10 +102,27 @@ class RegisterVersion:
         digest = hashlib.blake2b(repr(remote).encode(), digest_size=6).hexdigest()
         return f"{self._local}.{digest}"
 
+    def shared(self, version: str) -> str | None:
+        """The part of ``version`` every process of this register agrees on.
+
+        On SQLite that is the files' state, which any write changes at once.
+        On PostgreSQL it is the server's counters, which this process reads at
+        most once a second: after a write of its own it gets None until its
+        next reading, so it never takes another process's older response for
+        the state it has just changed. None too for an in-memory database.
+        """
+        local, _, digest = version.partition(".")
+        if self._files:
+            return digest
+        if self._postgres and local == str(self._local_at_refresh):
+            return digest
+        return None
+
     def _refresh(self) -> None:
         db = self._db()
         if db is None:
             return
+        self._local_at_refresh = self._local
         checked = time.monotonic()
         with db.engine.connect() as conn:
             row = conn.execute(_PG_CHECK).one()
