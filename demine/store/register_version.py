@@ -60,6 +60,8 @@ class RegisterVersion:
         self._remote: tuple[Any, ...] = ()
         self._local_at_refresh = -1
         self._checked = float("-inf")
+        # One reading of the server at a time: the others use the last one.
+        self._reading = threading.Lock()
         self._files = _sqlite_files(db)
         self._postgres = db.dialect == "postgresql"
         event.listen(db.engine, "before_cursor_execute", self._on_execute)
@@ -89,15 +91,24 @@ class RegisterVersion:
     @property
     def due(self) -> bool:
         """Whether :meth:`current` would ask the database server (PostgreSQL)."""
-        return self._postgres and time.monotonic() - self._checked >= self.interval
+        return (
+            self._postgres
+            and time.monotonic() - self._checked >= self.interval
+            and not self._reading.locked()
+        )
 
     def current(self) -> str:
         """The version token: equal tokens mean the register did not change."""
         if self._files:
             remote: tuple[Any, ...] = tuple(_file_state(p) for p in self._files)
         else:
-            if self.due:
-                self._refresh()
+            # Twenty requests arriving when a reading is due used to make
+            # twenty readings at once, queueing for pool connections.
+            if self.due and self._reading.acquire(blocking=False):
+                try:
+                    self._refresh()
+                finally:
+                    self._reading.release()
             remote = self._remote
         digest = hashlib.blake2b(repr(remote).encode(), digest_size=6).hexdigest()
         return f"{self._local}.{digest}"
