@@ -91,11 +91,17 @@ class RegisterVersion:
     @property
     def due(self) -> bool:
         """Whether :meth:`current` would ask the database server (PostgreSQL)."""
-        return (
-            self._postgres
-            and time.monotonic() - self._checked >= self.interval
-            and not self._reading.locked()
-        )
+        if not self._postgres or not self._stale():
+            return False
+        # Another thread is reading: use its last reading, unless there is
+        # none yet (then wait for it, in the thread pool).
+        return self._never_read() or not self._reading.locked()
+
+    def _stale(self) -> bool:
+        return time.monotonic() - self._checked >= self.interval
+
+    def _never_read(self) -> bool:
+        return self._checked == float("-inf")
 
     def current(self) -> str:
         """The version token: equal tokens mean the register did not change."""
@@ -103,10 +109,13 @@ class RegisterVersion:
             remote: tuple[Any, ...] = tuple(_file_state(p) for p in self._files)
         else:
             # Twenty requests arriving when a reading is due used to make
-            # twenty readings at once, queueing for pool connections.
-            if self.due and self._reading.acquire(blocking=False):
+            # twenty readings at once, queueing for pool connections: one
+            # thread reads, the others keep the last reading meanwhile.
+            reader = self._postgres and self._stale()
+            if reader and self._reading.acquire(blocking=self._never_read()):
                 try:
-                    self._refresh()
+                    if self._stale():
+                        self._refresh()
                 finally:
                     self._reading.release()
             remote = self._remote

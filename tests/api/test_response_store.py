@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +92,27 @@ def test_a_second_worker_serves_the_first_workers_tile(
     reviewer = {"Authorization": f"Bearer {seed.tokens['reviewer']}"}
     second.get(path, headers=reviewer)
     assert len(renders) == 2
+
+
+def test_requests_arriving_together_read_postgresql_once(
+    db: Database, seed: Seed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite's version is its files' state, read on every call")
+    tracker = register_version(db)
+    tracker.current()
+    readings: list[int] = []
+    real = tracker._refresh
+
+    def slow() -> None:
+        readings.append(1)
+        time.sleep(0.3)
+        real()
+
+    monkeypatch.setattr(tracker, "_refresh", slow)
+    monkeypatch.setattr(tracker, "_checked", time.monotonic() - 5)  # due now
+    with ThreadPoolExecutor(10) as pool:
+        versions = set(pool.map(lambda _: tracker.current(), range(10)))
+    assert len(readings) == 1
+    # The others kept the previous reading: one version, not twenty.
+    assert len(versions) <= 2
