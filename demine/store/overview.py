@@ -40,6 +40,7 @@ from demine.store.database import Database
 from demine.store.layer_frames import LayerFrame, layer_frame, present
 from demine.store.mvt import encode_layer
 from demine.store.users import Principal
+from demine.store.web_mercator import HALF_WORLD, MVT_EXTENT, mercator_sql, to_mercator
 
 if TYPE_CHECKING:
     from demine.store.tiles import TileLayer
@@ -47,10 +48,7 @@ if TYPE_CHECKING:
 OVERVIEW_MAX_ZOOM = 10
 CELLS = 64  # cells across one overview tile
 _CELL_BITS = CELLS.bit_length() - 1
-EXTENT = 4096
-HALF_WORLD = 20037508.342789244
-EARTH_RADIUS = 6378137.0
-MAX_LAT = 85.0511287798066
+EXTENT = MVT_EXTENT
 
 
 @dataclass(frozen=True)
@@ -95,14 +93,11 @@ def _centre_sql(spec: TileLayer) -> tuple[ColumnElement[Any], ColumnElement[Any]
     cols = spec.model.__table__.c
     if "min_lon" in cols:
         lon = (cols.min_lon + cols.max_lon) / 2
-        middle = (cols.min_lat + cols.max_lat) / 2
+        lat = (cols.min_lat + cols.max_lat) / 2
     else:
         lon = func.ST_X(cols[spec.geometry])
-        middle = func.ST_Y(cols[spec.geometry])
-    lat = func.least(func.greatest(middle, -MAX_LAT), MAX_LAT)
-    x = EARTH_RADIUS * func.radians(lon)
-    y = EARTH_RADIUS * func.ln(func.tan(np.pi / 4 + func.radians(lat) / 2))
-    return x, y
+        lat = func.ST_Y(cols[spec.geometry])
+    return mercator_sql(lon, lat)
 
 
 def _postgis_overview(
@@ -187,10 +182,7 @@ def _world_cells(frame: LayerFrame, level: int) -> tuple[np.ndarray, np.ndarray]
     key = f"world_cells_{level}"
     cells = frame.derived.get(key)
     if cells is None:
-        lon = np.radians(frame.lon)
-        lat = np.radians(np.clip(frame.lat, -MAX_LAT, MAX_LAT))
-        mx = EARTH_RADIUS * lon
-        my = EARTH_RADIUS * np.log(np.tan(np.pi / 4 + lat / 2))
+        mx, my = to_mercator(np.column_stack([frame.lon, frame.lat])).T
         n = 2**level
         gx = np.floor((mx + HALF_WORLD) / (2 * HALF_WORLD) * n).astype(np.int64)
         gy = np.floor((HALF_WORLD - my) / (2 * HALF_WORLD) * n).astype(np.int64)

@@ -11,7 +11,6 @@ and the published contamination risk cells.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,12 +40,10 @@ from demine.store.mvt import encodable, encode_layer
 from demine.store.overview import Overview, overview_tile
 from demine.store.schema import Activity, Base, Place, Release, RiskCell
 from demine.store.users import Principal
+from demine.store.web_mercator import HALF_WORLD, MVT_EXTENT, to_lonlat, to_mercator
 
-EXTENT = 4096
+EXTENT = MVT_EXTENT
 BUFFER = 64
-HALF_WORLD = 20037508.342789244
-EARTH_RADIUS = 6378137.0
-MAX_LAT = 85.0511287798066
 MAX_ZOOM = 22
 
 
@@ -189,21 +186,6 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return minx, maxy - size, minx + size, maxy
 
 
-def _lonlat(mx: float, my: float) -> tuple[float, float]:
-    lon = math.degrees(mx / EARTH_RADIUS)
-    lat = math.degrees(2 * math.atan(math.exp(my / EARTH_RADIUS)) - math.pi / 2)
-    return max(-180.0, min(180.0, lon)), lat
-
-
-def to_mercator(coords: np.ndarray) -> np.ndarray:
-    """Lon/lat (n, 2) to Web Mercator metres, latitudes clamped to the map."""
-    lon = np.radians(coords[:, 0])
-    lat = np.radians(np.clip(coords[:, 1], -MAX_LAT, MAX_LAT))
-    return np.column_stack(
-        [EARTH_RADIUS * lon, EARTH_RADIUS * np.log(np.tan(np.pi / 4 + lat / 2))]
-    )
-
-
 def render_tile(
     db: Database, layer: str, z: int, x: int, y: int, who: Principal | None
 ) -> bytes:
@@ -273,8 +255,8 @@ def _shapely_tile(
     names: Sequence[str] = spec.properties
     pad = (bounds[2] - bounds[0]) * BUFFER / EXTENT
     box = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
-    west, south = _lonlat(box[0], box[1])
-    east, north = _lonlat(box[2], box[3])
+    west, south = to_lonlat(box[0], box[1])
+    east, north = to_lonlat(box[2], box[3])
     with db.session() as session:
         box = (west, south, east, north)
         near = bbox_clause(session, spec.kind, spec.model, box)
@@ -326,8 +308,8 @@ def _frame_tile(
     frame = layer_frame(db, spec, who, _filters(spec, who))
     minx, miny, maxx, maxy = bounds
     pad = (maxx - minx) * BUFFER / EXTENT
-    west, south = _lonlat(minx - pad, miny - pad)
-    east, north = _lonlat(maxx + pad, maxy + pad)
+    west, south = to_lonlat(minx - pad, miny - pad)
+    east, north = to_lonlat(maxx + pad, maxy + pad)
     hit = (frame.lon >= west) & (frame.lon <= east)
     hit &= (frame.lat >= south) & (frame.lat <= north)
     if not hit.any():
