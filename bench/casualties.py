@@ -13,24 +13,15 @@ from __future__ import annotations
 import os
 import sys
 import time
-from pathlib import Path
+
+from registers import NATIONAL, read_only
 
 from demine.analysis.casualties import build_report, casualty_report
 from demine.store.casualty_frames import read_casualty_frames
-from demine.store.database import Database
-
-DEFAULT = "/tmp/demine-national.sqlite"
-
-
-def read_only(path: str) -> Database:
-    """The register opened read-only (SQLite URI ``mode=ro``)."""
-    if "://" in path:
-        return Database(path)
-    return Database(f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true")
 
 
 def main() -> None:
-    path = sys.argv[1] if len(sys.argv) > 1 else DEFAULT
+    path = sys.argv[1] if len(sys.argv) > 1 else NATIONAL
     db = read_only(path)
     print(f"register: {path}")
     print(f"load average before: {os.getloadavg()}")

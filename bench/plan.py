@@ -23,11 +23,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from registers import NATIONAL, read_only
 
 from demine.analysis.prioritisation import prioritise
 from demine.analysis.tasking import TaskingOptions, plan_tasks, weights_from_scores
 from demine.analysis.tasking_register import _select
-from demine.store.database import Database
 from demine.store.tasking import active_teams, workable_hazards
 
 
@@ -54,7 +54,7 @@ def with_copies(teams: pd.DataFrame, wanted: int, seed: int = 5) -> pd.DataFrame
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", default="/tmp/demine-national.sqlite")
+    parser.add_argument("--db", default=NATIONAL)
     parser.add_argument("--teams", type=int, default=200)
     parser.add_argument("--top", type=int, default=5000)
     parser.add_argument("--months", type=int, default=12)
@@ -62,7 +62,7 @@ def main() -> None:
     parser.add_argument("--start", default="2026-12")
     parser.add_argument("--soft-deadlines", action="store_true")
     args = parser.parse_args()
-    db = Database(f"sqlite:///file:{args.db}?mode=ro&uri=true")
+    db = read_only(args.db)
     start = dt.date(int(args.start[:4]), int(args.start[5:7]), 1)
     options = TaskingOptions(
         months=args.months,
