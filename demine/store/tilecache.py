@@ -4,7 +4,8 @@
 Keys always end with the register version (see
 :mod:`demine.store.register_version`) and the reader's visibility class, so a
 write or a different reader never meets an older entry; old entries simply
-age out, least recently used first, once the cache holds ``max_bytes``.
+age out, least recently used first, once the cache holds ``max_bytes``
+(``Settings.response_cache_mb``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from collections.abc import Hashable
 
 from demine.domain.vocab import Role
 from demine.store.users import Principal
-
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 
 def visibility_class(who: Principal | None) -> str:
@@ -39,7 +38,7 @@ def visibility_class(who: Principal | None) -> str:
 class ResponseCache:
     """Least-recently-used bytes by key, at most ``max_bytes`` in all."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._size = 0
