@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 
 class DemineError(Exception):
     """Base of every error demine raises deliberately.
@@ -33,6 +36,21 @@ class StoreError(DemineError):
     default_message = "the register database is not available"
 
 
+class BusyError(StoreError):
+    """Another writer held the register longer than the busy timeout.
+
+    Nothing was written; the same request a little later will pass.
+    ``retry_after`` is the seconds a client should wait (HTTP Retry-After).
+    """
+
+    http_status = 503
+    default_message = (
+        "the register is busy with another change (an import?) and stayed "
+        "busy longer than the wait allowed; nothing was written, try again shortly"
+    )
+    retry_after = 10
+
+
 class NotFoundError(DemineError):
     """A record asked for by id does not exist."""
 
@@ -40,8 +58,23 @@ class NotFoundError(DemineError):
     default_message = "no such record"
 
 
+@dataclass(frozen=True)
+class FieldProblem:
+    """One broken rule of one record: the field (None: the whole record) and why."""
+
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        return f"field '{self.field}': {self.reason}" if self.field else self.reason
+
+
 class RecordError(DemineError):
-    """A record breaks a rule of the register: names the record and the field."""
+    """A record breaks rules of the register: names the record and the fields.
+
+    ``problems`` lists every broken rule found (each field at once, not the
+    first only); ``field`` and ``reason`` are the first one's.
+    """
 
     http_status = 422
     default_message = "the record is not valid"
@@ -53,17 +86,34 @@ class RecordError(DemineError):
         entity: str | None = None,
         record: str | int | None = None,
         field: str | None = None,
+        problems: Sequence[FieldProblem] = (),
     ) -> None:
         self.entity = entity
         self.record = record
-        self.field = field
-        where = []
+        self.problems = list(problems) or [FieldProblem(field, message)]
+        first = self.problems[0]
+        self.field = first.field
+        self.reason = first.reason
+        where = ""
         if entity is not None:
-            where.append(entity if record is None else f"{entity} {record}")
-        if field is not None:
-            where.append(f"field '{field}'")
-        prefix = ", ".join(where)
-        super().__init__(f"{prefix}: {message}" if prefix else message)
+            where = entity if record is None else f"{entity} {record}"
+        if len(self.problems) == 1:
+            text = str(first)
+            glue = ", " if first.field else ": "
+        else:
+            listed = "; ".join(str(p) for p in self.problems)
+            text = f"{len(self.problems)} problems: {listed}"
+            glue = ": "
+        super().__init__(f"{where}{glue}{text}" if where else text)
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The reason of each field with a problem (the first, if several)."""
+        out: dict[str, str] = {}
+        for problem in self.problems:
+            if problem.field is not None:
+                out.setdefault(problem.field, problem.reason)
+        return out
 
 
 class TransitionError(RecordError):

@@ -12,7 +12,14 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from demine.errors import AuthenticationError, ConflictError, DemineError, RecordError
+from demine.errors import (
+    AuthenticationError,
+    BusyError,
+    ConflictError,
+    DemineError,
+    RecordError,
+)
+from demine.store.database import busy_error
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +33,13 @@ def wants_json(request: Request) -> bool:
 
 def error_body(exc: DemineError) -> dict[str, Any]:
     body: dict[str, Any] = {"error": exc.user_message, "status": exc.http_status}
-    if isinstance(exc, RecordError) and exc.field:
-        body["field"] = exc.field
+    if isinstance(exc, RecordError):
+        if exc.field:
+            body["field"] = exc.field
+        # Every broken rule at once, so a client fixes them in one go.
+        body["problems"] = [
+            {"field": p.field, "message": p.reason} for p in exc.problems
+        ]
     if isinstance(exc, ConflictError):
         body["current"] = exc.current
         body["submitted"] = exc.submitted
@@ -45,11 +57,16 @@ async def on_demine_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DemineError)
     if exc.http_status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc)
+    response: Response
     if wants_json(request):
-        return JSONResponse(error_body(exc), status_code=exc.http_status)
-    if isinstance(exc, AuthenticationError):
+        response = JSONResponse(error_body(exc), status_code=exc.http_status)
+    elif isinstance(exc, AuthenticationError):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    return _page(exc.http_status, exc.user_message)
+    else:
+        response = _page(exc.http_status, exc.user_message)
+    if isinstance(exc, BusyError):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _describe(errors: list[dict[str, Any]]) -> str:
@@ -96,6 +113,10 @@ async def on_data_error(request: Request, exc: Exception) -> Response:
 
 
 async def on_unexpected(request: Request, exc: Exception) -> Response:
+    busy = busy_error(exc)
+    if busy is not None:
+        # Contention is never a server error: the client may simply retry.
+        return await on_demine_error(request, busy)
     if isinstance(exc, OverflowError) or isinstance(
         getattr(exc, "orig", None), OverflowError
     ):

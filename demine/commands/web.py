@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from demine.cli import DbOption, app, err, out, settings_for
+from demine.cli import DbOption, app, err, open_db, out, settings_for
 from demine.domain.vocab import Role
 from demine.errors import RecordError
 from demine.store.database import Database
@@ -47,7 +47,7 @@ def serve(
     from demine.api.http_protocol import NoDelayProtocol
 
     settings = settings_for(db)
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, busy_timeout=settings.busy_timeout)
     database.require_initialised()
     # Brings registers made by an older demine up to date (adds user tables).
     database.upgrade()
@@ -122,7 +122,7 @@ def user_add(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    database = Database(settings_for(db).database_url)
+    database = open_db(db)
     database.require_initialised()
     database.upgrade()
     user = add_user(database, username, password, role, organisation_id)

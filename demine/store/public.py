@@ -28,7 +28,7 @@ def set_public_layers(db: Database, layers: Iterable[str]) -> set[str]:
     unknown = sorted(wanted - PUBLISHABLE)
     if unknown:
         raise RecordError(f"unknown layer(s) {', '.join(unknown)}", field="layers")
-    with db.session() as session:
+    with db.session(write=True) as session:
         session.execute(delete(PublicLayer))
         session.add_all(PublicLayer(layer=name) for name in sorted(wanted))
     return wanted

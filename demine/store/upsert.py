@@ -33,6 +33,7 @@ from demine.store.bulk import (
     table,
     with_defaults,
 )
+from demine.store.database import mark_written
 from demine.store.types import Geometry, encode_many
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,7 @@ def update_frame(
     dialect = conn.dialect.name
     data = [column_values(tbl.c[c].type, frame[c], dialect) for c in columns]
     ids = [int(i) for i in frame["id"]]
+    mark_written(conn)
     if dialect == "postgresql":
         _update_postgres(conn, name, columns, data, ids, touch)
     else:
@@ -218,6 +220,7 @@ def copy_frame(
     cols = ", ".join(quote(conn, c) for c in columns)
     raw = conn.connection.driver_connection
     assert raw is not None
+    mark_written(conn)
     statement = f"COPY {quote(conn, name)} ({cols}) FROM STDIN"
     with (
         raw.cursor() as cur,

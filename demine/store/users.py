@@ -57,7 +57,7 @@ def add_user(
         raise RecordError("give a user name of 1 to 80 characters", field="username")
     if len(password) < 8:
         raise RecordError("use a password of at least 8 characters", field="password")
-    with db.session() as session:
+    with db.session(write=True) as session:
         if organisation_id is not None and not session.get(
             Organisation, organisation_id
         ):
@@ -92,9 +92,16 @@ def authenticate(db: Database, username: str, password: str) -> Principal:
             user = None
         if user is None or not user.active:
             raise AuthenticationError("wrong user name or password")
-        if _HASHER.check_needs_rehash(user.password_hash):
-            user.password_hash = _HASHER.hash(password)
-        return _principal(user)
+        principal = _principal(user)
+        stale = _HASHER.check_needs_rehash(user.password_hash)
+    if stale:
+        # A write of its own: logging in never waits for the write lock
+        # unless the stored hash must change.
+        with db.session(write=True) as session:
+            found = session.get(User, principal.id)
+            if found is not None:
+                found.password_hash = _HASHER.hash(password)
+    return principal
 
 
 def get_principal(db: Database, user_id: int) -> Principal | None:
@@ -116,7 +123,7 @@ def _digest(token: str) -> str:
 def create_token(db: Database, user_id: int, name: str | None = None) -> str:
     """A new API token for the user; returned once, stored only as a digest."""
     token = secrets.token_urlsafe(32)
-    with db.session() as session:
+    with db.session(write=True) as session:
         session.add(ApiToken(user_id=user_id, digest=_digest(token), name=name))
     return token
 

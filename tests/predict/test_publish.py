@@ -118,7 +118,7 @@ def _tile_layer(
 
 
 def _hazard(db: Database) -> int:
-    with db.session() as s:
+    with db.session(write=True) as s:
         square = shapely.MultiPolygon([shapely.box(46.0, 40.0, 46.1, 40.1)])
         hazard = Hazard(hazard_class="sha", geom=square)
         s.add(hazard)
@@ -177,7 +177,7 @@ def test_deleting_a_hazard_deletes_its_risk(db: Database) -> None:
         {"hazard_id": [hid], "risk": [0.25], "risk_max": [0.5], "cells": [3]}
     )
     publish_risk(db, CELLS, frame)
-    with db.transaction() as conn:
+    with db.transaction(write=True) as conn:
         conn.execute(table("hazard").delete())
     assert hazard_risks(db).empty
 
