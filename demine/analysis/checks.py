@@ -5,19 +5,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
+import shapely.geometry
 from sqlalchemy.engine import Connection
 
 from demine.domain.findings import Finding, Rule
 from demine.domain.vocab import HazardStatus
 from demine.geo.extent import Extent
 from demine.geo.repair import repair
-from demine.geo.validation import check_geometries
+from demine.geo.validation import (
+    EntryRules,
+    Plausible,
+    check_geometries,
+    entry_warnings,
+)
+from demine.settings import Settings
 from demine.store import repairs
 from demine.store.bulk import read_frame
+from demine.store.database import Database
 from demine.store.loading import recompute_ledger
 
 log = logging.getLogger(__name__)
@@ -39,6 +49,48 @@ class CheckOptions:
     extent: Extent | None = None
     max_segment_m: float = 5000.0
     area_tolerance: float = 0.05
+    plausible: Plausible | None = None
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        extent: str | None = None,
+        max_segment_m: float | None = None,
+    ) -> CheckOptions:
+        """The installation's options, with the command line's overrides."""
+        return cls(
+            extent=Extent.parse(extent or settings.extent),
+            max_segment_m=max_segment_m or settings.max_segment_m,
+            area_tolerance=settings.area_tolerance,
+            plausible=plausible_from(settings),
+        )
+
+
+def entry_rules(settings: Settings) -> EntryRules:
+    """The installation's rules for warnings on a record as it is entered."""
+    return EntryRules(Extent.parse(settings.extent), plausible_from(settings))
+
+
+def record_doubts(
+    rules: EntryRules, kind: str, geojson: dict[str, Any] | None
+) -> list[Finding]:
+    """The doubts about one stored record's geometry (GeoJSON), as at entry."""
+    if not geojson:
+        return []
+    geom = shapely.geometry.shape(geojson)
+    expected = "polygon" if kind in ("hazard", "release") else "point"
+    found = entry_warnings(rules, kind, geom, expected)
+    # Messages name the record as new; on its own page it is this one.
+    return [replace(f, message=f.message.split(": ", 1)[-1]) for f in found]
+
+
+def plausible_from(settings: Settings) -> Plausible:
+    """The installation's limits of a plausible polygon."""
+    return Plausible(
+        max_share=settings.max_area_share, min_width_m=settings.sliver_width_m
+    )
 
 
 def validate_register(
@@ -52,6 +104,41 @@ def validate_register(
     The ledger columns are recomputed on the way, so after a check the stored
     figures agree with the geometry.
     """
+    findings = geometry_findings(conn, options, step=step)
+    findings.extend(ledger_findings(conn, options, step=step))
+    return findings
+
+
+def check_register(
+    db: Database,
+    options: CheckOptions,
+    *,
+    repair: bool = False,
+    step: Step | None = None,
+) -> tuple[int, list[Finding]]:
+    """Repair (if asked), then :func:`validate_register`, beside a live register.
+
+    Returns the number of geometries repaired and the findings. The geometry
+    rules read in a reading transaction, so a long check never holds the
+    register's write lock (writers of the web application would queue
+    behind it); the repairs and the ledger's refresh write in short
+    transactions of their own, each all or nothing.
+    """
+    repaired = 0
+    if repair:
+        with db.transaction(write=True) as conn:
+            repaired = repair_register(conn, step=step)
+    with db.transaction() as conn:
+        findings = geometry_findings(conn, options, step=step)
+    with db.transaction(write=True) as conn:
+        findings.extend(ledger_findings(conn, options, step=step))
+    return repaired, findings
+
+
+def geometry_findings(
+    conn: Connection, options: CheckOptions, *, step: Step | None = None
+) -> list[Finding]:
+    """The findings of every geometry rule on every layer."""
     findings: list[Finding] = []
     for entity, name, column, expected, overlaps in LAYERS:
         if step:
@@ -74,8 +161,17 @@ def validate_register(
                 max_segment_m=options.max_segment_m,
                 expected=expected,
                 check_overlap=overlaps,
+                plausible=options.plausible if expected == "polygon" else None,
             )
         )
+    return findings
+
+
+def ledger_findings(
+    conn: Connection, options: CheckOptions, *, step: Step | None = None
+) -> list[Finding]:
+    """Refresh the ledger columns; the ledger's, status and area findings."""
+    findings: list[Finding] = []
     if step:
         step("land-release ledger")
     ledger = recompute_ledger(conn)

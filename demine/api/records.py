@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
+from demine.analysis.checks import entry_rules
 from demine.analysis.summary import national_summary
 from demine.api.deps import DbDep, MaybeUser, Reviewer, SettingsDep, User, reader_for
 from demine.store import review
@@ -124,10 +125,22 @@ def read_one(
 
 @router.post("/records/{kind}", status_code=201)
 def add_one(
-    kind: WritableKind, body: NewRecord, db: DbDep, who: User
+    kind: WritableKind, body: NewRecord, db: DbDep, settings: SettingsDep, who: User
 ) -> dict[str, Any]:
-    """Add a record: a clerk's waits for review; a reviewer's counts at once."""
-    return review.create_record(db, kind.value, body.fields, who, submit=body.submit)
+    """Add a record: a clerk's waits for review; a reviewer's counts at once.
+
+    A record whose geometry is doubtful (outside the country, too large, a
+    sliver) is kept a draft; ``warnings`` in the answer say why. Every
+    broken rule is in one 422 answer (``problems``).
+    """
+    return review.create_record(
+        db,
+        kind.value,
+        body.fields,
+        who,
+        submit=body.submit,
+        rules=entry_rules(settings),
+    )
 
 
 @router.patch("/records/{kind}/{record_id}")

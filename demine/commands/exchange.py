@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from demine.analysis.checks import entry_rules
 from demine.cli import (
     DbOption,
     JsonOption,
@@ -23,6 +24,7 @@ from demine.cli import (
 from demine.errors import ImportRejectedError, SourceError
 from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult
+from demine.settings import Settings
 from demine.store.database import Database
 
 ReportOption = Annotated[
@@ -136,6 +138,7 @@ def _import_files(
             read=read,
             dry_run=dry_run,
             progress=start,
+            rules=entry_rules(Settings()),
         )
 
 
@@ -144,7 +147,9 @@ def _import_submissions(
 ) -> ImportResult:
     from demine.exchange.submissions import import_submissions
 
-    return import_submissions(database, files, form=form, dry_run=dry_run)
+    return import_submissions(
+        database, files, form=form, dry_run=dry_run, rules=entry_rules(Settings())
+    )
 
 
 def _write_report(path: Path | None, problems: list[SourceError]) -> None:

@@ -10,7 +10,18 @@ from typing import Annotated, Any
 
 import typer
 
-from demine.cli import DbOption, JsonOption, app, emit_json, open_db, out
+from demine.analysis.checks import entry_rules
+from demine.cli import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    err,
+    open_db,
+    out,
+    settings_for,
+)
+from demine.domain.findings import Finding
 from demine.errors import RecordError
 from demine.store.editing import KINDS, add_records
 
@@ -58,14 +69,35 @@ def add(
     db: DbOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Add records checked against the register's rules; all or nothing."""
+    """Add records checked against the register's rules; all or nothing.
+
+    A record whose geometry is doubtful (outside the country, too large, a
+    sliver) is added as a draft, with a warning.
+    """
     database = open_db(db)
     database.require_initialised()
-    ids = add_records(database, kind, read_rows(path))
+    warnings: list[Finding] = []
+    ids = add_records(
+        database,
+        kind,
+        read_rows(path),
+        rules=entry_rules(settings_for(db)),
+        warnings=warnings,
+    )
     if json_:
-        emit_json({"kind": kind, "ids": ids})
-    else:
-        out.print(f"added {len(ids):,} {kind} record(s): ids {_span(ids)}")
+        emit_json(
+            {
+                "kind": kind,
+                "ids": ids,
+                "warnings": [
+                    {"rule": str(w.rule), "message": w.message} for w in warnings
+                ],
+            }
+        )
+        return
+    out.print(f"added {len(ids):,} {kind} record(s): ids {_span(ids)}")
+    for warning in warnings:
+        err.print(f"warning: {warning.message} (kept as a draft)", highlight=False)
 
 
 def _span(ids: list[int]) -> str:

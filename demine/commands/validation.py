@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from demine.analysis.checks import CheckOptions, repair_register, validate_register
+from demine.analysis.checks import CheckOptions, check_register
 from demine.cli import DbOption, JsonOption, app, emit_json, err, open_db, out, table
-from demine.geo.extent import Extent
 
 
 @app.command()
@@ -53,15 +52,11 @@ def validate(
     settings = settings_for(db)
     database = open_db(db)
     database.require_initialised()
-    options = CheckOptions(
-        extent=Extent.parse(extent or settings.extent),
-        max_segment_m=max_segment_m or settings.max_segment_m,
-        area_tolerance=settings.area_tolerance,
+    options = CheckOptions.from_settings(
+        settings, extent=extent, max_segment_m=max_segment_m
     )
     step = None if json_ else (lambda text: err.print(f"… {text}"))
-    with database.transaction() as conn:
-        repaired = repair_register(conn, step=step) if repair else 0
-        findings = validate_register(conn, options, step=step)
+    repaired, findings = check_register(database, options, repair=repair, step=step)
     counts = Counter(str(f.rule) for f in findings)
     if json_:
         if summary_only:

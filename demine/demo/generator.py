@@ -33,6 +33,7 @@ from demine.demo.records import (
 from demine.demo.reference import reference_table
 from demine.demo.releases import Work, plan_work
 from demine.demo.timeline import to_dates
+from demine.domain.identity import new_uids
 from demine.domain.vocab import ActivityType
 from demine.store.schema import LOAD_ORDER
 
@@ -103,22 +104,38 @@ def generate(scale: ScaleName = "small", seed: int = 1) -> dict[str, pd.DataFram
     hazard = _hazard_table(hz, geo, work, picks, names, stream(seed, "hazard-table"))
     release = _release_table(releases, work)
     release.attrs["dirt"] = {k: [i + 1 for i in v] for k, v in release_dirt.items()}
-    return {
-        "organisation": organisations_table(),
-        "place": places_table(geo, seed),
-        "team": teams.frame,
-        "eo_model": catalogue_table(),
-        "hazard": hazard,
-        "activity": acts,
-        "release": release,
-        "eo_item": _item_table(finds, work, n_land),
-        "accident": _accident_table(harm, geo),
-        "victim": _victim_table(harm),
-        "eore_session": _eore_table(sessions, geo, n_land + n_eod),
-        "qm_finding": _qm_table(findings),
-        "funding": _funding_table(money),
-        "reference_feature": reference_table(geo, seed),
-    }
+    return _identified(
+        seed,
+        {
+            "organisation": organisations_table(),
+            "place": places_table(geo, seed),
+            "team": teams.frame,
+            "eo_model": catalogue_table(),
+            "hazard": hazard,
+            "activity": acts,
+            "release": release,
+            "eo_item": _item_table(finds, work, n_land),
+            "accident": _accident_table(harm, geo),
+            "victim": _victim_table(harm),
+            "eore_session": _eore_table(sessions, geo, n_land + n_eod),
+            "qm_finding": _qm_table(findings),
+            "funding": _funding_table(money),
+            "reference_feature": reference_table(geo, seed),
+        },
+    )
+
+
+def _identified(seed: int, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Every record's uid, drawn from the seed's own stream per table.
+
+    The same seed gives the same uids, so two demo registers built alike
+    are the same register, down to the identities an export carries.
+    """
+    for name, frame in tables.items():
+        attrs = frame.attrs
+        frame["uid"] = new_uids(len(frame), stream(seed, f"uid-{name}"))
+        frame.attrs = attrs
+    return tables
 
 
 def _hazard_names(hz: Hazards, geo: Geography) -> np.ndarray:

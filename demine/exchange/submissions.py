@@ -42,6 +42,7 @@ from demine.exchange.forms import FORMS, FormSpec
 from demine.exchange.importer import ImportResult, import_batches
 from demine.exchange.mapping import Staged, apply_mapping, parse_mapping
 from demine.exchange.staging import PlaceIndex, Staging, check_staged
+from demine.geo.validation import EntryRules
 from demine.store.database import Database
 
 GEO_SUFFIXES = ("Latitude", "Longitude", "Altitude", "Accuracy")
@@ -65,6 +66,7 @@ def import_submissions(
     form: str | None = None,
     dry_run: bool = False,
     today: dt.date | None = None,
+    rules: EntryRules | None = None,
 ) -> ImportResult:
     """Import submission exports; all or nothing, like any import."""
     db.require_initialised()
@@ -81,6 +83,7 @@ def import_submissions(
         dry_run=dry_run,
         files=staging.files,
         problems=staging.problems,
+        rules=rules,
     )
 
 

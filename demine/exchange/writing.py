@@ -19,11 +19,13 @@ import pandas as pd
 import shapely
 from sqlalchemy.engine import Connection
 
+from demine.domain.identity import new_uids
 from demine.domain.vocab import ReviewState
 from demine.exchange.entities import BBOX, EntitySpec, FieldSpec, entity
 from demine.exchange.staging import Batch
 from demine.geo.area import geodesic_area
 from demine.store.bulk import indexes_rebuilt, insert_frame
+from demine.store.gazetteer import place_frame
 from demine.store.upsert import copy_frame, read_by_ids, update_frame
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,8 @@ def write_batch(
     if len(new):
         new = _with_defaults(spec, new)
         new = _derived(batch.kind, new)
+        # Rows without their admin area or settlement get those they lie in.
+        new = place_frame(conn, batch.kind, new)
         large = conn.dialect.name == "postgresql" and len(new) > BULK_ROWS
         write = copy_frame if large else insert_frame
         with indexes_rebuilt(conn, batch.kind, len(new)):
@@ -109,7 +113,10 @@ def _with_defaults(spec: EntitySpec, frame: pd.DataFrame) -> pd.DataFrame:
         missing = _missing(values)
         if not missing.any():
             continue
-        if getattr(default, "is_scalar", False):
+        if col.name == "uid":
+            filled = values.astype(object).copy()
+            filled[missing] = new_uids(int(missing.sum()))
+        elif getattr(default, "is_scalar", False):
             fill = default.arg  # type: ignore[attr-defined]
             fill = getattr(fill, "value", fill)
             filled = values.astype(object).copy()
@@ -161,6 +168,9 @@ def _update(conn: Connection, spec: EntitySpec, frame: pd.DataFrame) -> int:
     """Update the rows that differ from what is stored; return how many."""
     if frame.empty:
         return 0
+    # A record's uid never changes: a row matched by its external id keeps
+    # the stored one, whatever the file says.
+    frame = frame.drop(columns=["uid"], errors="ignore")
     # What a missing value would be stored as, so "missing" and the default
     # compare equal.
     frame = _with_defaults(spec, frame)
@@ -188,9 +198,7 @@ def same(fs: FieldSpec | None, new: pd.Series, old: pd.Series) -> np.ndarray:
     """Row-wise equality of incoming and stored values of one column."""
     kind = fs.type if fs is not None else "text"
     if kind == "geometry":
-        a = _wkb(new.to_numpy(dtype=object))
-        b = _wkb(old.to_numpy(dtype=object))
-        return np.array([x == y for x, y in zip(a, b, strict=True)], dtype=bool)
+        return same_geometry(new.to_numpy(dtype=object), old.to_numpy(dtype=object))
     if kind in ("int", "float", "ref"):
         a = pd.to_numeric(new, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         b = pd.to_numeric(old, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -215,14 +223,30 @@ def _objects(values: pd.Series) -> np.ndarray:
     return np.array([_plain(v) for v in arr] + [None], dtype=object)[:-1]
 
 
-def _wkb(geoms: np.ndarray) -> list[bytes | None]:
-    out: list[bytes | None] = [None] * len(geoms)
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    if present.any():
-        wkb = shapely.to_wkb(geoms[present])
-        for i, b in zip(np.flatnonzero(present), wkb, strict=True):
-            out[int(i)] = b
-    return out
+# Coordinates closer than this (degrees: about 0.1 mm) are the same place:
+# what a format's own number writing leaves of a stored coordinate.
+SAME_PLACE_DEG = 1e-9
+
+
+def same_geometry(new: np.ndarray, old: np.ndarray) -> np.ndarray:
+    """Whether each pair is the same geometry as a file can carry it.
+
+    A Shapefile turns exterior rings clockwise and may start them at another
+    vertex; text formats round the last digit. None of that is a change:
+    both are normalised (ring order and start) and compared vertex by
+    vertex within :data:`SAME_PLACE_DEG`.
+    """
+    gone_new = shapely.is_missing(new) | shapely.is_empty(new)
+    gone_old = shapely.is_missing(old) | shapely.is_empty(old)
+    out = gone_new & gone_old
+    both = ~gone_new & ~gone_old
+    if both.any():
+        out[both] = shapely.equals_exact(
+            shapely.normalize(new[both]),
+            shapely.normalize(old[both]),
+            tolerance=SAME_PLACE_DEG,
+        )
+    return np.asarray(out, dtype=bool)
 
 
 def _plain(value: Any) -> Any:

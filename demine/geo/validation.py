@@ -39,7 +39,7 @@ import shapely
 from numpy.typing import NDArray
 
 from demine.domain.findings import Finding, Rule
-from demine.geo.area import geodesic_area, geodesic_distance
+from demine.geo.area import geodesic_area, geodesic_distance, geodesic_length
 from demine.geo.arrays import IdsLike, as_geometry_array, as_ids, plain
 from demine.geo.extent import WORLD, Extent
 from demine.geo.rings import (
@@ -408,6 +408,62 @@ def _check_overlaps(
     return findings
 
 
+@dataclass(frozen=True, slots=True)
+class Plausible:
+    """How large and how thin a polygon may plausibly be.
+
+    ``max_share`` of the extent's area (``oversized`` beyond it); an average
+    width (twice the area over the perimeter) below ``min_width_m`` makes a
+    ``sliver``: a polygon digitised along a line, or a leftover of clipping.
+    """
+
+    max_share: float | None = 0.01
+    min_width_m: float | None = 1.0
+
+
+def _check_size(
+    batch: _Batch,
+    candidates: NDArray[np.bool_],
+    extent: Extent,
+    plausible: Plausible,
+) -> list[Finding]:
+    positions = np.flatnonzero(candidates)
+    if not len(positions):
+        return []
+    geoms = batch.geoms[positions]
+    area = geodesic_area(geoms)
+    findings = []
+    if plausible.max_share is not None:
+        country = extent.area_m2
+        limit = plausible.max_share * country
+        for i in np.flatnonzero(area > limit):
+            findings.append(
+                batch.finding(
+                    Rule.OVERSIZED,
+                    int(positions[i]),
+                    f"covers {area[i] / 1e4:,.0f} ha, {area[i] / country:.1%} of "
+                    f"{extent.describe()}: more than the {plausible.max_share:.1%} "
+                    "one record plausibly covers; check the polygon",
+                    area_m2=area[i],
+                )
+            )
+    if plausible.min_width_m is not None:
+        perimeter = geodesic_length(geoms)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            width = np.where(perimeter > 0, 2.0 * area / perimeter, 0.0)
+        for i in np.flatnonzero(width < plausible.min_width_m):
+            findings.append(
+                batch.finding(
+                    Rule.SLIVER,
+                    int(positions[i]),
+                    f"is a sliver: {width[i]:.2f} m wide on average "
+                    f"({area[i]:,.1f} m² inside a {perimeter[i]:,.0f} m outline)",
+                    area_m2=area[i],
+                )
+            )
+    return findings
+
+
 def _run_checks(
     batch: _Batch,
     extent: Extent,
@@ -416,6 +472,7 @@ def _run_checks(
     min_overlap_m2: float,
     *,
     check_overlap: bool,
+    plausible: Plausible | None = None,
 ) -> list[Finding]:
     arr = batch.geoms
     present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
@@ -432,8 +489,10 @@ def _run_checks(
     findings += _check_repeated_vertices(batch, segments)
     findings += _check_long_segments(batch, segments, max_segment_m)
     findings += _check_extent(batch, present, rings, extent)
+    polygonal = np.isin(shapely.get_type_id(arr), (POLYGON, MULTIPOLYGON))
+    if plausible is not None:
+        findings += _check_size(batch, present & polygonal & ~few, extent, plausible)
     if check_overlap and expected in ("polygon", "any"):
-        polygonal = np.isin(shapely.get_type_id(arr), (POLYGON, MULTIPOLYGON))
         candidates = present & polygonal & valid & ~few & ~later_copy
         findings += _check_overlaps(batch, candidates, min_overlap_m2)
     return findings
@@ -449,6 +508,7 @@ def check_geometries(
     expected: GeometryKind = "polygon",
     check_overlap: bool = True,
     min_overlap_m2: float = 1.0,
+    plausible: Plausible | None = None,
 ) -> list[Finding]:
     """Check a batch of WGS84 geometries against every geometry rule.
 
@@ -475,6 +535,9 @@ def check_geometries(
     min_overlap_m2 : float
         Overlaps of this geodesic area or less are ignored (slivers from
         digitising along a shared edge).
+    plausible : Plausible, optional
+        Size limits of a polygon (``oversized``, ``sliver``); none if not
+        given.
 
     Returns
     -------
@@ -507,12 +570,50 @@ def check_geometries(
             expected,
             min_overlap_m2,
             check_overlap=check_overlap,
+            plausible=plausible,
         )
     findings.sort(key=lambda f: _RULE_ORDER[f.rule])
     logger.info(
         "checked %d %s geometries: %d findings", len(arr), entity, len(findings)
     )
     return findings
+
+
+# What is only doubtful about one record's geometry: it is saved (as a
+# draft) with a warning, and ``demine validate`` keeps reporting it.
+ENTRY_RULES = frozenset(
+    {Rule.OUTSIDE_EXTENT, Rule.SWAPPED_COORDINATES, Rule.OVERSIZED, Rule.SLIVER}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRules:
+    """Where records should lie and how large they may be, for warnings at entry."""
+
+    extent: Extent
+    plausible: Plausible
+
+
+def entry_warnings(
+    rules: EntryRules, entity: str, geom: Any, expected: GeometryKind
+) -> list[Finding]:
+    """The doubts about one new record's geometry (:data:`ENTRY_RULES`).
+
+    The same rules as ``demine validate``, applied to one record as it is
+    entered (its id is not known yet: findings name it "new").
+    """
+    if geom is None:
+        return []
+    found = check_geometries(
+        entity,
+        ["(new)"],
+        [geom],
+        extent=rules.extent,
+        expected=expected,
+        check_overlap=False,
+        plausible=rules.plausible if expected == "polygon" else None,
+    )
+    return [f for f in found if f.rule in ENTRY_RULES]
 
 
 def summarise(findings: Iterable[Finding]) -> dict[Rule, int]:

@@ -30,6 +30,7 @@ from demine.store.derived import (
     hazard_ledger_columns,
     release_ledger_columns,
     run_ledger,
+    same_figures,
 )
 from demine.store.schema import LOAD_ORDER
 from demine.store.upsert import update_frame
@@ -61,7 +62,7 @@ def load_register(
     counts: dict[str, int] = {}
     current = ""
     try:
-        with db.engine.connect() as conn, foreign_keys_deferred(conn), conn.begin():
+        with db.connect(write=True) as conn, foreign_keys_deferred(conn), conn.begin():
             for current in LOAD_ORDER:
                 frame = ready.get(current)
                 if frame is None or frame.empty:
@@ -138,7 +139,9 @@ def _write_changed(
     names = list(computed)
     new = np.column_stack([np.asarray(computed[c], dtype=float) for c in names])
     old = stored[names].to_numpy(dtype=float, na_value=np.nan)
-    changed = ~np.isclose(new, old, rtol=1e-9, atol=1e-6).all(axis=1)
+    # Every ledger frame starts with the record's area: the scale of its figures.
+    scale = np.fmax(np.abs(new[:, 0]), np.nan_to_num(np.abs(old[:, 0])))
+    changed = ~same_figures(old, new, scale).all(axis=1)
     if not changed.any():
         return 0
     frame = pd.DataFrame(new[changed], columns=names)

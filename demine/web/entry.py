@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -29,6 +29,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 
+from demine.analysis.checks import entry_rules
 from demine.api.deps import check_csrf
 from demine.api.records import ID_MAX
 from demine.domain.vocab import (
@@ -49,12 +50,14 @@ from demine.domain.vocab import (
 )
 from demine.errors import (
     ConflictError,
+    FieldProblem,
     NotFoundError,
     PermissionDeniedError,
     RecordError,
     TransitionError,
 )
 from demine.geo.extent import Extent
+from demine.geo.validation import EntryRules
 from demine.store import review
 from demine.store.database import Database
 from demine.store.editing import (
@@ -62,6 +65,7 @@ from demine.store.editing import (
     check_references,
     check_release_allowed,
     checked_row,
+    first_per_field,
 )
 from demine.store.listing import MODELS, get_record, to_dict, visible
 from demine.store.schema import Organisation
@@ -236,11 +240,24 @@ TEMPLATES.env.globals["draw_bounds"] = draw_bounds
 
 
 class FormError(RecordError):
-    """A RecordError addressed to the form input it is about."""
+    """A RecordError addressed to form inputs: each problem names an input's key.
 
-    def __init__(self, message: str, key: str) -> None:
-        super().__init__(message, field=key or None)
-        self.user_message = message
+    Shown as a summary at the top of the form and each reason next to its
+    input, all at once.
+    """
+
+    def __init__(
+        self, message: str, key: str = "", problems: Sequence[FieldProblem] = ()
+    ) -> None:
+        super().__init__(message, field=key or None, problems=problems)
+        if len(self.problems) == 1:
+            self.user_message = self.problems[0].reason
+
+    @classmethod
+    def of(cls, problems: Sequence[FieldProblem]) -> FormError:
+        """One error for every problem (the first per input)."""
+        kept = first_per_field(problems)
+        return cls(kept[0].reason, kept[0].field or "", kept)
 
 
 @dataclass
@@ -303,30 +320,35 @@ async def _record(
     key_prefix: str,
     db: Database,
     who: Principal,
+    problems: list[FieldProblem],
 ) -> dict[str, Any]:
     """The record the typed values make: ids as numbers, geometry as GeoJSON.
 
     Blank values become None, so an edit can clear an optional field; the
-    record rules then say which of them may not be blank.
+    record rules then say which of them may not be blank. An input that
+    cannot be read adds its problem to ``problems`` and is left out.
     """
     row: dict[str, Any] = {}
     for f in fields:
         key = key_prefix + f.name
-        if f.widget == "point":
-            row[f.name] = _point(values, f.name, key)
-        elif f.widget == "polygon":
-            upload = form.get(form_prefix + f.name + "_file")
-            chosen = upload if isinstance(upload, UploadFile) else None
-            try:
-                # request.form() gives Starlette's UploadFile; FastAPI's only
-                # subclasses it, and geometry_input needs no more than read().
-                row[f.name] = await geometry_input(values[f.name], chosen)  # type: ignore[arg-type]
-            except RecordError as exc:
-                raise FormError(exc.user_message.split(": ", 1)[-1], key) from None
-        elif f.widget in ("ref", "organisation"):
-            row[f.name] = _reference(values[f.name], f.name, key, db, who)
-        else:
-            row[f.name] = values[f.name] or None
+        try:
+            if f.widget == "point":
+                row[f.name] = _point(values, f.name, key)
+            elif f.widget == "polygon":
+                upload = form.get(form_prefix + f.name + "_file")
+                chosen = upload if isinstance(upload, UploadFile) else None
+                try:
+                    # request.form() gives Starlette's UploadFile; FastAPI's
+                    # only subclasses it, and geometry_input needs read() only.
+                    row[f.name] = await geometry_input(values[f.name], chosen)  # type: ignore[arg-type]
+                except RecordError as exc:
+                    raise FormError(exc.reason, key) from None
+            elif f.widget in ("ref", "organisation"):
+                row[f.name] = _reference(values[f.name], f.name, key, db, who)
+            else:
+                row[f.name] = values[f.name] or None
+        except FormError as exc:
+            problems.extend(exc.problems)
     return row
 
 
@@ -362,32 +384,55 @@ def _reference(
 
 
 def _checked_row(
-    db: Database, kind: str, row: Mapping[str, Any], key_prefix: str
+    db: Database,
+    kind: str,
+    row: Mapping[str, Any],
+    key_prefix: str,
+    problems: Sequence[FieldProblem] = (),
 ) -> dict[str, Any]:
-    """Run the record rules and reference checks the store will run on ``row``."""
+    """Run the record rules and reference checks the store will run on ``row``.
+
+    ``problems`` (inputs that could not be read) are reported with the
+    rules' own, in one FormError.
+    """
     _model, check, dated = KINDS[kind]
     data = {k: v for k, v in row.items() if v is not None}
     try:
         data = review.client_fields(data, kind)
-        clean = checked_row(kind, check, dated, data, 1, dt.date.today())
+        clean = checked_row(
+            kind,
+            check,
+            dated,
+            data,
+            "(new)",
+            dt.date.today(),
+            problems=review.shape_problems(data),
+        )
         with db.session() as session:
             check_references(session, kind, clean, 1)
             if kind == "release":
                 check_release_allowed(session, clean)
     except RecordError as exc:
-        raise _readdressed(exc, key_prefix) from None
+        raise _readdressed(exc, key_prefix, problems) from None
+    if problems:
+        raise FormError.of(problems)
     return clean
 
 
-def _readdressed(exc: RecordError, key_prefix: str) -> FormError:
-    """The error of a record rule, addressed to the input it is about."""
-    message = exc.user_message
-    if exc.field:
-        message = message.split(f"field '{exc.field}': ", 1)[-1]
+def _readdressed(
+    exc: RecordError, key_prefix: str, earlier: Sequence[FieldProblem] = ()
+) -> FormError:
+    """The errors of the record rules, addressed to the inputs they are about."""
     if isinstance(exc, TransitionError):
         # The hazard's status forbids the release: point at the hazard chosen.
-        return FormError(message, "hazard_id")
-    return FormError(message, key_prefix + exc.field if exc.field else "")
+        return FormError.of([*earlier, FieldProblem("hazard_id", exc.reason)])
+    if isinstance(exc, FormError):
+        return FormError.of([*earlier, *exc.problems])
+    found = [
+        FieldProblem(key_prefix + p.field if p.field else None, p.reason)
+        for p in exc.problems
+    ]
+    return FormError.of([*earlier, *found])
 
 
 def _organisations(db: Database) -> list[tuple[int, str]]:
@@ -499,7 +544,8 @@ def _new_post(spec: FormSpec) -> Callable[..., Awaitable[Response]]:
         if more:
             return _show(request, spec, who, values, rows)
         try:
-            made = await _create(spec, form, values, typed, db, who)
+            rules = entry_rules(request.app.state.settings)
+            made = await _create(spec, form, values, typed, db, who, rules)
         except RecordError as exc:
             return _show(request, spec, who, values, rows, exc, status_code=422)
         return RedirectResponse(f"/records/{spec.kind}/{made}", status_code=303)
@@ -514,9 +560,15 @@ async def _create(
     typed: list[Typed],
     db: Database,
     who: Principal,
+    rules: EntryRules,
 ) -> int:
-    """Check the record and its rows whole, then write them; the parent's id."""
-    parent = await _record(form, spec.fields, values, "", "", db, who)
+    """Check the record and its rows whole, then write them; the parent's id.
+
+    Every problem of the parent and of its rows is reported at once.
+    """
+    found: list[FieldProblem] = []
+    read: list[FieldProblem] = []
+    parent = await _record(form, spec.fields, values, "", "", db, who, read)
     if spec.kind == "release" and parent.get("hazard_id") is None:
         # A release product of an activity releases the activity's hazard.
         activity = parent.get("activity_id")
@@ -524,24 +576,37 @@ async def _create(
             parent["hazard_id"] = get_record(db, "activity", activity, who).get(
                 "hazard_id"
             )
-    _checked_row(db, spec.kind, parent, "")
+    _collect(found, _checked_row, db, spec.kind, parent, "", read)
     children: list[dict[str, Any]] = []
     if spec.rows is not None:
         for n, row in enumerate(typed):
             key_prefix = f"{spec.rows.prefix}-{n}-"
+            read = []
             child = await _record(
-                form, spec.rows.fields, row.values, row.prefix, key_prefix, db, who
+                form,
+                spec.rows.fields,
+                row.values,
+                row.prefix,
+                key_prefix,
+                db,
+                who,
+                read,
             )
             if spec.rows.kind == "release":
                 if parent.get("hazard_id") is None:
-                    raise FormError(
-                        "release products need the hazard the activity worked on",
-                        "hazard_id",
+                    found.append(
+                        FieldProblem(
+                            "hazard_id",
+                            "release products need the hazard the activity worked on",
+                        )
                     )
+                    continue
                 child["hazard_id"] = parent["hazard_id"]
             # The parent does not exist yet: the row is checked without its link.
-            _checked_row(db, spec.rows.kind, child, key_prefix)
+            _collect(found, _checked_row, db, spec.rows.kind, child, key_prefix, read)
             children.append(child)
+    if found:
+        raise FormError.of(found)
     submit = _text(form, "save") != "draft"
     groups = []
     if spec.rows is not None:
@@ -549,9 +614,23 @@ async def _create(
         groups.append(review.Children(spec.rows.kind, spec.rows.link, rows))
     # One transaction: a row the store refuses after all leaves nothing behind.
     made = review.create_record(
-        db, spec.kind, _present(parent), who, submit=submit, children=groups
+        db,
+        spec.kind,
+        _present(parent),
+        who,
+        submit=submit,
+        children=groups,
+        rules=rules,
     )
     return int(made["id"])
+
+
+def _collect(found: list[FieldProblem], check: Callable[..., Any], *args: Any) -> None:
+    """Run ``check``; add the problems of the FormError it raises to ``found``."""
+    try:
+        check(*args)
+    except FormError as exc:
+        found.extend(exc.problems)
 
 
 def _present(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -600,9 +679,11 @@ def _edit_post(spec: FormSpec) -> Callable[..., Awaitable[Response]]:
         try:
             if not version.isdigit() or not 1 <= int(version) <= ID_MAX:
                 raise FormError("the form has no valid version; reload it", "")
-            changes = _editable(
-                spec, await _record(form, spec.fields, values, "", "", db, who)
-            )
+            read: list[FieldProblem] = []
+            typed = await _record(form, spec.fields, values, "", "", db, who, read)
+            if read:
+                raise FormError.of(read)
+            changes = _editable(spec, typed)
             try:
                 review.update_record(
                     db, spec.kind, record_id, changes, int(version), who

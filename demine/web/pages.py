@@ -15,7 +15,12 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from demine.analysis.checks import CheckOptions, validate_register
+from demine.analysis.checks import (
+    CheckOptions,
+    check_register,
+    entry_rules,
+    record_doubts,
+)
 from demine.analysis.summary import national_summary, summary_by
 from demine.api.auth import log_in
 from demine.api.deps import DbDep, MaybeUser, Reviewer, User, check_csrf, csrf_token
@@ -25,6 +30,7 @@ from demine.errors import (
     AuthenticationError,
     ConflictError,
     DemineError,
+    FieldProblem,
     PermissionDeniedError,
     RateLimitError,
     RecordError,
@@ -134,6 +140,7 @@ def record_page(
 ) -> Response:
     record = get_record(db, kind, record_id, who)
     geometry = {k: record.pop(k) for k in ("geom", "benchmark") if k in record}
+    rules = entry_rules(request.app.state.settings)
     return render(
         request,
         "record.html",
@@ -143,6 +150,7 @@ def record_page(
         geometry=json.dumps(geometry.get("geom")),
         events=history(db, kind, record_id),
         reason=review.last_rejection(db, kind, record_id),
+        doubts=[f.message for f in record_doubts(rules, kind, geometry.get("geom"))],
     )
 
 
@@ -228,13 +236,32 @@ async def new_hazard_post(
     geom: Annotated[str, Form()] = "",
     upload: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """Submit a hazard drawn as GeoJSON text or uploaded as a GeoJSON file."""
+    """Submit a hazard drawn as GeoJSON text or uploaded as a GeoJSON file.
+
+    Every problem of the form is shown at once, each next to its field. The
+    form asks for a name (a record people look for on the map and in the
+    review queue needs one); a name of spaces is no name.
+    """
     check_csrf(request, csrf_token)
     values = {"name": name, "hazard_class": hazard_class, "status": status}
+    problems: list[FieldProblem] = []
+    if not name.strip():
+        problems.append(FieldProblem("name", "is required: give the hazard a name"))
     try:
-        values["geom"] = await geometry_input(geom, upload)
+        try:
+            values["geom"] = await geometry_input(geom, upload)
+        except RecordError as exc:
+            problems.append(FieldProblem("geom", exc.reason))
+            values["geom"] = None
         row = {k: v for k, v in values.items() if v not in ("", None)}
-        record = review.create_record(db, "hazard", row, who)
+        record = review.create_record(
+            db,
+            "hazard",
+            row,
+            who,
+            rules=entry_rules(request.app.state.settings),
+            problems=problems,
+        )
     except RecordError as exc:
         values["geom"] = geom
         return _hazard_form(request, who, values, exc, status_code=422)
@@ -315,13 +342,7 @@ def findings_run(
     """Run every validation rule (and refresh the ledger) and list the findings."""
     check_csrf(request, csrf_token)
     settings = request.app.state.settings
-    options = CheckOptions(
-        extent=Extent.parse(settings.extent),
-        max_segment_m=settings.max_segment_m,
-        area_tolerance=settings.area_tolerance,
-    )
-    with db.transaction() as conn:
-        found = validate_register(conn, options)
+    _, found = check_register(db, CheckOptions.from_settings(settings))
     return render(
         request,
         "findings.html",
