@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""``demine backup`` and ``demine restore``: a consistent copy of a live register."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from demine.cli import DbOption, JsonOption, app, emit_json, open_db, out
+from demine.store.backup import backup as make_backup
+from demine.store.backup import restore as restore_backup
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the backup")],
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Copy the register to FILE, consistent while the server keeps writing.
+
+    SQLite: SQLite's online backup (one committed state, checked before it is
+    kept). PostgreSQL: pg_dump in its custom format. Never copy a live SQLite
+    register with cp.
+    """
+    result = make_backup(open_db(db), file)
+    if json_:
+        emit_json(
+            {"file": str(result.path), "bytes": result.bytes, "records": result.records}
+        )
+        return
+    out.print(
+        f"backed up {result.records:,} records to {result.path} "
+        f"({result.bytes / 1e6:,.1f} MB)"
+    )
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="A file made by 'demine backup'")],
+    db: DbOption = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Replace a register that holds records"),
+    ] = False,
+    json_: JsonOption = False,
+) -> None:
+    """Restore the register from FILE (all or nothing), then migrate it."""
+    database = open_db(db)
+    result = restore_backup(file, database, replace=replace)
+    if json_:
+        emit_json({"file": str(result.path), "records": result.records})
+        return
+    out.print(f"restored {result.records:,} records into {database.describe()}")
