@@ -161,7 +161,7 @@ def test_risk_layer_is_off_until_toggled(page: Any) -> None:
     point = page.evaluate("window.demineMap.project([46.835, 39.915])")
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     text = page.locator(".maplibregl-popup-content").inner_text()
-    assert "Outside the model's area of applicability" in text
+    assert "Outside the model's area of applicability." in text
     shot(page, "map-risk-applicability")
     # Country-wide, cells of 0.01° would make heavy tiles: zoom 9 and closer.
     assert page.locator("#risk-zoom").is_hidden()
@@ -196,7 +196,7 @@ def test_settlements_sized_labelled_and_open_their_record(
     point = page.evaluate("window.demineMap.project([46.76, 39.86])")
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-    link = page.get_by_role("link", name="Open record: place")
+    link = page.get_by_role("link", name="Open record: Place")
     assert "population 28,000" in link.inner_text()
     shot(page, "map-settlement-click")
     link.click()

@@ -5,6 +5,14 @@
 // tiles' properties (see docs/web.md, "Map layers and filters").
 (function () {
   "use strict";
+  const _ = window.demineI18n._;
+  const number = window.demineI18n.number;
+  // What the popup calls each kind of record it links to.
+  function kindName(kind) {
+    const names = { hazard: _("Hazardous area"), release: _("Release product"),
+      eo_item: _("EO find"), accident: _("Accident"), place: _("Place") };
+    return names[kind] || kind;
+  }
   const el = document.getElementById("map");
   const tileUrl = el.dataset.tileUrl;
   const origin = window.location.origin;
@@ -183,6 +191,7 @@
   const riskSource = document.getElementById("risk-source");
   fetch("/map/options.json", { credentials: "same-origin" })
     .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+    .then(function (options) { return window.demineI18n.ready.then(function () { return options; }); })
     .then(function (options) {
       tileProps = options.properties;
       overview = options.overview || {};
@@ -196,13 +205,12 @@
       const risk = options.risk;
       riskFrom(risk.cell_deg);
       riskSource.textContent = risk.cells
-        ? riskSource.dataset.model.replace("{model}", risk.model || "?")
-          .replace("{at}", (risk.scored_at || "").slice(0, 16))
-          .replace("{cells}", risk.cells.toLocaleString())
-        : riskSource.dataset.none;
+        ? _("Model %(model)s, scored %(at)s, %(cells)s cells.", {
+          model: risk.model || "?", at: (risk.scored_at || "").slice(0, 16), cells: number(risk.cells) })
+        : _("No risk published yet: run demine predict publish.");
       applyFilters();
     })
-    .catch(function () { riskSource.textContent = riskSource.dataset.none; })
+    .catch(function () { riskSource.textContent = _("No risk published yet: run demine predict publish."); })
     .finally(function () { el.dataset.options = "loaded"; });
 
   // --- The risk layer from the zoom where a tile holds a few thousand cells:
@@ -263,8 +271,8 @@
       const f = hits[0];
       if (f.properties.records !== undefined) {
         // A grid cell of the low zooms: how many records, and where to look.
-        popup.setText(el.dataset.groupedLabel.replace("{n}",
-          Number(f.properties.records).toLocaleString())).addTo(map);
+        popup.setText(_("Records in this cell: %(n)s. Zoom in to open them.",
+          { n: number(f.properties.records) })).addTo(map);
         return;
       }
       const kind = kindOf[f.layer.source] || f.layer.source;
@@ -272,10 +280,10 @@
       const id = f.id !== undefined ? f.id : f.properties.id;
       const link = document.createElement("a");
       link.href = "/records/" + kind + "/" + id;
-      let text = el.dataset.openLabel + ": " + kind + " " + id +
+      let text = _("Open record: %(kind)s %(id)s", { kind: kindName(kind), id: id }) +
         (f.properties.name ? " (" + f.properties.name + ")" : "");
       if (kind === "place" && f.properties.population) {
-        text += ", " + el.dataset.populationLabel + " " + Number(f.properties.population).toLocaleString();
+        text += ", " + _("population %(n)s", { n: number(f.properties.population) });
       }
       link.textContent = text;
       popup.setDOMContent(link).addTo(map);
@@ -285,11 +293,15 @@
     const cells = map.queryRenderedFeatures(e.point, { layers: ["risk-fill"] });
     if (!cells.length) return;
     const cell = cells[0].properties;
-    let text = el.dataset.riskLabel + ": " + Number(cell.risk).toFixed(2);
-    if (cell.risk_low !== undefined && cell.risk_high !== undefined) {
-      text += " (" + Number(cell.risk_low).toFixed(2) + "–" + Number(cell.risk_high).toFixed(2) + ")";
+    const risk = number(Number(cell.risk), 2);
+    const ranged = cell.risk_low !== undefined && cell.risk_high !== undefined;
+    let text = ranged
+      ? _("Contamination risk: %(risk)s (%(low)s–%(high)s)", {
+        risk: risk, low: number(Number(cell.risk_low), 2), high: number(Number(cell.risk_high), 2) })
+      : _("Contamination risk: %(risk)s", { risk: risk });
+    if (cell.applicable === false || cell.applicable === 0) {
+      text += " " + _("Outside the model's area of applicability.");
     }
-    if (cell.applicable === false || cell.applicable === 0) text += ". " + el.dataset.outsideLabel;
     popup.setText(text).addTo(map);
   });
   for (const id of clickable) {
