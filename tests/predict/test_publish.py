@@ -236,7 +236,7 @@ def test_applicability_and_intervals_are_published(db_url: str, tmp_path: Path) 
     db = Database(db_url)
     try:
         inside_hazard = _hazard(db)  # 46.0-46.1 E, 40.0-40.1 N
-        with db.session() as s:
+        with db.session(write=True) as s:
             far = Hazard(
                 hazard_class="sha",
                 geom=shapely.MultiPolygon([shapely.box(46.3, 40.0, 46.4, 40.1)]),
@@ -244,7 +244,7 @@ def test_applicability_and_intervals_are_published(db_url: str, tmp_path: Path) 
             s.add(far)
             s.flush()
             outside_hazard = far.id
-        with db.transaction() as conn:
+        with db.transaction(write=True) as conn:
             conn.execute(table("hazard").update().values(review_state="approved"))
     finally:
         db.dispose()
