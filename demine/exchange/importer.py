@@ -111,6 +111,15 @@ def import_files(
     row; in both cases nothing is written.
     """
     db.require_initialised()
+    own = db.file()
+    for path in paths:
+        # GDAL would open the live register with SQLite calls of its own;
+        # nothing but demine's own connections touches that file.
+        if own is not None and Path(path).resolve() == own:
+            raise SourceError(
+                "is the register itself; export it first to import it",
+                file=str(path),
+            )
     staging = stage(
         kind,
         paths,

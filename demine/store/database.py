@@ -315,6 +315,15 @@ class Database:
                 conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
             yield conn
 
+    def file(self) -> Path | None:
+        """The SQLite file of the register (None for PostgreSQL or in memory)."""
+        if self.dialect != "sqlite":
+            return None
+        name = make_url(self.url).database
+        if not name or name == ":memory:" or name.startswith("file:"):
+            return None
+        return Path(name).resolve()
+
     def describe(self) -> str:
         """The URL without its password, for messages."""
         return make_url(self.url).render_as_string(hide_password=True)
