@@ -92,7 +92,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{path}"
     schema = request.getfixturevalue("pg_schema")
     sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}%2Cpublic"
+    url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}%2Cpublic"
+    database = Database(url)
+    try:
+        database.upgrade()
+    finally:
+        database.dispose()
+    return url
 
 
 @pytest.fixture

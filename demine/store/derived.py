@@ -39,13 +39,6 @@ def same_figure(old: float | None, new: float, scale_m2: float = 0.0) -> bool:
     return abs(new - old) <= FIGURE_ATOL_M2 + FIGURE_SHARE * abs(scale_m2)
 
 
-def same_figures(old: np.ndarray, new: np.ndarray, scale_m2: np.ndarray) -> np.ndarray:
-    """:func:`same_figure` of each pair (2-D arrays, a row per record)."""
-    tolerance = FIGURE_ATOL_M2 + FIGURE_SHARE * np.abs(scale_m2)[:, None]
-    with np.errstate(invalid="ignore"):
-        close = np.abs(new - old) <= tolerance
-    return close | (np.isnan(new) & np.isnan(old))
-
 
 def geometry_array(values: Any) -> np.ndarray:
     out = np.empty(len(values), dtype=object)

@@ -30,7 +30,6 @@ from demine.store.derived import (
     hazard_ledger_columns,
     release_ledger_columns,
     run_ledger,
-    same_figures,
 )
 from demine.store.schema import LOAD_ORDER
 from demine.store.upsert import update_frame
@@ -139,9 +138,10 @@ def _write_changed(
     names = list(computed)
     new = np.column_stack([np.asarray(computed[c], dtype=float) for c in names])
     old = stored[names].to_numpy(dtype=float, na_value=np.nan)
-    # Every ledger frame starts with the record's area: the scale of its figures.
-    scale = np.fmax(np.abs(new[:, 0]), np.nan_to_num(np.abs(old[:, 0])))
-    changed = ~same_figures(old, new, scale).all(axis=1)
+    # The whole register's pass puts every figure in one frame, and writes
+    # those that moved beyond rounding (a record's own recomputation, on an
+    # edit, keeps a figure within its measuring noise: editing.update_hazard_ledger).
+    changed = ~np.isclose(new, old, rtol=1e-9, atol=1e-6).all(axis=1)
     if not changed.any():
         return 0
     frame = pd.DataFrame(new[changed], columns=names)

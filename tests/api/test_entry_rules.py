@@ -181,7 +181,7 @@ def test_records_get_their_admin_area_and_settlement(
 
 
 def test_doubtful_geometry_is_kept_a_draft_with_a_warning(
-    db: Database, as_role: dict[str, TestClient], tmp_path: Path
+    db_url: str, as_role: dict[str, TestClient]
 ) -> None:
     # A triangle with 100 km sides: about 433,000 ha, 5% of Azerbaijan.
     side = 100_000 / 111_320
@@ -203,7 +203,7 @@ def test_doubtful_geometry_is_kept_a_draft_with_a_warning(
     assert plain.json()["warnings"] == []
     from tests.reliability.harness import run_cli  # validate as a user runs it
 
-    found = json.loads(run_cli(db.url, "validate", "--json").stdout)
+    found = json.loads(run_cli(db_url, "validate", "--json").stdout)
     flagged = {(f["rule"], f["id"]) for f in found}
     assert ("oversized", made.json()["id"]) in flagged
 
