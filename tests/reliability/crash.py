@@ -136,7 +136,12 @@ def crash_trials(
     trials: int,
     seed: int,
 ) -> CrashReport:
-    """``trials`` kill -9 trials of ``demine COMMAND`` on copies of ``before``."""
+    """At least ``trials`` kills of ``demine COMMAND`` on copies of ``before``.
+
+    The kill moment is uniform over the command's run time, measured on a
+    full run first; a trial whose command finishes before its kill (the
+    machine got faster) counts too, and shortens the window for the next.
+    """
     report = CrashReport(name)
     expected_before = fingerprint(before)
     finished = folder / f"{name}-after.sqlite"
@@ -144,10 +149,13 @@ def crash_trials(
     report.seconds_full_run = run_to_end(command, finished, folder)
     expected_after = fingerprint(finished)
     rng = np.random.default_rng(seed)
-    for trial in range(trials):
+    window = report.seconds_full_run
+    trial = 0
+    while report.killed < trials and trial < 3 * trials:
         target = folder / f"{name}-{trial}.sqlite"
         copy_register(before, target)
-        delay = float(rng.uniform(0.0, 1.1 * report.seconds_full_run))
+        delay = float(rng.uniform(0.0, window))
+        started = time.perf_counter()
         process = subprocess.Popen(
             demine_command(*command, "--db", str(target)),
             stdout=subprocess.DEVNULL,
@@ -157,11 +165,15 @@ def crash_trials(
         try:
             process.wait(timeout=delay)
             report.finished += 1
+            window = min(window, time.perf_counter() - started)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             report.killed += 1
         _judge(report, trial, target, expected_before, expected_after, delay)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        trial += 1
     return report
 
 
