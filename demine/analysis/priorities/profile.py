@@ -12,19 +12,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from demine.analysis.criteria import CATALOGUE
-from demine.analysis.mcda import PREFERENCE_KINDS, Preference
+from demine.analysis.priorities.criteria import CATALOGUE
+from demine.analysis.priorities.mcda import PREFERENCE_KINDS, Preference
 from demine.domain.vocab import HazardStatus
 from demine.errors import SourceError
 
 PROFILES = Path(__file__).parent / "profiles"
 DEFAULT_PROFILE = PROFILES / "default.yaml"
 METHODS = ("weighted", "promethee")
+
+
+class MethodName(StrEnum):
+    """A ranking method a person may ask for (the profile's otherwise)."""
+
+    weighted = "weighted"
+    promethee = "promethee"
+
+
 NORMALISATIONS = ("minmax", "rank")
 DIRECTIONS = ("benefit", "cost")
 _TOP_KEYS = {"method", "normalisation", "statuses", "criteria", "description"}

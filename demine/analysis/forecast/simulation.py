@@ -11,21 +11,18 @@ times their productivity, cut down to what the year's budget pays for.
 Each draw samples the programme-wide parameters once (productivity, cost,
 working days, the shares); the budget is sampled per draw and year (money
 varies from year to year). Completion is where cumulative capacity reaches
-the technical area. :func:`run_forecast` (reads the register) lives in
-:mod:`demine.analysis.forecasting` and is re-exported here lazily.
+the technical area. :func:`~demine.analysis.forecast.register.run_forecast`
+reads the register.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-
-if TYPE_CHECKING:
-    from demine.analysis.forecasting import run_forecast as run_forecast
 
 QUANTILES: dict[str, float] = {"p10": 0.10, "p50": 0.50, "p90": 0.90}
 MAX_HORIZON = 500
@@ -443,12 +440,3 @@ def compare(forecasts: list[Forecast]) -> pd.DataFrame:
             row[f"cost_{k}"] = f.total_cost[k]
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def __getattr__(name: str) -> Any:
-    # run_forecast reads the register; importing it lazily keeps this module pure.
-    if name == "run_forecast":
-        from demine.analysis.forecasting import run_forecast
-
-        return run_forecast
-    raise AttributeError(name)

@@ -48,8 +48,13 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from demine.analysis.tasking import Assignment, Problem, SolveResult, TaskingError
-from demine.analysis.tasking_greedy import team_pairs
+from demine.analysis.tasking.greedy import team_pairs
+from demine.analysis.tasking.problem import (
+    Assignment,
+    Problem,
+    SolveResult,
+    TaskingError,
+)
 
 EPS = 1e-9
 

@@ -51,7 +51,7 @@ from demine.store.bulk import read_frame, table
 from demine.store.types import decode_many
 
 if TYPE_CHECKING:
-    from demine.analysis.profile import Profile
+    from demine.analysis.priorities.profile import Profile
 
 log = logging.getLogger(__name__)
 APPROVED = ReviewState.APPROVED.value

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from demine.analysis.tasking import Assignment, Problem
+from demine.analysis.tasking.problem import Assignment, Problem
 
 EPS = 1e-9
 

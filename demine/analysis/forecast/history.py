@@ -6,7 +6,7 @@ method, type, team-days, cost and the area it cancelled, reduced and
 cleared. It comes from the register (:func:`read_history`, approved records
 only) or from any plain table (:func:`history_from_table`, e.g. Colombia's
 operations CSV). :func:`fit` turns it, the teams, the funding and the open
-hazards into :class:`~demine.analysis.forecast.ForecastInputs`; every
+hazards into :class:`~demine.analysis.forecast.simulation.ForecastInputs`; every
 parameter carries its spread across years and how many records support it.
 """
 
@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import String, case, func, select, type_coerce
 from sqlalchemy.engine import Connection
 
-from demine.analysis.forecast import ForecastInputs, MethodInputs, Parameter
+from demine.analysis.forecast.simulation import ForecastInputs, MethodInputs, Parameter
 from demine.domain.vocab import HazardStatus, ReviewState
 from demine.store.schema import Activity, Funding, Hazard, Release, Team
 

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Team tasking on the register: read teams and hazards, weigh, plan.
 
-Priority weights come from :func:`demine.analysis.prioritisation.prioritise`
+Priority weights come from :func:`demine.analysis.priorities.ranking.prioritise`
 (the ranking's scores, scaled to [0.1, 1] per m² by
-:func:`~demine.analysis.tasking.weights_from_scores`). When prioritisation is
+:func:`~demine.analysis.tasking.problem.weights_from_scores`). When prioritisation is
 not installed, every m² weighs 1 and hazards are taken in the order: return
 date of the settlement they block (soonest first), then number of things
 they block, then id; ``weights`` in the result says which was used.
@@ -18,15 +18,15 @@ from typing import Any
 
 import pandas as pd
 
-from demine.analysis.tasking import (
+from demine.analysis.tasking.problem import (
     Plan,
     TaskingError,
     TaskingOptions,
     deadline_month,
     first_of_next_month,
-    plan_tasks,
     weights_from_scores,
 )
+from demine.analysis.tasking.solve import plan_tasks
 from demine.store.database import Database
 from demine.store.tasking import active_teams, workable_hazards
 
@@ -110,8 +110,8 @@ def _scores(
 ) -> tuple[pd.Series, str]:
     """Priority score per workable hazard, and where it came from."""
     try:
-        from demine.analysis.prioritisation import prioritise
-        from demine.analysis.profile import load_profile
+        from demine.analysis.priorities.profile import load_profile
+        from demine.analysis.priorities.ranking import prioritise
     except ImportError:
         if profile is not None:
             raise TaskingError(

@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from demine.analysis.tasking import Plan, TaskingError
+from demine.analysis.tasking.problem import Plan, TaskingError
 
 FORMATS = ("svg", "png")
 ROW_INCHES = 0.22

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from demine.analysis.forecast import (
+from demine.analysis.forecast.simulation import (
     MAX_CV,
     MAX_HORIZON,
     ForecastInputs,

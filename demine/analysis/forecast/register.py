@@ -2,7 +2,7 @@
 """Run the completion forecast on a register: fit, apply scenarios, simulate.
 
 The one place that reads the store for the forecast; the model itself
-(:mod:`demine.analysis.forecast`) is pure.
+(:mod:`demine.analysis.forecast.simulation`) is pure.
 """
 
 from __future__ import annotations
@@ -11,17 +11,21 @@ import datetime as dt
 import threading
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
-
-from demine.analysis.forecast import Forecast, InputError, check_inputs, simulate
-from demine.analysis.history import Fitted, fit_register
-from demine.analysis.scenario import Scenario
+from demine.analysis.forecast.history import Fitted, fit_register
+from demine.analysis.forecast.scenario import Scenario
+from demine.analysis.forecast.simulation import (
+    Forecast,
+    InputError,
+    check_inputs,
+    simulate,
+)
 from demine.errors import DemineError
 from demine.store.database import Database
-from demine.store.schema import Activity, Funding, Hazard, Release, Team
+from demine.store.fingerprint import tables_fingerprint
 
 BASELINE = "register"
+# The tables the fit reads: a change in any of them refits.
+SOURCES = ("hazard", "activity", "release", "team", "funding")
 MAX_DRAWS = 50_000
 # Fitted parameters of the last few registers, keyed by a fingerprint of
 # their tables: the web page and the API refit only when records change.
@@ -42,7 +46,7 @@ def fit_database(db: Database, start_year: int | None = None) -> Fitted:
     db.require_initialised()
     year = start_year if start_year is not None else dt.date.today().year + 1
     with db.transaction() as conn:
-        key = (id(db), year, *_fingerprint(conn))
+        key = (id(db), year, *tables_fingerprint(conn, SOURCES))
         with _FITS_LOCK:
             fitted = _FITS.get(key)
         if fitted is None:
@@ -52,20 +56,6 @@ def fit_database(db: Database, start_year: int | None = None) -> Fitted:
                     _FITS.pop(next(iter(_FITS)))
                 _FITS[key] = fitted
     return fitted
-
-
-def _fingerprint(conn: Connection) -> tuple[Any, ...]:
-    """Row count, highest id and last change of every table the fit reads."""
-    out: list[Any] = []
-    for model in (Hazard, Activity, Release, Team, Funding):
-        out.extend(
-            conn.execute(
-                select(
-                    func.count(model.id), func.max(model.id), func.max(model.updated_at)
-                )
-            ).one()
-        )
-    return tuple(out)
 
 
 def _check_draws(draws: int) -> None:

@@ -3,8 +3,8 @@
 
 :func:`prioritise` is what the CLI, the API, the web page, tasking and the
 reports call. It reads the criterion values of every open approved hazard
-(:mod:`demine.analysis.criteria`), scores them with the profile's method
-(:mod:`demine.analysis.mcda`) and returns a :class:`Ranking`: one row per
+(:mod:`demine.analysis.priorities.criteria`), scores them with the profile's method
+(:mod:`demine.analysis.priorities.mcda`) and returns a :class:`Ranking`: one row per
 hazard with its rank, score and the contribution of each criterion.
 """
 
@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from demine.analysis import mcda
-from demine.analysis.criteria import (
+from demine.analysis.priorities import mcda
+from demine.analysis.priorities.criteria import (
     CATALOGUE,
     PrioritisationError,
     criterion_values,
 )
-from demine.analysis.profile import Profile, load_profile
+from demine.analysis.priorities.profile import Profile, load_profile
 from demine.store.database import Database
 
 __all__ = ["PrioritisationError", "Ranking", "prioritise"]
