@@ -24,15 +24,18 @@ import grimp
 
 # Lowest first; a package may import those before it, never those after it.
 LAYERS = [
-    ["errors", "settings", "__init__", "__main__"],
+    ["errors", "settings", "__init__"],
     ["domain"],
     ["geo"],
     ["store"],
     ["messages", "serving"],
     ["exchange", "analysis", "predict", "reports", "demo"],
-    ["api", "web", "commands", "cli", "server"],
+    ["api", "web"],
+    ["server"],
+    ["commands"],
+    ["cli", "__main__"],
 ]
-FACES = {"api", "web", "commands", "cli"}
+FACES = {"api", "web", "commands"}
 
 
 def package_of(module: str) -> str:

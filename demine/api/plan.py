@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from demine.analysis.tasking.request import SERVED_MAX_MONTHS, PlanRequest, run_plan
-from demine.api.deps import DbDep, Reviewer
+from demine.serving.deps import DbDep, Reviewer
 
 router = APIRouter(prefix="/api/v1", tags=["planning"])
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query
 from demine.analysis.priorities.cache import cached_ranking
 from demine.analysis.priorities.profile import MethodName
 from demine.analysis.priorities.ranking import sensitivity_dict
-from demine.api.deps import DbDep, User
+from demine.serving.deps import DbDep, User
 
 router = APIRouter(prefix="/api/v1", tags=["priorities"])
 

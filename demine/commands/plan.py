@@ -8,7 +8,16 @@ from typing import Annotated, Any
 
 import typer
 
-from demine.cli import DbOption, JsonOption, app, emit_json, err, open_db, out, table
+from demine.commands.app import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    err,
+    open_db,
+    out,
+    table,
+)
 
 HorizonOption = Annotated[
     str, typer.Option("--horizon", help="Months to plan: 12m, 18m or 1y")

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from demine.cli import DbOption, JsonOption, app, emit_json, err, open_db, out, table
+from demine.commands.app import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    err,
+    open_db,
+    out,
+    table,
+)
 
 if TYPE_CHECKING:
     from demine.analysis.priorities.mcda import Sensitivity

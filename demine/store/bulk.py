@@ -213,9 +213,11 @@ def read_frame(
     # Columns from transposed tuples: building a frame from Row objects makes
     # pandas probe each row's attributes, which costs seconds per 100k rows.
     rows = [tuple(r) for r in result.fetchall()]
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    values: list[tuple[Any, ...]] = (
+        list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    )
     frame = pd.DataFrame(
-        {n: pd.Series(c, dtype=object) for n, c in zip(names, columns, strict=True)}
+        {n: pd.Series(c, dtype=object) for n, c in zip(names, values, strict=True)}
     )
     for n in names:
         if n not in geo:
@@ -315,7 +317,7 @@ def check_foreign_keys(conn: Connection, tables: Iterable[str] | None = None) ->
     """Raise StoreError if any row of ``tables`` (default all) has a missing parent."""
     names = list(tables) if tables is not None else list(Base.metadata.tables)
     if conn.dialect.name == "sqlite":
-        broken = []
+        broken: list[Any] = []
         for name in names:
             broken += conn.exec_driver_sql(
                 f"PRAGMA foreign_key_check({quote(conn, name)})"

@@ -217,7 +217,7 @@ def _bump_version(session: Session, obj: Base, expected: int, submitted: Any) ->
         .values(version=expected + 1)
         .execution_options(synchronize_session=False)
     )
-    if done.rowcount != 1:
+    if done.rowcount != 1:  # type: ignore[attr-defined]
         session.refresh(obj)
         raise ConflictError(current=to_dict(obj), submitted=submitted)
     obj.version = expected + 1  # type: ignore[attr-defined]

@@ -18,8 +18,8 @@ from demine.analysis.casualties import (
     casualty_report,
     records,
 )
-from demine.api.deps import DbDep, User
 from demine.geo.extent import Extent
+from demine.serving.deps import DbDep, User
 from demine.web.messages import EN, translate
 from demine.web.pages import render
 

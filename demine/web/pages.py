@@ -15,11 +15,8 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from demine.analysis.checks import CheckOptions, validate_register
+from demine.analysis.checks import CheckOptions, validate_database
 from demine.analysis.summary import national_summary, summary_by
-from demine.api.auth import log_in
-from demine.api.deps import DbDep, MaybeUser, Reviewer, User, check_csrf, csrf_token
-from demine.api.records import RecordId
 from demine.domain.vocab import HazardClass, HazardStatus
 from demine.errors import (
     AuthenticationError,
@@ -30,6 +27,16 @@ from demine.errors import (
     RecordError,
 )
 from demine.geo.extent import Extent
+from demine.serving.deps import (
+    DbDep,
+    MaybeUser,
+    RecordId,
+    Reviewer,
+    User,
+    check_csrf,
+    csrf_token,
+    log_in,
+)
 from demine.store import queries, review
 from demine.store.audit import history
 from demine.store.listing import get_record
@@ -314,14 +321,8 @@ def findings_run(
 ) -> Response:
     """Run every validation rule (and refresh the ledger) and list the findings."""
     check_csrf(request, csrf_token)
-    settings = request.app.state.settings
-    options = CheckOptions(
-        extent=Extent.parse(settings.extent),
-        max_segment_m=settings.max_segment_m,
-        area_tolerance=settings.area_tolerance,
-    )
-    with db.transaction() as conn:
-        found = validate_register(conn, options)
+    options = CheckOptions.from_settings(request.app.state.settings)
+    found = validate_database(db, options).findings
     return render(
         request,
         "findings.html",

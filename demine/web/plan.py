@@ -16,8 +16,8 @@ from fastapi.responses import Response
 from demine.analysis.tasking.gantt import gantt_bytes
 from demine.analysis.tasking.problem import TaskingError
 from demine.analysis.tasking.request import SERVED_MAX_MONTHS, PlanRequest, run_plan
-from demine.api.deps import DbDep, Reviewer
 from demine.errors import DemineError
+from demine.serving.deps import DbDep, Reviewer
 from demine.web.pages import render
 
 router = APIRouter(include_in_schema=False)

@@ -23,14 +23,8 @@ import shapely
 from numpy.typing import NDArray
 from pyproj import CRS
 from sqlalchemy import (
-    LargeBinary,
-    String,
-    Text,
     and_,
-    cast,
     inspect,
-    select,
-    type_coerce,
 )
 from sqlalchemy.engine import Connection
 
@@ -48,7 +42,7 @@ from demine.domain.vocab import (
 from demine.errors import DemineError
 from demine.geo.area import equal_area_crs, to_equal_area
 from demine.store.bulk import read_frame, table
-from demine.store.types import decode_many
+from demine.store.priorities import read_hazards
 
 if TYPE_CHECKING:
     from demine.analysis.priorities.profile import Profile
@@ -287,47 +281,6 @@ def _text(value: Any) -> Any:
 
 # Text columns read as plain text: vocabularies without the enum round trip,
 # JSON lists as their JSON text (membership is a vectorised substring test).
-TEXT_COLUMNS = ("hazard_class", "status", "evidence", "reliability", "land_use")
-JSON_COLUMNS = ("contamination", "blockages")
-NUMBER_COLUMNS = (
-    "women",
-    "men",
-    "girls",
-    "boys",
-    "settlement_id",
-    "area_m2",
-    "remaining_m2",
-)
-
-
-def read_hazards(conn: Connection, statuses: tuple[str, ...]) -> pd.DataFrame:
-    """Approved hazards with one of ``statuses``, by id, geometry decoded."""
-    hz = table("hazard")
-    where = and_(hz.c.review_state == APPROVED, hz.c.status.in_(statuses))
-    columns = [
-        hz.c.id,
-        hz.c.name,
-        *[cast(hz.c[c], String).label(c) for c in TEXT_COLUMNS],
-        *[cast(hz.c[c], Text).label(c) for c in JSON_COLUMNS],
-        *[hz.c[c] for c in NUMBER_COLUMNS],
-        # Raw geometry, decoded below in one vectorised call.
-        type_coerce(hz.c.geom, LargeBinary()).label("geom"),
-    ]
-    rows = conn.execute(select(*columns).where(where).order_by(hz.c.id)).all()
-    names = [c.name for c in columns]
-    data = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    frame = pd.DataFrame(
-        {n: pd.Series(v, dtype=object) for n, v in zip(names, data, strict=True)}
-    )
-    for c in NUMBER_COLUMNS:
-        frame[c] = pd.to_numeric(frame[c], errors="coerce")
-    for c in (*TEXT_COLUMNS, *JSON_COLUMNS):
-        frame[c] = frame[c].fillna("").astype(str)
-    frame["id"] = frame["id"].astype(np.int64)
-    frame["geom"] = decode_many(frame["geom"].to_numpy(dtype=object))
-    return frame.set_index("id")
-
-
 def load_context(
     conn: Connection, statuses: tuple[str, ...], today: dt.date | None = None
 ) -> Context:

@@ -85,7 +85,7 @@ class Ranking:
             lon, lat = where.at[hid, "lon"], where.at[hid, "lat"]
             items.append(
                 {
-                    "id": int(hid),  # type: ignore[call-overload]
+                    "id": int(hid),
                     "rank": int(row["rank"]),
                     "score": float(row["score"]),
                     "name": None if pd.isna(row["name"]) else str(row["name"]),

@@ -2,7 +2,8 @@
 """A bounded in-memory cache of rendered responses (tiles, feature pages).
 
 Keys always end with the register version (see
-:mod:`demine.store.register_version`) and the reader's visibility class, so a
+:mod:`demine.store.register_version`) and the reader's visibility class
+(:func:`demine.store.listing.visibility_class`), so a
 write or a different reader never meets an older entry; old entries simply
 age out, least recently used first, once the cache holds ``max_bytes``
 (``Settings.response_cache_mb``).
@@ -13,26 +14,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
-
-from demine.domain.vocab import Role
-from demine.store.users import Principal
-
-
-def visibility_class(who: Principal | None) -> str:
-    """Readers who see exactly the same records share a class.
-
-    Mirrors :func:`demine.store.listing.visible`: approved only for anonymous
-    readers and viewers (and clerks without an organisation), approved plus
-    their own organisation's records for clerks, everything for reviewers and
-    administrators.
-    """
-    if who is None or who.role is Role.VIEWER:
-        return "approved"
-    if who.role is Role.CLERK:
-        if who.organisation_id is None:
-            return "approved"
-        return f"org{who.organisation_id}"
-    return "all"
 
 
 class ResponseCache:

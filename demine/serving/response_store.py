@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Rendered responses on disk, shared by the worker processes of one server.
 
-Each worker keeps its own cache in memory (:mod:`demine.store.tilecache`), so
+Each worker keeps its own cache in memory (:mod:`demine.serving.response_cache`), so
 with two workers every tile was rendered twice, and a worker that had not
 seen a tile yet rendered it again while the other held it. ``demine serve
 --workers N`` gives the workers one directory: a worker that misses in memory

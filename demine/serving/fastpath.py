@@ -5,7 +5,7 @@ Map tiles and feature pages are asked for by the dozen per screen; looking up
 the token's user and the public layers for each would cost more than serving
 a cached tile. Both answers are kept per register version: any write (a user
 deactivated, a token revoked, a layer made private) changes the version and so
-sends the next request through the full checks of :mod:`demine.api.deps`.
+sends the next request through the full checks of :mod:`demine.serving.deps`.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from typing import Any
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from demine.api.deps import current_user
 from demine.errors import AuthenticationError
+from demine.serving.deps import current_user
+from demine.serving.response_cache import ResponseCache
+from demine.serving.response_store import ResponseStore
 from demine.store.public import public_layers
 from demine.store.register_version import register_version
-from demine.store.response_store import ResponseStore
-from demine.store.tilecache import ResponseCache
 from demine.store.users import Principal
 
 MAX_READERS = 10_000

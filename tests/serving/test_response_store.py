@@ -12,15 +12,16 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from demine.api import create_app
 from demine.api import tiles as tile_routes
+from demine.server import create_app
+from demine.serving.response_store import KEEP_OLD_VERSIONS_S, ResponseStore
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.editing import add_records
 from demine.store.register_version import register_version
-from demine.store.response_store import KEEP_OLD_VERSIONS_S, ResponseStore
 from tests.api.conftest import Seed, square
 from tests.api.test_tiles import tile_of
+from tests.waiting import Arrivals
 
 
 def test_store_keeps_bytes_by_version_and_drops_old_versions(tmp_path: Path) -> None:
@@ -103,16 +104,21 @@ def test_requests_arriving_together_read_postgresql_once(
     tracker.current()
     readings: list[int] = []
     real = tracker._refresh
+    arrivals = Arrivals()
 
     def slow() -> None:
         readings.append(1)
-        time.sleep(0.3)
+        arrivals.wait(10)  # until every request has asked
         real()
+
+    def ask(_: int) -> int:
+        arrivals.arrive()
+        return tracker.current()
 
     monkeypatch.setattr(tracker, "_refresh", slow)
     monkeypatch.setattr(tracker, "_checked", time.monotonic() - 5)  # due now
     with ThreadPoolExecutor(10) as pool:
-        versions = set(pool.map(lambda _: tracker.current(), range(10)))
+        versions = set(pool.map(ask, range(10)))
     assert len(readings) == 1
     # The others kept the previous reading: one version, not twenty.
     assert len(versions) <= 2

@@ -7,7 +7,7 @@ import mapbox_vector_tile
 import numpy as np
 import shapely
 
-from demine.store.mvt import encodable, encode_layer
+from demine.geo.mvt import encodable, encode_layer
 
 OPTIONS = {"extents": 4096, "check_winding_order": False}
 

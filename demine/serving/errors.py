@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import html
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -34,11 +36,19 @@ def error_body(exc: DemineError) -> dict[str, Any]:
     return body
 
 
-def _page(status: int, message: str) -> Response:
-    # The web pages render their own form errors; this is the fallback page.
-    from demine.web.pages import error_page
+ErrorPage = Callable[[int, str], Response]
 
-    return error_page(status, message)
+
+def plain_page(status: int, message: str) -> Response:
+    """A bare HTML error page, for an app without the web pages."""
+    return HTMLResponse(f"<p>{html.escape(message)}</p>", status_code=status)
+
+
+def _page(request: Request, status: int, message: str) -> Response:
+    # The web pages render their own form errors; this is the fallback page,
+    # the one the app was built with (the web's, see demine.server).
+    page: ErrorPage = getattr(request.app.state, "error_page", plain_page)
+    return page(status, message)
 
 
 async def on_demine_error(request: Request, exc: Exception) -> Response:
@@ -49,7 +59,7 @@ async def on_demine_error(request: Request, exc: Exception) -> Response:
         return JSONResponse(error_body(exc), status_code=exc.http_status)
     if isinstance(exc, AuthenticationError):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    return _page(exc.http_status, exc.user_message)
+    return _page(request, exc.http_status, exc.user_message)
 
 
 def _describe(errors: list[dict[str, Any]]) -> str:
@@ -67,7 +77,7 @@ async def on_validation_error(request: Request, exc: Exception) -> Response:
     status = 400 if malformed else 422
     message = "the body is not valid JSON" if malformed else _describe(errors)
     if not wants_json(request):
-        return _page(status, message)
+        return _page(request, status, message)
     return JSONResponse({"error": message, "status": status}, status_code=status)
 
 
@@ -75,7 +85,7 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     message = str(exc.detail)
     if not wants_json(request):
-        return _page(exc.status_code, message)
+        return _page(request, exc.status_code, message)
     return JSONResponse(
         {"error": message, "status": exc.status_code},
         status_code=exc.status_code,
@@ -91,7 +101,7 @@ async def on_data_error(request: Request, exc: Exception) -> Response:
     )
     message = "a value in the request cannot be stored (control characters?)"
     if not wants_json(request):
-        return _page(422, message)
+        return _page(request, 422, message)
     return JSONResponse({"error": message, "status": 422}, status_code=422)
 
 
@@ -102,17 +112,19 @@ async def on_unexpected(request: Request, exc: Exception) -> Response:
         # SQLite cannot bind an integer beyond 64 bits: the client's input.
         message = "a number in the request is out of range"
         if not wants_json(request):
-            return _page(422, message)
+            return _page(request, 422, message)
         return JSONResponse({"error": message, "status": 422}, status_code=422)
     log.exception("%s %s failed", request.method, request.url.path)
     message = "internal error; the administrator can find details in the log"
     if not wants_json(request):
-        return _page(500, message)
+        return _page(request, 500, message)
     return JSONResponse({"error": message, "status": 500}, status_code=500)
 
 
-def add_exception_handlers(app: FastAPI) -> None:
-    """Map DemineError, validation and HTTP errors, and anything else, to responses."""
+def add_exception_handlers(app: FastAPI, error_page: ErrorPage = plain_page) -> None:
+    """Map DemineError, validation and HTTP errors, and anything else, to
+    responses: JSON for machines, ``error_page`` for people."""
+    app.state.error_page = error_page
     app.add_exception_handler(DemineError, on_demine_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)

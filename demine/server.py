@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""``create_app(settings)``: the whole web application, built on demand."""
+"""``create_app(settings)``: the whole web application, built on demand.
+
+The composition root: it mounts the API (:mod:`demine.api`) and the browser
+pages (:mod:`demine.web`) on one FastAPI app over one register, with the HTTP
+parts they share (:mod:`demine.serving`). Neither face imports the other.
+"""
 
 from __future__ import annotations
 
@@ -16,15 +21,16 @@ from starlette.middleware.sessions import SessionMiddleware
 import demine.api
 import demine.web
 from demine import __version__
-from demine.api.errors import add_exception_handlers
-from demine.api.limits import BodyLimitMiddleware, LoginLimiter
+from demine.serving.errors import add_exception_handlers
+from demine.serving.limits import BodyLimitMiddleware, LoginLimiter
+from demine.serving.response_store import ResponseStore
 from demine.settings import Settings
 from demine.store.database import Database
-from demine.store.response_store import ResponseStore
+from demine.web.pages import error_page
 
 log = logging.getLogger(__name__)
 
-STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
+STATIC = Path(demine.web.__file__).resolve().parent / "static"
 SESSION_HOURS = 12
 
 
@@ -85,7 +91,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         https_only=settings.secure_cookies,
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
-    add_exception_handlers(app)
+    add_exception_handlers(app, error_page)
     for router in routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

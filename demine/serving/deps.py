@@ -7,23 +7,34 @@ import hmac
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
+from fastapi import Path as PathParam
 
 from demine.errors import AuthenticationError, PermissionDeniedError
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.public import public_layers
-from demine.store.users import Principal, get_principal, principal_for_token
+from demine.store.users import (
+    Principal,
+    authenticate,
+    get_principal,
+    principal_for_token,
+)
 
 CSRF_HEADER = "x-csrf-token"
 
+# Ids and versions are 32-bit INTEGER columns on PostgreSQL.
+ID_MAX = 2**31 - 1
+RecordId = Annotated[int, PathParam(ge=1, le=ID_MAX)]
+OptionalId = Annotated[int | None, Query(ge=1, le=ID_MAX)]
+
 
 def get_db(request: Request) -> Database:
-    return request.app.state.db  # type: ignore[no-any-return]
+    return request.app.state.db
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def _bearer(request: Request) -> str | None:
@@ -113,3 +124,15 @@ MaybeUser = Annotated[Principal | None, Depends(current_user)]
 User = Annotated[Principal, Depends(require_user)]
 Reviewer = Annotated[Principal, Depends(require_reviewer)]
 Admin = Annotated[Principal, Depends(require_admin)]
+
+
+def log_in(request: Request, username: str, password: str) -> Principal:
+    """Check the password under the rate limit and start a fresh session."""
+    client = request.client.host if request.client else "unknown"
+    request.app.state.login_limiter.hit(f"ip:{client}", f"user:{username}")
+    who = authenticate(request.app.state.db, username, password)
+    # A new session on login, so a session fixed before login is worthless.
+    request.session.clear()
+    request.session["user_id"] = who.id
+    csrf_token(request)
+    return who

@@ -1,18 +1,17 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Web Mercator (EPSG:3857), the projection of map tiles, in NumPy and SQL.
+"""Web Mercator (EPSG:3857), the projection of map tiles, in NumPy.
 
 Written out rather than asked of PROJ: tiles project every vertex they draw,
-and the same arithmetic in SQL lets PostGIS place a million points in grid
-cells without a call to ST_Transform per row.
+and the same arithmetic in SQL (:func:`demine.store.overview.mercator_sql`)
+lets PostGIS place a million points in grid cells without a call to
+ST_Transform per row.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, func
 
 EARTH_RADIUS = 6378137.0
 HALF_WORLD = math.pi * EARTH_RADIUS  # 20,037,508.34 m: the map's edge
@@ -27,16 +26,6 @@ def to_mercator(coords: np.ndarray) -> np.ndarray:
     return np.column_stack(
         [EARTH_RADIUS * lon, EARTH_RADIUS * np.log(np.tan(np.pi / 4 + lat / 2))]
     )
-
-
-def mercator_sql(
-    lon: ColumnElement[Any], lat: ColumnElement[Any]
-) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """The same projection as SQL expressions (PostgreSQL)."""
-    lat = func.least(func.greatest(lat, -MAX_LAT), MAX_LAT)
-    x = EARTH_RADIUS * func.radians(lon)
-    y = EARTH_RADIUS * func.ln(func.tan(np.pi / 4 + func.radians(lat) / 2))
-    return x, y
 
 
 def to_lonlat(mx: float, my: float) -> tuple[float, float]:

@@ -154,7 +154,7 @@ def encode_layer(
                 _set_value(layer.values.add(), value)
             tags += (k, v)
         feature.tags.extend(tags)
-    return tile.SerializeToString()  # type: ignore[no-any-return]
+    return tile.SerializeToString()
 
 
 def _set_value(slot: vector_tile_pb2.tile.value, value: object) -> None:
