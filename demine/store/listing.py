@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from demine.domain.vocab import ReviewState, Role
 from demine.errors import NotFoundError, RecordError
+from demine.store.backends import backend_of
 from demine.store.database import Database
 from demine.store.schema import (
     Accident,
@@ -239,7 +240,7 @@ def bbox_clause(
             cols.max_lat >= south,
             cols.min_lat <= north,
         )
-        if "geom" in cols and session.get_bind().dialect.name == "postgresql":
+        if "geom" in cols and backend_of(session).spatial_sql:
             # The GiST index finds the rows and gives the planner a true row
             # estimate (with the columns alone it walked the primary key for
             # ORDER BY id, filtering 100,000 hazards); its float4 boxes are
@@ -251,7 +252,7 @@ def bbox_clause(
     if name is None:
         raise RecordError(f"{kind} has no location", field="bbox")
     geom = cols[name]
-    if session.get_bind().dialect.name == "postgresql":
+    if backend_of(session).spatial_sql:
         return func.ST_Intersects(geom, func.ST_MakeEnvelope(*bbox, 4326))
     # SQLite keeps points as WKB without bbox columns: test them in Shapely,
     # vectorised, and filter by the matching ids.

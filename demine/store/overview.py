@@ -43,6 +43,7 @@ from demine.geo.web_mercator import (
     MVT_EXTENT,
     to_mercator,
 )
+from demine.store.backends import backend_of
 from demine.store.database import Database
 from demine.store.layer_frames import LayerFrame, layer_frame, present
 from demine.store.tile_layers import TileLayer
@@ -72,7 +73,7 @@ def overview_tile(
     filters: list[ColumnElement[bool]],
 ) -> bytes:
     """The generalised tile z/x/y of ``spec`` (MVT bytes, maybe empty)."""
-    if db.dialect == "postgresql":
+    if backend_of(db).spatial_sql:
         return _postgis_overview(db, spec, zxy, filters)
     return _encode_frame(spec, layer_frame(db, spec, who, filters), zxy)
 

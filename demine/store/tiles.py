@@ -31,6 +31,7 @@ from sqlalchemy import (
 from demine.errors import NotFoundError, RecordError
 from demine.geo.mvt import encodable, encode_layer
 from demine.geo.web_mercator import HALF_WORLD, MVT_EXTENT, to_lonlat, to_mercator
+from demine.store.backends import backend_of
 from demine.store.database import Database
 from demine.store.layer_frames import layer_frame, present
 from demine.store.listing import bbox_clause
@@ -63,7 +64,7 @@ def render_tile(
     spec = SPECS[layer]
     if spec.overview is not None and z <= spec.overview.max_zoom:
         return overview_tile(db, spec, (z, x, y), who, _filters(spec, who))
-    if db.dialect == "postgresql":
+    if backend_of(db).spatial_sql:
         return _postgis_tile(db, layer, (z, x, y), who)
     if "min_lon" not in spec.model.__table__.c:
         # Points without bounding-box columns have no index on SQLite.
