@@ -19,7 +19,6 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,6 @@ from starlette.datastructures import FormData, UploadFile
 
 from demine.errors import (
     ImportRejectedError,
-    PayloadTooLargeError,
     SourceError,
 )
 from demine.exchange.entities import LAYERS
@@ -45,6 +43,7 @@ from demine.exchange.transfer import (
     kind_and_mapping,
 )
 from demine.serving.deps import Reviewer, User, check_csrf
+from demine.serving.uploads import save_uploads
 from demine.store.users import Principal
 from demine.web.pages import render
 
@@ -96,7 +95,9 @@ async def import_preview(request: Request, who: Reviewer) -> Response:
     folder = UPLOADS / token
     try:
         files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
-        paths = await _save(folder, files, settings.max_upload_bytes)
+        paths = await save_uploads(
+            folder, files, settings.max_upload_bytes, MAPPING_NAME
+        )
         mapping_text = await _mapping_text(form, entered["mapping_text"])
         if mapping_text:
             (folder / MAPPING_NAME).write_text(mapping_text, encoding="utf-8")
@@ -165,40 +166,6 @@ async def import_confirm(request: Request, who: Reviewer) -> Response:
 def _text(form: FormData, key: str) -> str:
     value = form.get(key)
     return value.strip() if isinstance(value, str) else ""
-
-
-async def _save(folder: Path, files: Sequence[UploadFile], limit: int) -> list[Path]:
-    """Write the uploads under safe names; refuse more than ``limit`` bytes."""
-    chosen = [f for f in files if f.filename]
-    if not chosen:
-        raise SourceError("choose one or more files to import")
-    folder.mkdir(parents=True, exist_ok=False, mode=0o700)
-    total = 0
-    paths: list[Path] = []
-    for upload in chosen:
-        name = _safe_name(upload.filename or "", len(paths), {p.name for p in paths})
-        path = folder / name
-        with path.open("wb") as out:
-            while chunk := await upload.read(1 << 20):
-                total += len(chunk)
-                if total > limit:
-                    raise PayloadTooLargeError(
-                        f"the upload is larger than allowed ({limit:,} bytes)"
-                    )
-                out.write(chunk)
-        paths.append(path)
-    return paths
-
-
-def _safe_name(filename: str, index: int, taken: set[str]) -> str:
-    """The file's own name without folders or odd characters (suffix kept)."""
-    base = Path(filename.replace("\\", "/")).name
-    clean = re.sub(r"[^A-Za-z0-9._-]+", "_", base).lstrip(".")[-100:]
-    if not clean or clean == MAPPING_NAME:
-        clean = f"upload{index}{Path(base).suffix.lower()[:10]}"
-    if clean in taken:
-        clean = f"{index}_{clean}"
-    return clean
 
 
 async def _mapping_text(form: FormData, typed: str) -> str:
