@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -43,9 +43,6 @@ from demine.errors import DemineError
 from demine.geo.area import equal_area_crs, to_equal_area
 from demine.store.bulk import read_frame, table
 from demine.store.priorities import read_hazards
-
-if TYPE_CHECKING:
-    from demine.analysis.priorities.profile import Profile
 
 log = logging.getLogger(__name__)
 APPROVED = ReviewState.APPROVED.value
@@ -584,8 +581,29 @@ class CriterionValues:
     notes: dict[str, str]
 
 
+class Setting(Protocol):
+    """A criterion as a profile sets it (its name and parameters)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def params(self) -> Mapping[str, float]: ...
+
+
+class Weighting(Protocol):
+    """What the criteria read of a profile (:class:`~demine.analysis.
+    priorities.profile.Profile`): the statuses ranked and the criteria used."""
+
+    @property
+    def statuses(self) -> tuple[str, ...]: ...
+
+    @property
+    def active(self) -> Sequence[Setting]: ...
+
+
 def criterion_values(
-    conn: Connection, profile: Profile, today: dt.date | None = None
+    conn: Connection, profile: Weighting, today: dt.date | None = None
 ) -> CriterionValues:
     """The profile's weighted criteria for every open approved hazard."""
     ctx = load_context(conn, profile.statuses, today)
