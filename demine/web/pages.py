@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from demine.analysis.checks import CheckOptions, validate_database
-from demine.analysis.summary import national_summary, summary_by
+from demine.analysis.summary import dashboard
 from demine.domain.vocab import HazardClass, HazardStatus
 from demine.errors import (
     AuthenticationError,
@@ -37,7 +37,7 @@ from demine.serving.deps import (
     csrf_token,
     log_in,
 )
-from demine.store import queries, review
+from demine.store import review
 from demine.store.audit import history
 from demine.store.listing import get_record
 from demine.store.users import Principal
@@ -289,21 +289,15 @@ def review_post(
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, db: DbDep, who: User) -> Response:
+def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
     with db.transaction() as conn:
-        figures = national_summary(conn)
-        by_year = summary_by(conn, "year")
-        by_method = summary_by(conn, "method")
-        remaining = queries.remaining_by_admin(conn)
+        shown = dashboard(conn)
     return render(
         request,
         "dashboard.html",
         who,
-        figures=figures,
-        by_year=[(r["key"], r["released_m2"]) for r in by_year],
-        by_method=[(r["key"], r["released_m2"]) for r in by_method],
-        remaining=[(k, r) for k, _t, r in sorted(remaining, key=lambda t: -t[2])],
-        items=list(figures["items"].items()),
+        **shown,
+        items=list(shown["figures"]["items"].items()),
     )
 
 

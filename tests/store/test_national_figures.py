@@ -84,10 +84,15 @@ def test_every_face_gives_the_same_national_figures(register: Database) -> None:
         login = {"username": "viewer", "password": PASSWORD}
         assert client.post("/api/v1/login", json=login).status_code == 200
         api = client.get("/api/v1/summary").json()
+        by_year = client.get("/api/v1/summary/year").json()
+        api_dashboard = client.get("/api/v1/dashboard").json()
         dashboard = client.get("/dashboard").text
     assert api["area_m2"]["released"] == pytest.approx(released)
     assert api["hazards"] == figures["hazards"] == 1
     assert f"{released:,.0f}" in dashboard
+    assert sum(r["released_m2"] for r in by_year) == pytest.approx(released)
+    assert api_dashboard["figures"] == api
+    assert sum(m2 for _year, m2 in api_dashboard["by_year"]) == pytest.approx(released)
 
     report = parse(render_html(build_report(register, "national", "2024..2025")))
     assert report.figure("released.period.total") == pytest.approx(released)
