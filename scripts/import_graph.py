@@ -24,6 +24,7 @@ import grimp
 
 # Lowest first; a package may import those before it, never those after it.
 LAYERS = [
+    ["i18n"],
     ["errors", "settings", "__init__"],
     ["domain"],
     ["geo"],

@@ -17,7 +17,14 @@ from fastapi.templating import Jinja2Templates
 
 from demine.analysis.checks import CheckOptions, validate_database
 from demine.analysis.summary import dashboard
-from demine.domain.vocab import HazardClass, HazardStatus
+from demine.domain.labels import kind_label, label, label_of
+from demine.domain.vocab import (
+    EOCategory,
+    HazardClass,
+    HazardStatus,
+    Method,
+    ReviewState,
+)
 from demine.errors import (
     AuthenticationError,
     ConflictError,
@@ -27,6 +34,7 @@ from demine.errors import (
     RecordError,
 )
 from demine.geo.extent import Extent
+from demine.i18n.jinja import install
 from demine.serving.deps import (
     DbDep,
     MaybeUser,
@@ -41,10 +49,18 @@ from demine.store import review
 from demine.store.audit import history
 from demine.store.listing import get_record
 from demine.store.users import Principal
-from demine.web.messages import translate
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-TEMPLATES.env.globals["_"] = translate
+install(TEMPLATES.env)
+TEMPLATES.env.globals.update(
+    label=label,
+    label_of=label_of,
+    kind_label=kind_label,
+    HazardClass=HazardClass,
+    HazardStatus=HazardStatus,
+    Method=Method,
+    ReviewState=ReviewState,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -74,9 +90,7 @@ def render(
 
 def error_page(status: int, message: str) -> HTMLResponse:
     """A plain error page with a safe message (no request context needed)."""
-    html = TEMPLATES.get_template("error.html").render(
-        status=status, message=message, _=translate
-    )
+    html = TEMPLATES.get_template("error.html").render(status=status, message=message)
     return HTMLResponse(html, status_code=status)
 
 
@@ -296,8 +310,13 @@ def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
         request,
         "dashboard.html",
         who,
-        **shown,
-        items=list(shown["figures"]["items"].items()),
+        figures=shown["figures"],
+        by_year=shown["by_year"],
+        by_method=[(label_of(Method, k), m2) for k, m2 in shown["by_method"]],
+        remaining=shown["remaining"],
+        items=[
+            (label_of(EOCategory, k), n) for k, n in shown["figures"]["items"].items()
+        ],
     )
 
 

@@ -28,6 +28,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from demine.domain.labels import kind_label
 from demine.errors import (
     ImportRejectedError,
     SourceError,
@@ -42,6 +43,7 @@ from demine.exchange.transfer import (
     import_upload,
     kind_and_mapping,
 )
+from demine.i18n import N_, _
 from demine.serving.deps import Reviewer, User, check_csrf
 from demine.serving.uploads import save_uploads
 from demine.store.users import Principal
@@ -54,6 +56,12 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 KEEP_SECONDS = 24 * 3600
 PROBLEMS_SHOWN = 1000
 MAPPING_NAME = "mapping.yaml"
+FORMAT_LABELS = {
+    "gpkg": N_("GeoPackage (QGIS, ArcGIS)"),
+    "geojson": N_("GeoJSON (one kind)"),
+    "csv": N_("CSV (one kind; geometry as WKT)"),
+    "xlsx": N_("Excel workbook (one sheet per kind)"),
+}
 
 # -- the page ---------------------------------------------------------------
 
@@ -71,8 +79,8 @@ def _page(
         "transfer.html",
         who,
         status_code=status_code,
-        kinds=list(LAYERS.items()),
-        formats=list(EXPORT_FORMATS),
+        kinds=[(kind, kind_label(kind, plural=True)) for kind in LAYERS],
+        formats=[(f, _(FORMAT_LABELS[f])) for f in EXPORT_FORMATS],
         max_bytes=request.app.state.settings.max_upload_bytes,
         max_mb=request.app.state.settings.max_upload_bytes / 1e6,
         **context,
@@ -217,7 +225,7 @@ def _short(message: str) -> str:
 def _summary(result: ImportResult) -> dict[str, Any]:
     return {
         "counts": [
-            (LAYERS.get(kind, kind), c.inserted, c.updated, c.unchanged)
+            (kind, kind_label(kind, plural=True), c.inserted, c.updated, c.unchanged)
             for kind, c in result.counts.items()
         ],
         "warnings": [_short(w) for w in result.warnings],
