@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -24,6 +25,7 @@ from demine.geo.validation import (
     check_geometries,
     entry_warnings,
 )
+from demine.geo.validation import GeometryKind as Expected
 from demine.settings import Settings
 from demine.store import repairs
 from demine.store.bulk import read_frame
@@ -35,7 +37,7 @@ log = logging.getLogger(__name__)
 Step = Callable[[str], None]
 
 # (entity, table, geometry column, expected type, check overlaps between records)
-LAYERS: tuple[tuple[str, str, str, str, bool], ...] = (
+LAYERS: tuple[tuple[str, str, str, Expected, bool], ...] = (
     ("hazard", "hazard", "geom", "polygon", True),
     ("release", "release", "geom", "polygon", False),
     ("eo_item", "eo_item", "geom", "point", False),
@@ -55,11 +57,11 @@ class CheckOptions:
     def from_settings(
         cls,
         settings: Settings,
-        *,
         extent: str | None = None,
         max_segment_m: float | None = None,
     ) -> CheckOptions:
-        """The installation's options, with the command line's overrides."""
+        """The installation's options; ``extent`` and ``max_segment_m`` (as a
+        person typed them) replace the settings' when given."""
         return cls(
             extent=Extent.parse(extent or settings.extent),
             max_segment_m=max_segment_m or settings.max_segment_m,
@@ -80,7 +82,7 @@ def record_doubts(
     if not geojson:
         return []
     geom = shapely.geometry.shape(geojson)
-    expected = "polygon" if kind in ("hazard", "release") else "point"
+    expected: Expected = "polygon" if kind in ("hazard", "release") else "point"
     found = entry_warnings(rules, kind, geom, expected)
     # Messages name the record as new; on its own page it is this one.
     return [replace(f, message=f.message.split(": ", 1)[-1]) for f in found]
@@ -91,6 +93,46 @@ def plausible_from(settings: Settings) -> Plausible:
     return Plausible(
         max_share=settings.max_area_share, min_width_m=settings.sliver_width_m
     )
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What a check found, and how many geometries it repaired first."""
+
+    findings: list[Finding]
+    repaired: int = 0
+
+    def counts(self) -> dict[str, int]:
+        """Findings per rule, by rule name."""
+        return dict(sorted(Counter(str(f.rule) for f in self.findings).items()))
+
+
+def validate_database(
+    db: Database,
+    options: CheckOptions,
+    *,
+    repair: bool = False,
+    step: Step | None = None,
+) -> Validation:
+    """Check the whole register (repairing invalid polygons first if asked):
+    what ``demine validate``, the findings page and ``POST /api/v1/findings``
+    call, beside a live register.
+
+    The geometry rules read in a reading transaction, so a long check never
+    holds the register's write lock (writers of the web application would
+    queue behind it); the repairs and the ledger's refresh write in short
+    transactions of their own, each all or nothing.
+    """
+    db.require_initialised()
+    repaired = 0
+    if repair:
+        with db.transaction(write=True) as conn:
+            repaired = repair_register(conn, step=step)
+    with db.transaction() as conn:
+        findings = geometry_findings(conn, options, step=step)
+    with db.transaction(write=True) as conn:
+        findings.extend(ledger_findings(conn, options, step=step))
+    return Validation(findings=findings, repaired=repaired)
 
 
 def validate_register(
@@ -107,32 +149,6 @@ def validate_register(
     findings = geometry_findings(conn, options, step=step)
     findings.extend(ledger_findings(conn, options, step=step))
     return findings
-
-
-def check_register(
-    db: Database,
-    options: CheckOptions,
-    *,
-    repair: bool = False,
-    step: Step | None = None,
-) -> tuple[int, list[Finding]]:
-    """Repair (if asked), then :func:`validate_register`, beside a live register.
-
-    Returns the number of geometries repaired and the findings. The geometry
-    rules read in a reading transaction, so a long check never holds the
-    register's write lock (writers of the web application would queue
-    behind it); the repairs and the ledger's refresh write in short
-    transactions of their own, each all or nothing.
-    """
-    repaired = 0
-    if repair:
-        with db.transaction(write=True) as conn:
-            repaired = repair_register(conn, step=step)
-    with db.transaction() as conn:
-        findings = geometry_findings(conn, options, step=step)
-    with db.transaction(write=True) as conn:
-        findings.extend(ledger_findings(conn, options, step=step))
-    return repaired, findings
 
 
 def geometry_findings(

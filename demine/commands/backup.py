@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from demine.cli import DbOption, JsonOption, app, emit_json, open_db, out
+from demine.commands.app import DbOption, JsonOption, app, emit_json, open_db, out
 from demine.store.backup import backup as make_backup
 from demine.store.backup import restore as restore_backup
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from demine.analysis.checks import entry_rules
-from demine.cli import (
+from demine.commands.app import (
     DbOption,
     JsonOption,
     app,

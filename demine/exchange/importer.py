@@ -42,7 +42,12 @@ from demine.exchange.references import resolve_references
 from demine.exchange.rules import check_before_write, settle_hazards
 from demine.exchange.staging import Batch, PlaceIndex, stage
 from demine.exchange.writing import write_batch
-from demine.geo.validation import ENTRY_RULES, EntryRules, check_geometries
+from demine.geo.validation import (
+    ENTRY_RULES,
+    EntryRules,
+    GeometryKind,
+    check_geometries,
+)
 from demine.store.audit import insert_events, record_values
 from demine.store.bulk import check_foreign_keys, foreign_keys_deferred
 from demine.store.database import Database
@@ -172,7 +177,7 @@ def doubtful_rows(batches: dict[str, Batch], rules: EntryRules) -> list[str]:
     return out
 
 
-ENTRY_GEOMETRY = {
+ENTRY_GEOMETRY: dict[str, GeometryKind] = {
     "hazard": "polygon",
     "release": "polygon",
     "eo_item": "point",

@@ -39,7 +39,6 @@ def same_figure(old: float | None, new: float, scale_m2: float = 0.0) -> bool:
     return abs(new - old) <= FIGURE_ATOL_M2 + FIGURE_SHARE * abs(scale_m2)
 
 
-
 def geometry_array(values: Any) -> np.ndarray:
     out = np.empty(len(values), dtype=object)
     out[:] = list(values)

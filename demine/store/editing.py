@@ -26,7 +26,7 @@ from demine.domain.findings import Finding
 from demine.domain.vocab import HazardStatus, ReviewState
 from demine.errors import FieldProblem, RecordError
 from demine.geo.area import geodesic_area
-from demine.geo.validation import EntryRules, entry_warnings
+from demine.geo.validation import EntryRules, GeometryKind, entry_warnings
 from demine.store.database import Database
 from demine.store.derived import (
     BBOX,
@@ -150,7 +150,7 @@ def insert_records(
         if kind == "release":
             check_release_allowed(session, clean)
             touched.add(int(clean["hazard_id"]))
-        obj = model(**model_columns(model, kind, clean))
+        obj: Any = model(**model_columns(model, kind, clean))
         obj.review_state = review_state
         if reported_by_id is not None and getattr(obj, "reported_by_id", None) is None:
             obj.reported_by_id = reported_by_id
@@ -175,7 +175,7 @@ def _doubts(rules: EntryRules | None, kind: str, obj: Base) -> list[Finding]:
     geom = getattr(obj, "geom", None)
     if rules is None or geom is None:
         return []
-    expected = "polygon" if isinstance(obj, Hazard | Release) else "point"
+    expected: GeometryKind = "polygon" if isinstance(obj, Hazard | Release) else "point"
     return entry_warnings(rules, kind, geom, expected)
 
 

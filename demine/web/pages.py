@@ -17,14 +17,11 @@ from fastapi.templating import Jinja2Templates
 
 from demine.analysis.checks import (
     CheckOptions,
-    check_register,
     entry_rules,
     record_doubts,
+    validate_database,
 )
-from demine.analysis.summary import national_summary, summary_by
-from demine.api.auth import log_in
-from demine.api.deps import DbDep, MaybeUser, Reviewer, User, check_csrf, csrf_token
-from demine.api.records import RecordId
+from demine.analysis.summary import dashboard
 from demine.domain.labels import kind_label, label, label_of
 from demine.domain.vocab import (
     EOCategory,
@@ -43,8 +40,19 @@ from demine.errors import (
     RecordError,
 )
 from demine.geo.extent import Extent
+from demine.i18n import _
 from demine.i18n.jinja import install
-from demine.store import queries, review
+from demine.serving.deps import (
+    DbDep,
+    MaybeUser,
+    RecordId,
+    Reviewer,
+    User,
+    check_csrf,
+    csrf_token,
+    log_in,
+)
+from demine.store import review
 from demine.store.audit import history
 from demine.store.listing import get_record
 from demine.store.users import Principal
@@ -257,10 +265,14 @@ async def new_hazard_post(
     review queue needs one); a name of spaces is no name.
     """
     check_csrf(request, csrf_token)
-    values = {"name": name, "hazard_class": hazard_class, "status": status}
+    values: dict[str, Any] = {
+        "name": name,
+        "hazard_class": hazard_class,
+        "status": status,
+    }
     problems: list[FieldProblem] = []
     if not name.strip():
-        problems.append(FieldProblem("name", "is required: give the hazard a name"))
+        problems.append(FieldProblem("name", _("is required: give the hazard a name")))
     try:
         try:
             values["geom"] = await geometry_input(geom, upload)
@@ -323,21 +335,20 @@ def review_post(
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, db: DbDep, who: User) -> Response:
+def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
     with db.transaction() as conn:
-        figures = national_summary(conn)
-        by_year = summary_by(conn, "year")
-        by_method = summary_by(conn, "method")
-        remaining = queries.remaining_by_admin(conn)
+        shown = dashboard(conn)
     return render(
         request,
         "dashboard.html",
         who,
-        figures=figures,
-        by_year=[(r["key"], r["released_m2"]) for r in by_year],
-        by_method=[(label_of(Method, r["key"]), r["released_m2"]) for r in by_method],
-        remaining=[(k, r) for k, _t, r in sorted(remaining, key=lambda t: -t[2])],
-        items=[(label_of(EOCategory, k), n) for k, n in figures["items"].items()],
+        figures=shown["figures"],
+        by_year=shown["by_year"],
+        by_method=[(label_of(Method, k), m2) for k, m2 in shown["by_method"]],
+        remaining=shown["remaining"],
+        items=[
+            (label_of(EOCategory, k), n) for k, n in shown["figures"]["items"].items()
+        ],
     )
 
 
@@ -355,8 +366,8 @@ def findings_run(
 ) -> Response:
     """Run every validation rule (and refresh the ledger) and list the findings."""
     check_csrf(request, csrf_token)
-    settings = request.app.state.settings
-    _, found = check_register(db, CheckOptions.from_settings(settings))
+    options = CheckOptions.from_settings(request.app.state.settings)
+    found = validate_database(db, options).findings
     return render(
         request,
         "findings.html",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from demine.cli import emit_json
+from demine.commands.app import emit_json
 
 
 def test_keys_are_sorted_and_noise_is_rounded(capsys: pytest.CaptureFixture) -> None:

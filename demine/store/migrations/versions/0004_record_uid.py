@@ -14,6 +14,7 @@ Create Date: 2026-12-07 16:00:00.000000
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -54,7 +55,7 @@ def _backfill(name: str) -> None:
         )
         return
     ids = [row[0] for row in bind.execute(sa.select(table.c.id)).all()]
-    raw = bind.connection.driver_connection
+    raw: Any = bind.connection.driver_connection
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
         raw.executemany(
