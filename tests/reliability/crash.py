@@ -242,24 +242,35 @@ class FormWriter(threading.Thread):
         self.token = log_in(self.client, username, password)
         self.acknowledged: list[int] = []
         self.first = threading.Event()
+        self.error = ""
 
     def run(self) -> None:
+        # The login opened the client already: close it, do not enter it again.
+        try:
+            self._post_until_killed()
+        finally:
+            self.client.close()
+
+    def _post_until_killed(self) -> None:
         n = 0
-        with self.client:
-            while True:
-                try:
-                    answer = self.client.post(
-                        "/accidents/new",
-                        data=accident_form(self.token, n),
-                        follow_redirects=False,
-                    )
-                except httpx.HTTPError:
-                    return
-                n += 1
-                if answer.status_code == 303:
-                    location = answer.headers["location"]
-                    self.acknowledged.append(int(location.rsplit("/", 1)[1]))
-                    self.first.set()
+        while True:
+            try:
+                answer = self.client.post(
+                    "/accidents/new",
+                    data=accident_form(self.token, n),
+                    follow_redirects=False,
+                )
+            except httpx.HTTPError as exc:
+                self.error = repr(exc)
+                return
+            n += 1
+            if answer.status_code != 303 and not self.acknowledged:
+                self.error = f"HTTP {answer.status_code}: {answer.text[:300]}"
+                return
+            if answer.status_code == 303:
+                location = answer.headers["location"]
+                self.acknowledged.append(int(location.rsplit("/", 1)[1]))
+                self.first.set()
 
 
 def web_crash_trials(
@@ -281,8 +292,14 @@ def web_crash_trials(
         with serve(str(target), folder, workers=2) as server:
             writer = FormWriter(server.url, f"writer{trial}", password)
             writer.start()
-            if not writer.first.wait(timeout=600):
-                report.failures.append(f"web trial {trial}: no write was accepted")
+            while not writer.first.wait(timeout=1):
+                if not writer.is_alive():
+                    break
+            if not writer.first.is_set():
+                report.failures.append(
+                    f"web trial {trial}: no write was accepted: {writer.error}\n"
+                    + server.output()[-1500:]
+                )
                 continue
             delay = float(rng.uniform(0.0, 2.0))
             started = time.perf_counter()
