@@ -37,6 +37,7 @@ from demine.analysis.casualty_links import DEFAULT_LINK_DISTANCE_M, link_acciden
 from demine.domain.vocab import PlaceType, Sex, VictimActivity, VictimStatus
 from demine.errors import DemineError
 from demine.geo.area import equal_area_crs, to_equal_area
+from demine.i18n import N_, _
 from demine.store.casualty_frames import CasualtyFrames, read_casualty_frames
 from demine.store.database import Database
 
@@ -62,7 +63,7 @@ class CasualtyQueryError(DemineError):
     """A casualty question that cannot be answered as asked (bad period...)."""
 
     http_status = 422
-    default_message = "the casualty query is not valid"
+    default_message = N_("the casualty query is not valid")
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,11 @@ class CasualtyReport:
         """The table for a grouping name of :data:`GROUPINGS`."""
         if by not in GROUPINGS:
             raise CasualtyQueryError(
-                f"unknown grouping {by!r}: use one of {', '.join(GROUPINGS)}"
+                _(
+                    "unknown grouping %(by)r: use one of %(values)s",
+                    by=by,
+                    values=", ".join(GROUPINGS),
+                )
             )
         name = {"age": "by_age_group", "admin": "by_admin"}.get(by, f"by_{by}")
         frame: pd.DataFrame = getattr(self, name)
@@ -235,19 +240,31 @@ def casualty_report(
 
 def check_options(bandwidth_m: float, link_distance_m: float, top: int) -> None:
     if not (math.isfinite(bandwidth_m) and bandwidth_m > 0):
-        raise CasualtyQueryError(f"bandwidth must be > 0 metres, got {bandwidth_m}")
+        raise CasualtyQueryError(
+            _(
+                "bandwidth must be > 0 metres, got %(bandwidth_m)s",
+                bandwidth_m=bandwidth_m,
+            )
+        )
     if not (math.isfinite(link_distance_m) and link_distance_m >= 0):
         raise CasualtyQueryError(
-            f"link distance must be ≥ 0 metres, got {link_distance_m}"
+            _(
+                "link distance must be ≥ 0 metres, got %(link_distance_m)s",
+                link_distance_m=link_distance_m,
+            )
         )
     if top < 1:
-        raise CasualtyQueryError(f"ask for at least 1 hotspot, got {top}")
+        raise CasualtyQueryError(_("ask for at least 1 hotspot, got %(top)s", top=top))
 
 
 def check_period(start: dt.date | None, end: dt.date | None) -> None:
     if start is not None and end is not None and start > end:
         raise CasualtyQueryError(
-            f"the period starts ({start}) after it ends ({end}): swap the dates"
+            _(
+                "the period starts (%(start)s) after it ends (%(end)s): swap the dates",
+                start=start,
+                end=end,
+            )
         )
 
 
@@ -634,7 +651,7 @@ def _spatial(
     points[acc["lon"].isna().to_numpy()] = None
     if crs is None:
         crs = equal_area_crs((0.0, 0.0, 0.0, 0.0))
-    projected, _ = to_equal_area(points, crs)
+    projected, _unused = to_equal_area(points, crs)
     present = ~shapely.is_missing(projected)
     x = np.full(len(acc), np.nan)
     y = np.full(len(acc), np.nan)
@@ -648,7 +665,7 @@ def _spatial(
     hotspots = hotspot_peaks(surface, x, y, per_accident, top)
     if frames.hazards is None:
         return surface, hotspots, pd.DataFrame(columns=LINK_COLUMNS)
-    hazards, _ = to_equal_area(frames.hazards["geom"].to_numpy(dtype=object), crs)
+    hazards, _unused = to_equal_area(frames.hazards["geom"].to_numpy(dtype=object), crs)
     links = link_accidents(
         acc["id"].to_numpy(dtype=np.int64),
         projected,

@@ -50,6 +50,7 @@ from scipy import sparse
 
 from demine.analysis.tasking import Assignment, Problem, SolveResult, TaskingError
 from demine.analysis.tasking_greedy import team_pairs
+from demine.i18n import _
 
 EPS = 1e-9
 
@@ -220,13 +221,19 @@ def _dated_nearest(problem: Problem, cands: NDArray[np.int64]) -> NDArray[np.boo
 def _no_plan(problem: Problem, status: str) -> TaskingError:
     if "nfeasible" in status:
         return TaskingError(
-            "no plan releases every hazard blocking a settlement by its "
-            "return date with these teams; plan with soft deadlines, a longer "
-            "reach (max distance) or more teams"
+            _(
+                "no plan releases every hazard blocking a settlement by its return "
+                "date with these teams; plan with soft deadlines, a longer reach (max "
+                "distance) or more teams"
+            )
         )
     return TaskingError(
-        f"the solver found no plan within {problem.options.time_limit:g} s "
-        f"({status}); allow more time or plan fewer hazards"
+        _(
+            "the solver found no plan within %(time_limit)g s (%(status)s); allow "
+            "more time or plan fewer hazards",
+            time_limit=problem.options.time_limit,
+            status=status,
+        )
     )
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from demine.errors import AuthenticationError, PermissionDeniedError
+from demine.i18n import LANGUAGES, _, choose_language
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.public import public_layers
@@ -28,7 +29,7 @@ def get_settings(request: Request) -> Settings:
 
 def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _unused, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
@@ -43,8 +44,8 @@ def current_user(request: Request) -> Principal | None:
     if token is not None:
         who = principal_for_token(db, token)
         if who is None:
-            raise AuthenticationError("the API token is not valid")
-        return who
+            raise AuthenticationError(_("the API token is not valid"))
+        return _speaking(who)
     user_id = request.session.get("user_id")
     if not isinstance(user_id, int):
         return None
@@ -54,6 +55,13 @@ def current_user(request: Request) -> Principal | None:
         return None
     if request.method not in ("GET", "HEAD", "OPTIONS") and _is_api(request):
         check_csrf(request, request.headers.get(CSRF_HEADER))
+    return _speaking(who)
+
+
+def _speaking(who: Principal) -> Principal:
+    """The rest of the request speaks the user's stored language, if any."""
+    if who.language in LANGUAGES:
+        choose_language(who.language)
     return who
 
 
@@ -77,7 +85,7 @@ def check_csrf(request: Request, supplied: str | None) -> None:
         and supplied
         and hmac.compare_digest(expected, supplied)
     ):
-        raise PermissionDeniedError("the form has expired; reload the page")
+        raise PermissionDeniedError(_("the form has expired; reload the page"))
 
 
 def require_user(
@@ -90,20 +98,20 @@ def require_user(
 
 def require_reviewer(who: Annotated[Principal, Depends(require_user)]) -> Principal:
     if not who.can_review:
-        raise PermissionDeniedError("only reviewers and administrators may do this")
+        raise PermissionDeniedError(_("only reviewers and administrators may do this"))
     return who
 
 
 def require_admin(who: Annotated[Principal, Depends(require_user)]) -> Principal:
     if who.role.value != "admin":
-        raise PermissionDeniedError("only administrators may do this")
+        raise PermissionDeniedError(_("only administrators may do this"))
     return who
 
 
 def reader_for(request: Request, kind: str, who: Principal | None) -> Principal | None:
     """Allow an anonymous read only of a layer the administrator made public."""
     if who is None and kind not in public_layers(get_db(request)):
-        raise AuthenticationError("log in to read this layer")
+        raise AuthenticationError(_("log in to read this layer"))
     return who
 
 

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query
 from demine.analysis.tasking import TaskingOptions, parse_horizon
 from demine.analysis.tasking_register import RegisterPlan, plan_register
 from demine.api.deps import DbDep, Reviewer
+from demine.i18n import _
 from demine.store.database import Database
 
 router = APIRouter(prefix="/api/v1", tags=["planning"])
@@ -77,14 +78,20 @@ def run_plan(db: Database, ask: PlanRequest) -> RegisterPlan:
     months = parse_horizon(ask.horizon)
     if months > API_MAX_MONTHS:
         raise TaskingError(
-            f"horizon {ask.horizon!r}: at most {API_MAX_MONTHS} months over the API"
+            _(
+                "horizon %(horizon)r: at most %(api_max_months)s months over the API",
+                horizon=ask.horizon,
+                api_max_months=API_MAX_MONTHS,
+            )
         )
     start = None
     if ask.start:
         try:
             start = dt.date(int(ask.start[:4]), int(ask.start[5:7]), 1)
         except ValueError:
-            raise TaskingError(f"start {ask.start!r} is not a month") from None
+            raise TaskingError(
+                _("start %(start)r is not a month", start=ask.start)
+            ) from None
     options = TaskingOptions(
         months=months,
         start=start,

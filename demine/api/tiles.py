@@ -22,6 +22,7 @@ from demine.api.fastpath import (
     response_cache,
 )
 from demine.errors import NotFoundError
+from demine.i18n import _
 from demine.store.tilecache import visibility_class
 from demine.store.tiles import LAYERS, MAX_ZOOM, layer_kind, render_tile, tile_bounds
 
@@ -43,7 +44,7 @@ async def tile(
 ) -> Response:
     """One Mapbox vector tile of a map layer (hazard, release, eo_item, ...)."""
     if layer not in LAYERS:
-        raise NotFoundError(f"no map layer {layer!r}")
+        raise NotFoundError(_("no map layer %(layer)r", layer=layer))
     context = await read_context(request, layer_kind(layer))
     tile_bounds(z, x, y)  # a tile outside the grid is a 422 before any query
     seen = visibility_class(context.who)

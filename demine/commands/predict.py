@@ -27,6 +27,8 @@ from demine.cli import (
     table,
 )
 from demine.errors import PredictionError
+from demine.i18n import _
+from demine.i18n.numbers import number
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +157,7 @@ def grid(
     from demine.predict.pipeline import GridRequest, bands, build_grid, plan_grid
 
     if exclude_own not in ("cell", "area"):
-        raise PredictionError("--exclude-own must be 'cell' or 'area'")
+        raise PredictionError(_("--exclude-own must be 'cell' or 'area'"))
     rule = LabelRule.parse(negatives, categories, accidents, negative_share)
     options = FeatureOptions(
         exclude_own,  # type: ignore[arg-type]
@@ -197,7 +199,7 @@ def _params(rounds: int) -> Any:
     from demine.predict.learners import BoostingParams
 
     if rounds < 1:
-        raise PredictionError("--rounds must be at least 1")
+        raise PredictionError(_("--rounds must be at least 1"))
     return BoostingParams(rounds=rounds)
 
 
@@ -223,7 +225,9 @@ def fit(
     from demine.predict.model import fit_model
 
     if calibration not in ("auto", "isotonic", "sigmoid", "none"):
-        raise PredictionError("--calibration must be auto, isotonic, sigmoid or none")
+        raise PredictionError(
+            _("--calibration must be auto, isotonic, sigmoid or none")
+        )
     frame = _read(grid_path, label)
     model = fit_model(
         frame,
@@ -330,7 +334,7 @@ def evaluate(
             ],
         )
     )
-    err.print(f"report: {out_path}")
+    err.print(_("report: %(out_path)s", out_path=out_path))
 
 
 def _group_count(frame: Any, group: str | None) -> int:
@@ -368,9 +372,11 @@ def score(
     from demine.predict.tables import count_rows
 
     if not model_path.exists():
-        raise PredictionError(f"{model_path}: no such model file")
+        raise PredictionError(
+            _("%(model_path)s: no such model file", model_path=model_path)
+        )
     if not grid_path.exists():
-        raise PredictionError(f"{grid_path}: no such file")
+        raise PredictionError(_("%(grid_path)s: no such file", grid_path=grid_path))
     model = RiskModel.from_json(model_path.read_text("utf-8"))
     rows = count_rows(grid_path)
     chunks = -(-rows // chunk_rows) if rows else 2
@@ -386,8 +392,14 @@ def score(
         emit_json(summary)
         return
     out.print(
-        f"scored {summary['cells']:,} cells: mean risk {summary['risk_mean']:.3f}, "
-        f"highest {summary['risk_max']:.3f} -> {', '.join(summary['outputs'])}"
+        _(
+            "scored %(cells)s cells: mean risk %(risk_mean).3f, highest "
+            "%(risk_max).3f -> %(values)s",
+            cells=number(summary["cells"]),
+            risk_mean=summary["risk_mean"],
+            risk_max=summary["risk_max"],
+            values=", ".join(summary["outputs"]),
+        )
     )
 
 

@@ -11,6 +11,8 @@ import typer
 from demine.analysis.checks import CheckOptions, repair_register, validate_register
 from demine.cli import DbOption, JsonOption, app, emit_json, err, open_db, out, table
 from demine.geo.extent import Extent
+from demine.i18n import _, ngettext
+from demine.i18n.numbers import number
 
 
 @app.command()
@@ -58,7 +60,7 @@ def validate(
         max_segment_m=max_segment_m or settings.max_segment_m,
         area_tolerance=settings.area_tolerance,
     )
-    step = None if json_ else (lambda text: err.print(f"… {text}"))
+    step = None if json_ else (lambda text: err.print(_("… %(text)s", text=text)))
     with database.transaction() as conn:
         repaired = repair_register(conn, step=step) if repair else 0
         findings = validate_register(conn, options, step=step)
@@ -70,18 +72,34 @@ def validate(
             emit_json([f.as_dict() for f in findings])
     else:
         if repair:
-            out.print(f"repaired {repaired:,} geometries (see table geometry_repair)")
+            out.print(
+                _(
+                    "repaired %(repaired)s geometries (see table geometry_repair)",
+                    repaired=number(repaired),
+                )
+            )
         out.print(
             table(
-                f"{len(findings):,} findings",
-                ["rule", "count"],
-                [[rule, f"{n:,}"] for rule, n in sorted(counts.items())],
+                ngettext(
+                    "%(num)s finding",
+                    "%(num)s findings",
+                    len(findings),
+                    num=number(len(findings)),
+                ),
+                [_("rule"), _("count")],
+                [[rule, number(n)] for rule, n in sorted(counts.items())],
             )
         )
         if not summary_only and findings:
             rows = [[str(f.rule), f.entity, f.id, f.message] for f in findings[:limit]]
-            out.print(table("Findings", ["rule", "entity", "id", "message"], rows))
+            columns = [_("rule"), _("kind"), "id", _("message")]
+            out.print(table(_("Findings"), columns, rows))
             if len(findings) > limit:
-                out.print(f"… and {len(findings) - limit:,} more (use --json)")
+                out.print(
+                    _(
+                        "… and %(more)s more (use --json)",
+                        more=number(len(findings) - limit),
+                    )
+                )
     if fail and findings:
         raise typer.Exit(2)

@@ -34,6 +34,7 @@ import shapely
 from demine.domain.findings import Finding, Rule
 from demine.domain.vocab import ReleaseKind
 from demine.errors import RecordError
+from demine.i18n import _
 
 __all__ = ["Ledger", "LedgerInput", "compute_ledger"]
 
@@ -82,7 +83,7 @@ def _dates(values: Any, ids: np.ndarray) -> np.ndarray:
     if len(bad):
         i = int(bad[0])
         raise RecordError(
-            f"is not a date: {raw.iloc[i]!r}",
+            _("is not a date: %(value)r", value=raw.iloc[i]),
             entity="release",
             record=ids[i] if i < len(ids) else i,
             field="released_on",
@@ -422,11 +423,13 @@ def _hazard_index(inp: LedgerInput) -> np.ndarray:
     hazards = pd.Index(inp.hazard_ids)
     if not hazards.is_unique:
         dup = hazards[hazards.duplicated()][0]
-        raise RecordError("appears twice in the ledger", entity="hazard", record=dup)
+        raise RecordError(_("appears twice in the ledger"), entity="hazard", record=dup)
     releases = pd.Index(inp.release_ids)
     if not releases.is_unique:
         dup = releases[releases.duplicated()][0]
-        raise RecordError("appears twice in the ledger", entity="release", record=dup)
+        raise RecordError(
+            _("appears twice in the ledger"), entity="release", record=dup
+        )
     return np.asarray(hazards.get_indexer(inp.release_hazard_ids), dtype=np.intp)
 
 
@@ -439,7 +442,11 @@ def _kind_codes(inp: LedgerInput) -> np.ndarray:
         i = int(np.flatnonzero(codes < 0)[0])
         allowed = ", ".join(k.value for k in _KINDS)
         raise RecordError(
-            f"unknown release kind {inp.release_kinds[i]!r}; allowed: {allowed}",
+            _(
+                "unknown release kind %(release_kind)r; allowed: %(allowed)s",
+                release_kind=inp.release_kinds[i],
+                allowed=allowed,
+            ),
             entity="release",
             record=inp.release_ids[i],
             field="kind",
@@ -452,9 +459,9 @@ def _release_rank(inp: LedgerInput) -> np.ndarray:
     dates = inp.release_dates.view(np.int64).copy()
     dates[np.isnat(inp.release_dates)] = np.iinfo(np.int64).max
     try:
-        id_codes, _ = pd.factorize(inp.release_ids, sort=True)
+        id_codes, _unused = pd.factorize(inp.release_ids, sort=True)
     except TypeError:  # ids of mixed types: order them as text
-        id_codes, _ = pd.factorize(inp.release_ids.astype(str), sort=True)
+        id_codes, _unused = pd.factorize(inp.release_ids.astype(str), sort=True)
     order = np.lexsort((np.arange(len(dates)), id_codes, dates))
     rank = np.empty(len(order), dtype=np.intp)
     rank[order] = np.arange(len(order))

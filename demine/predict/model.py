@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from demine import __version__
 from demine.errors import PredictionError
+from demine.i18n import _
 from demine.predict.calibration import Calibrator, Method
 from demine.predict.columns import FeatureSet
 from demine.predict.dataset import describe, labelled_cells
@@ -79,13 +80,19 @@ class RiskModel:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise PredictionError(f"not a demine model file: {exc.msg}") from None
+            raise PredictionError(
+                _("not a demine model file: %(msg)s", msg=exc.msg)
+            ) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise PredictionError("not a demine model file (no 'format' marker)")
+            raise PredictionError(_("not a demine model file (no 'format' marker)"))
         if int(data.get("version", 0)) > VERSION:
             raise PredictionError(
-                f"model format version {data['version']} is newer than this "
-                f"demine understands ({VERSION}); upgrade demine"
+                _(
+                    "model format version %(version)s is newer than this demine "
+                    "understands (%(version2)s); upgrade demine",
+                    version=data["version"],
+                    version2=VERSION,
+                )
             )
         features = FeatureSet(tuple(data["features"]), frozenset(data["indicators"]))
         booster = lgb.Booster(model_str=data["booster"])

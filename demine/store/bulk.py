@@ -32,6 +32,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from demine.errors import StoreError
+from demine.i18n import _
+from demine.i18n.numbers import number
 from demine.store.schema import Base
 from demine.store.types import Geometry, decode_many, encode_many
 
@@ -162,7 +164,7 @@ def with_defaults(tbl: Table, frame: pd.DataFrame) -> pd.DataFrame:
             extra[col.name] = default.arg  # type: ignore[attr-defined]
         elif getattr(default, "is_callable", False):
             make = default.arg  # type: ignore[attr-defined]
-            extra[col.name] = [make(None) for _ in range(len(frame))]
+            extra[col.name] = [make(None) for _unused in range(len(frame))]
     return frame.assign(**extra) if extra else frame
 
 
@@ -170,7 +172,7 @@ def _executemany(
     conn: Connection, name: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> None:
     cols = ", ".join(quote(conn, c) for c in columns)
-    marks = ", ".join("?" for _ in columns)
+    marks = ", ".join("?" for _unused in columns)
     sql = f"INSERT INTO {quote(conn, name)} ({cols}) VALUES ({marks})"
     raw = conn.connection.driver_connection
     assert raw is not None
@@ -213,7 +215,7 @@ def read_frame(
     # Columns from transposed tuples: building a frame from Row objects makes
     # pandas probe each row's attributes, which costs seconds per 100k rows.
     rows = [tuple(r) for r in result.fetchall()]
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _unused in names]
     frame = pd.DataFrame(
         {n: pd.Series(c, dtype=object) for n, c in zip(names, columns, strict=True)}
     )
@@ -265,14 +267,14 @@ def indexes_rebuilt(conn: Connection, name: str, rows: int) -> Iterator[None]:
         yield
         return
     indexes = secondary_indexes(conn, name)
-    for index, _ in indexes:
+    for index, _unused in indexes:
         conn.exec_driver_sql(f"DROP INDEX {quote(conn, index)}")
     yield
     if conn.dialect.name == "postgresql" and indexes:
         # A sort that fits in memory builds a million-row index in one pass;
         # the 64 MB default spills to disk. Only for this transaction.
         conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
-    for _, create in indexes:
+    for _unused, create in indexes:
         conn.exec_driver_sql(create)
 
 
@@ -320,14 +322,18 @@ def check_foreign_keys(conn: Connection, tables: Iterable[str] | None = None) ->
             broken += conn.exec_driver_sql(
                 f"PRAGMA foreign_key_check({quote(conn, name)})"
             ).all()
-        found = [(t, str(r), p) for t, r, p, _ in broken]
+        found = [(t, str(r), p) for t, r, p, _unused in broken]
     else:
         role = conn.exec_driver_sql("SHOW session_replication_role").scalar_one()
         found = [] if role != "replica" else _postgres_orphans(conn, names)
     if found:
         sample = ", ".join(f"{t} row {r} -> {p}" for t, r, p in found[:5])
         raise StoreError(
-            f"{len(found):,} rows reference records that do not exist: {sample}"
+            _(
+                "%(n)s rows reference records that do not exist: %(sample)s",
+                n=number(len(found)),
+                sample=sample,
+            )
         )
 
 

@@ -77,7 +77,11 @@ def load_register(
         # The driver's own words say which row and constraint; nothing was kept.
         detail = str(exc.orig).strip().splitlines()
         raise StoreError(
-            f"loading {current} failed, nothing was written: {' '.join(detail[:2])}"
+            _(
+                "loading %(current)s failed, nothing was written: %(values)s",
+                current=current,
+                values=" ".join(detail[:2]),
+            )
         ) from exc
     return counts
 

@@ -19,6 +19,7 @@ from demine.analysis.forecasting import run_scenarios
 from demine.analysis.scenario import parse_scenarios
 from demine.api.deps import DbDep, User, check_csrf
 from demine.errors import DemineError
+from demine.i18n import _
 from demine.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -72,11 +73,11 @@ def _page(
         scenarios = []
         if scenarios_yaml.strip():
             if len(scenarios_yaml) > MAX_YAML:
-                raise DemineError("the scenario text is too long")
+                raise DemineError(_("the scenario text is too long"))
             try:
                 data = yaml.safe_load(scenarios_yaml)
             except yaml.YAMLError:
-                raise DemineError("the scenario text is not valid YAML") from None
+                raise DemineError(_("the scenario text is not valid YAML")) from None
             scenarios = parse_scenarios(data, "scenario text")
         forecasts = run_scenarios(db, scenarios, draws=WEB_DRAWS, seed=0)
     except DemineError as exc:

@@ -17,8 +17,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from demine.errors import NotFoundError
-from demine.i18n import LANGUAGES, use_language
-from demine.i18n import gettext as _
+from demine.i18n import LANGUAGES, _, use_language
 
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).parent / "static"

@@ -56,6 +56,7 @@ from demine.exchange.importer import ImportResult, import_files
 from demine.exchange.mapping import Mapping, parse_mapping
 from demine.exchange.staging import REGISTER
 from demine.i18n import N_, _
+from demine.i18n.numbers import number
 from demine.store.bulk import read_frame
 from demine.store.database import Database
 from demine.store.schema import Base
@@ -165,7 +166,7 @@ async def import_confirm(request: Request, who: Reviewer) -> Response:
         or not TOKEN.match(token)
         or not (UPLOADS / token).is_dir()
     ):
-        raise SourceError("that upload is no longer waiting; upload the files again")
+        raise SourceError(_("that upload is no longer waiting; upload the files again"))
     folder = UPLOADS / token
     request.session.pop("transfer_import", None)
     try:
@@ -194,7 +195,7 @@ async def _save(folder: Path, files: Sequence[UploadFile], limit: int) -> list[P
     """Write the uploads under safe names; refuse more than ``limit`` bytes."""
     chosen = [f for f in files if f.filename]
     if not chosen:
-        raise SourceError("choose one or more files to import")
+        raise SourceError(_("choose one or more files to import"))
     folder.mkdir(parents=True, exist_ok=False, mode=0o700)
     total = 0
     paths: list[Path] = []
@@ -206,7 +207,10 @@ async def _save(folder: Path, files: Sequence[UploadFile], limit: int) -> list[P
                 total += len(chunk)
                 if total > limit:
                     raise PayloadTooLargeError(
-                        f"the upload is larger than allowed ({limit:,} bytes)"
+                        _(
+                            "the upload is larger than allowed (%(limit)s bytes)",
+                            limit=number(limit),
+                        )
                     )
                 out.write(chunk)
         paths.append(path)
@@ -232,7 +236,7 @@ async def _mapping_text(form: FormData, typed: str) -> str:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             raise SourceError(
-                "the mapping file is not UTF-8 text", file=upload.filename
+                _("the mapping file is not UTF-8 text"), file=upload.filename
             ) from None
     return typed
 
@@ -240,20 +244,26 @@ async def _mapping_text(form: FormData, typed: str) -> str:
 def _kind_and_mapping(kind_text: str, mapping_text: str) -> tuple[str, Mapping | None]:
     """The kind asked for and the parsed mapping, checked against each other."""
     if not kind_text:
-        raise SourceError("choose what the files hold")
+        raise SourceError(_("choose what the files hold"))
     kind = REGISTER if kind_text == REGISTER else resolve_kind(kind_text)
     if not mapping_text.strip():
         return kind, None
     try:
         data = yaml.safe_load(mapping_text)
     except yaml.YAMLError as exc:
-        raise SourceError(f"is not valid YAML: {exc}", file="mapping") from None
+        raise SourceError(
+            _("is not valid YAML: %(reason)s", reason=exc), file="mapping"
+        ) from None
     if not isinstance(data, dict):
-        raise SourceError("must be a YAML mapping of keys", file="mapping")
+        raise SourceError(_("must be a YAML mapping of keys"), file="mapping")
     mapping = parse_mapping(data, "mapping")
     if kind != REGISTER and kind not in mapping.kinds():
         raise SourceError(
-            f"the mapping makes {', '.join(mapping.kinds())}, not {kind}",
+            _(
+                "the mapping makes %(values)s, not %(kind)s",
+                values=", ".join(mapping.kinds()),
+                kind=kind,
+            ),
             file="mapping",
         )
     return kind, mapping
@@ -343,15 +353,29 @@ def export_download(
     """A file of what ``who`` may see: the register, or one kind of record."""
     fmt = format.strip().lower()
     if fmt not in EXPORT_FORMATS:
-        raise SourceError(f"unknown format {format!r}; use {', '.join(EXPORT_FORMATS)}")
+        raise SourceError(
+            _(
+                "unknown format %(format)r; use %(values)s",
+                format=format,
+                values=", ".join(EXPORT_FORMATS),
+            )
+        )
     kinds = list(KINDS) if kind == REGISTER else [resolve_kind(kind)]
     if len(kinds) > 1 and fmt not in MULTI:
         raise SourceError(
-            f"{fmt} holds one kind of record; choose one, or GeoPackage or XLSX "
-            "for the whole register"
+            _(
+                "%(fmt)s holds one kind of record; choose one, or GeoPackage or XLSX "
+                "for the whole register",
+                fmt=fmt,
+            )
         )
     if fmt == "geojson" and kinds[0] not in MAIN_GEOMETRY:
-        raise SourceError(f"{LAYERS[kinds[0]]} have no geometry; choose CSV or XLSX")
+        raise SourceError(
+            _(
+                "%(layers)s have no geometry; choose CSV or XLSX",
+                layers=LAYERS[kinds[0]],
+            )
+        )
     suffix, media = EXPORT_FORMATS[fmt]
     folder = Path(tempfile.mkdtemp(prefix="demine-export-"))
     name = ("register" if kind == REGISTER else LAYERS[kinds[0]]) + suffix

@@ -37,10 +37,10 @@ def test_choices_are_the_vocabularies(forms: list[Path]) -> None:
     path = next(p for p in forms if p.stem == "demine_nts")
     book = load_workbook(path, read_only=True)
     rows = list(book["choices"].iter_rows(values_only=True))[1:]
-    classes = [name for list_name, name, _ in rows if list_name == "hazard_class"]
+    classes = [name for list_name, name, *_ in rows if list_name == "hazard_class"]
     assert classes == ["sha", "cha"]
     for list_name, (enum, only) in CHOICES.items():
-        names = [name for ln, name, _ in rows if ln == list_name]
+        names = [name for ln, name, *_ in rows if ln == list_name]
         if names:
             assert names == [m.value for m in enum if only is None or m.value in only]
 
