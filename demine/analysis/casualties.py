@@ -37,7 +37,7 @@ from demine.analysis.casualty_links import DEFAULT_LINK_DISTANCE_M, link_acciden
 from demine.domain.vocab import PlaceType, Sex, VictimActivity, VictimStatus
 from demine.errors import DemineError
 from demine.geo.area import equal_area_crs, to_equal_area
-from demine.i18n import N_, _
+from demine.i18n import N_, _, ngettext
 from demine.store.casualty_frames import CasualtyFrames, read_casualty_frames
 from demine.store.database import Database
 
@@ -289,8 +289,13 @@ def build_report(
     )
     if surface is not None and surface.outliers:
         notes.append(
-            f"{surface.outliers} accident(s) lie far from all others (misplaced?) "
-            "and are left out of the hotspot surface"
+            ngettext(
+                "%(num)s accident lies far from all others (misplaced?) and is "
+                "left out of the hotspot surface",
+                "%(num)s accidents lie far from all others (misplaced?) and are "
+                "left out of the hotspot surface",
+                surface.outliers,
+            )
         )
     killed = int((vic["outcome"] == "killed").sum())
     return CasualtyReport(
@@ -601,27 +606,55 @@ def _notes(acc: pd.DataFrame, vic: pd.DataFrame, admin: pd.DataFrame) -> list[st
     notes = []
     undated = int(acc["year"].isna().sum())
     if undated:
-        notes.append(f"{undated} accident(s) have no date: in the totals, in no year")
+        notes.append(
+            ngettext(
+                "%(num)s accident has no date: in the totals, in no year",
+                "%(num)s accidents have no date: in the totals, in no year",
+                undated,
+            )
+        )
     placed = int(acc["admin_by_location"].sum())
     if placed:
         notes.append(
-            f"{placed} accident(s) named no admin area: placed in the one their "
-            "point lies in"
+            ngettext(
+                "%(num)s accident named no admin area: placed in the one its "
+                "point lies in",
+                "%(num)s accidents named no admin area: placed in the one their "
+                "point lies in",
+                placed,
+            )
         )
     no_admin = int(acc["admin_area_id"].isna().sum())
     if no_admin:
-        notes.append(f"{no_admin} accident(s) have no admin area")
+        notes.append(
+            ngettext(
+                "%(num)s accident has no admin area",
+                "%(num)s accidents have no admin area",
+                no_admin,
+            )
+        )
     unknown_pop = admin[admin["admin_area_id"].notna() & admin["population"].isna()]
     if len(unknown_pop):
         notes.append(
-            f"{len(unknown_pop)} admin area(s) have no population (own or of their "
-            "settlements): no rate is given for them"
+            ngettext(
+                "%(num)s admin area has no population (own or of its "
+                "settlements): no rate is given for it",
+                "%(num)s admin areas have no population (own or of their "
+                "settlements): no rate is given for them",
+                len(unknown_pop),
+            )
         )
     unlocated = int(acc["lon"].isna().sum())
     if unlocated:
-        notes.append(f"{unlocated} accident(s) have no location: not on the map")
+        notes.append(
+            ngettext(
+                "%(num)s accident has no location: not on the map",
+                "%(num)s accidents have no location: not on the map",
+                unlocated,
+            )
+        )
     if len(acc) and not len(vic):
-        notes.append("no victims are recorded for these accidents")
+        notes.append(_("no victims are recorded for these accidents"))
     return notes
 
 

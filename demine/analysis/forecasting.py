@@ -24,6 +24,13 @@ from demine.store.database import Database
 from demine.store.schema import Activity, Funding, Hazard, Release, Team
 
 BASELINE = "register"
+
+
+def scenario_label(name: str) -> str:
+    """A scenario's name as people read it; the baseline's in their language."""
+    return _("the register as it stands") if name == BASELINE else name
+
+
 MAX_DRAWS = 50_000
 # Fitted parameters of the last few registers, keyed by a fingerprint of
 # their tables: the web page and the API refit only when records change.

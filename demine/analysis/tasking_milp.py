@@ -50,9 +50,25 @@ from scipy import sparse
 
 from demine.analysis.tasking import Assignment, Problem, SolveResult, TaskingError
 from demine.analysis.tasking_greedy import team_pairs
-from demine.i18n import _
+from demine.i18n import N_, _
+from demine.i18n.numbers import number
 
 EPS = 1e-9
+
+
+# HiGHS's words for how a solve ended, as the plan shows them.
+HIGHS_STATUS = {
+    "Optimal": N_("Optimal"),
+    "Time limit reached": N_("Time limit reached"),
+    "Infeasible": N_("Infeasible"),
+    "Solution limit reached": N_("Solution limit reached"),
+    "Iteration limit reached": N_("Iteration limit reached"),
+    "Interrupted by user": N_("Interrupted by user"),
+}
+
+
+def _status(highs_status: str) -> str:
+    return _(HIGHS_STATUS.get(highs_status, highs_status))
 
 
 def candidate_pairs(problem: Problem, greedy: Assignment | None) -> NDArray[np.int64]:
@@ -150,7 +166,7 @@ def solve_milp(problem: Problem, start: Assignment | None) -> SolveResult:
     left = max(limit - (time.perf_counter() - began), 1.0)
     highs = _solve(model, start, left)
     seconds = time.perf_counter() - began
-    status = highs.modelStatusToString(highs.getModelStatus())
+    status = _status(highs.modelStatusToString(highs.getModelStatus()))
     info = highs.getInfo()
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
         raise _no_plan(problem, status)
@@ -161,7 +177,12 @@ def solve_milp(problem: Problem, start: Assignment | None) -> SolveResult:
     bound = float(info.mip_dual_bound)
     if lp_bound is not None:
         bound = max(bound, lp_bound)
-        status = f"{status} (LP-guided, {len(cands):,} of {full.n_pairs:,} pairs)"
+        status = _(
+            "%(status)s (LP-guided, %(used)s of %(pairs)s pairs)",
+            status=status,
+            used=number(len(cands)),
+            pairs=number(full.n_pairs),
+        )
     gap = abs(bound - objective) / max(abs(objective), 1e-12)
     return SolveResult(
         assignment=assignment,

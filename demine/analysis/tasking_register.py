@@ -100,7 +100,7 @@ def plan_register(
     if len(hazards) == 0:
         raise TaskingError(_("there are no open hazards with area left to plan"))
     if ranking is not None:
-        scores, source = _ranked(ranking.table, hazards), "prioritisation score"
+        scores, source = _ranked(ranking.table, hazards), _("prioritisation score")
     else:
         scores, source = _scores(db, hazards, profile)
     chosen = _select(hazards, scores, top, options)
@@ -127,10 +127,10 @@ def _scores(
             raise TaskingError(
                 _("a priority profile was given but prioritisation is not available")
             ) from None
-        return _fallback_scores(hazards), "1 per m² (prioritisation not available)"
+        return _fallback_scores(hazards), _("1 per m² (prioritisation not available)")
     chosen = load_profile(profile) if profile is not None else None
     ranking = prioritise(db, profile=chosen)
-    return _ranked(ranking.table, hazards), "prioritisation score"
+    return _ranked(ranking.table, hazards), _("prioritisation score")
 
 
 def _ranked(table: pd.DataFrame, hazards: pd.DataFrame) -> pd.Series:

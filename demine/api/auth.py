@@ -9,7 +9,9 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from demine.api.deps import Admin, DbDep, MaybeUser, User, csrf_token
+from demine.api.language import SESSION_KEY as LANGUAGE_KEY
 from demine.domain.vocab import Role
+from demine.i18n import LANGUAGES
 from demine.store.public import public_layers, set_public_layers
 from demine.store.users import Principal, add_user, authenticate, create_token
 from demine.store.users import list_users as store_list_users
@@ -49,8 +51,12 @@ def log_in(request: Request, username: str, password: str) -> Principal:
     client = request.client.host if request.client else "unknown"
     request.app.state.login_limiter.hit(f"ip:{client}", f"user:{username}")
     who = authenticate(request.app.state.db, username, password)
-    # A new session on login, so a session fixed before login is worthless.
+    # A new session on login, so a session fixed before login is worthless;
+    # only the language chosen on the login page carries over.
+    language = request.session.get(LANGUAGE_KEY)
     request.session.clear()
+    if language in LANGUAGES:
+        request.session[LANGUAGE_KEY] = language
     request.session["user_id"] = who.id
     csrf_token(request)
     return who

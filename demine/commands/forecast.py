@@ -42,7 +42,7 @@ def forecast(
 ) -> None:
     """Completion forecast: P10/P50/P90 year and cost, from the register's history."""
     from demine.analysis.forecast import compare
-    from demine.analysis.forecasting import run_scenarios
+    from demine.analysis.forecasting import run_scenarios, scenario_label
     from demine.analysis.scenario import load_scenarios
 
     scenarios = load_scenarios(scenario or [])
@@ -56,7 +56,7 @@ def forecast(
         return
     # The first forecast's parameters: the register's own unless --no-baseline.
     first = results[0]
-    out.print(_parameter_table(first.scenario, first.parameters))
+    out.print(_parameter_table(scenario_label(first.scenario), first.parameters))
     for note in first.parameters.get("notes", []):
         out.print(_("note: %(note)s", note=note))
     out.print(_comparison(compare(results)))
@@ -130,13 +130,15 @@ def _parameter_table(name: str, params: dict[str, Any]) -> Any:
 def _comparison(frame: Any) -> Any:
     from rich.table import Table
 
+    from demine.analysis.forecasting import scenario_label
+
     t = Table(title=_("Completion forecast (cost in USD)"), title_justify="left")
     t.add_column(_("scenario"), min_width=20, overflow="fold")
     for head in (_("year P10"), "P50", "P90", _("cost P10"), "P50", "P90"):
         t.add_column(head, justify="right", no_wrap=True)
     for r in frame.to_dict(orient="records"):
         t.add_row(
-            str(r["scenario"]),
+            scenario_label(str(r["scenario"])),
             *(_year(r[f"year_{k}"]) for k in ("p10", "p50", "p90")),
             *(_money(r[f"cost_{k}"]) for k in ("p10", "p50", "p90")),
         )

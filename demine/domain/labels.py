@@ -17,6 +17,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from demine.domain import vocab as v
+from demine.domain.findings import Rule
 from demine.i18n import NC_, Text
 
 # Each text is spelled out in an NC_ call, so that Babel extracts it with its
@@ -512,3 +513,28 @@ def in_sentence(value: StrEnum) -> str:
     """A status or release outcome as a sentence names it (lower case)."""
     word = _SENTENCE.get(value)
     return str(word) if word is not None else label(value)
+
+
+#: What each validation rule is called.
+RULES: dict[str, Text] = {
+    Rule.INVALID_GEOMETRY: NC_("validation rule", "Invalid geometry"),
+    Rule.EMPTY_GEOMETRY: NC_("validation rule", "Empty geometry"),
+    Rule.TOO_FEW_VERTICES: NC_("validation rule", "Too few vertices"),
+    Rule.DUPLICATE_GEOMETRY: NC_("validation rule", "Duplicate geometry"),
+    Rule.DUPLICATE_VERTEX: NC_("validation rule", "Repeated vertex"),
+    Rule.LONG_SEGMENT: NC_("validation rule", "Long segment"),
+    Rule.OVERLAP: NC_("validation rule", "Overlap"),
+    Rule.OUTSIDE_EXTENT: NC_("validation rule", "Outside the country"),
+    Rule.SWAPPED_COORDINATES: NC_("validation rule", "Swapped coordinates"),
+    Rule.WRONG_GEOMETRY_TYPE: NC_("validation rule", "Wrong geometry type"),
+    Rule.RELEASE_OUTSIDE_HAZARD: NC_("validation rule", "Release outside its hazard"),
+    Rule.DOUBLE_RELEASE: NC_("validation rule", "Released twice"),
+    Rule.AREA_MISMATCH: NC_("validation rule", "Area mismatch"),
+    Rule.STATUS_MISMATCH: NC_("validation rule", "Status mismatch"),
+}
+
+
+def rule_label(rule: str) -> str:
+    """What a validation rule is called (``double_release``: "Released twice")."""
+    text = RULES.get(rule)
+    return str(text) if text is not None else rule

@@ -33,7 +33,7 @@ from demine.domain.vocab import (
 )
 from demine.errors import SourceError, TransitionError
 from demine.exchange.staging import Batch
-from demine.i18n import _
+from demine.i18n import _, ngettext
 from demine.i18n.numbers import number
 from demine.store.bulk import table
 from demine.store.editing import closing_tolerance_m2
@@ -141,8 +141,14 @@ def _keep_worked_status(
     column[positions[behind]] = before[behind]
     batch.frame["status"] = column
     return [
-        f"{int(behind.sum()):,} hazards the file calls open are worked on or "
-        "closed in the register, by work recorded since; their status is kept"
+        ngettext(
+            "%(num)s hazard the file calls open is worked on or closed in the "
+            "register, by work recorded since; its status is kept",
+            "%(num)s hazards the file calls open are worked on or closed in the "
+            "register, by work recorded since; their status is kept",
+            int(behind.sum()),
+            num=number(int(behind.sum())),
+        )
     ]
 
 

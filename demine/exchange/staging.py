@@ -208,13 +208,21 @@ def _stage_table(
         used, unused = native_mapping(kind, table, options)
         if unused:
             result.warnings.append(
-                f"{table.name}: columns not imported (no {kind} field of that "
-                f"name; write a mapping to use them): {', '.join(unused)}"
+                _(
+                    "%(table)s: columns not imported (no %(kind)s field of that name; "
+                    "write a mapping to use them): %(values)s",
+                    table=table.name,
+                    kind=kind,
+                    values=", ".join(unused),
+                )
             )
         if "external_id" not in used.targets[0].fields and asked != REGISTER:
             result.warnings.append(
-                f"{table.name}: no external_id column, so importing the file "
-                "again will add its rows again"
+                _(
+                    "%(table)s: no external_id column, so importing the file again "
+                    "will add its rows again",
+                    table=table.name,
+                )
             )
     else:
         used = mapping

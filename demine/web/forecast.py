@@ -15,13 +15,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from demine.analysis.forecast import Forecast, compare
-from demine.analysis.forecasting import run_scenarios
+from demine.analysis.forecasting import run_scenarios, scenario_label
 from demine.analysis.scenario import parse_scenarios
 from demine.api.deps import DbDep, User, check_csrf
 from demine.errors import DemineError
 from demine.i18n import _
-from demine.web.pages import render
+from demine.web.pages import TEMPLATES, render
 
+TEMPLATES.env.globals["scenario_label"] = scenario_label
 router = APIRouter(include_in_schema=False)
 
 WEB_DRAWS = 1000

@@ -55,6 +55,7 @@ TEMPLATES.env.globals.update(
     record_field=labels.field_label,
     field_value=labels.field_value,
     action_label=labels.action_label,
+    rule_label=labels.rule_label,
     HazardClass=HazardClass,
     HazardStatus=HazardStatus,
     Method=Method,
