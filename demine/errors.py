@@ -9,6 +9,7 @@ when the error is raised.
 from __future__ import annotations
 
 from demine.i18n import N_, _, ngettext, npgettext
+from demine.i18n.kinds import kind_word
 from demine.i18n.numbers import number
 
 
@@ -69,8 +70,6 @@ class RecordError(DemineError):
         self.reason = message
         where = []
         if entity is not None:
-            from demine.domain.labels import kind_word
-
             kind = kind_word(entity)
             where.append(kind if record is None else f"{kind} {record}")
         if field is not None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from demine.cli import DbOption, JsonOption, app, emit_json, open_db, out
+from demine.commands.app import DbOption, JsonOption, app, emit_json, open_db, out
 from demine.domain.labels import label_of
 from demine.domain.vocab import Method
 from demine.i18n import _
@@ -41,9 +41,9 @@ def forecast(
     json_: JsonOption = False,
 ) -> None:
     """Completion forecast: P10/P50/P90 year and cost, from the register's history."""
-    from demine.analysis.forecast import compare
-    from demine.analysis.forecasting import run_scenarios, scenario_label
-    from demine.analysis.scenario import load_scenarios
+    from demine.analysis.forecast.register import run_scenarios, scenario_label
+    from demine.analysis.forecast.scenario import load_scenarios
+    from demine.analysis.forecast.simulation import compare
 
     scenarios = load_scenarios(scenario or [])
     results = run_scenarios(
@@ -130,7 +130,7 @@ def _parameter_table(name: str, params: dict[str, Any]) -> Any:
 def _comparison(frame: Any) -> Any:
     from rich.table import Table
 
-    from demine.analysis.forecasting import scenario_label
+    from demine.analysis.forecast.register import scenario_label
 
     t = Table(title=_("Completion forecast (cost in USD)"), title_justify="left")
     t.add_column(_("scenario"), min_width=20, overflow="fold")

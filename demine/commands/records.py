@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from demine.cli import DbOption, JsonOption, app, emit_json, open_db, out
+from demine.commands.app import DbOption, JsonOption, app, emit_json, open_db, out
 from demine.domain.labels import kind_label
 from demine.errors import RecordError
 from demine.i18n import _, ngettext

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from demine.cli import DbOption, app, err, open_db
+from demine.commands.app import DbOption, app, err, open_db
 from demine.i18n import LANGUAGES, _, current_language, use_language
 from demine.i18n.numbers import number
 from demine.reports.errors import ReportError

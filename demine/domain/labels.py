@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What each vocabulary value is called for people, in the current language.
 
+The names of the kinds of record live in :mod:`demine.i18n.kinds` (errors,
+beneath the domain, name records too) and are re-exported here.
+
 The stored values of :mod:`demine.domain.vocab` never change with the
 language; their labels are gettext texts with the vocabulary as context
 (``pgettext("hazard status", "Open")``), because the same English word can
@@ -19,6 +22,7 @@ from enum import StrEnum
 from demine.domain import vocab as v
 from demine.domain.findings import Rule
 from demine.i18n import NC_, Text
+from demine.i18n.kinds import KIND_WORDS, KINDS, kind_label, kind_word
 
 # Each text is spelled out in an NC_ call, so that Babel extracts it with its
 # context.
@@ -283,55 +287,6 @@ def choices(vocabulary: type[StrEnum]) -> list[tuple[str, str]]:
     return [(member.value, label(member)) for member in vocabulary]
 
 
-#: What each kind of record is called, one and many.
-KINDS: dict[str, tuple[Text, Text]] = {
-    "organisation": (
-        NC_("record kind", "Organisation"),
-        NC_("record kinds", "Organisations"),
-    ),
-    "place": (NC_("record kind", "Place"), NC_("record kinds", "Places")),
-    "team": (NC_("record kind", "Team"), NC_("record kinds", "Teams")),
-    "eo_model": (
-        NC_("record kind", "EO model"),
-        NC_("record kinds", "EO catalogue"),
-    ),
-    "hazard": (
-        NC_("record kind", "Hazardous area"),
-        NC_("record kinds", "Hazardous areas"),
-    ),
-    "activity": (NC_("record kind", "Activity"), NC_("record kinds", "Activities")),
-    "release": (
-        NC_("record kind", "Release product"),
-        NC_("record kinds", "Release products"),
-    ),
-    "eo_item": (NC_("record kind", "EO find"), NC_("record kinds", "EO finds")),
-    "accident": (NC_("record kind", "Accident"), NC_("record kinds", "Accidents")),
-    "victim": (NC_("record kind", "Victim"), NC_("record kinds", "Victims")),
-    "eore_session": (
-        NC_("record kind", "EORE session"),
-        NC_("record kinds", "EORE sessions"),
-    ),
-    "qm_finding": (
-        NC_("record kind", "QM finding"),
-        NC_("record kinds", "QM findings"),
-    ),
-    "funding": (
-        NC_("record kind", "Funding record"),
-        NC_("record kinds", "Funding"),
-    ),
-    "reference_feature": (
-        NC_("record kind", "Reference feature"),
-        NC_("record kinds", "Reference layers"),
-    ),
-}
-
-
-def kind_label(kind: str, plural: bool = False) -> str:
-    """What a kind of record is called (``hazard``: "Hazardous area")."""
-    names = KINDS.get(kind)
-    return str(names[1 if plural else 0]) if names else kind
-
-
 #: What each field of the register is called on a record's page.
 FIELDS: dict[str, Text] = {
     "id": NC_("field", "Number"),
@@ -473,23 +428,6 @@ def action_label(action: str) -> str:
     return str(text) if text is not None else action
 
 
-#: Kinds of record as a sentence names them ("no hazard with id 7").
-KIND_WORDS: dict[str, Text] = {
-    "organisation": NC_("record kind, in a sentence", "organisation"),
-    "place": NC_("record kind, in a sentence", "place"),
-    "team": NC_("record kind, in a sentence", "team"),
-    "eo_model": NC_("record kind, in a sentence", "EO model"),
-    "hazard": NC_("record kind, in a sentence", "hazard"),
-    "activity": NC_("record kind, in a sentence", "activity"),
-    "release": NC_("record kind, in a sentence", "release"),
-    "eo_item": NC_("record kind, in a sentence", "EO find"),
-    "accident": NC_("record kind, in a sentence", "accident"),
-    "victim": NC_("record kind, in a sentence", "victim"),
-    "eore_session": NC_("record kind, in a sentence", "EORE session"),
-    "qm_finding": NC_("record kind, in a sentence", "QM finding"),
-    "funding": NC_("record kind, in a sentence", "funding record"),
-    "reference_feature": NC_("record kind, in a sentence", "reference feature"),
-}
 # Statuses and release outcomes as a sentence names them ("from open to
 # worked on", "cannot record cleared land").
 _SENTENCE: dict[StrEnum, Text] = {
@@ -501,12 +439,6 @@ _SENTENCE: dict[StrEnum, Text] = {
     v.ReleaseKind.REDUCED: NC_("release, in a sentence", "reduced"),
     v.ReleaseKind.CLEARED: NC_("release, in a sentence", "cleared"),
 }
-
-
-def kind_word(kind: str) -> str:
-    """A kind of record as a sentence names it (``hazard``: "hazard")."""
-    word = KIND_WORDS.get(kind)
-    return str(word) if word is not None else kind
 
 
 def in_sentence(value: StrEnum) -> str:
@@ -538,3 +470,19 @@ def rule_label(rule: str) -> str:
     """What a validation rule is called (``double_release``: "Released twice")."""
     text = RULES.get(rule)
     return str(text) if text is not None else rule
+
+
+__all__ = [
+    "KINDS",
+    "KIND_WORDS",
+    "action_label",
+    "choices",
+    "field_label",
+    "field_value",
+    "in_sentence",
+    "kind_label",
+    "kind_word",
+    "label",
+    "label_of",
+    "rule_label",
+]

@@ -14,12 +14,12 @@ import yaml
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from demine.analysis.forecast import Forecast, compare
-from demine.analysis.forecasting import run_scenarios, scenario_label
-from demine.analysis.scenario import parse_scenarios
-from demine.api.deps import DbDep, User, check_csrf
+from demine.analysis.forecast.register import run_scenarios, scenario_label
+from demine.analysis.forecast.scenario import parse_scenarios
+from demine.analysis.forecast.simulation import Forecast, compare
 from demine.errors import DemineError
 from demine.i18n import _
+from demine.serving.deps import DbDep, User, check_csrf
 from demine.web.pages import TEMPLATES, render
 
 TEMPLATES.env.globals["scenario_label"] = scenario_label

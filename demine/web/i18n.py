@@ -59,7 +59,7 @@ TEMPLATES.env.globals["script_texts"] = script_texts
 
 
 @router.get("/i18n/{language}.json")
-def script_texts(language: str) -> Response:
+def script_texts_json(language: str) -> Response:
     """The scripts' texts in ``language`` (public: they hold no data)."""
     if language not in LANGUAGES:
         raise NotFoundError(_("no such language: %(language)s", language=language))

@@ -13,10 +13,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
-from demine.api.deps import DbDep, MaybeUser, check_csrf
-from demine.api.language import SESSION_KEY
 from demine.errors import RecordError
 from demine.i18n import LANGUAGES, _
+from demine.serving.deps import DbDep, MaybeUser, check_csrf
+from demine.serving.language import SESSION_KEY
 from demine.store.users import set_language
 from demine.web.pages import safe_next
 

@@ -20,10 +20,10 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
-from demine.api import create_app
 from demine.demo.generator import generate
 from demine.domain.vocab import Role
 from demine.i18n.catalogues import po_path
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.loading import load_register

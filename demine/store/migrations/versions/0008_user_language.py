@@ -2,7 +2,7 @@
 """user language: each user's preferred language of the interface
 
 Revision ID: 0008_user_language
-Revises: 0003
+Revises: 0006_risk_applicability
 Create Date: 2026-12-07 18:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_user_language"
-down_revision: str | None = "0003"
+down_revision: str | None = "0006_risk_applicability"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
