@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from demine.commands.app import DbOption, JsonOption, app, emit_json, open_db, out
+from demine.i18n import _
+from demine.i18n.numbers import number
 from demine.store.backup import backup as make_backup
 from demine.store.backup import restore as restore_backup
 
@@ -32,8 +34,12 @@ def backup(
         )
         return
     out.print(
-        f"backed up {result.records:,} records to {result.path} "
-        f"({result.bytes / 1e6:,.1f} MB)"
+        _(
+            "backed up %(num)s records to %(path)s (%(size)s MB)",
+            num=number(result.records),
+            path=result.path,
+            size=number(result.bytes / 1e6, 1),
+        )
     )
 
 
@@ -53,4 +59,10 @@ def restore(
     if json_:
         emit_json({"file": str(result.path), "records": result.records})
         return
-    out.print(f"restored {result.records:,} records into {database.describe()}")
+    out.print(
+        _(
+            "restored %(num)s records into %(register)s",
+            num=number(result.records),
+            register=database.describe(),
+        )
+    )

@@ -22,7 +22,10 @@ from demine.commands.app import (
     settings_for,
 )
 from demine.domain.findings import Finding
+from demine.domain.labels import kind_label
 from demine.errors import RecordError
+from demine.i18n import _, ngettext
+from demine.i18n.numbers import number
 from demine.store.editing import KINDS, add_records
 
 
@@ -33,19 +36,33 @@ def read_rows(path: str) -> list[dict[str, Any]]:
         text = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
         data = json.loads(text)
     except FileNotFoundError:
-        raise RecordError(f"{source}: no such file") from None
+        raise RecordError(_("%(source)s: no such file", source=source)) from None
     except UnicodeDecodeError as exc:
-        raise RecordError(f"{source}: not UTF-8 text ({exc.reason})") from None
+        raise RecordError(
+            _(
+                "%(source)s: not UTF-8 text (%(reason)s)",
+                source=source,
+                reason=exc.reason,
+            )
+        ) from None
     except json.JSONDecodeError as exc:
         raise RecordError(
-            f"{source}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            _(
+                "%(source)s: not JSON (line %(lineno)s, column %(colno)s: %(msg)s)",
+                source=source,
+                lineno=exc.lineno,
+                colno=exc.colno,
+                msg=exc.msg,
+            )
         ) from None
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         data = data.get("features", [])
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise RecordError(f"{source}: expected an object or a list of objects")
+        raise RecordError(
+            _("%(source)s: expected an object or a list of objects", source=source)
+        )
     return [_feature_to_row(r) for r in data]
 
 
@@ -95,9 +112,21 @@ def add(
             }
         )
         return
-    out.print(f"added {len(ids):,} {kind} record(s): ids {_span(ids)}")
+    out.print(
+        ngettext(
+            "added %(num)s record of %(kind)s: id %(span)s",
+            "added %(num)s records of %(kind)s: ids %(span)s",
+            len(ids),
+            num=number(len(ids)),
+            kind=kind_label(kind, plural=True),
+            span=_span(ids),
+        )
+    )
     for warning in warnings:
-        err.print(f"warning: {warning.message} (kept as a draft)", highlight=False)
+        err.print(
+            _("warning: %(message)s (kept as a draft)", message=warning.message),
+            highlight=False,
+        )
 
 
 def _span(ids: list[int]) -> str:

@@ -68,6 +68,8 @@ from demine.domain.vocab import (
     VictimStatus,
 )
 from demine.errors import FieldProblem, RecordError
+from demine.i18n import N_, _
+from demine.i18n.numbers import either, number
 
 __all__ = [
     "check_accident",
@@ -114,7 +116,11 @@ def parse_enum(
             pass
     allowed = ", ".join(m.value for m in enum_type)
     raise RecordError(
-        f"unknown value {value!r}; allowed: {allowed}",
+        _(
+            "unknown value %(value)r; allowed: %(allowed)s",
+            value=value,
+            allowed=allowed,
+        ),
         entity=entity,
         record=record,
         field=field,
@@ -143,10 +149,14 @@ def text_problem(text: str, max_length: int | None = None) -> str | None:
     (:mod:`demine.exchange.checks`).
     """
     if _CONTROL.search(text):
-        return "contains control characters (such as NUL); remove them"
+        return _("contains control characters (such as NUL); remove them")
     limit = MAX_TEXT if max_length is None else max_length
     if len(text) > limit:
-        return f"is longer than {limit:,} characters ({len(text):,})"
+        return _(
+            "is longer than %(limit)s characters (%(length)s)",
+            limit=number(limit),
+            length=number(len(text)),
+        )
     return None
 
 
@@ -178,7 +188,7 @@ def coordinate_masks(
     return np.asarray(coords_nan, bool), np.asarray(outside, bool)
 
 
-NOT_NUMBERS = "has coordinates that are not numbers (NaN or infinite)"
+NOT_NUMBERS = N_("has coordinates that are not numbers (NaN or infinite)")
 
 
 def range_reason(geom: shapely.Geometry) -> str:
@@ -189,10 +199,11 @@ def range_reason(geom: shapely.Geometry) -> str:
         if (x0, y0) == (x1, y1)
         else f"lon {x0:.10g} to {x1:.10g}, lat {y0:.10g} to {y1:.10g}"
     )
-    return (
-        f"coordinates out of range ({where}): longitude must be within ±180 and "
+    return _(
+        "coordinates out of range (%(where)s): longitude must be within ±180 and "
         "latitude within ±90 (projected coordinates need their CRS given; "
-        "swapped columns, the mapping corrected)"
+        "swapped columns, the mapping corrected)",
+        where=where,
     )
 
 
@@ -255,7 +266,7 @@ class _Check:
             return
         uid = normalise_uid(self.out["uid"])
         if uid is None:
-            self.problem("uid", "is not a record uid (a UUID)")
+            self.problem("uid", _("is not a record uid (a UUID)"))
         else:
             self.out["uid"] = uid
 
@@ -265,7 +276,7 @@ class _Check:
     def require(self, *fields: str) -> None:
         for name in fields:
             if not self.has(name) and not self.failed(name):
-                self.problem(name, "is required")
+                self.problem(name, _("is required"))
 
     def enum(self, field: str, enum_type: type[E]) -> E | None:
         if not self.has(field):
@@ -295,7 +306,7 @@ class _Check:
         elif isinstance(raw, Iterable):
             items = raw
         else:
-            self.problem(field, f"must be a list, got {raw!r:.60}")
+            self.problem(field, _("must be a list, got %(raw)r", raw=raw))
             return
         try:
             values = [
@@ -315,12 +326,12 @@ class _Check:
             return None
         value = _to_date(self.out[field])
         if value is None:
-            self.problem(field, f"is not a date: {self.out[field]!r:.60}")
+            self.problem(field, _("is not a date: %(value)r", value=self.out[field]))
             return None
         if isinstance(today, datetime):
             today = today.date()
         if today is not None and value > today:
-            self.problem(field, f"{value.isoformat()} is in the future")
+            self.problem(field, _("%(day)s is in the future", day=value.isoformat()))
             return None
         self.out[field] = value
         return value
@@ -338,13 +349,23 @@ class _Check:
         raw = self.out[field]
         value = _to_float(raw)
         if value is None or not math.isfinite(value):
-            self.problem(field, f"is not a number: {raw!r:.60}")
+            self.problem(field, _("is not a number: %(raw)r", raw=raw))
         elif integer and not value.is_integer():
-            self.problem(field, f"must be a whole number, got {raw!r:.60}")
+            self.problem(field, _("must be a whole number, got %(raw)r", raw=raw))
         elif value < minimum:
-            self.problem(field, f"must be at least {minimum:g}, got {raw!r:.60}")
+            self.problem(
+                field,
+                _(
+                    "must be at least %(minimum)g, got %(raw)r",
+                    minimum=minimum,
+                    raw=raw,
+                ),
+            )
         elif maximum is not None and value > maximum:
-            self.problem(field, f"must be at most {maximum:g}, got {raw!r:.60}")
+            self.problem(
+                field,
+                _("must be at most %(maximum)g, got %(raw)r", maximum=maximum, raw=raw),
+            )
         else:
             self.out[field] = int(value) if integer else value
             return value
@@ -354,17 +375,33 @@ class _Check:
         if not self.has(field):
             return
         value = self.out[field]
-        wanted = " or ".join(kinds)
+        wanted = either(kinds)
         if not isinstance(value, shapely.Geometry):
-            self.problem(field, f"must be a {wanted} geometry, got {value!r:.60}")
+            self.problem(
+                field,
+                _(
+                    "must be a %(wanted)s geometry, got %(value)s",
+                    wanted=wanted,
+                    value=repr(value)[:60],
+                ),
+            )
         elif value.geom_type not in kinds:
-            self.problem(field, f"must be a {wanted}, got {value.geom_type}")
+            self.problem(
+                field,
+                _(
+                    "must be a %(wanted)s, got %(geom_type)s",
+                    wanted=wanted,
+                    geom_type=value.geom_type,
+                ),
+            )
         elif value.is_empty:
-            self.problem(field, f"is an empty {value.geom_type}")
+            self.problem(
+                field, _("is an empty %(geom_type)s", geom_type=value.geom_type)
+            )
         else:
             not_numbers, outside = coordinate_masks(np.array([value], dtype=object))
             if not_numbers[0]:
-                self.problem(field, NOT_NUMBERS)
+                self.problem(field, _(NOT_NUMBERS))
             elif outside[0]:
                 self.problem(field, range_reason(value))
 
@@ -452,7 +489,11 @@ def check_activity(
     if start is not None and end is not None and end < start:
         c.problem(
             "end_date",
-            f"ends {end.isoformat()}, before it starts {start.isoformat()}",
+            _(
+                "ends %(end)s, before it starts %(start)s",
+                end=end.isoformat(),
+                start=start.isoformat(),
+            ),
         )
     if kind in (ActivityType.TS, ActivityType.CLEARANCE):
         c.require("hazard_id")
@@ -478,7 +519,7 @@ def check_release(
     if kind is ReleaseKind.CLEARED:
         c.require("depth_cm")
     if kind is ReleaseKind.CANCELLED and c.has("depth_cm"):
-        c.problem("depth_cm", "cancelled land was not searched, so it has no depth")
+        c.problem("depth_cm", _("cancelled land was not searched, so it has no depth"))
     c.number("depth_cm")
     c.number("area_m2")
     c.date("released_on", today=today)

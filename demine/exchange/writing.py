@@ -224,30 +224,39 @@ def _objects(values: pd.Series) -> np.ndarray:
     return np.array([_plain(v) for v in arr] + [None], dtype=object)[:-1]
 
 
-# Coordinates closer than this (degrees: about 0.1 mm) are the same place:
-# what a format's own number writing leaves of a stored coordinate.
-SAME_PLACE_DEG = 1e-9
+# A coordinate that moved less than this (in degrees, about 0.1 mm) did not
+# move: what a format's number precision costs is not an edit.
+GEOMETRY_TOLERANCE = 1e-9
 
 
 def same_geometry(new: np.ndarray, old: np.ndarray) -> np.ndarray:
-    """Whether each pair is the same geometry as a file can carry it.
+    """Row-wise: the same shape, whatever the ring orientation and start vertex.
 
-    A Shapefile turns exterior rings clockwise and may start them at another
-    vertex; text formats round the last digit. None of that is a change:
-    both are normalised (ring order and start) and compared vertex by
-    vertex within :data:`SAME_PLACE_DEG`.
+    A Shapefile stores outer rings clockwise and may start them elsewhere, so
+    a hazard exported and imported again comes back with its vertices in
+    another order; that is the same ground, not a change.
     """
-    gone_new = shapely.is_missing(new) | shapely.is_empty(new)
-    gone_old = shapely.is_missing(old) | shapely.is_empty(old)
-    out = gone_new & gone_old
-    both = ~gone_new & ~gone_old
+    a, b = _wkb(new), _wkb(old)
+    out = np.array([x == y for x, y in zip(a, b, strict=True)], dtype=bool)
+    both = ~out & np.array(
+        [x is not None and y is not None for x, y in zip(a, b, strict=True)],
+        dtype=bool,
+    )
     if both.any():
-        out[both] = shapely.equals_exact(
-            shapely.normalize(new[both]),
-            shapely.normalize(old[both]),
-            tolerance=SAME_PLACE_DEG,
-        )
-    return np.asarray(out, dtype=bool)
+        left = shapely.normalize(shapely.from_wkb(np.array(a, dtype=object)[both]))
+        right = shapely.normalize(shapely.from_wkb(np.array(b, dtype=object)[both]))
+        out[both] = shapely.equals_exact(left, right, tolerance=GEOMETRY_TOLERANCE)
+    return out
+
+
+def _wkb(geoms: np.ndarray) -> list[bytes | None]:
+    out: list[bytes | None] = [None] * len(geoms)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if present.any():
+        wkb = shapely.to_wkb(geoms[present])
+        for i, b in zip(np.flatnonzero(present), wkb, strict=True):
+            out[int(i)] = b
+    return out
 
 
 def _plain(value: Any) -> Any:

@@ -34,6 +34,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from demine.errors import StoreError
+from demine.i18n import _
+from demine.i18n.numbers import number
 from demine.store.database import Database
 from demine.store.schema import LOAD_ORDER, Base
 
@@ -77,20 +79,28 @@ def backup(db: Database, path: Path) -> BackupResult:
 def restore(path: Path, db: Database, *, replace: bool = False) -> BackupResult:
     """Replace the register ``db`` with the backup at ``path``."""
     if not path.is_file():
-        raise StoreError(f"{path}: no such backup file")
+        raise StoreError(_("%(path)s: no such backup file", path=path))
     head = path.read_bytes()[:16] if path.stat().st_size else b""
     if db.is_initialised() and not replace and count_records(db):
         raise StoreError(
-            f"{db.describe()} holds {count_records(db):,} records; restoring "
-            "replaces them all: add --replace to do so"
+            _(
+                "%(register)s holds %(num)s records; restoring replaces them "
+                "all: add --replace to do so",
+                register=db.describe(),
+                num=number(count_records(db)),
+            )
         )
     if db.dialect == "sqlite":
         if not head.startswith(SQLITE_MAGIC):
-            raise StoreError(f"{path}: not a SQLite backup (made by 'demine backup')")
+            raise StoreError(
+                _("%(path)s: not a SQLite backup (made by 'demine backup')", path=path)
+            )
         _sqlite_restore(path, db)
     else:
         if not head.startswith(PGDUMP_MAGIC):
-            raise StoreError(f"{path}: not a PostgreSQL backup (pg_dump -Fc)")
+            raise StoreError(
+                _("%(path)s: not a PostgreSQL backup (pg_dump -Fc)", path=path)
+            )
         _pg_restore(path, db)
     # A backup made by an older demine is brought up to this version.
     db.upgrade()
@@ -113,7 +123,7 @@ def count_records(db: Database) -> int:
 def _sqlite_file(db: Database) -> str:
     name = make_url(db.url).database
     if not name or name == ":memory:":
-        raise StoreError("an in-memory register has no file to back up or restore")
+        raise StoreError(_("an in-memory register has no file to back up or restore"))
     return name
 
 
@@ -134,7 +144,13 @@ def _sqlite_backup(db: Database, target: Path) -> None:
 def _check_integrity(conn: sqlite3.Connection, where: Path) -> None:
     rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
     if rows != ["ok"]:
-        raise StoreError(f"{where}: the copy is damaged: {'; '.join(rows[:3])}")
+        raise StoreError(
+            _(
+                "%(path)s: the copy is damaged: %(reasons)s",
+                path=where,
+                reasons="; ".join(rows[:3]),
+            )
+        )
 
 
 def _sqlite_restore(path: Path, db: Database) -> None:
@@ -180,8 +196,11 @@ def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         raise StoreError(
-            f"{name} is not installed: install the PostgreSQL client "
-            "(Debian: postgresql-client-15) to back up a PostgreSQL register"
+            _(
+                "%(tool)s is not installed: install the PostgreSQL client "
+                "(Debian: postgresql-client-15) to back up a PostgreSQL register",
+                tool=name,
+            )
         )
     return found
 
@@ -204,8 +223,13 @@ def _pg_restore(path: Path, db: Database) -> None:
     schema = register_schema(db)
     if schemas and schemas != {schema}:
         raise StoreError(
-            f"{path} holds the register of schema {', '.join(sorted(schemas))}; "
-            f"the target's is {schema}: restore it where its schema is the same"
+            _(
+                "%(path)s holds the register of schema %(schemas)s; the "
+                "target's is %(schema)s: restore it where its schema is the same",
+                path=path,
+                schemas=", ".join(sorted(schemas)),
+                schema=schema,
+            )
         )
     with db.transaction(write=True) as conn:
         conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
@@ -241,5 +265,11 @@ def _run(args: list[str], name: str) -> str:
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         lines = [line for line in done.stderr.splitlines() if line.strip()]
-        raise StoreError(f"{name} failed: {' '.join(lines[:3]) or done.returncode}")
+        raise StoreError(
+            _(
+                "%(tool)s failed: %(reason)s",
+                tool=name,
+                reason=" ".join(lines[:3]) or done.returncode,
+            )
+        )
     return done.stdout

@@ -29,6 +29,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from demine.analysis.checks import entry_rules
+from demine.domain.labels import kind_word
 from demine.domain.vocab import (
     AccidentType,
     ActivityStatus,
@@ -468,9 +469,13 @@ def _point(values: Mapping[str, str], name: str, key: str) -> dict[str, Any] | N
     try:
         x, y = float(lon), float(lat)
     except ValueError:
-        raise FormError("give longitude and latitude in decimal degrees", key) from None
+        raise FormError(
+            _("give longitude and latitude in decimal degrees"), key
+        ) from None
     if not (-180 <= x <= 180 and -90 <= y <= 90):
-        raise FormError("longitude must lie within ±180° and latitude within ±90°", key)
+        raise FormError(
+            _("longitude must lie within ±180° and latitude within ±90°"), key
+        )
     return {"type": "Point", "coordinates": [x, y]}
 
 
@@ -481,14 +486,16 @@ def _reference(
     if not text:
         return None
     if not text.isdigit() or not 1 <= int(text) <= ID_MAX:
-        raise FormError("give the record's number (a whole number)", key)
+        raise FormError(_("give the record's number (a whole number)"), key)
     value = int(text)
     target = REFERENCE_KINDS.get(name)
     if target is not None:
         try:
             get_record(db, target, value, who)
         except NotFoundError:
-            raise FormError(f"no {target} with id {value}", key) from None
+            raise FormError(
+                _("no %(kind)s with id %(id)s", kind=kind_word(target), id=value), key
+            ) from None
     return value
 
 
@@ -561,7 +568,7 @@ def _editable_by(who: Principal, record: Mapping[str, Any]) -> bool:
 
 def _may_edit(who: Principal, record: Mapping[str, Any]) -> None:
     if not _editable_by(who, record):
-        raise PermissionDeniedError("you may not edit this record")
+        raise PermissionDeniedError(_("you may not edit this record"))
 
 
 # -- showing the form -------------------------------------------------------
@@ -694,7 +701,10 @@ async def _create(
                     found.append(
                         FieldProblem(
                             "hazard_id",
-                            "release products need the hazard the activity worked on",
+                            _(
+                                "release products need the hazard the activity "
+                                "worked on"
+                            ),
                         )
                     )
                     continue
@@ -775,7 +785,7 @@ def _edit_post(spec: FormSpec) -> Callable[..., Awaitable[Response]]:
             values["organisation_id"] = str(who.organisation_id or "")
         try:
             if not version.isdigit() or not 1 <= int(version) <= ID_MAX:
-                raise FormError("the form has no valid version; reload it", "")
+                raise FormError(_("the form has no valid version; reload it"), "")
             read: list[FieldProblem] = []
             typed = await _record(form, spec.fields, values, "", "", db, who, read)
             if read:
@@ -823,7 +833,7 @@ def _editable(spec: FormSpec, changes: dict[str, Any]) -> dict[str, Any]:
 
 def _id(record_id: int) -> int:
     if not 1 <= record_id <= ID_MAX:
-        raise NotFoundError(f"no record with id {record_id}")
+        raise NotFoundError(_("no record with id %(record_id)s", record_id=record_id))
     return record_id
 
 
