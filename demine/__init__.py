@@ -2,6 +2,11 @@
 """demine: information management and planning for humanitarian mine action."""
 
 from demine.errors import DemineError
+from demine.exchange.opening import gdal_skip_environment
+
+# Before anything starts GDAL: drivers that reach other files or the network
+# are never registered in a demine process (see demine.exchange.opening).
+gdal_skip_environment()
 
 __version__ = "0.1.0"
 __all__ = ["DemineError", "__version__"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from demine.exchange.opening import ImportLimits
+
 DEFAULT_DATABASE_URL = "sqlite:///demine.sqlite"
 
 
@@ -27,8 +29,22 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="", repr=False)
     tile_url: str | None = None
     max_upload_bytes: int = Field(default=20_000_000, gt=0)
+    # One import, once unpacked (zips, workbooks), and its rows in all.
+    import_max_bytes: int = Field(default=1_000_000_000, gt=0)
+    import_max_rows: int = Field(default=2_000_000, gt=0)
     secure_cookies: bool = False
-    login_attempts_per_minute: int = Field(default=10, gt=0)
+    # Failed logins a client address gets before it waits (30 s, doubling),
+    # and failures on one name, from anywhere, before new addresses wait.
+    login_free_attempts: int = Field(default=10, gt=0)
+    login_account_free_attempts: int = Field(default=20, gt=0)
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For is
+    # believed, comma-separated; none by default.
+    trusted_proxies: str = ""
+    # Browser sessions end after this long unused, and this long after login.
+    session_idle_minutes: int = Field(default=60, gt=0)
+    session_absolute_hours: int = Field(default=12, gt=0)
+    # API tokens expire after this many days unless made with another expiry.
+    token_days: int = Field(default=90, gt=0)
     page_size_max: int = Field(default=1000, gt=0)
     # Rendered tiles and feature pages kept per worker process, per cache.
     # The hazard, release and EO tiles a national map pans over come to
@@ -38,3 +54,7 @@ class Settings(BaseSettings):
     # A directory the worker processes of one server share rendered tiles
     # through (demine serve --workers N makes one); None: memory only.
     shared_cache_dir: str | None = None
+
+    def import_limits(self) -> ImportLimits:
+        """The limits every import of this installation reads files within."""
+        return ImportLimits(self.import_max_bytes, self.import_max_rows)

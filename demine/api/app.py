@@ -17,7 +17,7 @@ import demine.api
 import demine.web
 from demine import __version__
 from demine.api.errors import add_exception_handlers
-from demine.api.limits import BodyLimitMiddleware, LoginLimiter
+from demine.api.limits import BodyLimitMiddleware
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.response_store import ResponseStore
@@ -25,7 +25,6 @@ from demine.store.response_store import ResponseStore
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
-SESSION_HOURS = 12
 
 
 def routers() -> list[APIRouter]:
@@ -65,7 +64,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.login_limiter = LoginLimiter(settings.login_attempts_per_minute)
     app.state.response_store = (
         ResponseStore(Path(settings.shared_cache_dir))
         if settings.shared_cache_dir
@@ -73,14 +71,15 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     secret = settings.secret_key
     if not secret:
-        # Sessions then end when the server restarts; say so once.
+        # The cookie only names a server-side session; its signature still
+        # needs a key every server shares. Without one, say so once.
         log.warning("DEMINE_SECRET_KEY is not set; using a random one")
         secret = secrets.token_urlsafe(32)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,
         session_cookie="demine_session",
-        max_age=SESSION_HOURS * 3600,
+        max_age=settings.session_absolute_hours * 3600,
         same_site="lax",
         https_only=settings.secure_cookies,
     )

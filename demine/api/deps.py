@@ -3,16 +3,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from demine.errors import AuthenticationError, PermissionDeniedError
+from demine.errors import (
+    AuthenticationError,
+    PasswordChangeRequiredError,
+    PermissionDeniedError,
+)
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.public import public_layers
+from demine.store.sessions import SessionPolicy, session_user
 from demine.store.users import Principal, get_principal, principal_for_token
 
 CSRF_HEADER = "x-csrf-token"
@@ -32,9 +38,26 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def current_user(request: Request) -> Principal | None:
-    """The user of a bearer token or of the session cookie, else None.
+def session_policy(request: Request) -> SessionPolicy:
+    settings = get_settings(request)
+    return SessionPolicy(
+        idle=dt.timedelta(minutes=settings.session_idle_minutes),
+        absolute=dt.timedelta(hours=settings.session_absolute_hours),
+    )
 
+
+def session_id(request: Request) -> str | None:
+    """The server-side session id the cookie carries, if any."""
+    sid = request.session.get("sid")
+    return sid if isinstance(sid, str) else None
+
+
+def current_user(request: Request) -> Principal | None:
+    """The user of a bearer token or of a live server-side session, else None.
+
+    The cookie only names a session; the register says whether it is still
+    live (not logged out, not idle or expired, user still active). A user
+    holding a one-time password may do nothing but change it.
     Cookie-authenticated writes must also carry the session's CSRF token;
     token-authenticated ones cannot be forged by another site, so need not.
     """
@@ -43,18 +66,38 @@ def current_user(request: Request) -> Principal | None:
     if token is not None:
         who = principal_for_token(db, token)
         if who is None:
-            raise AuthenticationError("the API token is not valid")
+            raise AuthenticationError("the API token is not valid (revoked or expired)")
+        _check_password_change(request, who)
         return who
-    user_id = request.session.get("user_id")
-    if not isinstance(user_id, int):
+    sid = session_id(request)
+    if sid is None:
         return None
-    who = get_principal(db, user_id)
+    user_id = session_user(db, sid, session_policy(request))
+    who = get_principal(db, user_id) if user_id is not None else None
     if who is None:
         request.session.clear()
         return None
     if request.method not in ("GET", "HEAD", "OPTIONS") and _is_api(request):
         check_csrf(request, request.headers.get(CSRF_HEADER))
+    _check_password_change(request, who)
     return who
+
+
+# What a user with a one-time password may still reach.
+PASSWORD_CHANGE_PATHS = frozenset(
+    {
+        "/account/password",
+        "/api/v1/me/password",
+        "/api/v1/me",
+        "/logout",
+        "/api/v1/logout",
+    }
+)
+
+
+def _check_password_change(request: Request, who: Principal) -> None:
+    if who.must_change_password and request.url.path not in PASSWORD_CHANGE_PATHS:
+        raise PasswordChangeRequiredError()
 
 
 def _is_api(request: Request) -> bool:

@@ -23,6 +23,8 @@ from demine.cli import (
 from demine.errors import ImportRejectedError, SourceError
 from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult
+from demine.exchange.opening import ImportLimits
+from demine.settings import Settings
 from demine.store.database import Database
 
 ReportOption = Annotated[
@@ -74,10 +76,11 @@ def import_(
 ) -> None:
     """Import files into the register: all rows or none."""
     database = open_db(db)
-    read = ReadOptions(layer=layer, encoding=encoding, crs=crs)
+    limits = Settings().import_limits()
+    read = ReadOptions(layer=layer, encoding=encoding, crs=crs, limits=limits)
     try:
         if kind.strip().lower() == "submissions":
-            result = _import_submissions(database, files, form, dry_run)
+            result = _import_submissions(database, files, form, dry_run, limits)
         else:
             result = _import_files(database, kind, files, mapping, read, dry_run, json_)
     except ImportRejectedError as exc:
@@ -140,11 +143,17 @@ def _import_files(
 
 
 def _import_submissions(
-    database: Database, files: list[Path], form: str | None, dry_run: bool
+    database: Database,
+    files: list[Path],
+    form: str | None,
+    dry_run: bool,
+    limits: ImportLimits,
 ) -> ImportResult:
     from demine.exchange.submissions import import_submissions
 
-    return import_submissions(database, files, form=form, dry_run=dry_run)
+    return import_submissions(
+        database, files, form=form, dry_run=dry_run, limits=limits
+    )
 
 
 def _write_report(path: Path | None, problems: list[SourceError]) -> None:

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""``demine serve`` (the web application) and ``demine user add``."""
+"""``demine serve`` (the web application) and ``demine user ...``."""
 
 from __future__ import annotations
 
@@ -12,11 +12,31 @@ from typing import Annotated
 
 import typer
 
-from demine.cli import DbOption, app, err, out, settings_for
+from demine.cli import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    err,
+    out,
+    settings_for,
+    table,
+)
 from demine.domain.vocab import Role
 from demine.errors import RecordError
 from demine.store.database import Database
-from demine.store.users import add_user
+from demine.store.users import (
+    Principal,
+    add_user,
+    change_password,
+    create_token,
+    delete_user,
+    find_user,
+    list_tokens,
+    list_users,
+    revoke_token,
+    update_user,
+)
 
 user_app = typer.Typer(help="Manage the users of the web application and API.")
 app.add_typer(user_app, name="user")
@@ -97,36 +117,203 @@ def _run_workers(host: str, port: int, workers: int, access_log: bool) -> None:
     )
 
 
+def _register(db: str | None) -> Database:
+    database = Database(settings_for(db).database_url)
+    database.require_initialised()
+    database.upgrade()
+    return database
+
+
+def _new_password(generate: bool, password_stdin: bool) -> str:
+    if generate:
+        return secrets.token_urlsafe(12)
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+GenerateOption = Annotated[
+    bool,
+    typer.Option(
+        "--generate",
+        help="Make up a one-time password, print it once; it must be changed "
+        "at the first login",
+    ),
+]
+StdinOption = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from stdin")
+]
+NameArg = Annotated[str, typer.Argument(help="The login name")]
+
+
 @user_app.command("add")
 def user_add(
-    username: Annotated[str, typer.Argument(help="The login name")],
+    username: NameArg,
     role: Annotated[Role, typer.Option(help="What the user may do")] = Role.VIEWER,
     organisation_id: Annotated[
         int | None,
         typer.Option("--organisation-id", help="The clerk's organisation (id)"),
     ] = None,
-    generate: Annotated[
-        bool, typer.Option("--generate", help="Make up a password and print it once")
-    ] = False,
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from stdin")
-    ] = False,
+    generate: GenerateOption = False,
+    password_stdin: StdinOption = False,
     db: DbOption = None,
 ) -> None:
     """Add a user; asks for the password unless told otherwise."""
     if role is Role.CLERK and organisation_id is None:
         raise RecordError("a clerk needs --organisation-id", field="organisation_id")
-    if generate:
-        password = secrets.token_urlsafe(12)
-    elif password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    database = Database(settings_for(db).database_url)
-    database.require_initialised()
-    database.upgrade()
-    user = add_user(database, username, password, role, organisation_id)
+    password = _new_password(generate, password_stdin)
+    database = _register(db)
+    user = add_user(
+        database,
+        username,
+        password,
+        role,
+        organisation_id,
+        must_change_password=generate,
+    )
     out.print(f"added {user.role.value} {user.username!r} (id {user.id})")
     if generate:
         err.print("one-time password (write it down, it is not stored):")
         out.print(password, highlight=False)
+
+
+@user_app.command("list")
+def user_list(db: DbOption = None, json_: JsonOption = False) -> None:
+    """Every user: role, organisation, whether active."""
+    people = list_users(_register(db))
+    if json_:
+        emit_json(
+            [
+                {
+                    "id": p.id,
+                    "username": p.username,
+                    "role": p.role.value,
+                    "organisation_id": p.organisation_id,
+                    "active": p.active,
+                }
+                for p in people
+            ]
+        )
+        return
+    rows = [
+        [p.id, p.username, p.role.value, p.organisation_id or "", p.active]
+        for p in people
+    ]
+    out.print(table("Users", ["id", "user", "role", "organisation", "active"], rows))
+
+
+@user_app.command("password")
+def user_password(
+    username: NameArg,
+    generate: GenerateOption = False,
+    password_stdin: StdinOption = False,
+    db: DbOption = None,
+) -> None:
+    """Set a user's password; their sessions end. --generate: one-time."""
+    database = _register(db)
+    user = find_user(database, username)
+    password = _new_password(generate, password_stdin)
+    change_password(database, user.id, password, actor=None, must_change=generate)
+    out.print(f"password of {user.username!r} changed; their sessions ended")
+    if generate:
+        err.print("one-time password (write it down, it is not stored):")
+        out.print(password, highlight=False)
+
+
+@user_app.command("role")
+def user_role(
+    username: NameArg,
+    role: Annotated[Role, typer.Argument(help="The new role")],
+    organisation_id: Annotated[
+        int | None,
+        typer.Option("--organisation-id", help="The clerk's organisation (id)"),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Change a user's role (and organisation)."""
+    database = _register(db)
+    user = find_user(database, username)
+    update_user(
+        database, user.id, actor=None, role=role, organisation_id=organisation_id
+    )
+    out.print(f"{user.username!r} is now {role.value}")
+
+
+@user_app.command("deactivate")
+def user_deactivate(username: NameArg, db: DbOption = None) -> None:
+    """Stop a user logging in; their sessions and tokens stop working at once."""
+    database = _register(db)
+    user = find_user(database, username)
+    update_user(database, user.id, actor=None, active=False)
+    out.print(f"{user.username!r} deactivated")
+
+
+@user_app.command("activate")
+def user_activate(username: NameArg, db: DbOption = None) -> None:
+    """Let a deactivated user log in again."""
+    database = _register(db)
+    user = find_user(database, username)
+    update_user(database, user.id, actor=None, active=True)
+    out.print(f"{user.username!r} active again")
+
+
+@user_app.command("delete")
+def user_delete(username: NameArg, db: DbOption = None) -> None:
+    """Delete a user who never wrote to the register (else: deactivate)."""
+    database = _register(db)
+    user = find_user(database, username)
+    delete_user(database, user.id, actor=None)
+    out.print(f"{user.username!r} deleted")
+
+
+@user_app.command("token")
+def user_token(
+    username: NameArg,
+    name: Annotated[str | None, typer.Option(help="What the token is for")] = None,
+    days: Annotated[int, typer.Option(min=1, help="Days until it expires")] = 90,
+    never: Annotated[
+        bool, typer.Option("--no-expiry", help="A token that never expires")
+    ] = False,
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Make an API token for a user; printed once, stored only as a digest."""
+    database = _register(db)
+    user = find_user(database, username)
+    token = create_token(database, user.id, name, days=None if never else days)
+    if json_:
+        emit_json(
+            {"token": token, "user": user.username, "days": None if never else days}
+        )
+        return
+    err.print(f"API token of {user.username!r} (shown once):")
+    out.print(token, highlight=False)
+
+
+@user_app.command("tokens")
+def user_tokens(
+    username: NameArg, db: DbOption = None, json_: JsonOption = False
+) -> None:
+    """A user's tokens: made, expires, last used, revoked."""
+    database = _register(db)
+    tokens = list_tokens(database, find_user(database, username).id)
+    if json_:
+        emit_json(tokens)
+        return
+    keys = ["id", "name", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    rows = [[str(t[k] or "")[:19] for k in keys] for t in tokens]
+    out.print(table("Tokens", keys, rows))
+
+
+@user_app.command("revoke")
+def user_revoke(
+    token_id: Annotated[
+        int, typer.Argument(help="The token's id (demine user tokens)")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Revoke an API token at once."""
+    database = _register(db)
+    operator = Principal(0, "(command line)", Role.ADMIN, None)
+    revoke_token(database, token_id, operator, actor=None)
+    out.print(f"token {token_id} revoked")

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from demine.analysis.checks import CheckOptions, validate_register
 from demine.analysis.summary import national_summary, summary_by
-from demine.api.auth import log_in
+from demine.api.auth import log_in, log_out
 from demine.api.deps import DbDep, MaybeUser, Reviewer, User, check_csrf, csrf_token
 from demine.api.records import RecordId
 from demine.domain.vocab import HazardClass, HazardStatus
@@ -100,7 +100,7 @@ def login_post(
 ) -> Response:
     check_csrf(request, csrf_token)
     try:
-        log_in(request, username, password)
+        who = log_in(request, username, password)
     except (AuthenticationError, RateLimitError) as exc:
         return render(
             request,
@@ -109,6 +109,8 @@ def login_post(
             next=_safe_next(next),
             status_code=exc.http_status,
         )
+    if who.must_change_password:
+        return RedirectResponse("/account/password", status_code=303)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -117,7 +119,7 @@ def logout_post(
     request: Request, csrf_token: Annotated[str, Form()] = ""
 ) -> RedirectResponse:
     check_csrf(request, csrf_token)
-    request.session.clear()
+    log_out(request)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -275,9 +277,13 @@ def review_post(
     who: Reviewer,
     csrf_token: Annotated[str, Form()] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
+    version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
+    """Approve or reject the version the reviewer was shown; 409 if it moved on."""
     check_csrf(request, csrf_token)
-    review.change_review_state(db, kind, record_id, action, who, reason=reason)
+    review.change_review_state(
+        db, kind, record_id, action, who, reason=reason, version=version
+    )
     return RedirectResponse("/review", status_code=303)
 
 

@@ -53,6 +53,7 @@ from demine.exchange.exporter import (
 from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult, import_files
 from demine.exchange.mapping import Mapping, parse_mapping
+from demine.exchange.opening import ImportLimits
 from demine.exchange.staging import REGISTER
 from demine.store.bulk import read_frame
 from demine.store.database import Database
@@ -127,7 +128,14 @@ async def import_preview(request: Request, who: Reviewer) -> Response:
             (folder / MAPPING_NAME).write_text(mapping_text, encoding="utf-8")
         kind, mapping = _kind_and_mapping(entered["kind"], mapping_text)
         result = await run_in_threadpool(
-            _import, request.app.state.db, kind, paths, mapping, entered, None
+            _import,
+            request.app.state.db,
+            kind,
+            paths,
+            mapping,
+            entered,
+            None,
+            settings.import_limits(),
         )
     except (SourceError, ImportRejectedError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
@@ -168,7 +176,14 @@ async def import_confirm(request: Request, who: Reviewer) -> Response:
         kind, mapping = _kind_and_mapping(str(pending["kind"]), mapping_text)
         paths = [folder / str(name) for name in pending["files"]]
         result = await run_in_threadpool(
-            _import, request.app.state.db, kind, paths, mapping, pending, who.id
+            _import,
+            request.app.state.db,
+            kind,
+            paths,
+            mapping,
+            pending,
+            who.id,
+            request.app.state.settings.import_limits(),
         )
     except (SourceError, ImportRejectedError) as exc:
         return _page(request, who, 422, entered={}, **_failure(exc))
@@ -258,12 +273,14 @@ def _import(
     mapping: Mapping | None,
     entered: dict[str, Any],
     user_id: int | None,
+    limits: ImportLimits,
 ) -> ImportResult:
     """The import, audited as ``user_id``; a dry run when there is no user."""
     read = ReadOptions(
         layer=entered.get("layer") or None,
         encoding=entered.get("encoding") or None,
         crs=entered.get("crs") or None,
+        limits=limits,
     )
     return import_files(
         db,
