@@ -2,11 +2,11 @@
 """demine: information management and planning for humanitarian mine action."""
 
 from demine.errors import DemineError
-from demine.exchange.opening import gdal_skip_environment
+from demine.exchange.opening import register_gdal_drivers
 
-# Before anything starts GDAL: drivers that reach other files or the network
-# are never registered in a demine process (see demine.exchange.opening).
-gdal_skip_environment()
+# Before anything else starts GDAL: drivers that reach other files or the
+# network are never registered in a demine process (demine.exchange.opening).
+register_gdal_drivers()
 
 __version__ = "0.1.0"
 __all__ = ["DemineError", "__version__"]

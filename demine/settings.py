@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     # Browser sessions end after this long unused, and this long after login.
     session_idle_minutes: int = Field(default=60, gt=0)
     session_absolute_hours: int = Field(default=12, gt=0)
+    # Exports of more rows than this run as jobs (off the request path, with
+    # progress and cancellation); their files wait in jobs_dir (a folder
+    # every server shares; default: the system's temporary folder).
+    export_inline_rows: int = Field(default=100_000, gt=0)
+    jobs_dir: str | None = None
+    # A job nobody asked about for this long is cancelled (its client left).
+    job_client_timeout_seconds: int = Field(default=30, gt=0)
     # API tokens expire after this many days unless made with another expiry.
     token_days: int = Field(default=90, gt=0)
     page_size_max: int = Field(default=1000, gt=0)

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 import pkgutil
 import secrets
+import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -18,6 +20,7 @@ import demine.web
 from demine import __version__
 from demine.api.errors import add_exception_handlers
 from demine.api.limits import BodyLimitMiddleware
+from demine.exchange.job_runner import JobRunner, RunnerPolicy
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.response_store import ResponseStore
@@ -84,11 +87,26 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         https_only=settings.secure_cookies,
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    _add_job_runner(app, settings, db)
     add_exception_handlers(app)
     for router in routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def _add_job_runner(app: FastAPI, settings: Settings, db: Database) -> None:
+    """Each server process runs queued jobs in one thread while it serves."""
+    from demine.web.transfer import export_job
+
+    folder = Path(settings.jobs_dir or Path(tempfile.gettempdir()) / "demine-jobs")
+    policy = RunnerPolicy(
+        client_timeout=dt.timedelta(seconds=settings.job_client_timeout_seconds)
+    )
+    runner = JobRunner(db, {"export": export_job}, folder, policy)
+    app.state.job_runner = runner
+    app.router.on_startup.append(runner.start)
+    app.router.on_shutdown.append(runner.stop)
 
 
 def app_from_environment() -> FastAPI:

@@ -62,9 +62,11 @@ def _credential(request: Request) -> tuple[str, Any] | None:
     if scheme.lower() == "bearer" and token.strip():
         digest = hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
         return ("bearer", digest)
-    user_id = request.session.get("user_id")
-    if isinstance(user_id, int):
-        return ("session", user_id)
+    sid = request.session.get("sid")
+    if isinstance(sid, str):
+        # Keyed by the session, not the user: a logout (a write, so a new
+        # register version) makes the cached reader unreachable.
+        return ("session", hashlib.sha256(sid.encode("utf-8")).hexdigest())
     return None
 
 

@@ -337,8 +337,22 @@ def read_member(zf: zipfile.ZipFile, name: str, limits: ImportLimits) -> bytes:
     return b"".join(parts)
 
 
-def gdal_skip_environment() -> None:
-    """Add :data:`SKIPPED_DRIVERS` to ``GDAL_SKIP`` before GDAL registers drivers."""
-    current = os.environ.get("GDAL_SKIP", "")
-    wanted = current.split() + [d for d in SKIPPED_DRIVERS.split() if d not in current]
+def register_gdal_drivers() -> None:
+    """Start GDAL without :data:`SKIPPED_DRIVERS`, whoever imports it later.
+
+    GDAL reads ``GDAL_SKIP`` once, when pyogrio registers its drivers on
+    import; the variable is set for that moment only, so programs this
+    process starts (``ogrinfo``, ``ogr2ogr``) keep every driver.
+    """
+    before = os.environ.get("GDAL_SKIP")
+    current = (before or "").split()
+    wanted = current + [d for d in SKIPPED_DRIVERS.split() if d not in current]
     os.environ["GDAL_SKIP"] = " ".join(wanted)
+    try:
+        import pyogrio  # noqa: F401  (registers the drivers now)
+    finally:
+        if before is None:
+            os.environ.pop("GDAL_SKIP", None)
+        else:
+            os.environ["GDAL_SKIP"] = before
+    harden_gdal()

@@ -78,9 +78,17 @@ def session_user(db: Database, secret: str, policy: SessionPolicy) -> int | None
             or _aware(live.last_seen_at) + policy.idle <= now
         ):
             return None
-        if now - _aware(live.last_seen_at) >= TOUCH_EVERY:
-            live.last_seen_at = now
-        return live.user_id
+        user_id, session_id = live.user_id, live.id
+        stale = now - _aware(live.last_seen_at) >= TOUCH_EVERY
+    if stale:
+        # A transaction of its own that writes first (SQLite: see jobs.get).
+        with db.session() as session:
+            session.execute(
+                update(UserSession)
+                .where(UserSession.id == session_id)
+                .values(last_seen_at=now)
+            )
+    return user_id
 
 
 def end_session(db: Database, secret: str) -> None:

@@ -439,9 +439,15 @@ def principal_for_token(db: Database, token: str) -> Principal | None:
         ):
             return None
         last = held.last_used_at
-        if last is None or now - _aware(last) >= TOKEN_TOUCH_EVERY:
-            held.last_used_at = now
-        return _principal(user)
+        touch = last is None or now - _aware(last) >= TOKEN_TOUCH_EVERY
+        who, token_id = _principal(user), held.id
+    if touch:
+        # A transaction of its own that writes first (SQLite: see jobs.get).
+        with db.session() as session:
+            session.execute(
+                update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+            )
+    return who
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

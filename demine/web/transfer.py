@@ -22,6 +22,7 @@ import secrets
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping as MappingOf
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ import pandas as pd
 import yaml
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
-from sqlalchemy import ColumnElement, Table, or_
+from sqlalchemy import ColumnElement, Table, func, or_, select
 from sqlalchemy.engine import Connection
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -52,11 +53,13 @@ from demine.exchange.exporter import (
 )
 from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult, import_files
+from demine.exchange.job_runner import Progress
 from demine.exchange.mapping import Mapping, parse_mapping
 from demine.exchange.opening import ImportLimits
 from demine.exchange.staging import REGISTER
 from demine.store.bulk import read_frame
 from demine.store.database import Database
+from demine.store.listing import MODELS, count_visible
 from demine.store.schema import Base
 from demine.store.users import Principal
 from demine.web.pages import render
@@ -345,11 +348,8 @@ def _forget_old_uploads() -> None:
 # -- export -----------------------------------------------------------------
 
 
-@router.get("/transfer/export")
-def export_download(
-    request: Request, who: User, kind: str = REGISTER, format: str = "gpkg"
-) -> Response:
-    """A file of what ``who`` may see: the register, or one kind of record."""
+def export_plan(kind: str, format: str) -> tuple[list[str], str, str, str]:
+    """The kinds, format, file name and media type of an export request."""
     fmt = format.strip().lower()
     if fmt not in EXPORT_FORMATS:
         raise SourceError(f"unknown format {format!r}; use {', '.join(EXPORT_FORMATS)}")
@@ -362,11 +362,32 @@ def export_download(
     if fmt == "geojson" and kinds[0] not in MAIN_GEOMETRY:
         raise SourceError(f"{LAYERS[kinds[0]]} have no geometry; choose CSV or XLSX")
     suffix, media = EXPORT_FORMATS[fmt]
-    folder = Path(tempfile.mkdtemp(prefix="demine-export-"))
     name = ("register" if kind == REGISTER else LAYERS[kinds[0]]) + suffix
+    return kinds, fmt, name, media
+
+
+@router.get("/transfer/export")
+def export_download(
+    request: Request, who: User, kind: str = REGISTER, format: str = "gpkg"
+) -> Response:
+    """A file of what ``who`` may see, at once: for exports of a few rows.
+
+    A larger one is refused with a pointer to the export job (the page's
+    export button), which runs off the request path and can be cancelled.
+    """
+    kinds, fmt, name, media = export_plan(kind, format)
+    db = request.app.state.db
+    rows = export_rows(db, kinds, who)
+    limit = request.app.state.settings.export_inline_rows
+    if rows > limit:
+        raise PayloadTooLargeError(
+            f"the export holds {rows:,} rows, more than {limit:,} at once; "
+            "start it as an export job from the Import and export page"
+        )
+    folder = Path(tempfile.mkdtemp(prefix="demine-export-"))
     path = folder / name
     try:
-        write_visible(request.app.state.db, path, fmt, kinds, who)
+        write_visible(db, path, fmt, kinds, who)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -378,32 +399,87 @@ def export_download(
     )
 
 
+def export_rows(db: Database, kinds: Sequence[str], who: Principal) -> int:
+    """How many rows an export of ``kinds`` by ``who`` would hold."""
+    records = [k for k in kinds if k in MODELS]
+    total = sum(count_visible(db, records, who).values())
+    with db.transaction() as conn:
+        for kind in kinds:
+            if kind not in MODELS:
+                table = Base.metadata.tables[kind]
+                total += int(conn.scalar(select(func.count()).select_from(table)) or 0)
+    return total
+
+
+def export_job(
+    db: Database,
+    who: Principal,
+    parameters: MappingOf[str, Any],
+    folder: Path,
+    progress: Progress,
+) -> Path:
+    """The work of an export job: the file of what ``who`` may see."""
+    kinds, fmt, name, _media = export_plan(
+        str(parameters.get("kind", REGISTER)), str(parameters.get("format", "gpkg"))
+    )
+    path = folder / name
+    write_visible(db, path, fmt, kinds, who, progress)
+    return path
+
+
 def write_visible(
-    db: Database, path: Path, fmt: str, kinds: Sequence[str], who: Principal
+    db: Database,
+    path: Path,
+    fmt: str,
+    kinds: Sequence[str],
+    who: Principal,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
-    """Write ``kinds`` as the exporter does, with only the rows ``who`` sees."""
+    """Write ``kinds`` as the exporter does, with only the rows ``who`` sees.
+
+    ``progress`` hears how far it is (reading counts for a third, writing
+    the rest) and may stop it by raising.
+    """
+    tell = progress or (lambda _done, _message: None)
     db.require_initialised()
     with db.transaction() as conn:
-        frames = visible_frames(conn, kinds, who)
+        frames = visible_frames(conn, kinds, who, tell)
+    total = max(1, sum(len(f) for f in frames.values()))
     if fmt == "xlsx":
-        return write_workbook(path, frames)
+        return write_workbook(
+            path,
+            frames,
+            lambda rows: tell(1 / 3 + 2 / 3 * rows / total, f"{rows:,} rows written"),
+        )
+    written = 0
     for kind, frame in frames.items():
+        tell(1 / 3 + 2 / 3 * written / total, f"writing {LAYERS[kind]}")
         write_layer(path, fmt, kind, frame)
+        written += len(frame)
     return {LAYERS[k]: len(f) for k, f in frames.items()}
 
 
 def visible_frames(
-    conn: Connection, kinds: Sequence[str], who: Principal
+    conn: Connection,
+    kinds: Sequence[str],
+    who: Principal,
+    progress: Progress | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The exporter's frame of each kind, without what ``who`` may not see."""
+    tell = progress or (lambda _done, _message: None)
     if who.can_review:
         keys: dict[str, dict[int, str]] = {}
-        return {kind: entity_frame(conn, kind, keys) for kind in kinds}
+        out = {}
+        for i, kind in enumerate(kinds):
+            tell(i / len(kinds) / 3, f"reading {LAYERS[kind]}")
+            out[kind] = entity_frame(conn, kind, keys)
+        return out
     targets = {fs.ref for k in kinds for fs in entity(k).fields if fs.ref}
     # Name only the records the reader sees: other references stay blank.
     keys = {t: _visible_keys(conn, t, who) for t in sorted(targets)}
     frames = {}
-    for kind in kinds:
+    for i, kind in enumerate(kinds):
+        tell(i / len(kinds) / 3, f"reading {LAYERS[kind]}")
         frame = entity_frame(conn, kind, keys)
         table = Base.metadata.tables[kind]
         seen = read_frame(conn, kind, ["id", "external_id"], visible_rows(table, who))

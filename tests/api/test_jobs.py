@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Large exports run as jobs off the request path (issue 19, point 2).
+
+Two app instances over one register stand for two servers: a job queued
+through one is run by the other, and followed or cancelled through either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+from pathlib import Path
+from typing import Any
+
+import pyogrio
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlalchemy import update
+
+from demine.api import create_app
+from demine.exchange.job_runner import JobRunner
+from demine.settings import Settings
+from demine.store import jobs
+from demine.store.database import Database
+from demine.store.schema import Job
+from demine.web.transfer import export_job
+from tests.api.conftest import Seed
+
+
+@pytest.fixture
+def servers(db: Database, seed: Seed, tmp_path: Path) -> tuple[FastAPI, FastAPI]:
+    settings = Settings(
+        database_url=db.url,
+        secret_key="s",
+        export_inline_rows=2,
+        jobs_dir=str(tmp_path / "jobs"),
+    )
+    return create_app(settings, db), create_app(settings, db)
+
+
+def bearer(seed: Seed, role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {seed.tokens[role]}"}
+
+
+def wait_for(client: TestClient, job_id: int, headers: dict[str, str]) -> Any:
+    """Poll the job until it ends (the runner thread works meanwhile)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/v1/jobs/{job_id}", headers=headers).json()
+        if job["state"] not in ("queued", "running"):
+            return job
+        time.sleep(0.05)  # polling interval, not a wait for an outcome
+    raise AssertionError(f"job {job_id} did not finish: {job}")
+
+
+def test_large_export_is_a_job_any_server_runs(
+    servers: tuple[FastAPI, FastAPI], seed: Seed
+) -> None:
+    first, second = servers
+    viewer = bearer(seed, "viewer")
+    # Not entered: this server's job runner is not started; it only queues.
+    a = TestClient(first)
+    refused = a.get("/transfer/export?kind=register&format=xlsx", headers=viewer)
+    assert refused.status_code == 413
+    assert "export job" in refused.text
+    started = a.post(
+        "/api/v1/jobs/export",
+        json={"kind": "register", "format": "xlsx"},
+        headers=viewer,
+    )
+    assert started.status_code == 202, started.text
+    job_id = started.json()["id"]
+    again = a.post("/api/v1/jobs/export", json={"format": "gpkg"}, headers=viewer)
+    assert again.status_code == 409  # one at a time per user
+    other = a.get(f"/api/v1/jobs/{job_id}", headers=bearer(seed, "clerk"))
+    assert other.status_code == 404  # nobody else's business
+    # The second server, which shares only the register, runs it.
+    with TestClient(second) as b:
+        done = wait_for(b, job_id, viewer)
+        assert done["state"] == "done", done
+        assert done["progress"] == 1.0
+        file = b.get(done["download"], headers=viewer)
+        assert file.status_code == 200
+        book = load_workbook(io.BytesIO(file.content), read_only=True)
+        names = [r[0] for r in book["hazards"].iter_rows(min_row=2, values_only=True)]
+        assert len(names) == 2  # the viewer sees the approved hazards only
+
+
+def test_cancelled_export_stops_between_layers(
+    db: Database, seed: Seed, tmp_path: Path
+) -> None:
+    from demine.store.users import get_principal
+
+    who = get_principal(db, seed.users["reviewer"])
+    assert who is not None
+    job_id = jobs.submit(db, "export", who, {"kind": "register", "format": "gpkg"})
+    layers_written: list[str] = []
+
+    def cancelling_export(
+        db: Database, who: Any, params: Any, folder: Path, progress: Any
+    ) -> Path:
+        def watched(done: float, message: str) -> None:
+            if message.startswith("writing"):
+                layers_written.append(message)
+                if len(layers_written) == 2:
+                    # The person presses Cancel while the second layer starts.
+                    jobs.cancel(db, job_id, who)
+            progress(done, message)
+
+        return export_job(db, who, params, folder, watched)
+
+    runner = JobRunner(db, {"export": cancelling_export}, tmp_path / "jobs")
+    runner.folder.mkdir(parents=True)
+    assert runner.run_one()
+    view = jobs.get(db, job_id, who, seen=False)
+    assert view.state == "cancelled"
+    assert view.error == "cancelled on request"
+    assert len(layers_written) == 2  # it stopped: no third layer was begun
+    assert not list((tmp_path / "jobs").rglob("*.gpkg"))
+
+
+def test_export_stops_when_its_client_has_gone(
+    db: Database, seed: Seed, tmp_path: Path
+) -> None:
+    from demine.store.users import get_principal
+
+    who = get_principal(db, seed.users["viewer"])
+    assert who is not None
+    job_id = jobs.submit(db, "export", who, {"kind": "register", "format": "gpkg"})
+    with db.session() as session:
+        session.execute(
+            update(Job).values(
+                client_seen_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+            )
+        )
+    runner = JobRunner(db, {"export": export_job}, tmp_path / "jobs")
+    runner.folder.mkdir(parents=True)
+    assert runner.run_one()
+    view = jobs.get(db, job_id, who, seen=False)
+    assert view.state == "cancelled"
+    assert "nobody was waiting" in (view.error or "")
+
+
+def test_browser_export_job_page(servers: tuple[FastAPI, FastAPI]) -> None:
+    from tests.web.test_pages import log_in
+
+    first, _ = servers
+    with TestClient(first) as browser:
+        token = log_in(browser, "viewer")
+        started = browser.post(
+            "/transfer/export",
+            data={"csrf_token": token, "kind": "hazard", "format": "gpkg"},
+            follow_redirects=False,
+        )
+        assert started.status_code == 303
+        page = browser.get(started.headers["location"])
+        assert 'id="job"' in page.text
+        job_id = int(started.headers["location"].rsplit("/", 1)[1])
+        done = wait_for(browser, job_id, {})
+        assert done["state"] == "done"
+        file = browser.get(done["download"])
+        path = Path(first.state.settings.jobs_dir) / "check.gpkg"
+        path.write_bytes(file.content)
+        assert len(pyogrio.read_dataframe(path, layer="hazards")) == 2
