@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # progress and cancellation); their files wait in jobs_dir (a folder
     # every server shares; default: the system's temporary folder).
     export_inline_rows: int = Field(default=100_000, gt=0)
+    # Uploads larger than this once unpacked are checked and imported by jobs.
+    import_inline_bytes: int = Field(default=5_000_000, gt=0)
     jobs_dir: str | None = None
     # A job nobody asked about for this long is cancelled (its client left).
     job_client_timeout_seconds: int = Field(default=30, gt=0)

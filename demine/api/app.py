@@ -97,13 +97,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
 def _add_job_runner(app: FastAPI, settings: Settings, db: Database) -> None:
     """Each server process runs queued jobs in one thread while it serves."""
+    from demine.web.import_jobs import import_job
     from demine.web.transfer import export_job
 
     folder = Path(settings.jobs_dir or Path(tempfile.gettempdir()) / "demine-jobs")
     policy = RunnerPolicy(
         client_timeout=dt.timedelta(seconds=settings.job_client_timeout_seconds)
     )
-    runner = JobRunner(db, {"export": export_job}, folder, policy)
+    runner = JobRunner(db, {"export": export_job, "import": import_job}, folder, policy)
     app.state.job_runner = runner
     app.router.on_startup.append(runner.start)
     app.router.on_shutdown.append(runner.stop)

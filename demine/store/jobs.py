@@ -28,6 +28,8 @@ from demine.store.schema.base import utcnow
 from demine.store.users import Principal
 
 ACTIVE = ("queued", "running")
+# How often a client's asking is written down (well under the client timeout).
+SEEN_EVERY = dt.timedelta(seconds=5)
 FINISHED = ("done", "failed", "cancelled")
 
 
@@ -108,20 +110,27 @@ def submit(db: Database, kind: str, who: Principal, parameters: dict[str, Any]) 
 
 
 def get(db: Database, job_id: int, who: Principal, *, seen: bool = True) -> JobView:
-    """The job, for its owner or an administrator; asking keeps it alive."""
+    """The job, for its owner or an administrator; asking keeps it alive.
+
+    That its owner asked is written at most every few seconds, in a
+    transaction of its own: a page asking every second must not keep the
+    register busy under the import it is watching.
+    """
+    now = utcnow()
     with db.session() as session:
-        # Written before anything is read: on SQLite a transaction that reads
-        # first cannot take the write lock once another server has written.
-        if seen:
-            session.execute(
-                update(Job)
-                .where(Job.id == job_id, Job.user_id == who.id)
-                .values(client_seen_at=utcnow())
-            )
         job = session.get(Job, job_id)
         if job is None or (job.user_id != who.id and who.role is not Role.ADMIN):
             raise NotFoundError(f"no job with id {job_id}")
-        return _view(job)
+        view = _view(job)
+        last = job.client_seen_at
+        touch = seen and job.user_id == who.id
+        touch = touch and (last is None or _aware(last) + SEEN_EVERY <= now)
+    if touch:
+        with db.session() as session:
+            session.execute(
+                update(Job).where(Job.id == job_id).values(client_seen_at=now)
+            )
+    return view
 
 
 def cancel(db: Database, job_id: int, who: Principal) -> JobView:

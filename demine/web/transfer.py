@@ -89,11 +89,11 @@ MULTI = ("gpkg", "xlsx")
 
 
 @router.get("/transfer")
-def transfer_page(request: Request, who: User) -> Response:
-    return _page(request, who)
+def transferpage(request: Request, who: User) -> Response:
+    return page(request, who)
 
 
-def _page(
+def page(
     request: Request, who: Principal, status_code: int = 200, **context: Any
 ) -> Response:
     return render(
@@ -114,7 +114,12 @@ def _page(
 
 @router.post("/transfer/import")
 async def import_preview(request: Request, who: Reviewer) -> Response:
-    """Save the upload, dry-run it, and show what it would do (or what is wrong)."""
+    """Save the upload, dry-run it, and show what it would do (or what is wrong).
+
+    A large upload is dry-run by a job instead (:mod:`demine.web.import_jobs`).
+    """
+    from demine.web.import_jobs import queue, unpacked_size
+
     form = await request.form()
     check_csrf(request, _text(form, "csrf_token"))
     settings = request.app.state.settings
@@ -129,9 +134,18 @@ async def import_preview(request: Request, who: Reviewer) -> Response:
         mapping_text = await _mapping_text(form, entered["mapping_text"])
         if mapping_text:
             (folder / MAPPING_NAME).write_text(mapping_text, encoding="utf-8")
-        kind, mapping = _kind_and_mapping(entered["kind"], mapping_text)
+        kind, mapping = kind_and_mapping(entered["kind"], mapping_text)
+        pending = {
+            "token": token,
+            "kind": kind,
+            "files": [p.name for p in paths],
+            **{k: entered[k] for k in ("layer", "encoding", "crs")},
+        }
+        if unpacked_size(paths) > settings.import_inline_bytes:
+            request.session["transfer_import"] = {**pending, "job": True}
+            return queue(request, who, pending, dry_run=True)
         result = await run_in_threadpool(
-            _import,
+            run_import,
             request.app.state.db,
             kind,
             paths,
@@ -142,22 +156,19 @@ async def import_preview(request: Request, who: Reviewer) -> Response:
         )
     except (SourceError, ImportRejectedError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        return _page(request, who, 422, entered=entered, **_failure(exc))
+        return page(request, who, 422, entered=entered, **failure(exc))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    request.session["transfer_import"] = {
-        "token": token,
-        "kind": kind,
-        "files": [p.name for p in paths],
-        **{k: entered[k] for k in ("layer", "encoding", "crs")},
-    }
-    return _page(request, who, entered=entered, preview=_summary(result), token=token)
+    request.session["transfer_import"] = pending
+    return page(request, who, entered=entered, preview=summary(result), token=token)
 
 
 @router.post("/transfer/import/confirm")
 async def import_confirm(request: Request, who: Reviewer) -> Response:
-    """Import the files of the dry run the person just saw."""
+    """Import the files of the dry run the person just saw (a job if large)."""
+    from demine.web.import_jobs import queue
+
     form = await request.form()
     check_csrf(request, _text(form, "csrf_token"))
     pending = request.session.get("transfer_import")
@@ -171,15 +182,18 @@ async def import_confirm(request: Request, who: Reviewer) -> Response:
         raise SourceError("that upload is no longer waiting; upload the files again")
     folder = UPLOADS / token
     request.session.pop("transfer_import", None)
+    if pending.get("job"):
+        pending = {k: v for k, v in pending.items() if k != "job"}
+        return queue(request, who, pending, dry_run=False)
     try:
         mapping_file = folder / MAPPING_NAME
         mapping_text = (
             mapping_file.read_text(encoding="utf-8") if mapping_file.exists() else ""
         )
-        kind, mapping = _kind_and_mapping(str(pending["kind"]), mapping_text)
+        kind, mapping = kind_and_mapping(str(pending["kind"]), mapping_text)
         paths = [folder / str(name) for name in pending["files"]]
         result = await run_in_threadpool(
-            _import,
+            run_import,
             request.app.state.db,
             kind,
             paths,
@@ -189,10 +203,10 @@ async def import_confirm(request: Request, who: Reviewer) -> Response:
             request.app.state.settings.import_limits(),
         )
     except (SourceError, ImportRejectedError) as exc:
-        return _page(request, who, 422, entered={}, **_failure(exc))
+        return page(request, who, 422, entered={}, **failure(exc))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return _page(request, who, entered={}, imported=_summary(result))
+    return page(request, who, entered={}, imported=summary(result))
 
 
 def _text(form: FormData, key: str) -> str:
@@ -247,7 +261,7 @@ async def _mapping_text(form: FormData, typed: str) -> str:
     return typed
 
 
-def _kind_and_mapping(kind_text: str, mapping_text: str) -> tuple[str, Mapping | None]:
+def kind_and_mapping(kind_text: str, mapping_text: str) -> tuple[str, Mapping | None]:
     """The kind asked for and the parsed mapping, checked against each other."""
     if not kind_text:
         raise SourceError("choose what the files hold")
@@ -269,7 +283,7 @@ def _kind_and_mapping(kind_text: str, mapping_text: str) -> tuple[str, Mapping |
     return kind, mapping
 
 
-def _import(
+def run_import(
     db: Database,
     kind: str,
     paths: list[Path],
@@ -296,7 +310,7 @@ def _import(
     )
 
 
-def _failure(exc: SourceError | ImportRejectedError) -> dict[str, Any]:
+def failure(exc: SourceError | ImportRejectedError) -> dict[str, Any]:
     """What the page shows of a refused import: the message and the bad rows."""
     problems = exc.problems if isinstance(exc, ImportRejectedError) else [exc]
     rows = [
@@ -321,7 +335,7 @@ def _short(message: str) -> str:
     return re.sub(re.escape(str(UPLOADS)) + r"/[A-Za-z0-9_-]+/", "", message)
 
 
-def _summary(result: ImportResult) -> dict[str, Any]:
+def summary(result: ImportResult) -> dict[str, Any]:
     return {
         "counts": [
             (LAYERS.get(kind, kind), c.inserted, c.updated, c.unchanged)

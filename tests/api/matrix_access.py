@@ -54,6 +54,7 @@ def entries(seed: Seed) -> list[tuple[str, str, Any, tuple[int, ...]]]:
         ("POST", "/transfer/export", None, NO_CSRF),
         ("GET", f"/jobs/{NOBODY}", None, (303, 404, 404, 404, 404, 404)),
         ("POST", f"/jobs/{NOBODY}/cancel", None, NO_CSRF),
+        ("GET", f"/transfer/jobs/{NOBODY}", None, (303, 403, 403, 403, 404, 404)),
         ("GET", "/account/password", None, PAGE),
         ("POST", "/account/password", None, NO_CSRF),
         ("GET", "/account/tokens", None, PAGE),

@@ -165,3 +165,49 @@ def test_browser_export_job_page(servers: tuple[FastAPI, FastAPI]) -> None:
         path = Path(first.state.settings.jobs_dir) / "check.gpkg"
         path.write_bytes(file.content)
         assert len(pyogrio.read_dataframe(path, layer="hazards")) == 2
+
+
+def test_large_import_is_checked_and_imported_by_jobs(
+    db: Database, seed: Seed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from demine.web import transfer
+    from tests.web.test_pages import log_in
+    from tests.web.test_transfer import hazard_file, hazard_names
+
+    monkeypatch.setattr(transfer, "UPLOADS", tmp_path / "uploads")
+    settings = Settings(
+        database_url=db.url,
+        secret_key="s",
+        import_inline_bytes=100,
+        jobs_dir=str(tmp_path / "jobs"),
+    )
+    with TestClient(create_app(settings, db)) as browser:
+        token = log_in(browser, "reviewer")
+        data = hazard_file(("job-1", "sha", 39.5), ("job-2", "cha", 39.6))
+        sent = browser.post(
+            "/transfer/import",
+            data={"csrf_token": token, "kind": "hazards"},
+            files={"files": ("big.geojson", data, "application/geo+json")},
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303, sent.text[:300]
+        check = int(sent.headers["location"].rsplit("/", 1)[1])
+        assert wait_for(browser, check, {})["state"] == "done"
+        preview = browser.get(f"/transfer/jobs/{check}")
+        assert preview.status_code == 200
+        assert re.search(r'<th scope="row">hazards</th><td>2</td>', preview.text)
+        assert not {"job-1", "job-2"} & hazard_names(browser)
+        upload = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+        confirmed = browser.post(
+            "/transfer/import/confirm",
+            data={"csrf_token": token, "token": upload},
+            follow_redirects=False,
+        )
+        assert confirmed.status_code == 303
+        run = int(confirmed.headers["location"].rsplit("/", 1)[1])
+        assert wait_for(browser, run, {})["state"] == "done"
+        result = browser.get(f"/transfer/jobs/{run}")
+        assert 'id="result"' in result.text
+        assert {"job-1", "job-2"} <= hazard_names(browser)
