@@ -320,11 +320,11 @@ def test_expired_tokens_stop_working(
     assert viewer.get("/api/v1/me").status_code == 401
 
 
-def test_cli_user_commands(db: Database, seed: Seed) -> None:
+def test_cli_user_commands(db: Database, db_url: str, seed: Seed) -> None:
     runner = CliRunner()
 
     def run(*args: str) -> str:
-        result = runner.invoke(cli_app, ["user", *args, "--db", db.url])
+        result = runner.invoke(cli_app, ["user", *args, "--db", db_url])
         assert result.exit_code == 0, result.output
         return result.output
 

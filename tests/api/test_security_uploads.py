@@ -159,7 +159,7 @@ def zipped(parts: dict[str, bytes], links: dict[str, str] | None = None) -> byte
 
 
 def test_shapefile_sidecars_pointing_elsewhere_are_refused(
-    client: TestClient, db: Database, tmp_path: Path
+    client: TestClient, db_url: str, tmp_path: Path
 ) -> None:
     token = log_in(client, "reviewer")
     parts = shapefile_parts(tmp_path)
@@ -180,19 +180,19 @@ def test_shapefile_sidecars_pointing_elsewhere_are_refused(
             (folder / name).write_bytes(data)
     os.symlink("/etc/passwd", folder / "h.prj")
     result = CliRunner().invoke(
-        cli_app, ["import", "hazards", str(folder / "h.shp"), "--db", db.url]
+        cli_app, ["import", "hazards", str(folder / "h.shp"), "--db", db_url]
     )
     assert result.exit_code != 0
     assert "is a link" in result.output
 
 
 def test_demine_import_refuses_a_vrt_named_geojson(
-    db: Database, tmp_path: Path
+    db: Database, db_url: str, tmp_path: Path
 ) -> None:
     path = tmp_path / "field.geojson"
     path.write_text(vrt("CSV:/etc/passwd"))
     result = CliRunner().invoke(
-        cli_app, ["import", "hazards", str(path), "--dry-run", "--db", db.url]
+        cli_app, ["import", "hazards", str(path), "--dry-run", "--db", db_url]
     )
     assert result.exit_code != 0
     assert "is not a GeoJSON file" in result.output
@@ -218,6 +218,7 @@ def small_limits_app(db: Database, seed: Seed) -> FastAPI:
         max_upload_bytes=1_000_000,
         import_max_rows=50,
         import_max_bytes=2_000_000,
+        import_inline_bytes=50_000_000,  # checked in the request, not by a job
     )
     return create_app(settings, db)
 
@@ -228,7 +229,7 @@ def test_decompression_bombs_and_row_limits(
     with TestClient(small_limits_app) as client:
         token = log_in(client, "reviewer")
         page = upload(client, token, "many.geojson", geojson_features(51))
-        assert page.status_code == 422
+        assert page.status_code == 422, page.text[-3000:]
         assert "at most 50" in page.text
         # 20 MB of zeros beside a shapefile, zipped to a few kB.
         parts = shapefile_parts(tmp_path)
