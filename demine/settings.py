@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from demine.exchange.opening import ImportLimits
+from demine.i18n.language import check_language
 
 DEFAULT_DATABASE_URL = "sqlite:///demine.sqlite"
 
@@ -22,6 +23,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DEMINE_", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    # The deployment's language, for users with no preference whose browser
+    # asks for none demine speaks (en, az, ru).
+    language: str = "en"
     extent: str = "azerbaijan"
     max_segment_m: float = Field(default=5000.0, gt=0)
     area_tolerance: float = Field(default=0.05, ge=0)
@@ -67,3 +71,8 @@ class Settings(BaseSettings):
     def import_limits(self) -> ImportLimits:
         """The limits every import of this installation reads files within."""
         return ImportLimits(self.import_max_bytes, self.import_max_rows)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        return check_language(value.strip().lower())

@@ -19,6 +19,7 @@ import demine.api
 import demine.web
 from demine import __version__
 from demine.api.errors import add_exception_handlers
+from demine.api.language import LanguageMiddleware
 from demine.api.limits import BodyLimitMiddleware
 from demine.exchange.job_runner import JobRunner, RunnerPolicy
 from demine.settings import Settings
@@ -78,6 +79,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         # needs a key every server shares. Without one, say so once.
         log.warning("DEMINE_SECRET_KEY is not set; using a random one")
         secret = secrets.token_urlsafe(32)
+    # Added before the session middleware, so it runs inside it.
+    app.add_middleware(LanguageMiddleware, default=settings.language)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,

@@ -15,11 +15,13 @@ from fastapi.responses import RedirectResponse, Response
 from demine.api.deps import Admin, DbDep, User, check_csrf, get_settings, session_id
 from demine.domain.vocab import Role
 from demine.errors import DemineError
+from demine.i18n import _
 from demine.store import users
 from demine.store.schema import Organisation
-from demine.web.pages import render
+from demine.web.pages import TEMPLATES, render
 
 router = APIRouter(include_in_schema=False)
+TEMPLATES.env.globals.setdefault("Role", Role)
 
 Text = Annotated[str, Form(max_length=200)]
 
@@ -43,7 +45,7 @@ def password_post(
     check_csrf(request, csrf_token)
     error = None
     if new_password != confirm_password:
-        error = "account.password_mismatch"
+        error = _("The new password and its confirmation differ.")
     else:
         try:
             users.change_password(
