@@ -10,7 +10,6 @@
   function show(job) {
     box.dataset.state = job.state;
     document.getElementById("job-state").textContent = texts[job.state] || job.state;
-    document.getElementById("job-message").textContent = job.message || "";
     document.getElementById("job-progress").value = job.progress;
     const error = document.getElementById("job-error");
     error.textContent = job.error || "";
