@@ -94,6 +94,11 @@ async def read_context(request: Request, kind: str) -> ReadContext:
             return ReadContext(cached, version)
         who = await run_in_threadpool(current_user, request)
         if who is not None:
+            # Checking a session or token may write (its last use, once a
+            # while), which moves the version: read it again, so this
+            # response and the next share one version.
+            version = await version_of(request)
+            known = _known(request, version)
             if len(known.readers) >= MAX_READERS:
                 known.readers.clear()
             known.readers[credential] = who

@@ -23,9 +23,10 @@ from demine.store.database import Database
 from demine.store.schema import User, UserSession
 from demine.store.schema.base import utcnow
 
-# A session's last-seen time is written at most this often (one write per
-# minute per person, not one per tile).
-TOUCH_EVERY = dt.timedelta(seconds=60)
+# A session's last-seen time is written at most this often (not once per
+# tile): every write moves the register's version and so empties the caches
+# of tiles and feature pages. The idle timeout is exact to this much.
+TOUCH_EVERY = dt.timedelta(minutes=2)
 
 
 @dataclass(frozen=True)

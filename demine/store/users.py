@@ -32,8 +32,9 @@ from demine.store.database import Database
 from demine.store.schema import ApiToken, AuditEvent, Organisation, User, UserSession
 from demine.store.schema.base import utcnow
 
-# A token's last use is written at most this often.
-TOKEN_TOUCH_EVERY = dt.timedelta(seconds=60)
+# A token's last use is written at most this often: every write moves the
+# register's version and so empties the caches of tiles and feature pages.
+TOKEN_TOUCH_EVERY = dt.timedelta(minutes=15)
 
 _HASHER = PasswordHasher()
 # Verified when the username is unknown, so a wrong name costs as long as a
