@@ -590,9 +590,14 @@ def risk(ctx: Context, params: Mapping[str, float]) -> pd.Series:
     # asking anyway would abort the transaction on PostgreSQL.
     if not inspect(ctx.conn).has_table("hazard_risk"):
         raise AbsentError("this register has no published risk table (run demine init)")
-    scores = hazard_risks(ctx.conn)
+    # Only where the model applies: outside its area of applicability the
+    # risk is a guess, and such hazards take the median like unscored ones.
+    scores = hazard_risks(ctx.conn, applicable_only=True)
     if scores is None or len(scores) == 0:
-        raise AbsentError("no hazard has a predicted risk yet (run demine predict)")
+        raise AbsentError(
+            "no hazard has a predicted risk inside the model's area of "
+            "applicability yet (run demine predict)"
+        )
     scores = pd.to_numeric(pd.Series(scores), errors="coerce")
     values = scores.reindex(ctx.hazards.index)
     if values.isna().all():
@@ -600,7 +605,11 @@ def risk(ctx: Context, params: Mapping[str, float]) -> pd.Series:
     missing = int(values.isna().sum())
     if missing:
         # Unscored hazards take the median, neither pushed up nor down.
-        log.info("%d open hazards have no predicted risk: median used", missing)
+        log.info(
+            "%d open hazards have no predicted risk where the model applies: "
+            "median used",
+            missing,
+        )
         values = values.fillna(float(values.median()))
     return values.astype(float)
 

@@ -161,7 +161,7 @@ SPECS: dict[str, TileLayer] = {
         TileLayer(
             "risk",
             RiskCell,
-            ("id", "risk"),
+            ("id", "risk", "risk_low", "risk_high", "applicable"),
             kind="risk_cell",
             who_sees=_anyone,
         ),
