@@ -2,7 +2,7 @@
 """server-side sessions, login attempts, jobs, token expiry, password changes
 
 Revision ID: 0005_sessions_jobs
-Revises: 0003
+Revises: 0006_risk_applicability
 Create Date: 2026-12-07 16:30:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_sessions_jobs"
-down_revision: str | None = "0003"
+down_revision: str | None = "0006_risk_applicability"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
