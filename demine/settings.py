@@ -6,7 +6,6 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from demine.exchange.opening import ImportLimits
 from demine.i18n.language import check_language
 
 DEFAULT_DATABASE_URL = "sqlite:///demine.sqlite"
@@ -67,10 +66,6 @@ class Settings(BaseSettings):
     # A directory the worker processes of one server share rendered tiles
     # through (demine serve --workers N makes one); None: memory only.
     shared_cache_dir: str | None = None
-
-    def import_limits(self) -> ImportLimits:
-        """The limits every import of this installation reads files within."""
-        return ImportLimits(self.import_max_bytes, self.import_max_rows)
 
     @field_validator("language")
     @classmethod

@@ -12,23 +12,20 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from demine.api.deps import (
+from demine.domain.vocab import Role
+from demine.serving.deps import (
     Admin,
     DbDep,
     MaybeUser,
     User,
     csrf_token,
     get_settings,
+    log_in,
+    log_out,
     session_id,
-    session_policy,
 )
-from demine.api.limits import client_source
-from demine.domain.vocab import Role
-from demine.errors import AuthenticationError
 from demine.store import users
-from demine.store.login_attempts import ThrottlePolicy, check_login, record_login
 from demine.store.public import public_layers, set_public_layers
-from demine.store.sessions import end_session, start_session
 from demine.store.users import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -78,44 +75,6 @@ def describe(who: Principal) -> dict[str, Any]:
         "active": who.active,
         "must_change_password": who.must_change_password,
     }
-
-
-def log_in(request: Request, username: str, password: str) -> Principal:
-    """Check the password under the throttle and start a fresh session.
-
-    Attempts are counted in the register, by source (the client, or the
-    address a configured proxy forwarded for) and by account.
-    """
-    settings = get_settings(request)
-    db = request.app.state.db
-    source = client_source(request, settings.trusted_proxies.split(","))
-    policy = ThrottlePolicy(
-        free=settings.login_free_attempts,
-        account_free=settings.login_account_free_attempts,
-    )
-    check_login(db, source, username, policy)
-    try:
-        who = users.authenticate(db, username, password)
-    except AuthenticationError:
-        record_login(db, source, username, success=False)
-        raise
-    record_login(db, source, username, success=True)
-    old = session_id(request)
-    if old is not None:
-        end_session(db, old)
-    # A new session on login, so a session fixed before login is worthless.
-    request.session.clear()
-    request.session["sid"] = start_session(db, who.id, session_policy(request))
-    csrf_token(request)
-    return who
-
-
-def log_out(request: Request) -> None:
-    """End the server-side session, so a copy of the cookie is worthless."""
-    sid = session_id(request)
-    if sid is not None:
-        end_session(request.app.state.db, sid)
-    request.session.clear()
 
 
 @router.post("/login")

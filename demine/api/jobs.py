@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Export jobs through the API: start, follow, cancel, download.
+"""Import and export jobs through the API: start, follow, cancel, download.
 
 A job runs off the request path on whichever server takes it
 (:mod:`demine.exchange.job_runner`). Asking for it keeps it alive: a job
 nobody asked about for ``DEMINE_JOB_CLIENT_TIMEOUT_SECONDS`` is cancelled,
-so an export stops when its client has gone.
+so an export stops when its client has gone. Large imports and exports
+through ``/api/v1/import`` and ``/api/v1/export`` become such jobs too; an
+import job's file is its report, as ``/api/v1/import`` answers a small one.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
-from demine.api.deps import DbDep, User
 from demine.errors import NotFoundError
+from demine.exchange.jobs import queue_export
 from demine.exchange.staging import REGISTER
+from demine.exchange.transfer import EXPORT_FORMATS
+from demine.serving.deps import DbDep, RecordId, User
 from demine.store import jobs
-from demine.web.transfer import EXPORT_FORMATS, export_plan
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
 
@@ -33,25 +36,24 @@ class ExportRequest(BaseModel):
 @router.post("/jobs/export", status_code=202)
 def start_export(body: ExportRequest, db: DbDep, who: User) -> dict[str, Any]:
     """Queue an export of what you may see; one job at a time per user."""
-    export_plan(body.kind, body.format)  # refuse a bad request before queueing
-    job_id = jobs.submit(db, "export", who, {"kind": body.kind, "format": body.format})
+    job_id = queue_export(db, who, body.kind, body.format)
     return jobs.get(db, job_id, who).public()
 
 
 @router.get("/jobs/{job_id}")
-def follow(job_id: int, db: DbDep, who: User) -> dict[str, Any]:
+def follow(job_id: RecordId, db: DbDep, who: User) -> dict[str, Any]:
     """The job's state and progress; asking keeps it alive."""
     return jobs.get(db, job_id, who).public()
 
 
 @router.delete("/jobs/{job_id}")
-def cancel(job_id: int, db: DbDep, who: User) -> dict[str, Any]:
+def cancel(job_id: RecordId, db: DbDep, who: User) -> dict[str, Any]:
     """Stop the job; its file, if any was begun, is removed."""
     return jobs.cancel(db, job_id, who).public()
 
 
 @router.get("/jobs/{job_id}/file")
-def download(job_id: int, db: DbDep, who: User) -> Response:
+def download(job_id: RecordId, db: DbDep, who: User) -> Response:
     """The finished job's file."""
     job = jobs.get(db, job_id, who)
     path = Path(job.result_path or "")
@@ -60,6 +62,6 @@ def download(job_id: int, db: DbDep, who: User) -> Response:
     suffix = path.suffix.lower()
     media = next(
         (m for s, m in EXPORT_FORMATS.values() if s == suffix),
-        "application/octet-stream",
+        "application/json" if suffix == ".json" else "application/octet-stream",
     )
     return FileResponse(path, media_type=media, filename=job.result_name)

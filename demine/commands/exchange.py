@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from demine.cli import (
+from demine.commands.app import (
     DbOption,
     JsonOption,
     app,
@@ -76,7 +76,7 @@ def import_(
 ) -> None:
     """Import files into the register: all rows or none."""
     database = open_db(db)
-    limits = Settings().import_limits()
+    limits = ImportLimits.from_settings(Settings())
     read = ReadOptions(layer=layer, encoding=encoding, crs=crs, limits=limits)
     try:
         if kind.strip().lower() == "submissions":

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from demine.cli import (
+from demine.commands.app import (
     DbOption,
     JsonOption,
     app,

@@ -105,8 +105,8 @@ class JobRunner:
 
     def run_one(self) -> bool:
         """Claim and run one job; False when there was none."""
-        for path in jobs.forget_old(self.db, self.policy.keep):
-            shutil.rmtree(Path(path).parent, ignore_errors=True)
+        for old in jobs.forget_old(self.db, self.policy.keep):
+            shutil.rmtree(Path(old).parent, ignore_errors=True)
         job = jobs.claim(self.db, self.worker, self.policy.stale)
         if job is None:
             return False

@@ -14,7 +14,7 @@ import``, ODK/KoBo exports) therefore goes through :func:`gdal_source`,
 - GDAL opens it with the declared driver named in the path where GDAL allows
   it (``GeoJSON:``, ``GPKG:``), and drivers that read other files or the
   network (VRT, SQLite, WFS, GDALG...) are not registered at all
-  (``GDAL_SKIP``, set before GDAL starts: see :mod:`demine`);
+  (``GDAL_SKIP``, set before GDAL starts: see :mod:`demine.safe_gdal`);
 - a GeoPackage is inspected with SQLite itself, read-only and immutable,
   and refused if it holds views, virtual tables other than spatial indexes,
   or triggers calling GDAL's SQL functions or ``ATTACH``;
@@ -29,7 +29,6 @@ server path.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import stat
@@ -38,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from demine.errors import SourceError
+from demine.safe_gdal import harden_gdal
+from demine.settings import Settings
 
 # The only GDAL drivers an import may use, by declared format.
 DRIVERS = {
@@ -45,25 +46,6 @@ DRIVERS = {
     "gpkg": "GPKG",
     "shapefile": "ESRI Shapefile",
     "flatgeobuf": "FlatGeobuf",
-}
-# Drivers that can reach other files, other databases, programs or the
-# network from a file's content. Never registered (see demine/__init__.py).
-SKIPPED_DRIVERS = (
-    "OGR_VRT VRT GDALG SQLite GPSBabel HTTP WFS OAPIF OGCAPI CSW Carto "
-    "Elasticsearch AmigoCloud NGW PLSCENES EEDA ADBC AIVector GML "
-    "LIBKML OGR_PDS PDS4 PDF MBTiles PMTiles"
-)
-# Process-wide GDAL settings: no network, no external access from SQL.
-GDAL_CONFIG = {
-    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".demine-no-remote-files",
-    "GDAL_HTTP_MAX_RETRY": "0",
-    "GDAL_HTTP_TIMEOUT": "1",
-    "GDAL_HTTP_CONNECTTIMEOUT": "1",
-    "GDAL_HTTP_UNSAFESSL": "NO",
-    "OGR_SQLITE_ALLOW_EXTERNAL_ACCESS": "NO",
-    "GDAL_VRT_ENABLE_PYTHON": "NO",
-    "GDAL_VRT_ENABLE_RAWRASTERBAND": "NO",
-    "OGR_GEOJSON_MAX_OBJ_SIZE": "200MB",
 }
 SHAPEFILE_PARTS = frozenset({".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn"})
 SHAPEFILE_PARTS |= frozenset({".sbx", ".qmd", ".xml"})
@@ -84,6 +66,11 @@ class ImportLimits:
     max_bytes: int = 1_000_000_000
     max_rows: int = 2_000_000
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ImportLimits:
+        """The limits every import of this installation reads files within."""
+        return cls(settings.import_max_bytes, settings.import_max_rows)
+
     def check_rows(self, count: int, file: str) -> None:
         if count > self.max_rows:
             raise SourceError(
@@ -100,13 +87,6 @@ class ImportLimits:
                 "import may hold (DEMINE_IMPORT_MAX_BYTES)",
                 file=file,
             )
-
-
-def harden_gdal() -> None:
-    """Set :data:`GDAL_CONFIG` in this process (idempotent)."""
-    import pyogrio
-
-    pyogrio.set_gdal_config_options(GDAL_CONFIG)
 
 
 def display_name(path: Path | str) -> str:
@@ -335,24 +315,3 @@ def read_member(zf: zipfile.ZipFile, name: str, limits: ImportLimits) -> bytes:
             limits.check_bytes(total, display_name(zf.filename or name))
             parts.append(chunk)
     return b"".join(parts)
-
-
-def register_gdal_drivers() -> None:
-    """Start GDAL without :data:`SKIPPED_DRIVERS`, whoever imports it later.
-
-    GDAL reads ``GDAL_SKIP`` once, when pyogrio registers its drivers on
-    import; the variable is set for that moment only, so programs this
-    process starts (``ogrinfo``, ``ogr2ogr``) keep every driver.
-    """
-    before = os.environ.get("GDAL_SKIP")
-    current = (before or "").split()
-    wanted = current + [d for d in SKIPPED_DRIVERS.split() if d not in current]
-    os.environ["GDAL_SKIP"] = " ".join(wanted)
-    try:
-        import pyogrio  # noqa: F401  (registers the drivers now)
-    finally:
-        if before is None:
-            os.environ.pop("GDAL_SKIP", None)
-        else:
-            os.environ["GDAL_SKIP"] = before
-    harden_gdal()

@@ -177,7 +177,7 @@ def claim(db: Database, worker: str, stale: dt.timedelta) -> JobView | None:
             .values(state="running", worker=worker, started_at=now, heartbeat_at=now)
             .execution_options(synchronize_session=False)
         )
-        if taken.rowcount != 1:
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
             return None
         job = session.scalars(
             select(Job)

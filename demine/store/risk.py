@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from demine.errors import StoreError
-from demine.store.bulk import indexes_rebuilt, insert_frame, quote, table
+from demine.store.backends import backend_of
+from demine.store.bulk import indexes_rebuilt, insert_frame, table
 from demine.store.database import Database
 
 CELLS = "risk_cell"
@@ -120,10 +121,7 @@ def hazard_rows(
 
 
 def _clear(conn: Connection, name: str) -> None:
-    # TRUNCATE is transactional on PostgreSQL and far quicker than DELETE
-    # over millions of cells; SQLite's unqualified DELETE truncates too.
-    verb = "TRUNCATE TABLE" if conn.dialect.name == "postgresql" else "DELETE FROM"
-    conn.exec_driver_sql(f"{verb} {quote(conn, name)}")
+    backend_of(conn).clear(conn, name)
 
 
 def publish_risk(

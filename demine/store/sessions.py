@@ -110,7 +110,8 @@ def end_user_sessions(db: Database, user_id: int, keep: str | None = None) -> in
     if keep is not None:
         stmt = stmt.where(UserSession.digest != digest(keep))
     with db.session() as session:
-        return int(session.execute(stmt.values(revoked_at=utcnow())).rowcount or 0)
+        done = session.execute(stmt.values(revoked_at=utcnow()))
+        return int(done.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -12,10 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from demine.api.deps import Admin, DbDep, User, check_csrf, get_settings, session_id
 from demine.domain.vocab import Role
 from demine.errors import DemineError
 from demine.i18n import _
+from demine.serving.deps import Admin, DbDep, User, check_csrf, get_settings, session_id
 from demine.store import users
 from demine.store.schema import Organisation
 from demine.web.pages import TEMPLATES, render

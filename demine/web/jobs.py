@@ -13,12 +13,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from demine.api.deps import DbDep, User, check_csrf
 from demine.errors import ConflictError
+from demine.exchange.jobs import queue_export
 from demine.exchange.staging import REGISTER
+from demine.serving.deps import DbDep, RecordId, User, check_csrf
 from demine.store import jobs
 from demine.web.pages import render
-from demine.web.transfer import export_plan
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,23 +34,22 @@ def export_start(
 ) -> Response:
     """Queue an export job of what ``who`` may see, then show its page."""
     check_csrf(request, csrf_token)
-    export_plan(kind, format)
     try:
-        job_id = jobs.submit(db, "export", who, {"kind": kind, "format": format})
+        job_id = queue_export(db, who, kind, format)
     except ConflictError as exc:
         return render(request, "job.html", who, 409, job=None, failure=exc.user_message)
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
 @router.get("/jobs/{job_id}")
-def job_page(request: Request, job_id: int, db: DbDep, who: User) -> Response:
+def job_page(request: Request, job_id: RecordId, db: DbDep, who: User) -> Response:
     return render(request, "job.html", who, job=jobs.get(db, job_id, who).public())
 
 
 @router.post("/jobs/{job_id}/cancel")
 def job_cancel(
     request: Request,
-    job_id: int,
+    job_id: RecordId,
     db: DbDep,
     who: User,
     csrf_token: Annotated[str, Form(max_length=200)] = "",

@@ -1,103 +1,76 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Import and export from the browser.
 
-Imports (reviewers and administrators) go through
-:func:`demine.exchange.importer.import_files`: a dry run first, whose counts
-or bad-rows table the page shows, then the same files imported for real once
-the person confirms; that import gives every record it writes an audit
-event naming the person. The uploaded files wait in a private temporary
-folder named by a random token that only the uploader's session knows.
+The page saves the uploaded files and calls the same services as the API
+(:mod:`demine.exchange.transfer`, :mod:`demine.exchange.jobs`): a dry run
+first, whose counts or bad-rows table the page shows, then the same files
+imported for real once the person confirms; that import gives every record
+it writes an audit event naming the person. The uploaded files wait in a
+private folder named by a random token that only the uploader's session
+knows. An upload larger than ``DEMINE_IMPORT_INLINE_BYTES`` once unpacked is
+checked and imported by jobs instead (:mod:`demine.web.import_jobs` shows
+their result).
 
-Exports (every logged-in role) are the exporter's files, restricted to what
-the reader may see: viewers get approved records only, a clerk also their own
-organisation's drafts, reviewers and administrators everything. References
-to records the reader may not see are left blank, so an export never names
-them.
+Exports (every logged-in role) are :func:`~demine.exchange.transfer.export_visible`'s
+files: only what the reader may see. This download answers at once for a
+small export; the page's export button starts a job (:mod:`demine.web.jobs`).
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 import shutil
 import tempfile
-import time
-from collections.abc import Mapping as MappingOf
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-import yaml
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
-from sqlalchemy import ColumnElement, Table, func, or_, select
-from sqlalchemy.engine import Connection
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from demine.api.deps import Reviewer, User, check_csrf
 from demine.domain.labels import kind_label
-from demine.domain.vocab import ReviewState, Role
 from demine.errors import (
     ImportRejectedError,
     PayloadTooLargeError,
     SourceError,
 )
-from demine.exchange.entities import KINDS, LAYERS, MAIN_GEOMETRY, entity, resolve_kind
-from demine.exchange.exporter import (
-    _external_ids,
-    entity_frame,
-    write_layer,
-    write_workbook,
+from demine.exchange.entities import LAYERS
+from demine.exchange.jobs import (
+    MAPPING_NAME,
+    READ_FIELDS,
+    import_report,
+    import_waiting,
+    new_upload,
+    queue_import,
+    refusal,
+    unpacked_size,
+    waiting_upload,
 )
-from demine.exchange.formats import ReadOptions
-from demine.exchange.importer import ImportResult, import_files
-from demine.exchange.job_runner import Progress
-from demine.exchange.mapping import Mapping, parse_mapping
 from demine.exchange.opening import ImportLimits
 from demine.exchange.staging import REGISTER
+from demine.exchange.transfer import EXPORT_FORMATS, export_rows, export_visible
 from demine.i18n import N_, _
-from demine.store.bulk import read_frame
-from demine.store.database import Database
-from demine.store.listing import MODELS, count_visible
-from demine.store.schema import Base
+from demine.serving.deps import Reviewer, User, check_csrf
+from demine.serving.uploads import save_uploads
 from demine.store.users import Principal
 from demine.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 
-UPLOADS = Path(tempfile.gettempdir()) / "demine-transfer"
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-KEEP_SECONDS = 24 * 3600
-PROBLEMS_SHOWN = 1000
-MAPPING_NAME = "mapping.yaml"
-# format -> (file suffix, media type)
-EXPORT_FORMATS = {
-    "gpkg": (".gpkg", "application/geopackage+sqlite3"),
-    "geojson": (".geojson", "application/geo+json"),
-    "csv": (".csv", "text/csv"),
-    "xlsx": (
-        ".xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-}
 FORMAT_LABELS = {
     "gpkg": N_("GeoPackage (QGIS, ArcGIS)"),
     "geojson": N_("GeoJSON (one kind)"),
     "csv": N_("CSV (one kind; geometry as WKT)"),
     "xlsx": N_("Excel workbook (one sheet per kind)"),
 }
-# Formats that hold several entities (one layer or sheet each).
-MULTI = ("gpkg", "xlsx")
-
+SESSION_KEY = "transfer_import"
 
 # -- the page ---------------------------------------------------------------
 
 
 @router.get("/transfer")
-def transferpage(request: Request, who: User) -> Response:
+def transfer_page(request: Request, who: User) -> Response:
     return page(request, who)
 
 
@@ -117,6 +90,35 @@ def page(
     )
 
 
+def report_context(report: dict[str, Any]) -> dict[str, Any]:
+    """What the page shows of an import's report (:func:`import_report`) or
+    refusal (:func:`refusal`): the counts table, or the bad rows."""
+    if "error" in report:
+        return {
+            "failure": report["error"],
+            "problems": [
+                {k: "" if v is None else v for k, v in p.items()}
+                for p in report["problems"]
+            ],
+            "problem_total": report["problem_total"],
+        }
+    summary = {
+        "counts": [
+            (
+                kind,
+                kind_label(kind, plural=True),
+                c["inserted"],
+                c["updated"],
+                c["unchanged"],
+            )
+            for kind, c in report["counts"].items()
+        ],
+        "warnings": report["warnings"],
+        "files": report["files"],
+    }
+    return {"preview" if report["dry_run"] else "imported": summary}
+
+
 # -- import -----------------------------------------------------------------
 
 
@@ -124,136 +126,100 @@ def page(
 async def import_preview(request: Request, who: Reviewer) -> Response:
     """Save the upload, dry-run it, and show what it would do (or what is wrong).
 
-    A large upload is dry-run by a job instead (:mod:`demine.web.import_jobs`).
+    A large upload is dry-run by a job instead, whose page follows it.
     """
-    from demine.web.import_jobs import queue, unpacked_size
-
     form = await request.form()
     check_csrf(request, _text(form, "csrf_token"))
     settings = request.app.state.settings
-    entered = {k: _text(form, k) for k in ("kind", "layer", "encoding", "crs")}
+    entered = {k: _text(form, k) for k in ("kind", *READ_FIELDS)}
     entered["mapping_text"] = _text(form, "mapping_text")
-    _forget_old_uploads()
-    token = secrets.token_urlsafe(24)
-    folder = UPLOADS / token
+    token, folder = new_upload()
     try:
         files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
-        paths = await _save(folder, files, settings.max_upload_bytes)
+        paths = await save_uploads(
+            folder, files, settings.max_upload_bytes, MAPPING_NAME
+        )
         mapping_text = await _mapping_text(form, entered["mapping_text"])
         if mapping_text:
             (folder / MAPPING_NAME).write_text(mapping_text, encoding="utf-8")
-        kind, mapping = kind_and_mapping(entered["kind"], mapping_text)
         pending = {
             "token": token,
-            "kind": kind,
+            "kind": entered["kind"],
             "files": [p.name for p in paths],
-            **{k: entered[k] for k in ("layer", "encoding", "crs")},
+            **{k: entered[k] for k in READ_FIELDS},
         }
         if unpacked_size(paths) > settings.import_inline_bytes:
-            request.session["transfer_import"] = {**pending, "job": True}
-            return queue(request, who, pending, dry_run=True)
+            job_id = queue_import(
+                request.app.state.db,
+                who,
+                token,
+                pending,
+                dry_run=True,
+                keep=True,
+                limits=ImportLimits.from_settings(settings),
+            )
+            request.session[SESSION_KEY] = {**pending, "job": True}
+            return RedirectResponse(f"/jobs/{job_id}", status_code=303)
         result = await run_in_threadpool(
-            run_import,
+            import_waiting,
             request.app.state.db,
-            kind,
-            paths,
-            mapping,
-            entered,
+            folder,
+            pending,
             None,
-            settings.import_limits(),
+            ImportLimits.from_settings(settings),
         )
     except (SourceError, ImportRejectedError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        return page(request, who, 422, entered=entered, **failure(exc))
+        context = report_context(refusal(exc, folder))
+        return page(request, who, 422, entered=entered, **context)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    request.session["transfer_import"] = pending
-    return page(request, who, entered=entered, preview=summary(result), token=token)
+    request.session[SESSION_KEY] = pending
+    context = report_context(import_report(result, folder))
+    return page(request, who, entered=entered, token=token, **context)
 
 
 @router.post("/transfer/import/confirm")
 async def import_confirm(request: Request, who: Reviewer) -> Response:
     """Import the files of the dry run the person just saw (a job if large)."""
-    from demine.web.import_jobs import queue
-
     form = await request.form()
     check_csrf(request, _text(form, "csrf_token"))
-    pending = request.session.get("transfer_import")
+    pending = request.session.get(SESSION_KEY)
     token = _text(form, "token")
-    if (
-        not isinstance(pending, dict)
-        or pending.get("token") != token
-        or not TOKEN.match(token)
-        or not (UPLOADS / token).is_dir()
-    ):
+    if not isinstance(pending, dict) or pending.get("token") != token:
         raise SourceError("that upload is no longer waiting; upload the files again")
-    folder = UPLOADS / token
-    request.session.pop("transfer_import", None)
+    folder = waiting_upload(token)
+    request.session.pop(SESSION_KEY, None)
+    limits = ImportLimits.from_settings(request.app.state.settings)
     if pending.get("job"):
-        pending = {k: v for k, v in pending.items() if k != "job"}
-        return queue(request, who, pending, dry_run=False)
-    try:
-        mapping_file = folder / MAPPING_NAME
-        mapping_text = (
-            mapping_file.read_text(encoding="utf-8") if mapping_file.exists() else ""
-        )
-        kind, mapping = kind_and_mapping(str(pending["kind"]), mapping_text)
-        paths = [folder / str(name) for name in pending["files"]]
-        result = await run_in_threadpool(
-            run_import,
+        job_id = queue_import(
             request.app.state.db,
-            kind,
-            paths,
-            mapping,
+            who,
+            token,
             pending,
-            who.id,
-            request.app.state.settings.import_limits(),
+            dry_run=False,
+            keep=False,
+            limits=limits,
         )
+        return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+    try:
+        result = await run_in_threadpool(
+            import_waiting, request.app.state.db, folder, pending, who.id, limits
+        )
+        context = report_context(import_report(result, folder))
     except (SourceError, ImportRejectedError) as exc:
-        return page(request, who, 422, entered={}, **failure(exc))
+        return page(
+            request, who, 422, entered={}, **report_context(refusal(exc, folder))
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return page(request, who, entered={}, imported=summary(result))
+    return page(request, who, entered={}, **context)
 
 
 def _text(form: FormData, key: str) -> str:
     value = form.get(key)
     return value.strip() if isinstance(value, str) else ""
-
-
-async def _save(folder: Path, files: Sequence[UploadFile], limit: int) -> list[Path]:
-    """Write the uploads under safe names; refuse more than ``limit`` bytes."""
-    chosen = [f for f in files if f.filename]
-    if not chosen:
-        raise SourceError("choose one or more files to import")
-    folder.mkdir(parents=True, exist_ok=False, mode=0o700)
-    total = 0
-    paths: list[Path] = []
-    for upload in chosen:
-        name = _safe_name(upload.filename or "", len(paths), {p.name for p in paths})
-        path = folder / name
-        with path.open("wb") as out:
-            while chunk := await upload.read(1 << 20):
-                total += len(chunk)
-                if total > limit:
-                    raise PayloadTooLargeError(
-                        f"the upload is larger than allowed ({limit:,} bytes)"
-                    )
-                out.write(chunk)
-        paths.append(path)
-    return paths
-
-
-def _safe_name(filename: str, index: int, taken: set[str]) -> str:
-    """The file's own name without folders or odd characters (suffix kept)."""
-    base = Path(filename.replace("\\", "/")).name
-    clean = re.sub(r"[^A-Za-z0-9._-]+", "_", base).lstrip(".")[-100:]
-    if not clean or clean == MAPPING_NAME:
-        clean = f"upload{index}{Path(base).suffix.lower()[:10]}"
-    if clean in taken:
-        clean = f"{index}_{clean}"
-    return clean
 
 
 async def _mapping_text(form: FormData, typed: str) -> str:
@@ -269,123 +235,7 @@ async def _mapping_text(form: FormData, typed: str) -> str:
     return typed
 
 
-def kind_and_mapping(kind_text: str, mapping_text: str) -> tuple[str, Mapping | None]:
-    """The kind asked for and the parsed mapping, checked against each other."""
-    if not kind_text:
-        raise SourceError("choose what the files hold")
-    kind = REGISTER if kind_text == REGISTER else resolve_kind(kind_text)
-    if not mapping_text.strip():
-        return kind, None
-    try:
-        data = yaml.safe_load(mapping_text)
-    except yaml.YAMLError as exc:
-        raise SourceError(f"is not valid YAML: {exc}", file="mapping") from None
-    if not isinstance(data, dict):
-        raise SourceError("must be a YAML mapping of keys", file="mapping")
-    mapping = parse_mapping(data, "mapping")
-    if kind != REGISTER and kind not in mapping.kinds():
-        raise SourceError(
-            f"the mapping makes {', '.join(mapping.kinds())}, not {kind}",
-            file="mapping",
-        )
-    return kind, mapping
-
-
-def run_import(
-    db: Database,
-    kind: str,
-    paths: list[Path],
-    mapping: Mapping | None,
-    entered: dict[str, Any],
-    user_id: int | None,
-    limits: ImportLimits,
-) -> ImportResult:
-    """The import, audited as ``user_id``; a dry run when there is no user."""
-    read = ReadOptions(
-        layer=entered.get("layer") or None,
-        encoding=entered.get("encoding") or None,
-        crs=entered.get("crs") or None,
-        limits=limits,
-    )
-    return import_files(
-        db,
-        kind,
-        paths,
-        mapping=mapping,
-        read=read,
-        dry_run=user_id is None,
-        audit_user_id=user_id,
-    )
-
-
-def failure(exc: SourceError | ImportRejectedError) -> dict[str, Any]:
-    """What the page shows of a refused import: the message and the bad rows."""
-    problems = exc.problems if isinstance(exc, ImportRejectedError) else [exc]
-    rows = [
-        {
-            "file": Path(p.file).name if p.file else "",
-            "row": "" if p.row is None else p.row,
-            "field": p.field or "",
-            "value": "" if p.value is None else str(p.value)[:200],
-            "reason": p.reason,
-        }
-        for p in problems[:PROBLEMS_SHOWN]
-    ]
-    return {
-        "failure": _short(exc.user_message),
-        "problems": rows,
-        "problem_total": len(problems),
-    }
-
-
-def _short(message: str) -> str:
-    # Messages name files by their temporary path; the person knows them by name.
-    return re.sub(re.escape(str(UPLOADS)) + r"/[A-Za-z0-9_-]+/", "", message)
-
-
-def summary(result: ImportResult) -> dict[str, Any]:
-    return {
-        "counts": [
-            (kind, kind_label(kind, plural=True), c.inserted, c.updated, c.unchanged)
-            for kind, c in result.counts.items()
-        ],
-        "warnings": [_short(w) for w in result.warnings],
-        "files": [Path(f).name for f in result.files],
-    }
-
-
-def _forget_old_uploads() -> None:
-    """Remove uploads nobody confirmed within a day."""
-    if not UPLOADS.is_dir():
-        return
-    now = time.time()
-    for folder in UPLOADS.iterdir():
-        try:
-            if now - folder.stat().st_mtime > KEEP_SECONDS:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue
-
-
 # -- export -----------------------------------------------------------------
-
-
-def export_plan(kind: str, format: str) -> tuple[list[str], str, str, str]:
-    """The kinds, format, file name and media type of an export request."""
-    fmt = format.strip().lower()
-    if fmt not in EXPORT_FORMATS:
-        raise SourceError(f"unknown format {format!r}; use {', '.join(EXPORT_FORMATS)}")
-    kinds = list(KINDS) if kind == REGISTER else [resolve_kind(kind)]
-    if len(kinds) > 1 and fmt not in MULTI:
-        raise SourceError(
-            f"{fmt} holds one kind of record; choose one, or GeoPackage or XLSX "
-            "for the whole register"
-        )
-    if fmt == "geojson" and kinds[0] not in MAIN_GEOMETRY:
-        raise SourceError(f"{LAYERS[kinds[0]]} have no geometry; choose CSV or XLSX")
-    suffix, media = EXPORT_FORMATS[fmt]
-    name = ("register" if kind == REGISTER else LAYERS[kinds[0]]) + suffix
-    return kinds, fmt, name, media
 
 
 @router.get("/transfer/export")
@@ -397,9 +247,8 @@ def export_download(
     A larger one is refused with a pointer to the export job (the page's
     export button), which runs off the request path and can be cancelled.
     """
-    kinds, fmt, name, media = export_plan(kind, format)
     db = request.app.state.db
-    rows = export_rows(db, kinds, who)
+    rows = export_rows(db, who, kind, format)
     limit = request.app.state.settings.export_inline_rows
     if rows > limit:
         raise PayloadTooLargeError(
@@ -407,125 +256,14 @@ def export_download(
             "start it as an export job from the Import and export page"
         )
     folder = Path(tempfile.mkdtemp(prefix="demine-export-"))
-    path = folder / name
     try:
-        write_visible(db, path, fmt, kinds, who)
+        done = export_visible(db, folder, who, kind, format)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return FileResponse(
-        path,
-        media_type=media,
-        filename=name,
+        done.path,
+        media_type=done.media_type,
+        filename=done.name,
         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )
-
-
-def export_rows(db: Database, kinds: Sequence[str], who: Principal) -> int:
-    """How many rows an export of ``kinds`` by ``who`` would hold."""
-    records = [k for k in kinds if k in MODELS]
-    total = sum(count_visible(db, records, who).values())
-    with db.transaction() as conn:
-        for kind in kinds:
-            if kind not in MODELS:
-                table = Base.metadata.tables[kind]
-                total += int(conn.scalar(select(func.count()).select_from(table)) or 0)
-    return total
-
-
-def export_job(
-    db: Database,
-    who: Principal,
-    parameters: MappingOf[str, Any],
-    folder: Path,
-    progress: Progress,
-) -> Path:
-    """The work of an export job: the file of what ``who`` may see."""
-    kinds, fmt, name, _media = export_plan(
-        str(parameters.get("kind", REGISTER)), str(parameters.get("format", "gpkg"))
-    )
-    path = folder / name
-    write_visible(db, path, fmt, kinds, who, progress)
-    return path
-
-
-def write_visible(
-    db: Database,
-    path: Path,
-    fmt: str,
-    kinds: Sequence[str],
-    who: Principal,
-    progress: Progress | None = None,
-) -> dict[str, int]:
-    """Write ``kinds`` as the exporter does, with only the rows ``who`` sees.
-
-    ``progress`` hears how far it is (reading counts for a third, writing
-    the rest) and may stop it by raising.
-    """
-    tell = progress or (lambda _done, _message: None)
-    db.require_initialised()
-    with db.transaction() as conn:
-        frames = visible_frames(conn, kinds, who, tell)
-    total = max(1, sum(len(f) for f in frames.values()))
-    if fmt == "xlsx":
-        return write_workbook(
-            path,
-            frames,
-            lambda rows: tell(1 / 3 + 2 / 3 * rows / total, f"{rows:,} rows written"),
-        )
-    written = 0
-    for kind, frame in frames.items():
-        tell(1 / 3 + 2 / 3 * written / total, f"writing {LAYERS[kind]}")
-        write_layer(path, fmt, kind, frame)
-        written += len(frame)
-    return {LAYERS[k]: len(f) for k, f in frames.items()}
-
-
-def visible_frames(
-    conn: Connection,
-    kinds: Sequence[str],
-    who: Principal,
-    progress: Progress | None = None,
-) -> dict[str, pd.DataFrame]:
-    """The exporter's frame of each kind, without what ``who`` may not see."""
-    tell = progress or (lambda _done, _message: None)
-    if who.can_review:
-        keys: dict[str, dict[int, str]] = {}
-        out = {}
-        for i, kind in enumerate(kinds):
-            tell(i / len(kinds) / 3, f"reading {LAYERS[kind]}")
-            out[kind] = entity_frame(conn, kind, keys)
-        return out
-    targets = {fs.ref for k in kinds for fs in entity(k).fields if fs.ref}
-    # Name only the records the reader sees: other references stay blank.
-    keys = {t: _visible_keys(conn, t, who) for t in sorted(targets)}
-    frames = {}
-    for i, kind in enumerate(kinds):
-        tell(i / len(kinds) / 3, f"reading {LAYERS[kind]}")
-        frame = entity_frame(conn, kind, keys)
-        table = Base.metadata.tables[kind]
-        seen = read_frame(conn, kind, ["id", "external_id"], visible_rows(table, who))
-        shown = frame["external_id"].isin(set(_external_ids(kind, seen)))
-        frames[kind] = frame.loc[shown.to_numpy(dtype=bool)].reset_index(drop=True)
-    return frames
-
-
-def _visible_keys(conn: Connection, kind: str, who: Principal) -> dict[int, str]:
-    """id -> the key an export names a visible record of ``kind`` by."""
-    table = Base.metadata.tables[kind]
-    columns = ["id", "external_id"] + (["model"] if kind == "eo_model" else [])
-    frame = read_frame(conn, kind, columns, visible_rows(table, who))
-    # An EO model is known by its model name; anything else by its external id.
-    keys = frame["model"] if kind == "eo_model" else _external_ids(kind, frame)
-    return dict(zip(frame["id"].tolist(), keys.tolist(), strict=True))
-
-
-def visible_rows(table: Table, who: Principal) -> ColumnElement[bool] | None:
-    """The rows of ``table`` a viewer or clerk may read (as the API's rule)."""
-    cols = table.c
-    if "review_state" not in cols:
-        return None
-    approved = cols.review_state == ReviewState.APPROVED
-    if who.role is Role.CLERK and who.organisation_id is not None:
-        return or_(approved, cols.reported_by_id == who.organisation_id)
-    return approved

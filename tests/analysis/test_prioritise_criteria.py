@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from demine.analysis.criteria import criterion_values
-from demine.analysis.prioritisation import PrioritisationError, prioritise
-from demine.analysis.profile import load_profile, parse_profile
+from demine.analysis.priorities.criteria import criterion_values
+from demine.analysis.priorities.profile import load_profile, parse_profile
+from demine.analysis.priorities.ranking import PrioritisationError, prioritise
 from demine.geo.area import geodesic_area
 from demine.store.database import Database
 from demine.store.loading import load_register

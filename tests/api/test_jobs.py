@@ -20,13 +20,13 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from demine.api import create_app
 from demine.exchange.job_runner import JobRunner
+from demine.exchange.jobs import export_job
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store import jobs
 from demine.store.database import Database
 from demine.store.schema import Job
-from demine.web.transfer import export_job
 from tests.api.conftest import Seed
 
 
@@ -172,11 +172,11 @@ def test_large_import_is_checked_and_imported_by_jobs(
 ) -> None:
     import re
 
-    from demine.web import transfer
+    from demine.exchange import jobs as job_work
     from tests.web.test_pages import log_in
     from tests.web.test_transfer import hazard_file, hazard_names
 
-    monkeypatch.setattr(transfer, "UPLOADS", tmp_path / "uploads")
+    monkeypatch.setattr(job_work, "UPLOADS", tmp_path / "uploads")
     settings = Settings(
         database_url=db.url,
         secret_key="s",
@@ -212,3 +212,134 @@ def test_large_import_is_checked_and_imported_by_jobs(
         result = browser.get(f"/transfer/jobs/{run}")
         assert 'id="result"' in result.text
         assert {"job-1", "job-2"} <= hazard_names(browser)
+
+
+def test_api_import_of_large_files_is_checked_and_imported_by_jobs(
+    db: Database, seed: Seed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """POST /api/v1/import under the web's limits: a large upload becomes a
+    job whose file is the answer a small one gets; the upload is removed."""
+    from demine.exchange import jobs as job_work
+    from tests.web.test_transfer import hazard_file, hazard_names
+
+    monkeypatch.setattr(job_work, "UPLOADS", tmp_path / "uploads")
+    settings = Settings(
+        database_url=db.url,
+        secret_key="s",
+        import_inline_bytes=100,
+        jobs_dir=str(tmp_path / "jobs"),
+    )
+    reviewer = bearer(seed, "reviewer")
+    data = hazard_file(("api-job-1", "sha", 39.5), ("api-job-2", "cha", 39.6))
+    files = {"files": ("big.geojson", data, "application/geo+json")}
+    with TestClient(create_app(settings, db), headers=reviewer) as api:
+        viewer = api.post(
+            "/api/v1/import",
+            data={"kind": "hazards"},
+            files=files,
+            headers=bearer(seed, "viewer"),
+        )
+        assert viewer.status_code == 403
+        reports = []
+        for dry_run in ("true", "false"):
+            queued = api.post(
+                "/api/v1/import",
+                data={"kind": "hazards", "dry_run": dry_run},
+                files=files,
+                headers=reviewer,
+            )
+            assert queued.status_code == 202, queued.text
+            assert queued.headers["location"] == f"/api/v1/jobs/{queued.json()['id']}"
+            assert queued.json()["kind"] == "import"
+            done = wait_for(api, queued.json()["id"], reviewer)
+            assert done["state"] == "done", done
+            report = api.get(done["download"], headers=reviewer)
+            assert report.headers["content-type"].startswith("application/json")
+            reports.append(report.json())
+            if dry_run == "true":
+                assert not {"api-job-1", "api-job-2"} & hazard_names(api)
+        checked, imported = reports
+        assert checked["dry_run"] is True
+        assert checked["counts"]["hazard"]["inserted"] == 2
+        assert checked["files"] == ["big.geojson"]
+        assert imported["dry_run"] is False
+        assert imported["counts"]["hazard"]["inserted"] == 2
+        assert {"api-job-1", "api-job-2"} <= hazard_names(api)
+        # The API has no confirmation step: nothing of either upload waits.
+        assert not list((tmp_path / "uploads").iterdir())
+
+
+def test_api_import_job_lists_bad_rows_as_the_answer_would(
+    db: Database, seed: Seed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from demine.exchange import jobs as job_work
+    from tests.web.test_transfer import hazard_file
+
+    monkeypatch.setattr(job_work, "UPLOADS", tmp_path / "uploads")
+    settings = Settings(
+        database_url=db.url,
+        secret_key="s",
+        import_inline_bytes=100,
+        jobs_dir=str(tmp_path / "jobs"),
+    )
+    reviewer = bearer(seed, "reviewer")
+    bad = hazard_file(("bad-job-1", "sha", 39.5), ("bad-job-2", "probable", 39.6))
+    with TestClient(create_app(settings, db)) as api:
+        queued = api.post(
+            "/api/v1/import",
+            data={"kind": "hazards", "dry_run": "false"},
+            files={"files": ("h.geojson", bad, "application/geo+json")},
+            headers=reviewer,
+        )
+        assert queued.status_code == 202, queued.text
+        done = wait_for(api, queued.json()["id"], reviewer)
+        report = api.get(done["download"], headers=reviewer)
+    body = report.json()
+    assert body["status"] == 422
+    assert ("h.geojson", 2, "hazard_class") in {
+        (p["file"], p["row"], p["field"]) for p in body["problems"]
+    }
+    assert str(tmp_path) not in json.dumps(body)  # files by their own names
+
+
+def test_api_import_obeys_the_import_limits(db: Database, seed: Seed) -> None:
+    """The bomb limits hold on the API's import as on the page's (issue 19)."""
+    from tests.web.test_transfer import hazard_file
+
+    settings = Settings(database_url=db.url, secret_key="s", import_max_rows=1)
+    data = hazard_file(("limit-1", "sha", 39.5), ("limit-2", "cha", 39.6))
+    with TestClient(create_app(settings, db)) as api:
+        answer = api.post(
+            "/api/v1/import",
+            data={"kind": "hazards"},
+            files={"files": ("two.geojson", data, "application/geo+json")},
+            headers=bearer(seed, "reviewer"),
+        )
+    assert answer.status_code == 422, answer.text
+    assert "DEMINE_IMPORT_MAX_ROWS" in answer.json()["error"]
+    assert answer.json()["problems"][0]["file"] == "two.geojson"
+
+
+def test_api_export_of_many_rows_is_a_job(
+    servers: tuple[FastAPI, FastAPI], seed: Seed
+) -> None:
+    first, _ = servers  # export_inline_rows=2
+    viewer = bearer(seed, "viewer")
+    with TestClient(first) as api:
+        small = api.get("/api/v1/export?kind=hazards&format=csv", headers=viewer)
+        assert small.status_code == 200, small.text  # two rows: at once
+        queued = api.get("/api/v1/export?format=gpkg", headers=viewer)
+        assert queued.status_code == 202, queued.text
+        assert queued.headers["location"] == f"/api/v1/jobs/{queued.json()['id']}"
+        assert queued.json()["parameters"] == {"kind": "register", "format": "gpkg"}
+        busy = api.get("/api/v1/export?format=xlsx", headers=viewer)
+        assert busy.status_code == 409  # one job at a time per user
+        done = wait_for(api, queued.json()["id"], viewer)
+        assert done["state"] == "done", done
+        file = api.get(done["download"], headers=viewer)
+        assert file.status_code == 200
+    path = Path(first.state.settings.jobs_dir) / "api.gpkg"
+    path.write_bytes(file.content)
+    assert len(pyogrio.read_dataframe(path, layer="hazards")) == 2

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from demine.api import create_app
 from demine.cli import app as cli_app
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.schema import ApiToken, AuditEvent, UserSession

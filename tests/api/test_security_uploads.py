@@ -25,15 +25,15 @@ from shapely.geometry import box
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from demine.api import create_app
 from demine.cli import app as cli_app
 from demine.errors import SourceError
+from demine.exchange import jobs as job_work
 from demine.exchange.opening import ImportLimits
 from demine.exchange.submissions import read_submissions
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.schema import Hazard
-from demine.web import transfer
 from tests.api.conftest import Seed
 from tests.web.test_pages import log_in
 
@@ -41,7 +41,7 @@ from tests.web.test_pages import log_in
 @pytest.fixture(autouse=True)
 def uploads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     folder = tmp_path / "uploads"
-    monkeypatch.setattr(transfer, "UPLOADS", folder)
+    monkeypatch.setattr(job_work, "UPLOADS", folder)
     return folder
 
 

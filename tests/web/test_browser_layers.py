@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from demine.api import create_app
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.editing import add_records

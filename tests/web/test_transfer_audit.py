@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from demine.errors import ImportRejectedError
+from demine.exchange import jobs as job_work
 from demine.exchange.importer import import_files
 from demine.store.database import Database
 from demine.store.schema import AuditEvent, Hazard
-from demine.web import transfer
 from tests.api.conftest import Seed, square
 from tests.web.test_pages import log_in
 from tests.web.test_transfer import uploads  # noqa: F401  (autouse: private uploads)
@@ -169,7 +169,7 @@ def test_a_refused_import_and_a_dry_run_write_no_events(
         {"external_id": "no-1", "hazard_class": "sha", "lat": 39.5},
         {"external_id": "no-2", "hazard_class": "probable", "lat": 39.6},
     )
-    (transfer.UPLOADS / upload / "h.geojson").write_text(bad, encoding="utf-8")
+    (job_work.UPLOADS / upload / "h.geojson").write_text(bad, encoding="utf-8")
     assert confirm(client, token, upload) == 422
     assert event_count(db) == before
     assert not {"no-1", "no-2"} & set(hazard_ids(db))

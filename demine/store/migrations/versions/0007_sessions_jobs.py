@@ -7,6 +7,7 @@ Create Date: 2026-12-07 16:30:00.000000
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -17,11 +18,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _at(name: str, nullable: bool = True) -> sa.Column:
+def _at(name: str, nullable: bool = True) -> sa.Column[Any]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
-def _created_at() -> sa.Column:
+def _created_at() -> sa.Column[Any]:
     return sa.Column(
         "created_at",
         sa.DateTime(timezone=True),
@@ -30,7 +31,7 @@ def _created_at() -> sa.Column:
     )
 
 
-def _user_id() -> sa.Column:
+def _user_id() -> sa.Column[Any]:
     return sa.Column("user_id", sa.Integer(), nullable=False)
 
 
