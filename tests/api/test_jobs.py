@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import update
 
+from demine.exchange import jobs as job_work
 from demine.exchange.job_runner import JobRunner
 from demine.exchange.jobs import export_job
 from demine.server import create_app
@@ -39,6 +40,21 @@ def servers(db: Database, seed: Seed, tmp_path: Path) -> tuple[FastAPI, FastAPI]
         jobs_dir=str(tmp_path / "jobs"),
     )
     return create_app(settings, db), create_app(settings, db)
+
+
+@pytest.fixture
+def import_jobs(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    """Settings under which any upload is checked and imported by jobs;
+    uploads wait in the test's own folder."""
+    monkeypatch.setattr(job_work, "UPLOADS", tmp_path / "uploads")
+    return Settings(
+        database_url=db.url,
+        secret_key="s",
+        import_inline_bytes=100,
+        jobs_dir=str(tmp_path / "jobs"),
+    )
 
 
 def bearer(seed: Seed, role: str) -> dict[str, str]:
@@ -168,22 +184,14 @@ def test_browser_export_job_page(servers: tuple[FastAPI, FastAPI]) -> None:
 
 
 def test_large_import_is_checked_and_imported_by_jobs(
-    db: Database, seed: Seed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Database, seed: Seed, import_jobs: Settings
 ) -> None:
     import re
 
-    from demine.exchange import jobs as job_work
     from tests.web.test_pages import log_in
     from tests.web.test_transfer import hazard_file, hazard_names
 
-    monkeypatch.setattr(job_work, "UPLOADS", tmp_path / "uploads")
-    settings = Settings(
-        database_url=db.url,
-        secret_key="s",
-        import_inline_bytes=100,
-        jobs_dir=str(tmp_path / "jobs"),
-    )
-    with TestClient(create_app(settings, db)) as browser:
+    with TestClient(create_app(import_jobs, db)) as browser:
         token = log_in(browser, "reviewer")
         data = hazard_file(("job-1", "sha", 39.5), ("job-2", "cha", 39.6))
         sent = browser.post(
@@ -215,24 +223,16 @@ def test_large_import_is_checked_and_imported_by_jobs(
 
 
 def test_api_import_of_large_files_is_checked_and_imported_by_jobs(
-    db: Database, seed: Seed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Database, seed: Seed, tmp_path: Path, import_jobs: Settings
 ) -> None:
     """POST /api/v1/import under the web's limits: a large upload becomes a
     job whose file is the answer a small one gets; the upload is removed."""
-    from demine.exchange import jobs as job_work
     from tests.web.test_transfer import hazard_file, hazard_names
 
-    monkeypatch.setattr(job_work, "UPLOADS", tmp_path / "uploads")
-    settings = Settings(
-        database_url=db.url,
-        secret_key="s",
-        import_inline_bytes=100,
-        jobs_dir=str(tmp_path / "jobs"),
-    )
     reviewer = bearer(seed, "reviewer")
     data = hazard_file(("api-job-1", "sha", 39.5), ("api-job-2", "cha", 39.6))
     files = {"files": ("big.geojson", data, "application/geo+json")}
-    with TestClient(create_app(settings, db), headers=reviewer) as api:
+    with TestClient(create_app(import_jobs, db), headers=reviewer) as api:
         viewer = api.post(
             "/api/v1/import",
             data={"kind": "hazards"},
@@ -270,23 +270,15 @@ def test_api_import_of_large_files_is_checked_and_imported_by_jobs(
 
 
 def test_api_import_job_lists_bad_rows_as_the_answer_would(
-    db: Database, seed: Seed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Database, seed: Seed, tmp_path: Path, import_jobs: Settings
 ) -> None:
     import json
 
-    from demine.exchange import jobs as job_work
     from tests.web.test_transfer import hazard_file
 
-    monkeypatch.setattr(job_work, "UPLOADS", tmp_path / "uploads")
-    settings = Settings(
-        database_url=db.url,
-        secret_key="s",
-        import_inline_bytes=100,
-        jobs_dir=str(tmp_path / "jobs"),
-    )
     reviewer = bearer(seed, "reviewer")
     bad = hazard_file(("bad-job-1", "sha", 39.5), ("bad-job-2", "probable", 39.6))
-    with TestClient(create_app(settings, db)) as api:
+    with TestClient(create_app(import_jobs, db)) as api:
         queued = api.post(
             "/api/v1/import",
             data={"kind": "hazards", "dry_run": "false"},
