@@ -22,8 +22,10 @@ from demine.commands.app import (
     settings_for,
     table,
 )
+from demine.domain.labels import label
 from demine.domain.vocab import Role
 from demine.errors import RecordError
+from demine.i18n import _
 from demine.store.database import Database
 from demine.store.users import (
     Principal,
@@ -71,7 +73,14 @@ def serve(
     database.require_initialised()
     # Brings registers made by an older demine up to date (adds user tables).
     database.upgrade()
-    out.print(f"demine on http://{host}:{port}/ (register: {database.describe()})")
+    out.print(
+        _(
+            "demine on http://%(host)s:%(port)s/ (register: %(register)s)",
+            host=host,
+            port=port,
+            register=database.describe(),
+        )
+    )
     if workers == 1:
         application = create_app(settings, database)
         uvicorn.run(
@@ -129,7 +138,7 @@ def _new_password(generate: bool, password_stdin: bool) -> str:
         return secrets.token_urlsafe(12)
     if password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return str(typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True))
 
 
 GenerateOption = Annotated[
@@ -156,11 +165,15 @@ def user_add(
     ] = None,
     generate: GenerateOption = False,
     password_stdin: StdinOption = False,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", help="The user's interface language: en, az or ru"),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Add a user; asks for the password unless told otherwise."""
     if role is Role.CLERK and organisation_id is None:
-        raise RecordError("a clerk needs --organisation-id", field="organisation_id")
+        raise RecordError(_("a clerk needs --organisation-id"), field="organisation_id")
     password = _new_password(generate, password_stdin)
     database = _register(db)
     user = add_user(
@@ -169,11 +182,19 @@ def user_add(
         password,
         role,
         organisation_id,
+        language=language,
         must_change_password=generate,
     )
-    out.print(f"added {user.role.value} {user.username!r} (id {user.id})")
+    out.print(
+        _(
+            "added %(role)s %(username)r (id %(id)s)",
+            role=label(user.role),
+            username=user.username,
+            id=user.id,
+        )
+    )
     if generate:
-        err.print("one-time password (write it down, it is not stored):")
+        err.print(_("one-time password (write it down, it is not stored):"))
         out.print(password, highlight=False)
 
 
@@ -196,10 +217,17 @@ def user_list(db: DbOption = None, json_: JsonOption = False) -> None:
         )
         return
     rows = [
-        [p.id, p.username, p.role.value, p.organisation_id or "", p.active]
+        [
+            p.id,
+            p.username,
+            label(p.role),
+            p.organisation_id or "",
+            _("yes") if p.active else _("no"),
+        ]
         for p in people
     ]
-    out.print(table("Users", ["id", "user", "role", "organisation", "active"], rows))
+    headings = [_("id"), _("user"), _("role"), _("organisation"), _("active")]
+    out.print(table(_("Users"), headings, rows))
 
 
 @user_app.command("password")
@@ -214,9 +242,14 @@ def user_password(
     user = find_user(database, username)
     password = _new_password(generate, password_stdin)
     change_password(database, user.id, password, actor=None, must_change=generate)
-    out.print(f"password of {user.username!r} changed; their sessions ended")
+    out.print(
+        _(
+            "password of %(username)r changed; their sessions ended",
+            username=user.username,
+        )
+    )
     if generate:
-        err.print("one-time password (write it down, it is not stored):")
+        err.print(_("one-time password (write it down, it is not stored):"))
         out.print(password, highlight=False)
 
 
@@ -236,7 +269,9 @@ def user_role(
     update_user(
         database, user.id, actor=None, role=role, organisation_id=organisation_id
     )
-    out.print(f"{user.username!r} is now {role.value}")
+    out.print(
+        _("%(username)r is now %(role)s", username=user.username, role=label(role))
+    )
 
 
 @user_app.command("deactivate")
@@ -245,7 +280,7 @@ def user_deactivate(username: NameArg, db: DbOption = None) -> None:
     database = _register(db)
     user = find_user(database, username)
     update_user(database, user.id, actor=None, active=False)
-    out.print(f"{user.username!r} deactivated")
+    out.print(_("%(username)r deactivated", username=user.username))
 
 
 @user_app.command("activate")
@@ -254,7 +289,7 @@ def user_activate(username: NameArg, db: DbOption = None) -> None:
     database = _register(db)
     user = find_user(database, username)
     update_user(database, user.id, actor=None, active=True)
-    out.print(f"{user.username!r} active again")
+    out.print(_("%(username)r active again", username=user.username))
 
 
 @user_app.command("delete")
@@ -263,7 +298,7 @@ def user_delete(username: NameArg, db: DbOption = None) -> None:
     database = _register(db)
     user = find_user(database, username)
     delete_user(database, user.id, actor=None)
-    out.print(f"{user.username!r} deleted")
+    out.print(_("%(username)r deleted", username=user.username))
 
 
 @user_app.command("token")
@@ -286,7 +321,7 @@ def user_token(
             {"token": token, "user": user.username, "days": None if never else days}
         )
         return
-    err.print(f"API token of {user.username!r} (shown once):")
+    err.print(_("API token of %(username)r (shown once):", username=user.username))
     out.print(token, highlight=False)
 
 
@@ -302,7 +337,15 @@ def user_tokens(
         return
     keys = ["id", "name", "created_at", "expires_at", "last_used_at", "revoked_at"]
     rows = [[str(t[k] or "")[:19] for k in keys] for t in tokens]
-    out.print(table("Tokens", keys, rows))
+    headings = [
+        _("id"),
+        _("name"),
+        _("made"),
+        _("expires"),
+        _("last used"),
+        _("revoked"),
+    ]
+    out.print(table(_("Tokens"), headings, rows))
 
 
 @user_app.command("revoke")
@@ -316,4 +359,4 @@ def user_revoke(
     database = _register(db)
     operator = Principal(0, "(command line)", Role.ADMIN, None)
     revoke_token(database, token_id, operator, actor=None)
-    out.print(f"token {token_id} revoked")
+    out.print(_("token %(id)s revoked", id=token_id))

@@ -49,6 +49,7 @@ from demine.exchange.opening import (
     read_member,
 )
 from demine.exchange.staging import PlaceIndex, Staging, check_staged
+from demine.i18n import _
 from demine.store.database import Database
 
 GEO_SUFFIXES = ("Latitude", "Longitude", "Altitude", "Accuracy")
@@ -96,14 +97,22 @@ def _form(subs: Submissions, asked: str | None) -> FormSpec:
     name = asked or subs.form
     if name is None:
         raise SourceError(
-            "does not say which form it holds (no demine_form column); give --form "
-            f"({', '.join(FORMS)})",
+            _(
+                "does not say which form it holds (no demine_form column); give "
+                "--form (%(values)s)",
+                values=", ".join(FORMS),
+            ),
             file=subs.file,
         )
     key = name if name in FORMS else f"demine_{name}"
     if key not in FORMS:
         raise SourceError(
-            f"unknown form {name!r}; forms: {', '.join(FORMS)}", file=subs.file
+            _(
+                "unknown form %(name)r; forms: %(values)s",
+                name=name,
+                values=", ".join(FORMS),
+            ),
+            file=subs.file,
         )
     return FORMS[key]
 
@@ -172,7 +181,7 @@ def read_submissions(path: Path, limits: ImportLimits | None = None) -> Submissi
     """Read any accepted export into :class:`Submissions`, within ``limits``."""
     limits = limits or ImportLimits()
     if not path.exists():
-        raise SourceError("no such file", file=str(path))
+        raise SourceError(_("no such file"), file=str(path))
     plain_file(path)
     suffix = path.suffix.lower()
     if suffix in (".zip", ".xlsx"):
@@ -190,9 +199,9 @@ def read_submissions(path: Path, limits: ImportLimits | None = None) -> Submissi
         subs = _read_kobo_xlsx(path, limits)
     else:
         raise SourceError(
-            "unknown export; use .csv, .zip, .json or .xlsx", file=str(path)
+            _("unknown export; use .csv, .zip, .json or .xlsx"), file=str(path)
         )
-    rows = len(subs.main) + sum(len(f) for f, _ in subs.repeats.values())
+    rows = len(subs.main) + sum(len(f) for f, _unused in subs.repeats.values())
     limits.check_rows(rows, display_name(path))
     return subs
 
@@ -204,7 +213,9 @@ def _read_csv_bytes(path: Path | str, data: bytes) -> pd.DataFrame:
     try:
         return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, ValueError) as exc:
-        raise SourceError(f"is not valid CSV: {exc}", file=str(path)) from None
+        raise SourceError(
+            _("is not valid CSV: %(reason)s", reason=exc), file=str(path)
+        ) from None
 
 
 def _read_central_zip(path: Path, limits: ImportLimits) -> Submissions:
@@ -213,9 +224,11 @@ def _read_central_zip(path: Path, limits: ImportLimits) -> Submissions:
             names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
             files = {n: read_member(archive, n, limits) for n in names}
     except zipfile.BadZipFile as exc:
-        raise SourceError(f"is not a readable zip: {exc}", file=str(path)) from None
+        raise SourceError(
+            _("is not a readable zip: %(reason)s", reason=exc), file=str(path)
+        ) from None
     if not files:
-        raise SourceError("holds no CSV files", file=str(path))
+        raise SourceError(_("holds no CSV files"), file=str(path))
     main_name = min(files, key=len)  # "form.csv"; repeats are "form-items.csv"
     main = _read_csv_bytes(f"{path}:{main_name}", files.pop(main_name))
     subs = _from_frame(f"{path}", main, np.arange(2, len(main) + 2))
@@ -277,7 +290,7 @@ def _instance_ids(frame: pd.DataFrame, file: str) -> np.ndarray:
     if "_uuid" in frame.columns:
         return np.asarray(("uuid:" + frame["_uuid"].astype(str)).to_numpy(), object)
     raise SourceError(
-        "has no instanceID (meta-instanceID, KEY or _uuid) to identify submissions",
+        _("has no instanceID (meta-instanceID, KEY or _uuid) to identify submissions"),
         file=file,
     )
 
@@ -288,7 +301,11 @@ def _form_name(frame: pd.DataFrame, file: str) -> str | None:
     names = {str(v) for v in frame["demine_form"] if str(v).strip()}
     if len(names) > 1:
         raise SourceError(
-            f"mixes submissions of several forms: {', '.join(sorted(names))}", file=file
+            _(
+                "mixes submissions of several forms: %(values)s",
+                values=", ".join(sorted(names)),
+            ),
+            file=file,
         )
     return names.pop() if names else None
 
@@ -297,17 +314,24 @@ def _read_json(path: Path) -> Submissions:
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise SourceError(f"is not UTF-8 text ({exc.reason})", file=str(path)) from None
+        raise SourceError(
+            _("is not UTF-8 text (%(reason)s)", reason=exc.reason), file=str(path)
+        ) from None
     except json.JSONDecodeError as exc:
         raise SourceError(
-            f"is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "is it truncated?",
+            _(
+                "is not JSON (line %(lineno)s, column %(colno)s: %(msg)s); is it "
+                "truncated?",
+                lineno=exc.lineno,
+                colno=exc.colno,
+                msg=exc.msg,
+            ),
             file=str(path),
         ) from None
     records = data.get("value", data.get("results")) if isinstance(data, dict) else data
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise SourceError(
-            'expected ODK Central\'s {"value": [...]} or KoBo\'s {"results": [...]}',
+            _('expected ODK Central\'s {"value": [...]} or KoBo\'s {"results": [...]}'),
             file=str(path),
         )
     mains: list[dict[str, Any]] = []
@@ -327,8 +351,11 @@ def _read_json(path: Path) -> Submissions:
         str(path), _form_name(main, str(path)), main, np.arange(1, len(main) + 1)
     )
     for name, found in repeats.items():
-        frame = pd.DataFrame([row for row, _ in found], dtype=object)
-        subs.repeats[name] = (frame, np.array([n for _, n in found], dtype=np.int64))
+        frame = pd.DataFrame([row for row, _unused in found], dtype=object)
+        subs.repeats[name] = (
+            frame,
+            np.array([n for _unused, n in found], dtype=np.int64),
+        )
     return subs
 
 
@@ -373,7 +400,7 @@ def _json_instance(
             return str(value)
     if record.get("_uuid"):
         return f"uuid:{record['_uuid']}"
-    raise SourceError("submission has no instanceID", file=file, row=n)
+    raise SourceError(_("submission has no instanceID"), file=file, row=n)
 
 
 def _read_kobo_xlsx(path: Path, limits: ImportLimits) -> Submissions:

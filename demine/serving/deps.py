@@ -16,6 +16,8 @@ from demine.errors import (
     PasswordChangeRequiredError,
     PermissionDeniedError,
 )
+from demine.i18n import LANGUAGES, _, choose_language
+from demine.serving.language import SESSION_KEY as LANGUAGE_KEY
 from demine.serving.limits import client_source
 from demine.settings import Settings
 from demine.store.database import Database
@@ -52,7 +54,7 @@ def get_settings(request: Request) -> Settings:
 
 def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _unused, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
@@ -84,9 +86,11 @@ def current_user(request: Request) -> Principal | None:
     if token is not None:
         who = principal_for_token(db, token)
         if who is None:
-            raise AuthenticationError("the API token is not valid (revoked or expired)")
+            raise AuthenticationError(
+                _("the API token is not valid (revoked or expired)")
+            )
         _check_password_change(request, who)
-        return who
+        return _speaking(who)
     sid = session_id(request)
     if sid is None:
         return None
@@ -98,6 +102,13 @@ def current_user(request: Request) -> Principal | None:
     if request.method not in ("GET", "HEAD", "OPTIONS") and _is_api(request):
         check_csrf(request, request.headers.get(CSRF_HEADER))
     _check_password_change(request, who)
+    return _speaking(who)
+
+
+def _speaking(who: Principal) -> Principal:
+    """The rest of the request speaks the user's stored language, if any."""
+    if who.language in LANGUAGES:
+        choose_language(who.language)
     return who
 
 
@@ -138,7 +149,7 @@ def check_csrf(request: Request, supplied: str | None) -> None:
         and supplied
         and hmac.compare_digest(expected, supplied)
     ):
-        raise PermissionDeniedError("the form has expired; reload the page")
+        raise PermissionDeniedError(_("the form has expired; reload the page"))
 
 
 def require_user(
@@ -151,20 +162,20 @@ def require_user(
 
 def require_reviewer(who: Annotated[Principal, Depends(require_user)]) -> Principal:
     if not who.can_review:
-        raise PermissionDeniedError("only reviewers and administrators may do this")
+        raise PermissionDeniedError(_("only reviewers and administrators may do this"))
     return who
 
 
 def require_admin(who: Annotated[Principal, Depends(require_user)]) -> Principal:
     if who.role.value != "admin":
-        raise PermissionDeniedError("only administrators may do this")
+        raise PermissionDeniedError(_("only administrators may do this"))
     return who
 
 
 def reader_for(request: Request, kind: str, who: Principal | None) -> Principal | None:
     """Allow an anonymous read only of a layer the administrator made public."""
     if who is None and kind not in public_layers(get_db(request)):
-        raise AuthenticationError("log in to read this layer")
+        raise AuthenticationError(_("log in to read this layer"))
     return who
 
 
@@ -200,8 +211,12 @@ def log_in(request: Request, username: str, password: str) -> Principal:
     old = session_id(request)
     if old is not None:
         end_session(db, old)
-    # A new session on login, so a session fixed before login is worthless.
+    # A new session on login, so a session fixed before login is worthless;
+    # only the language chosen on the login page carries over.
+    language = request.session.get(LANGUAGE_KEY)
     request.session.clear()
+    if language in LANGUAGES:
+        request.session[LANGUAGE_KEY] = language
     request.session["sid"] = start_session(db, who.id, session_policy(request))
     csrf_token(request)
     return who

@@ -28,6 +28,7 @@ from demine.errors import (
     PermissionDeniedError,
     RecordError,
 )
+from demine.i18n import LANGUAGES, _
 from demine.store.database import Database
 from demine.store.schema import ApiToken, AuditEvent, Organisation, User, UserSession
 from demine.store.schema.base import utcnow
@@ -52,6 +53,7 @@ class Principal:
     organisation_id: int | None
     must_change_password: bool = False
     active: bool = True
+    language: str | None = None
 
     @property
     def can_review(self) -> bool:
@@ -70,6 +72,7 @@ def _principal(user: User) -> Principal:
         user.organisation_id,
         bool(user.must_change_password),
         bool(user.active),
+        user.language,
     )
 
 
@@ -107,9 +110,13 @@ def audit(
 
 def _check_password(password: str) -> None:
     if len(password) < 8:
-        raise RecordError("use a password of at least 8 characters", field="password")
+        raise RecordError(
+            _("use a password of at least 8 characters"), field="password"
+        )
     if len(password) > 200:
-        raise RecordError("use a password of at most 200 characters", field="password")
+        raise RecordError(
+            _("use a password of at most 200 characters"), field="password"
+        )
 
 
 def add_user(
@@ -119,6 +126,7 @@ def add_user(
     role: Role = Role.VIEWER,
     organisation_id: int | None = None,
     *,
+    language: str | None = None,
     actor: int | None = None,
     must_change_password: bool = False,
 ) -> Principal:
@@ -127,17 +135,22 @@ def add_user(
     ``must_change_password`` (a one-time password) makes the first login
     change it before anything else.
     """
+    _check_language(language)
     if not username.strip() or len(username) > 80:
-        raise RecordError("give a user name of 1 to 80 characters", field="username")
+        raise RecordError(_("give a user name of 1 to 80 characters"), field="username")
     _check_password(password)
     if role is Role.CLERK and organisation_id is None:
-        raise RecordError("a clerk needs an organisation", field="organisation_id")
+        raise RecordError(_("a clerk needs an organisation"), field="organisation_id")
     with db.session() as session:
         if organisation_id is not None and not session.get(
             Organisation, organisation_id
         ):
             raise RecordError(
-                f"no organisation with id {organisation_id}", field="organisation_id"
+                _(
+                    "no organisation with id %(organisation_id)s",
+                    organisation_id=organisation_id,
+                ),
+                field="organisation_id",
             )
         user = User(
             username=username.strip(),
@@ -146,13 +159,15 @@ def add_user(
             organisation_id=organisation_id,
             active=True,
             must_change_password=must_change_password,
+            language=language,
         )
         session.add(user)
         try:
             session.flush()
         except IntegrityError:
             raise RecordError(
-                f"user {username!r} exists already", field="username"
+                _("user %(username)r exists already", username=username),
+                field="username",
             ) from None
         audit(session, actor, "create", "app_user", user.id, None, _describe(user))
         return _principal(user)
@@ -168,7 +183,7 @@ def authenticate(db: Database, username: str, password: str) -> Principal:
         except (VerificationError, InvalidHashError):
             user = None
         if user is None or not user.active:
-            raise AuthenticationError("wrong user name or password")
+            raise AuthenticationError(_("wrong user name or password"))
         if _HASHER.check_needs_rehash(user.password_hash):
             user.password_hash = _HASHER.hash(password)
         return _principal(user)
@@ -320,6 +335,28 @@ def get_principal(db: Database, user_id: int) -> Principal | None:
     with db.session() as session:
         user = session.get(User, user_id)
         return _principal(user) if user is not None and user.active else None
+
+
+def set_language(db: Database, user_id: int, language: str | None) -> None:
+    """Store the user's interface language (None: follow the browser)."""
+    _check_language(language)
+    with db.session() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise RecordError(_("no user with id %(id)s", id=user_id), field="user")
+        user.language = language
+
+
+def _check_language(language: str | None) -> None:
+    if language is not None and language not in LANGUAGES:
+        raise RecordError(
+            _(
+                "unknown language %(language)r: use one of %(known)s",
+                language=language,
+                known=", ".join(LANGUAGES),
+            ),
+            field="language",
+        )
 
 
 def list_users(db: Database) -> list[Principal]:

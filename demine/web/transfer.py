@@ -188,7 +188,7 @@ async def import_confirm(request: Request, who: Reviewer) -> Response:
     pending = request.session.get(SESSION_KEY)
     token = _text(form, "token")
     if not isinstance(pending, dict) or pending.get("token") != token:
-        raise SourceError("that upload is no longer waiting; upload the files again")
+        raise SourceError(_("that upload is no longer waiting; upload the files again"))
     folder = waiting_upload(token)
     request.session.pop(SESSION_KEY, None)
     limits = ImportLimits.from_settings(request.app.state.settings)
@@ -230,7 +230,7 @@ async def _mapping_text(form: FormData, typed: str) -> str:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             raise SourceError(
-                "the mapping file is not UTF-8 text", file=upload.filename
+                _("the mapping file is not UTF-8 text"), file=upload.filename
             ) from None
     return typed
 

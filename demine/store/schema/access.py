@@ -48,6 +48,8 @@ class User(Base):
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(
         DateTime(timezone=True)
     )
+    # The interface language the user chose (en, az, ru); None: no preference.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class ApiToken(Base):

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """server-side sessions, login attempts, jobs, token expiry, password changes
 
-Revision ID: 0005_sessions_jobs
-Revises: 0006_risk_applicability
+Revision ID: 0011_sessions_jobs
+Revises: 0008_user_language
 Create Date: 2026-12-07 16:30:00.000000
 """
 
@@ -12,8 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_sessions_jobs"
-down_revision: str | None = "0006_risk_applicability"
+revision: str = "0011_sessions_jobs"
+down_revision: str | None = "0008_user_language"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
