@@ -114,7 +114,8 @@ def test_each_imported_record_has_one_import_event_by_the_reviewer(
     assert [(e["user"], e["action"]) for e in trail.json()] == [("reviewer", "import")]
     page = client.get(f"/records/hazard/{ids['aud-1']}")
     assert page.status_code == 200
-    assert re.search(r"<td>reviewer</td><td>import</td>", page.text), page.text
+    row = r'<tr data-action="import"><td>[^<]+</td><td>reviewer</td><td>imported</td>'
+    assert re.search(row, page.text), page.text
     assert "Imported from: field_survey.geojson row 1" in page.text
 
 
@@ -150,8 +151,9 @@ def test_a_reimport_records_the_change_with_before_and_after(
     [added] = events(db, ids["re-3"])
     assert (added.action, added.after["source"]) == ("import", "b.geojson row 3")
     page = client.get(f"/records/hazard/{ids['re-1']}")
-    assert "<td>admin</td><td>import-update</td>" in page.text
-    assert "name: Old → New" in page.text
+    row = r'<tr data-action="import-update"><td>[^<]+</td><td>admin</td>'
+    assert re.search(row, page.text), page.text
+    assert "Name: Old → New" in page.text
     assert "Imported from: b.geojson row 1" in page.text
     assert "source:" not in page.text
 
