@@ -24,6 +24,7 @@ from demine.commands.app import (
 from demine.errors import ImportRejectedError, SourceError
 from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult
+from demine.exchange.opening import ImportLimits
 from demine.i18n import _
 from demine.i18n.numbers import number
 from demine.settings import Settings
@@ -78,10 +79,11 @@ def import_(
 ) -> None:
     """Import files into the register: all rows or none."""
     database = open_db(db)
-    read = ReadOptions(layer=layer, encoding=encoding, crs=crs)
+    limits = ImportLimits.from_settings(Settings())
+    read = ReadOptions(layer=layer, encoding=encoding, crs=crs, limits=limits)
     try:
         if kind.strip().lower() == "submissions":
-            result = _import_submissions(database, files, form, dry_run)
+            result = _import_submissions(database, files, form, dry_run, limits)
         else:
             result = _import_files(database, kind, files, mapping, read, dry_run, json_)
     except ImportRejectedError as exc:
@@ -152,12 +154,21 @@ def _import_files(
 
 
 def _import_submissions(
-    database: Database, files: list[Path], form: str | None, dry_run: bool
+    database: Database,
+    files: list[Path],
+    form: str | None,
+    dry_run: bool,
+    limits: ImportLimits,
 ) -> ImportResult:
     from demine.exchange.submissions import import_submissions
 
     return import_submissions(
-        database, files, form=form, dry_run=dry_run, rules=entry_rules(Settings())
+        database,
+        files,
+        form=form,
+        dry_run=dry_run,
+        rules=entry_rules(Settings()),
+        limits=limits,
     )
 
 

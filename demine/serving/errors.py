@@ -19,6 +19,8 @@ from demine.errors import (
     BusyError,
     ConflictError,
     DemineError,
+    PasswordChangeRequiredError,
+    RateLimitError,
     RecordError,
 )
 from demine.i18n import _
@@ -68,16 +70,23 @@ async def on_demine_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DemineError)
     if exc.http_status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc)
-    response: Response
     if wants_json(request):
-        response = JSONResponse(error_body(exc), status_code=exc.http_status)
-    elif isinstance(exc, AuthenticationError):
+        headers = (
+            {"Retry-After": str(exc.retry_after)}
+            if isinstance(exc, RateLimitError | BusyError)
+            else None
+        )
+        return JSONResponse(
+            error_body(exc), status_code=exc.http_status, headers=headers
+        )
+    if isinstance(exc, AuthenticationError):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    else:
-        response = _page(request, exc.http_status, exc.user_message)
+    if isinstance(exc, PasswordChangeRequiredError):
+        return RedirectResponse("/account/password", status_code=303)
+    page = _page(request, exc.http_status, exc.user_message)
     if isinstance(exc, BusyError):
-        response.headers["Retry-After"] = str(exc.retry_after)
-    return response
+        page.headers["Retry-After"] = str(exc.retry_after)
+    return page
 
 
 def _describe(errors: list[dict[str, Any]]) -> str:
