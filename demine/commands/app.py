@@ -138,20 +138,21 @@ def emit_json(data: Any) -> None:
     byte for byte what the original does.
     """
     text = json.dumps(
-        _rounded(data), indent=2, default=str, ensure_ascii=False, sort_keys=True
+        rounded(data), indent=2, default=str, ensure_ascii=False, sort_keys=True
     )
     sys.stdout.write(text)
     sys.stdout.write("\n")
 
 
-def _rounded(value: Any) -> Any:
+def rounded(value: Any) -> Any:
+    """``value`` with every float rounded to :data:`JSON_DECIMALS` places."""
     if isinstance(value, float):
-        rounded = round(value, JSON_DECIMALS)
-        return 0.0 if rounded == 0 else rounded  # no "-0.0"
+        near = round(value, JSON_DECIMALS)
+        return 0.0 if near == 0 else near  # no "-0.0"
     if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
+        return {k: rounded(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_rounded(v) for v in value]
+        return [rounded(v) for v in value]
     return value
 
 
