@@ -100,7 +100,7 @@ def model_for(kind: str) -> type[Base]:
 def visible(model: type[Base], who: Principal | None) -> ColumnElement[bool]:
     """The rows of ``model`` that ``who`` may read."""
     approved = model.review_state == ReviewState.APPROVED  # type: ignore[attr-defined]
-    if who is None or who.role is Role.VIEWER:
+    if who is None or who.reads_approved_only:
         return approved
     if who.role is Role.CLERK:
         if who.organisation_id is None:

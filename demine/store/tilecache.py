@@ -26,7 +26,7 @@ def visibility_class(who: Principal | None) -> str:
     their own organisation's records for clerks, everything for reviewers and
     administrators.
     """
-    if who is None or who.role is Role.VIEWER:
+    if who is None or who.reads_approved_only:
         return "approved"
     if who.role is Role.CLERK:
         if who.organisation_id is None:

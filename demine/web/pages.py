@@ -30,6 +30,7 @@ from demine.errors import (
     RecordError,
 )
 from demine.geo.extent import Extent
+from demine.handover import waiting_land
 from demine.store import queries, review
 from demine.store.audit import history
 from demine.store.listing import get_record
@@ -288,6 +289,7 @@ def dashboard(request: Request, db: DbDep, who: User) -> Response:
         by_year = summary_by(conn, "year")
         by_method = summary_by(conn, "method")
         remaining = queries.remaining_by_admin(conn)
+    waiting = waiting_land(db)
     return render(
         request,
         "dashboard.html",
@@ -297,6 +299,7 @@ def dashboard(request: Request, db: DbDep, who: User) -> Response:
         by_method=[(r["key"], r["released_m2"]) for r in by_method],
         remaining=[(k, r) for k, _t, r in sorted(remaining, key=lambda t: -t[2])],
         items=list(figures["items"].items()),
+        waiting=waiting,
     )
 
 
