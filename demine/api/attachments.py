@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from demine.api.deps import DbDep, MaybeUser, SettingsDep
+from demine.api.deps import DbDep, MaybeUser, SettingsDep, User
 from demine.api.records import RecordId
 from demine.attachments.blobs import DirectoryBlobStore
 from demine.attachments.records import attach, attachments_of, read_attachment
@@ -42,7 +42,7 @@ async def upload(
     record_id: RecordId,
     db: DbDep,
     settings: SettingsDep,
-    who: MaybeUser,
+    who: User,
     file: Annotated[UploadFile, File()],
     caption: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> dict[str, Any]:

@@ -10,11 +10,15 @@ anonymous reader.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import shapely
+from PIL import Image
 
 from demine.assistance.survivors import add_need, add_step, add_survivor
+from demine.attachments.blobs import DirectoryBlobStore
+from demine.attachments.records import attach
 from demine.handover import issue_certificate, record_handover
 from demine.public import set_public_settings
 from demine.store.database import Database
@@ -39,6 +43,7 @@ CANARIES = (
     "Approved CHA",
     "Canary receiver",
     "Canary open hazard",
+    "Canary photo",
     "46.718765",
     "39.818765",
     "46.721765",
@@ -100,7 +105,31 @@ def released_hazard(db: Database, name: str = "Canary cleared field") -> int:
     return hid
 
 
-def seed_after_clearance(db: Database, seed: Seed) -> dict[str, Any]:
+def photo(lon: float | None = None, lat: float | None = None) -> bytes:
+    """A small JPEG, with an EXIF GPS position when given one."""
+    image = Image.new("RGB", (640, 480), (90, 120, 60))
+    exif = Image.Exif()
+    if lon is not None and lat is not None:
+        exif[0x8825] = {
+            1: "N" if lat >= 0 else "S",
+            2: _dms(abs(lat)),
+            3: "E" if lon >= 0 else "W",
+            4: _dms(abs(lon)),
+        }
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def _dms(value: float) -> tuple[float, float, float]:
+    d = int(value)
+    m = int((value - d) * 60)
+    return (float(d), float(m), round((value - d - m / 60) * 3600, 4))
+
+
+def seed_after_clearance(
+    db: Database, seed: Seed, attachments_dir: str | None = None
+) -> dict[str, Any]:
     hid = released_hazard(db)
     x, y = DANGER
     ring = [[x, y], [x + 0.003, y], [x + 0.003, y + 0.003], [x, y + 0.003], [x, y]]
@@ -165,6 +194,19 @@ def seed_after_clearance(db: Database, seed: Seed) -> dict[str, Any]:
             )
         )
     set_public_settings(db, {"released_land": 0, "hazardous_area": 500})
+    if attachments_dir is not None:
+        clerk = get_principal(db, seed.users["reviewer"])
+        row = attach(
+            db,
+            DirectoryBlobStore(attachments_dir),
+            "hazard",
+            seed.hazards["cha"],
+            "Canary photo.jpg",
+            photo(46.705, 39.805),
+            clerk,
+            max_bytes=1_000_000,
+        )
+        seed.after["attachment"] = row["id"]
     seed.after.update(
         hazard=hid,
         certificate=cert["number"],

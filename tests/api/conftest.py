@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -142,9 +143,12 @@ def seed(db: Database) -> Seed:
 
 
 @pytest.fixture
-def app(db: Database, seed: Seed) -> FastAPI:
+def app(db: Database, seed: Seed, tmp_path: Path) -> FastAPI:
     settings = Settings(
-        database_url=db.url, secret_key="test-secret", max_upload_bytes=200_000
+        database_url=db.url,
+        secret_key="test-secret",
+        max_upload_bytes=200_000,
+        attachments_dir=str(tmp_path / "attachments"),
     )
     return create_app(settings, db)
 

@@ -27,6 +27,8 @@ def entries(seed: Seed) -> list[tuple[str, str, Any, tuple[int, ...]]]:
     hazard = after.get("hazard", seed.hazards["cha"])
     survivor = after.get("survivor", 999_999)
     victim = after.get("victim", 999_999)
+    attachment = after.get("attachment", 999_999)
+    cha = seed.hazards["cha"]
     return [
         ("GET", "/public", None, ANYONE),
         ("GET", "/public?settlement=Nowhere", None, (404,) * 7),
@@ -94,4 +96,14 @@ def entries(seed: Seed) -> list[tuple[str, str, Any, tuple[int, ...]]]:
             (303, 403, 403, 403, 403, 403, 200),
         ),
         ("GET", f"/handover/{hazard}", None, (303, 200, 200, 200, 200, 200, 200)),
+        ("GET", f"/api/v1/records/hazard/{cha}/attachments", None, READ),
+        ("GET", f"/api/v1/attachments/{attachment}", None, READ),
+        ("GET", f"/api/v1/attachments/{attachment}/thumbnail", None, READ),
+        # JSON is not a file upload: refused for every role that may write
+        (
+            "POST",
+            f"/api/v1/records/hazard/{cha}/attachments",
+            {"file": "x"},
+            (401, 422, 422, 422, 422, 422, 422),
+        ),
     ]

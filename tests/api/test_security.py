@@ -55,9 +55,9 @@ def matrix(seed: Seed) -> list[Entry]:
 
 
 @pytest.fixture
-def after(db: Database, seed: Seed) -> dict[str, Any]:
+def after(db: Database, seed: Seed, app: FastAPI) -> dict[str, Any]:
     """Certificates, survivors and the public service in the seed register."""
-    return seed_after_clearance(db, seed)
+    return seed_after_clearance(db, seed, app.state.settings.attachments_dir)
 
 
 def core_matrix(seed: Seed) -> list[Entry]:

@@ -35,8 +35,8 @@ PUBLIC = re.compile(
 
 
 @pytest.fixture
-def after(db: Database, seed: Seed) -> dict[str, Any]:
-    return seed_after_clearance(db, seed)
+def after(db: Database, seed: Seed, app: FastAPI) -> dict[str, Any]:
+    return seed_after_clearance(db, seed, app.state.settings.attachments_dir)
 
 
 def _values(seed: Seed, after: dict[str, Any]) -> dict[str, list[str]]:
@@ -51,6 +51,7 @@ def _values(seed: Seed, after: dict[str, Any]) -> dict[str, list[str]]:
         "collection_id": sorted(COLLECTIONS),
         "feature_id": ids,
         "layer": sorted(MODELS),
+        "attachment_id": [str(after["attachment"])],
         "z": ["0", "12"],
         "x": ["0", "2639"],
         "y": ["0", "1550"],
