@@ -17,9 +17,11 @@ from fastapi.templating import Jinja2Templates
 
 from demine.analysis.checks import CheckOptions, validate_register
 from demine.analysis.summary import national_summary, summary_by
+from demine.api.attachments import blob_store, with_warning
 from demine.api.auth import log_in
 from demine.api.deps import DbDep, MaybeUser, Reviewer, User, check_csrf, csrf_token
 from demine.api.records import RecordId
+from demine.attachments.records import attach, attachments_of
 from demine.domain.vocab import HazardClass, HazardStatus
 from demine.errors import (
     AuthenticationError,
@@ -144,7 +146,40 @@ def record_page(
         geometry=json.dumps(geometry.get("geom")),
         events=history(db, kind, record_id),
         reason=review.last_rejection(db, kind, record_id),
+        attachments=[
+            with_warning(a, request.app.state.settings)
+            for a in attachments_of(db, kind, record_id, who)
+        ],
     )
+
+
+@router.post("/records/{kind}/{record_id}/attachments")
+async def attach_post(
+    request: Request,
+    kind: str,
+    record_id: RecordId,
+    db: DbDep,
+    who: User,
+    file: Annotated[UploadFile, File()],
+    caption: Annotated[str, Form(max_length=2000)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Attach a file from the record page; errors come back as the error page."""
+    check_csrf(request, csrf_token)
+    settings = request.app.state.settings
+    data = await file.read(settings.max_attachment_bytes + 1)
+    attach(
+        db,
+        blob_store(settings),
+        kind,
+        record_id,
+        file.filename or "file",
+        data,
+        who,
+        max_bytes=settings.max_attachment_bytes,
+        caption=caption or None,
+    )
+    return RedirectResponse(f"/records/{kind}/{record_id}", status_code=303)
 
 
 @router.get("/hazards/new")
