@@ -18,6 +18,7 @@ from demine.cli import (
     open_db,
     out,
     progress_bar,
+    settings_for,
     table,
 )
 from demine.errors import ImportRejectedError, SourceError
@@ -93,6 +94,32 @@ def import_(
         emit_json(result.as_dict())
     else:
         _print_result(result)
+    if not dry_run and kind.strip().lower() == "register":
+        added = _import_attachments(database, files, db)
+        if added and not json_:
+            out.print(f"attachments: {added:,} new")
+
+
+def _export_attachments(database: Database, file: Path, db: str | None) -> int:
+    from demine.attachments.blobs import DirectoryBlobStore
+    from demine.attachments.exchange import export_attachments
+
+    store = DirectoryBlobStore(settings_for(db).attachments_dir)
+    return export_attachments(database, store, file)
+
+
+def _import_attachments(database: Database, files: list[Path], db: str | None) -> int:
+    """The files attached to records in demine GeoPackages, after their layers."""
+    from demine.attachments.blobs import DirectoryBlobStore
+    from demine.attachments.exchange import import_attachments
+
+    settings = settings_for(db)
+    store = DirectoryBlobStore(settings.attachments_dir)
+    return sum(
+        import_attachments(database, store, f, settings.max_attachment_bytes)
+        for f in files
+        if f.suffix.lower() == ".gpkg"
+    )
 
 
 def _print_result(result: ImportResult) -> None:
@@ -194,6 +221,8 @@ def export(
     kinds = [resolve_kind(k) for k in kind] if kind else None
     with progress_bar(not json_) as start:
         counts = export_register(database, file, kinds=kinds, fmt=fmt, progress=start)
+    if file.suffix.lower() == ".gpkg" and fmt in (None, "gpkg") and not kind:
+        counts["attachments"] = _export_attachments(database, file, db)
     if json_:
         emit_json({"file": str(file), "layers": counts})
         return
