@@ -93,7 +93,6 @@ def record(
 def waiting(db: DbOption = None, json_: JsonOption = False) -> None:
     """Land released but not yet handed over: count, area, days waiting."""
     figures = waiting_land(open_db(db))
-    figures.pop("hazard_ids")
     if json_:
         emit_json(figures)
         return

@@ -182,6 +182,7 @@ def lookup_settlement(
     """Released land and hazardous areas in and around a settlement."""
     with db.transaction() as conn:
         found = queries.settlements(conn, name)
+        linked = queries.settlement_hazards_box(conn, found[0]["id"]) if found else None
     if not found:
         raise NotFoundError(translate("public.no_settlement", lang, name=name[:80]))
     place = found[0]
@@ -192,8 +193,11 @@ def lookup_settlement(
         }
     point = place["location"] or shapely.centroid(place["boundary"])
     box = _box(point.x, point.y, SETTLEMENT_RADIUS_M)
-    if place["boundary"] is not None:
-        b = place["boundary"].bounds
+    # The settlement's own outline and the hazards recorded against it
+    # belong to "in and around" even beyond the radius.
+    extra = [place["boundary"].bounds] if place["boundary"] is not None else []
+    extra += [linked] if linked is not None else []
+    for b in extra:
         box = (
             min(box[0], b[0]),
             min(box[1], b[1]),

@@ -67,7 +67,7 @@ def settlements(conn: Connection, name: str, limit: int = 20) -> list[dict[str, 
         return []
     lowered = func.lower(Place.name)
     rows = conn.execute(
-        select(Place.name, Place.location, Place.boundary, lowered == wanted)
+        select(Place.name, Place.location, Place.boundary, lowered == wanted, Place.id)
         .where(
             Place.place_type == PlaceType.SETTLEMENT.value,
             Place.review_state == APPROVED,
@@ -77,9 +77,30 @@ def settlements(conn: Connection, name: str, limit: int = 20) -> list[dict[str, 
         .limit(limit)
     )
     return [
-        {"name": r[0], "location": r[1], "boundary": r[2], "exact": bool(r[3])}
+        {
+            "name": r[0],
+            "location": r[1],
+            "boundary": r[2],
+            "exact": bool(r[3]),
+            "id": r[4],
+        }
         for r in rows
     ]
+
+
+def settlement_hazards_box(conn: Connection, place_id: int) -> Box | None:
+    """The extent of the approved hazards recorded against a settlement."""
+    row = conn.execute(
+        select(
+            func.min(Hazard.min_lon),
+            func.min(Hazard.min_lat),
+            func.max(Hazard.max_lon),
+            func.max(Hazard.max_lat),
+        ).where(Hazard.settlement_id == place_id, Hazard.review_state == APPROVED)
+    ).first()
+    if row is None or row[0] is None:
+        return None
+    return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
 
 
 def _prefix(text: str) -> str:
