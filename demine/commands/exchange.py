@@ -70,6 +70,13 @@ def import_(
         str | None,
         typer.Option(help="Form of the submissions, if the file does not say."),
     ] = None,
+    media: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of the submissions' photos and files (KoBoToolbox); "
+            "a Central zip carries its own media/ folder."
+        ),
+    ] = None,
     db: DbOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -78,7 +85,7 @@ def import_(
     read = ReadOptions(layer=layer, encoding=encoding, crs=crs)
     try:
         if kind.strip().lower() == "submissions":
-            result = _import_submissions(database, files, form, dry_run)
+            result = _import_submissions(database, files, form, dry_run, media, db)
         else:
             result = _import_files(database, kind, files, mapping, read, dry_run, json_)
     except ImportRejectedError as exc:
@@ -167,11 +174,28 @@ def _import_files(
 
 
 def _import_submissions(
-    database: Database, files: list[Path], form: str | None, dry_run: bool
+    database: Database,
+    files: list[Path],
+    form: str | None,
+    dry_run: bool,
+    media: Path | None,
+    db: str | None,
 ) -> ImportResult:
-    from demine.exchange.submissions import import_submissions
+    from demine.attachments.blobs import DirectoryBlobStore
+    from demine.exchange.submissions import MediaOptions, import_submissions
 
-    return import_submissions(database, files, form=form, dry_run=dry_run)
+    settings = settings_for(db)
+    options = MediaOptions(
+        DirectoryBlobStore(settings.attachments_dir),
+        settings.max_attachment_bytes,
+        media,
+    )
+    result = import_submissions(
+        database, files, form=form, dry_run=dry_run, media=options
+    )
+    if options.attached:
+        out.print(f"attachments: {options.attached:,} new", highlight=False)
+    return result
 
 
 def _write_report(path: Path | None, problems: list[SourceError]) -> None:
