@@ -17,9 +17,14 @@ from pydantic import BaseModel, Field
 from demine.api.deps import Admin, DbDep, SettingsDep
 from demine.errors import NotFoundError, RecordError
 from demine.handover import verify_certificate
-from demine.public import lookup_point, lookup_settlement, public_settings
+from demine.public import (
+    CACHE_CONTROL,
+    language,
+    lookup_point,
+    lookup_settlement,
+    public_settings,
+)
 from demine.public import set_public_settings as store_settings
-from demine.web.public import CACHE, language
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"])
 
@@ -69,7 +74,7 @@ def lookup(
         answer = lookup_settlement(db, settlement, **options)
     else:
         raise RecordError("give lon and lat, or settlement", field="settlement")
-    return JSONResponse(_json(answer), headers={"Cache-Control": CACHE})
+    return JSONResponse(_json(answer), headers={"Cache-Control": CACHE_CONTROL})
 
 
 @router.get("/certificates/{code}")
@@ -78,7 +83,7 @@ def certificate(code: str, db: DbDep) -> JSONResponse:
     found = verify_certificate(db, code)
     if found is None:
         raise NotFoundError("no certificate with this code")
-    return JSONResponse(_json(found), headers={"Cache-Control": CACHE})
+    return JSONResponse(_json(found), headers={"Cache-Control": CACHE_CONTROL})
 
 
 @router.get("/settings")

@@ -6,7 +6,9 @@ Called by the anonymous pages (``/public``), the JSON API
 """
 
 from demine.public.service import (
+    CACHE_CONTROL,
     LAYERS,
+    language,
     lookup_point,
     lookup_settlement,
     public_settings,
@@ -14,7 +16,9 @@ from demine.public.service import (
 )
 
 __all__ = [
+    "CACHE_CONTROL",
     "LAYERS",
+    "language",
     "lookup_point",
     "lookup_settlement",
     "public_settings",

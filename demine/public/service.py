@@ -20,7 +20,7 @@ from demine.errors import NotFoundError, RecordError
 from demine.geo.generalise import generalise
 from demine.store import public_service as queries
 from demine.store.database import Database
-from demine.web.messages import translate
+from demine.web.messages import CATALOGUES, translate
 
 # Released land and hazardous areas; nothing else can be opened.
 LAYERS = ("released_land", "hazardous_area")
@@ -29,6 +29,13 @@ POINT_RADIUS_M = 2_000.0
 SETTLEMENT_RADIUS_M = 3_000.0
 DEFAULT_MESSAGES = ("public.eore.touch", "public.eore.mark", "public.eore.report")
 LANGUAGES = ("en", "az", "ru")
+# Residents' phones and any proxy between may keep an answer five minutes.
+CACHE_CONTROL = "public, max-age=300"
+
+
+def language(asked: str | None) -> str:
+    """The language asked for if the catalogue has it, else English."""
+    return asked if asked in CATALOGUES else "en"
 
 
 def public_settings(db: Database) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from demine.api.deps import DbDep, SettingsDep
 from demine.errors import DemineError
 from demine.handover import verify_certificate
-from demine.public import lookup_point, lookup_settlement
+from demine.public import CACHE_CONTROL, language, lookup_point, lookup_settlement
 from demine.web.messages import CATALOGUES, translate
 
 router = APIRouter(include_in_schema=False)
@@ -31,12 +31,7 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-CACHE = "public, max-age=300"
 MAP_WIDTH = 360
-
-
-def language(asked: str | None) -> str:
-    return asked if asked in CATALOGUES else "en"
 
 
 def page(name: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -46,7 +41,7 @@ def page(name: str, lang: str, status_code: int = 200, **context: Any) -> HTMLRe
         languages=sorted(CATALOGUES),
         **context,
     )
-    headers = {"Cache-Control": CACHE, "Vary": "Accept-Encoding"}
+    headers = {"Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
     return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
