@@ -16,8 +16,8 @@ from demine.api.deps import DbDep, MaybeUser, SettingsDep, User
 from demine.api.records import RecordId
 from demine.attachments.blobs import DirectoryBlobStore
 from demine.attachments.records import attach, attachments_of, read_attachment
+from demine.i18n import _
 from demine.settings import Settings
-from demine.web.messages import translate
 
 router = APIRouter(prefix="/api/v1", tags=["attachments"])
 FILE = {200: {"content": {"application/octet-stream": {}}, "description": "The file"}}
@@ -31,7 +31,11 @@ def with_warning(row: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """The row, and a warning when the photo was taken far from the record."""
     far = row.get("distance_m")
     if far is not None and far > settings.attachment_distance_warn_m:
-        row["warning"] = translate("attachments.far", km=round(far / 1000, 1))
+        row["warning"] = _(
+            "This photo was taken %(km)s km from the record's place: check that it "
+            "belongs to this record.",
+            km=round(far / 1000, 1),
+        )
     return row
 
 

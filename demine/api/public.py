@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from demine.api.deps import Admin, DbDep, SettingsDep
 from demine.errors import NotFoundError, RecordError
 from demine.handover import verify_certificate
+from demine.i18n import current_language
 from demine.public import (
     CACHE_CONTROL,
     language,
@@ -64,7 +65,7 @@ def lookup(
 ) -> JSONResponse:
     """Released land and (generalised) danger at a point or a settlement."""
     options = {
-        "lang": language(lang),
+        "lang": language(lang) if lang else current_language(),
         "hotline": settings.public_hotline,
         "base_url": settings.public_base_url,
     }

@@ -15,6 +15,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from demine.i18n import N_, Text
+
 # Ground left on a hazard below this is rounding, not land still to release.
 REMAINING_TOLERANCE_M2 = 1.0
 NUMBER_PATTERN = re.compile(r"^[A-Z]{2,6}-\d{4}-\d{6}$")
@@ -33,21 +35,20 @@ class HazardState:
     releases_pending: int  # release products not yet approved
 
 
-def refusals(state: HazardState) -> list[str]:
+def refusals(state: HazardState) -> list[Text]:
     """Why a certificate cannot be issued for this hazard (empty: it can).
 
-    The reasons are message keys (``handover.refused.*``) so the user reads
-    them in their language.
+    The reasons are marked texts (``N_``), translated where they are shown.
     """
     reasons = []
     if state.review_state != "approved":
-        reasons.append("handover.refused.not_approved")
+        reasons.append(N_("the hazard is not approved yet"))
     if state.released_m2 <= 0:
-        reasons.append("handover.refused.nothing_released")
+        reasons.append(N_("no land of this hazard has been released"))
     if state.status != "closed" and state.remaining_m2 > REMAINING_TOLERANCE_M2:
-        reasons.append("handover.refused.not_released")
+        reasons.append(N_("part of the hazard is still to be released"))
     if state.releases_pending:
-        reasons.append("handover.refused.releases_pending")
+        reasons.append(N_("some release products are still waiting for review"))
     return reasons
 
 

@@ -13,16 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from demine.domain import handover as rules
 from demine.domain.vocab import LandUse
 from demine.errors import ConflictError, NotFoundError, RecordError
+from demine.i18n import _, check_language
 from demine.store import handover as queries
 from demine.store.audit import record_event
 from demine.store.database import Database
 from demine.store.listing import to_dict
 from demine.store.schema import Handover
 from demine.store.users import Principal
-from demine.web.messages import translate
 
 PREFIX = "HC"
-LANGUAGES = ("en", "az", "ru")
 
 
 def _land_use(value: str | None) -> LandUse | None:
@@ -62,11 +61,10 @@ def issue_certificate(
     not fully released, or has release products waiting for review.
     """
     today = today or dt.date.today()
-    if language not in LANGUAGES:
-        raise RecordError(
-            f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}",
-            field="language",
-        )
+    try:
+        check_language(language)
+    except ValueError as exc:
+        raise RecordError(str(exc), field="language") from None
     land_use = _land_use(intended_land_use)
     issued_by = _text(issued_by, "issued_by")
     recipient_authority = _text(recipient_authority, "recipient_authority")
@@ -74,9 +72,7 @@ def issue_certificate(
         state = queries.hazard_state(conn, hazard_id)
     reasons = rules.refusals(state)
     if reasons:
-        raise RecordError(
-            "; ".join(translate(r, language) for r in reasons), field="hazard_id"
-        )
+        raise RecordError("; ".join(_(r) for r in reasons), field="hazard_id")
     for _attempt in range(5):
         try:
             return _insert(

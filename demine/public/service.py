@@ -18,24 +18,50 @@ from shapely.geometry import mapping
 
 from demine.errors import NotFoundError, RecordError
 from demine.geo.generalise import generalise
+from demine.i18n import LANGUAGES, N_, _, use_language
 from demine.store import public_service as queries
 from demine.store.database import Database
-from demine.web.messages import CATALOGUES, translate
 
 # Released land and hazardous areas; nothing else can be opened.
 LAYERS = ("released_land", "hazardous_area")
 MAX_GENERALISE_M = 10_000.0
 POINT_RADIUS_M = 2_000.0
 SETTLEMENT_RADIUS_M = 3_000.0
-DEFAULT_MESSAGES = ("public.eore.touch", "public.eore.mark", "public.eore.report")
-LANGUAGES = ("en", "az", "ru")
+DEFAULT_MESSAGES = (
+    (
+        N_("Do not touch"),
+        N_(
+            "Mines and unexploded ordnance can look like stones, metal pieces, bottles"
+            " or toys. Never touch, move or collect them."
+        ),
+    ),
+    (
+        N_("Mark and step back"),
+        N_(
+            "If you see a dangerous object, go back the way you came, mark the place "
+            "if you can do it safely, and keep others away."
+        ),
+    ),
+    (
+        N_("Tell someone"),
+        N_(
+            "Report the object at once to the hotline, the police or the local "
+            "authority."
+        ),
+    ),
+)
+STATUS = {
+    "hazardous": N_("This spot is in or close to a dangerous area. Do not go there."),
+    "released": N_("This spot is on land that has been released."),
+    "no_record": N_("No dangerous area is recorded at this spot."),
+}
 # Residents' phones and any proxy between may keep an answer five minutes.
 CACHE_CONTROL = "public, max-age=300"
 
 
 def language(asked: str | None) -> str:
     """The language asked for if the catalogue has it, else English."""
-    return asked if asked in CATALOGUES else "en"
+    return asked if asked in LANGUAGES else "en"
 
 
 def public_settings(db: Database) -> dict[str, Any]:
@@ -96,11 +122,7 @@ def _shown(db: Database, box: queries.Box, lang: str, base_url: str) -> dict[str
         messages = queries.messages(conn, lang)
     if not messages:
         messages = [
-            {
-                "title": translate(f"{k}.title", lang),
-                "body": translate(f"{k}.body", lang),
-            }
-            for k in DEFAULT_MESSAGES
+            {"title": _(title), "body": _(body)} for title, body in DEFAULT_MESSAGES
         ]
     grid = opened.get("hazardous_area", 0.0)
     shapes = [generalise(g, grid) for g in hazards]
@@ -139,14 +161,40 @@ def _shown(db: Database, box: queries.Box, lang: str, base_url: str) -> dict[str
 def _answer(shown: dict[str, Any], lang: str, hotline: str) -> dict[str, Any]:
     shown.pop("_merged", None)
     warn = shown["hazardous"]["count"] > 0
-    shown["warning"] = translate(
-        "public.warning.hazard" if warn else "public.warning.none", lang
+    shown["warning"] = (
+        _(
+            "Danger: there are areas with mines or unexploded ordnance near here. Do "
+            "not enter marked or fenced areas. Do not touch anything that looks like "
+            "ammunition."
+        )
+        if warn
+        else _(
+            "No dangerous area is recorded near here. That does not prove the land is "
+            "safe; take care, and call the hotline if you see a dangerous object."
+        )
     )
     shown["hotline"] = hotline or None
     return shown
 
 
 def lookup_point(
+    db: Database, lon: float, lat: float, **options: Any
+) -> dict[str, Any]:
+    """What is known around a point: is it released, is it near danger.
+
+    ``options``: ``lang`` (texts and messages), ``hotline``, ``base_url``.
+    """
+    with use_language(language(options.get("lang"))):
+        return _lookup_point(db, lon, lat, **options)
+
+
+def lookup_settlement(db: Database, name: str, **options: Any) -> dict[str, Any]:
+    """Released land and hazardous areas in and around a settlement."""
+    with use_language(language(options.get("lang"))):
+        return _lookup_settlement(db, name, **options)
+
+
+def _lookup_point(
     db: Database,
     lon: float,
     lat: float,
@@ -155,7 +203,6 @@ def lookup_point(
     hotline: str = "",
     base_url: str = "",
 ) -> dict[str, Any]:
-    """What is known around a point: is it released, is it near danger."""
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise RecordError(
             "give lon from -180 to 180 and lat from -90 to 90", field="lon"
@@ -178,20 +225,19 @@ def lookup_point(
         query={"lon": lon, "lat": lat, "radius_m": POINT_RADIUS_M},
         bbox=[round(v, 5) for v in box],
         status=status,
-        status_text=translate(f"public.status.{status}", lang),
+        status_text=_(STATUS[status]),
     )
     return answer
 
 
-def lookup_settlement(
+def _lookup_settlement(
     db: Database, name: str, *, lang: str = "en", hotline: str = "", base_url: str = ""
 ) -> dict[str, Any]:
-    """Released land and hazardous areas in and around a settlement."""
     with db.transaction() as conn:
         found = queries.settlements(conn, name)
         linked = queries.settlement_hazards_box(conn, found[0]["id"]) if found else None
     if not found:
-        raise NotFoundError(translate("public.no_settlement", lang, name=name[:80]))
+        raise NotFoundError(_("No place called %(name)s is known.", name=name[:80]))
     place = found[0]
     if not place["exact"] and len(found) > 1:
         return {

@@ -10,7 +10,6 @@ verification address, so anyone holding the paper can check it is real.
 from __future__ import annotations
 
 import math
-from functools import partial
 from typing import Any
 
 import shapely
@@ -19,7 +18,10 @@ from markupsafe import Markup
 from matplotlib.patches import Patch, PathPatch
 
 from demine.domain.handover import refusals
+from demine.domain.labels import BY_NAME, label_of
 from demine.errors import NotFoundError
+from demine.i18n import _, check_language, use_language
+from demine.i18n.jinja import install
 from demine.reports.charts import KIND_COLOURS, _figure, to_png_uri
 from demine.reports.formatting import show
 from demine.reports.maps import _path
@@ -27,7 +29,6 @@ from demine.reports.qr import qr_png_uri
 from demine.reports.render import TEMPLATES, html_to_pdf
 from demine.store import handover as queries
 from demine.store.database import Database
-from demine.web.messages import translate
 
 _ENV = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -36,6 +37,7 @@ _ENV = Environment(
     lstrip_blocks=True,
 )
 _ENV.filters["show"] = show
+install(_ENV)
 
 
 def verification_url(base_url: str, code: str) -> str:
@@ -43,12 +45,11 @@ def verification_url(base_url: str, code: str) -> str:
     return f"{base_url.rstrip('/')}/public/certificates/{code}"
 
 
-def _label(lang: str, group: str, value: Any) -> str:
+def _label(group: str, value: Any) -> str:
+    """A vocabulary value's label (``group`` as in :data:`BY_NAME`), or a dash."""
     if value is None:
         return "–"
-    key = f"report.{group}.{value}"
-    text = translate(key, lang)
-    return str(value) if text == key else text
+    return label_of(BY_NAME[group], value)
 
 
 def release_map(hazard_geom: Any, releases: list[dict[str, Any]], lang: str) -> str:
@@ -78,7 +79,7 @@ def release_map(hazard_geom: Any, releases: list[dict[str, Any]], lang: str) -> 
         ax.set_ylim(y0 - pad, y1 + pad)
         ax.set_aspect(1.0 / max(math.cos(math.radians((y0 + y1) / 2)), 0.1))
     handles = [
-        Patch(facecolor=c, edgecolor="#333333", label=_label(lang, "kind", k))
+        Patch(facecolor=c, edgecolor="#333333", label=_label("kind", k))
         for k, c in KIND_COLOURS.items()
     ]
     handles.append(
@@ -86,7 +87,7 @@ def release_map(hazard_geom: Any, releases: list[dict[str, Any]], lang: str) -> 
             fill=False,
             edgecolor="#CC3311",
             ls="--",
-            label=translate("handover.map.hazard", lang),
+            label=_("Hazardous area as recorded"),
         )
     )
     ax.legend(
@@ -126,11 +127,17 @@ def completion_context(db: Database, hazard_id: int, lang: str) -> dict[str, Any
     return context
 
 
+def _checked(lang: str) -> str:
+    try:
+        return check_language(lang)
+    except ValueError as exc:
+        raise NotFoundError(str(exc)) from None
+
+
 def _render(template: str, lang: str, hotline: str = "", **context: Any) -> str:
     css = (TEMPLATES / "handover.css").read_text(encoding="utf-8")
     return _ENV.get_template(template).render(
-        _=partial(translate, lang=lang),
-        label=partial(_label, lang),
+        label=_label,
         lang=lang,
         css=Markup(css),
         hotline=hotline,
@@ -141,8 +148,9 @@ def _render(template: str, lang: str, hotline: str = "", **context: Any) -> str:
 def completion_report_html(
     db: Database, hazard_id: int, lang: str = "en", hotline: str = ""
 ) -> str:
-    context = completion_context(db, hazard_id, lang)
-    return _render("completion_report.html", lang, hotline, **context)
+    with use_language(_checked(lang)):
+        context = completion_context(db, hazard_id, lang)
+        return _render("completion_report.html", lang, hotline, **context)
 
 
 def completion_report_pdf(
@@ -169,17 +177,18 @@ def certificate_html(
         last_on = queries.last_release_on(conn, cert["hazard_id"])
     lang = lang or cert["language"]
     url = verification_url(base_url, cert["code"])
-    return _render(
-        "handover_certificate.html",
-        lang,
-        hotline,
-        cert=cert,
-        hazard=hazard,
-        released_on=last_on,
-        url=url,
-        qr_uri=qr_png_uri(url),
-        map_uri=release_map(hazard["geom"], releases, lang),
-    )
+    with use_language(_checked(lang)):
+        return _render(
+            "handover_certificate.html",
+            lang,
+            hotline,
+            cert=cert,
+            hazard=hazard,
+            released_on=last_on,
+            url=url,
+            qr_uri=qr_png_uri(url),
+            map_uri=release_map(hazard["geom"], releases, lang),
+        )
 
 
 def certificate_pdf(

@@ -10,9 +10,11 @@ from demine.api.deps import DbDep, User
 from demine.api.records import RecordId
 from demine.assistance.figures import assistance_figures
 from demine.assistance.survivors import get_survivor, list_survivors
-from demine.web.pages import render
+from demine.domain.vocab import AssistanceStep, NeedKind
+from demine.web.pages import TEMPLATES, render
 
 router = APIRouter(include_in_schema=False)
+TEMPLATES.env.globals.update(NeedKind=NeedKind, AssistanceStep=AssistanceStep)
 
 
 @router.get("/survivors")

@@ -16,9 +16,10 @@ from demine.domain.vocab import LandUse
 from demine.errors import DemineError
 from demine.handover import issue_certificate, record_handover
 from demine.store import handover as queries
-from demine.web.pages import render
+from demine.web.pages import TEMPLATES, render
 
 router = APIRouter(include_in_schema=False)
+TEMPLATES.env.globals.update(LandUse=LandUse)
 
 
 def _page(

@@ -19,10 +19,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from demine.api.deps import DbDep, SettingsDep
+from demine.domain.labels import label, label_of
+from demine.domain.vocab import LandUse
 from demine.errors import DemineError
 from demine.handover import verify_certificate
+from demine.i18n import LANGUAGES, choose_language, current_language
+from demine.i18n.jinja import install
 from demine.public import CACHE_CONTROL, language, lookup_point, lookup_settlement
-from demine.web.messages import CATALOGUES, translate
 
 router = APIRouter(include_in_schema=False)
 _ENV = Environment(
@@ -34,14 +37,25 @@ _ENV = Environment(
 MAP_WIDTH = 360
 
 
+install(_ENV)
+_ENV.globals.update(label=label, label_of=label_of, LandUse=LandUse)
+
+
+def page_language(asked: str | None) -> str:
+    """The language asked for in the address, else the request's; made current."""
+    chosen = language(asked) if asked else current_language()
+    choose_language(chosen)
+    return chosen
+
+
 def page(name: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     html = _ENV.get_template(name).render(
-        _=lambda key, **v: translate(key, lang, **v),
-        lang=lang,
-        languages=sorted(CATALOGUES),
-        **context,
+        lang=lang, languages=sorted(LANGUAGES), **context
     )
-    headers = {"Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    headers = {
+        "Cache-Control": CACHE_CONTROL,
+        "Vary": "Accept-Encoding, Accept-Language",
+    }
     return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
@@ -104,7 +118,7 @@ def public_page(
     lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
 ) -> HTMLResponse:
     """Search a settlement or a point; anyone may ask."""
-    lang = language(lang)
+    lang = page_language(lang)
     options = {"lang": lang, "hotline": settings.public_hotline}
     answer: dict[str, Any] | None = None
     error = None
@@ -137,7 +151,7 @@ def verify_page(
     lang: Annotated[str | None, Query(max_length=8)] = None,
 ) -> HTMLResponse:
     """The page a certificate's QR code opens: is this certificate real?"""
-    lang = language(lang)
+    lang = page_language(lang)
     found = verify_certificate(db, code)
     return page(
         "public_certificate.html",

@@ -30,7 +30,9 @@ from tests.api.conftest import Seed
 # Paths (after filling) that anonymous readers may get with 200.
 PUBLIC = re.compile(
     r"^/(public(/certificates/[^/]+)?|api/v1/public/(lookup|certificates/[^/]+)"
-    r"|login|api|api/docs|ogc|ogc/conformance|ogc/collections(/[^/]+)?)$"
+    r"|login|api|api/docs|ogc|ogc/conformance|ogc/collections(/[^/]+)?"
+    # the page scripts' texts: the catalogue, no data
+    r"|i18n/[a-z]+\.json)$"
 )
 
 
@@ -52,6 +54,7 @@ def _values(seed: Seed, after: dict[str, Any]) -> dict[str, list[str]]:
         "feature_id": ids,
         "layer": sorted(MODELS),
         "attachment_id": [str(after["attachment"])],
+        "language": ["en"],
         "z": ["0", "12"],
         "x": ["0", "2639"],
         "y": ["0", "1550"],
