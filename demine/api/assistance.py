@@ -13,8 +13,6 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from demine.api.deps import DbDep, User
-from demine.api.records import RecordId
 from demine.assistance.figures import assistance_figures
 from demine.assistance.survivors import (
     add_need,
@@ -23,6 +21,7 @@ from demine.assistance.survivors import (
     get_survivor,
     list_survivors,
 )
+from demine.serving.deps import DbDep, RecordId, User
 
 router = APIRouter(prefix="/api/v1", tags=["assistance"])
 

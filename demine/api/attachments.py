@@ -12,31 +12,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from demine.api.deps import DbDep, MaybeUser, SettingsDep, User
-from demine.api.records import RecordId
-from demine.attachments.blobs import DirectoryBlobStore
-from demine.attachments.records import attach, attachments_of, read_attachment
-from demine.i18n import _
-from demine.settings import Settings
+from demine.attachments.blobs import blob_store
+from demine.attachments.records import (
+    attach,
+    attachments_of,
+    read_attachment,
+    with_warning,
+)
+from demine.serving.deps import DbDep, MaybeUser, RecordId, SettingsDep, User
 
 router = APIRouter(prefix="/api/v1", tags=["attachments"])
-FILE = {200: {"content": {"application/octet-stream": {}}, "description": "The file"}}
-
-
-def blob_store(settings: Settings) -> DirectoryBlobStore:
-    return DirectoryBlobStore(settings.attachments_dir)
-
-
-def with_warning(row: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    """The row, and a warning when the photo was taken far from the record."""
-    far = row.get("distance_m")
-    if far is not None and far > settings.attachment_distance_warn_m:
-        row["warning"] = _(
-            "This photo was taken %(km)s km from the record's place: check that it "
-            "belongs to this record.",
-            km=round(far / 1000, 1),
-        )
-    return row
+FILE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/octet-stream": {}}, "description": "The file"}
+}
 
 
 @router.post("/records/{kind}/{record_id}/attachments", status_code=201)

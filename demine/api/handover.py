@@ -14,13 +14,14 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from demine.api.deps import DbDep, Reviewer, SettingsDep, User
-from demine.api.records import RecordId
 from demine.handover import issue_certificate, record_handover, waiting_land
 from demine.reports.handover import certificate_pdf, completion_report_pdf
+from demine.serving.deps import DbDep, RecordId, Reviewer, SettingsDep, User
 
 router = APIRouter(prefix="/api/v1/handover", tags=["handover"])
-PDF = {200: {"content": {"application/pdf": {}}, "description": "PDF document"}}
+PDF: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}, "description": "PDF document"}
+}
 Number = Annotated[str, Path(max_length=40, pattern=r"^[A-Z]{2,6}-\d{4}-\d{6}$")]
 Lang = Annotated[str | None, Query(max_length=8)]
 

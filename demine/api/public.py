@@ -14,7 +14,6 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from demine.api.deps import Admin, DbDep, SettingsDep
 from demine.errors import NotFoundError, RecordError
 from demine.handover import verify_certificate
 from demine.i18n import current_language
@@ -26,6 +25,7 @@ from demine.public import (
     public_settings,
 )
 from demine.public import set_public_settings as store_settings
+from demine.serving.deps import Admin, DbDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"])
 

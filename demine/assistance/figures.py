@@ -12,18 +12,10 @@ import statistics
 from collections import Counter, defaultdict
 from typing import Any
 
-from sqlalchemy import func, select
-
 from demine.domain.assistance import age_group, days_to_first_service, suppress
-from demine.domain.vocab import AssistanceStep, NeedKind
+from demine.domain.vocab import NeedKind
+from demine.store import assistance as queries
 from demine.store.database import Database
-from demine.store.schema import (
-    Accident,
-    AssistanceEvent,
-    Survivor,
-    SurvivorNeed,
-    Victim,
-)
 
 
 def _median(values: list[int]) -> float | None:
@@ -38,29 +30,17 @@ def assistance_figures(db: Database) -> dict[str, Any]:
     ``survivors`` by sex and age group.
     """
     with db.transaction() as conn:
-        people = conn.execute(
-            select(Survivor.id, Victim.sex, Victim.age, Accident.occurred_on)
-            .join(Victim, Victim.id == Survivor.victim_id)
-            .join(Accident, Accident.id == Victim.accident_id)
-        ).all()
-        needs = conn.execute(select(SurvivorNeed.need, SurvivorNeed.met_on)).all()
-        first = dict(
-            conn.execute(
-                select(
-                    AssistanceEvent.survivor_id, func.min(AssistanceEvent.occurred_on)
-                )
-                .where(AssistanceEvent.step == AssistanceStep.SERVICE.value)
-                .group_by(AssistanceEvent.survivor_id)
-            ).all()
-        )
+        people = queries.people(conn)
+        needs = queries.need_states(conn)
+        first = queries.first_services(conn)
     by_need: dict[str, Counter[str]] = {k.value: Counter() for k in NeedKind}
     for need, met_on in needs:
         by_need[str(need)]["identified"] += 1
         by_need[str(need)]["met" if met_on else "unmet"] += 1
     groups: Counter[tuple[str, str]] = Counter()
     days: dict[str, list[int]] = defaultdict(list)
-    for sid, sex, age, occurred_on in people:
-        sex, group = str(sex), age_group(age)
+    for sid, sex_of, age, occurred_on in people:
+        sex, group = str(sex_of), age_group(age)
         groups[(sex, group)] += 1
         d = days_to_first_service(occurred_on, [first[sid]] if sid in first else [])
         if d is not None:

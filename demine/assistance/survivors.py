@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from demine.domain.assistance import age_group, survivor_code
 from demine.domain.vocab import AssistanceStep, NeedKind, Outcome
@@ -18,12 +16,12 @@ from demine.errors import (
     PermissionDeniedError,
     RecordError,
 )
+from demine.store import assistance as queries
 from demine.store.audit import record_event
 from demine.store.database import Database
 from demine.store.listing import to_dict
 from demine.store.schema import (
     AssistanceEvent,
-    AuditEvent,
     Survivor,
     SurvivorNeed,
     Victim,
@@ -36,23 +34,6 @@ def require_assistance(who: Principal | None) -> Principal:
     if who is None or not who.can_assist:
         raise PermissionDeniedError("only victim assistance officers see survivors")
     return who
-
-
-def _audit(session: Session, who: Principal, action: str, ids: list[int]) -> None:
-    if ids:
-        session.execute(
-            insert(AuditEvent),
-            [
-                {
-                    "user_id": who.id,
-                    "action": action,
-                    "entity": "survivor",
-                    "record_id": i,
-                    "at": dt.datetime.now(dt.UTC),
-                }
-                for i in ids
-            ],
-        )
 
 
 def add_survivor(
@@ -110,22 +91,14 @@ def get_survivor(
         if survivor is None:
             raise NotFoundError(f"no survivor with id {survivor_id}")
         victim = session.get(Victim, survivor.victim_id)
-        needs = session.scalars(
-            select(SurvivorNeed)
-            .where(SurvivorNeed.survivor_id == survivor_id)
-            .order_by(SurvivorNeed.id)
-        )
-        steps = session.scalars(
-            select(AssistanceEvent)
-            .where(AssistanceEvent.survivor_id == survivor_id)
-            .order_by(AssistanceEvent.occurred_on, AssistanceEvent.id)
-        )
+        needs = queries.needs_of(session, survivor_id)
+        steps = queries.steps_of(session, survivor_id)
         out = to_dict(survivor)
         out["sex"] = victim.sex.value if victim is not None else None
         out["age_group"] = age_group(victim.age if victim is not None else None)
         out["needs"] = [to_dict(n) for n in needs]
         out["steps"] = [to_dict(s) for s in steps]
-        _audit(session, who, "read", [survivor_id])
+        queries.audit_reads(session, who.id, "read", [survivor_id])
         return out
 
 
@@ -133,20 +106,9 @@ def list_survivors(db: Database, who: Principal | None) -> list[dict[str, Any]]:
     """Every survivor by code with open needs; each row shown is audited."""
     who = require_assistance(who)
     with db.session() as session:
-        rows = session.execute(
-            select(
-                Survivor.id, Survivor.code, Survivor.full_name, Victim.sex, Victim.age
-            )
-            .join(Victim, Victim.id == Survivor.victim_id)
-            .order_by(Survivor.id)
-        ).all()
-        open_needs: dict[int, int] = {}
-        for sid, met in session.execute(
-            select(SurvivorNeed.survivor_id, SurvivorNeed.met_on)
-        ):
-            if met is None:
-                open_needs[sid] = open_needs.get(sid, 0) + 1
-        _audit(session, who, "list", [r[0] for r in rows])
+        rows = queries.survivor_rows(session)
+        open_needs = queries.open_needs(session)
+        queries.audit_reads(session, who.id, "list", [r[0] for r in rows])
         return [
             {
                 "id": r[0],

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from demine.errors import NotFoundError
+from demine.settings import Settings
 
 HEX = frozenset("0123456789abcdef")
 
@@ -88,3 +89,8 @@ class DirectoryBlobStore:
         for path in sorted(self.root.glob("??/??/*")):
             if len(path.name) == 64 and not path.name.startswith("."):
                 yield path.name
+
+
+def blob_store(settings: Settings) -> DirectoryBlobStore:
+    """The store the settings name (``DEMINE_ATTACHMENTS_DIR``)."""
+    return DirectoryBlobStore(settings.attachments_dir)

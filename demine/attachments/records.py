@@ -16,17 +16,32 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 from shapely.ops import nearest_points
-from sqlalchemy import select
 
 from demine.attachments.blobs import BlobStore
 from demine.attachments.checks import FileFacts, inspect
 from demine.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from demine.geo.area import geodesic_distance
+from demine.i18n import _
+from demine.settings import Settings
+from demine.store.attachments import attachments_for
 from demine.store.audit import record_event
 from demine.store.database import Database
 from demine.store.listing import MODELS, get_record, to_dict
 from demine.store.schema import Attachment
 from demine.store.users import Principal
+
+
+def with_warning(row: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The row, and a warning when the photo was taken far from the record."""
+    far = row.get("distance_m")
+    if far is not None and far > settings.attachment_distance_warn_m:
+        row["warning"] = _(
+            "This photo was taken %(km)s km from the record's place: check that it "
+            "belongs to this record.",
+            km=round(far / 1000, 1),
+        )
+    return row
+
 
 # Record kinds that take attachments: the register's, and handover certificates.
 ATTACHABLE = frozenset(MODELS) | {"handover"}
@@ -151,12 +166,7 @@ def attachments_of(
 ) -> list[dict[str, Any]]:
     _record(db, kind, record_id, who)
     with db.session() as session:
-        rows = session.scalars(
-            select(Attachment)
-            .where(Attachment.entity == kind, Attachment.record_id == record_id)
-            .order_by(Attachment.id)
-        )
-        return [to_dict(r) for r in rows]
+        return [to_dict(r) for r in attachments_for(session, kind, record_id)]
 
 
 def read_attachment(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import typer
 
 from demine.assistance.figures import assistance_figures
-from demine.cli import DbOption, app, emit_json, open_db
+from demine.commands.app import DbOption, app, emit_json, open_db
 
 assistance_app = typer.Typer(
     help="Victim assistance (IMAS 13.10): aggregated figures.", no_args_is_help=True

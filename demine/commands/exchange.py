@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from demine.cli import (
+from demine.commands.app import (
     DbOption,
     JsonOption,
     app,
@@ -108,20 +108,20 @@ def import_(
 
 
 def _export_attachments(database: Database, file: Path, db: str | None) -> int:
-    from demine.attachments.blobs import DirectoryBlobStore
-    from demine.attachments.exchange import export_attachments
+    from demine.attachments.blobs import blob_store
+    from demine.exchange.attachments import export_attachments
 
-    store = DirectoryBlobStore(settings_for(db).attachments_dir)
+    store = blob_store(settings_for(db))
     return export_attachments(database, store, file)
 
 
 def _import_attachments(database: Database, files: list[Path], db: str | None) -> int:
     """The files attached to records in demine GeoPackages, after their layers."""
-    from demine.attachments.blobs import DirectoryBlobStore
-    from demine.attachments.exchange import import_attachments
+    from demine.attachments.blobs import blob_store
+    from demine.exchange.attachments import import_attachments
 
     settings = settings_for(db)
-    store = DirectoryBlobStore(settings.attachments_dir)
+    store = blob_store(settings)
     return sum(
         import_attachments(database, store, f, settings.max_attachment_bytes)
         for f in files
@@ -181,12 +181,12 @@ def _import_submissions(
     media: Path | None,
     db: str | None,
 ) -> ImportResult:
-    from demine.attachments.blobs import DirectoryBlobStore
+    from demine.attachments.blobs import blob_store
     from demine.exchange.submissions import MediaOptions, import_submissions
 
     settings = settings_for(db)
     options = MediaOptions(
-        DirectoryBlobStore(settings.attachments_dir),
+        blob_store(settings),
         settings.max_attachment_bytes,
         media,
     )

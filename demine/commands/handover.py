@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from demine.cli import DbOption, JsonOption, app, emit_json, open_db, out, settings_for
+from demine.commands.app import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    open_db,
+    out,
+    settings_for,
+)
 from demine.handover import issue_certificate, record_handover, waiting_land
 from demine.reports.handover import certificate_pdf, completion_report_pdf
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from demine.cli import DbOption, app, emit_json, open_db, settings_for
+from demine.commands.app import DbOption, app, emit_json, open_db, settings_for
 from demine.errors import RecordError
 from demine.public import lookup_point, lookup_settlement, set_public_settings
 

@@ -15,7 +15,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from demine.i18n import N_, Text
+from demine.i18n import N_
 
 # Ground left on a hazard below this is rounding, not land still to release.
 REMAINING_TOLERANCE_M2 = 1.0
@@ -35,12 +35,12 @@ class HazardState:
     releases_pending: int  # release products not yet approved
 
 
-def refusals(state: HazardState) -> list[Text]:
+def refusals(state: HazardState) -> list[str]:
     """Why a certificate cannot be issued for this hazard (empty: it can).
 
     The reasons are marked texts (``N_``), translated where they are shown.
     """
-    reasons = []
+    reasons: list[str] = []
     if state.review_state != "approved":
         reasons.append(N_("the hazard is not approved yet"))
     if state.released_m2 <= 0:

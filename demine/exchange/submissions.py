@@ -71,7 +71,7 @@ def import_submissions(
 
     With ``media``, the photos and files the submissions name (a Central
     zip's ``media/`` folder, or ``media.folder``) are attached to the records
-    made (:mod:`demine.attachments.submissions`).
+    made (:mod:`demine.exchange.submission_media`).
     """
     db.require_initialised()
     staging = Staging(files=[str(p) for p in paths])
@@ -85,7 +85,7 @@ def import_submissions(
     check_staged(staged, PlaceIndex(db), today or dt.date.today(), None, staging)
     files: dict[str, dict[str, bytes]] = {}
     if media is not None:
-        from demine.attachments.submissions import check_submission_media, media_files
+        from demine.exchange.submission_media import check_submission_media, media_files
 
         # Media are checked first, so a bad photo leaves the register untouched.
         for path, subs in read:
@@ -101,7 +101,7 @@ def import_submissions(
         problems=staging.problems,
     )
     if media is not None and not dry_run:
-        from demine.attachments.submissions import attach_submission_media
+        from demine.exchange.submission_media import attach_submission_media
 
         for path, subs in read:
             media.attached += attach_submission_media(

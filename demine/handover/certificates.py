@@ -7,7 +7,6 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from demine.domain import handover as rules
@@ -102,7 +101,7 @@ def _insert(
     who: Principal | None,
 ) -> dict[str, Any]:
     with db.session() as session:
-        numbers = list(session.scalars(select(Handover.number)))
+        numbers = queries.certificate_numbers(session)
         number = rules.certificate_number(
             PREFIX, today.year, rules.next_sequence(numbers, PREFIX, today.year)
         )
@@ -143,9 +142,7 @@ def record_handover(
     """Record who received the land against certificate ``number``, and when."""
     received_by = _text(received_by, "received_by")
     with db.session() as session:
-        cert = session.scalars(
-            select(Handover).where(Handover.number == number)
-        ).first()
+        cert = queries.certificate_by_number(session, number)
         if cert is None:
             raise NotFoundError(f"no certificate numbered {number!r}")
         if cert.handed_over_on is not None:

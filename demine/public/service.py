@@ -109,7 +109,7 @@ def _box(lon: float, lat: float, radius_m: float) -> queries.Box:
 def _geojson(geom: Any) -> dict[str, Any] | None:
     if geom is None or shapely.is_empty(geom):
         return None
-    return mapping(shapely.set_precision(geom, 1e-6))  # type: ignore[no-any-return]
+    return mapping(shapely.set_precision(geom, 1e-6))
 
 
 def _shown(db: Database, box: queries.Box, lang: str, base_url: str) -> dict[str, Any]:

@@ -107,7 +107,7 @@ def completion_context(db: Database, hazard_id: int, lang: str) -> dict[str, Any
     with db.transaction() as conn:
         hazard = queries.hazard_facts(conn, hazard_id)
         state = queries.hazard_state(conn, hazard_id)
-        context = {
+        context: dict[str, Any] = {
             "hazard": hazard,
             "activities": queries.activities(conn, hazard_id),
             "releases": queries.releases(conn, hazard_id),

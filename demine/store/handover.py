@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from demine.domain.handover import REMAINING_TOLERANCE_M2, HazardState
 from demine.domain.vocab import ReviewState
@@ -182,12 +183,16 @@ def certificates(
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
-def certificate_numbers(conn: Connection) -> list[str]:
+def certificate_numbers(conn: Connection | Session) -> list[str]:
     return list(conn.scalars(select(Handover.number)))
 
 
+def certificate_by_number(session: Session, number: str) -> Handover | None:
+    return session.scalars(select(Handover).where(Handover.number == number)).first()
+
+
 def last_release_on(conn: Connection, hazard_id: int) -> dt.date | None:
-    return conn.scalar(  # type: ignore[no-any-return]
+    return conn.scalar(
         select(func.max(Release.released_on)).where(
             Release.hazard_id == hazard_id, Release.review_state == APPROVED
         )

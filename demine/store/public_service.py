@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.engine import Connection
 
 from demine.domain.handover import REMAINING_TOLERANCE_M2
@@ -40,7 +40,7 @@ def replace_layers(conn: Connection, wanted: dict[str, float]) -> None:
     conn.execute(delete(PublicServiceLayer))
     if wanted:
         conn.execute(
-            PublicServiceLayer.__table__.insert(),
+            insert(PublicServiceLayer),
             [{"layer": k, "generalise_m": v} for k, v in sorted(wanted.items())],
         )
 
@@ -57,7 +57,7 @@ def messages(conn: Connection, language: str) -> list[dict[str, str]]:
 def replace_messages(conn: Connection, items: list[dict[str, Any]]) -> None:
     conn.execute(delete(PublicMessage))
     if items:
-        conn.execute(PublicMessage.__table__.insert(), items)
+        conn.execute(insert(PublicMessage), items)
 
 
 def settlements(conn: Connection, name: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -98,9 +98,12 @@ def settlement_hazards_box(conn: Connection, place_id: int) -> Box | None:
             func.max(Hazard.max_lat),
         ).where(Hazard.settlement_id == place_id, Hazard.review_state == APPROVED)
     ).first()
-    if row is None or row[0] is None:
+    if row is None:
         return None
-    return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
+    west, south, east, north = row
+    if west is None or south is None or east is None or north is None:
+        return None
+    return (float(west), float(south), float(east), float(north))
 
 
 def _prefix(text: str) -> str:

@@ -6,11 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from demine.api.deps import DbDep, User
-from demine.api.records import RecordId
 from demine.assistance.figures import assistance_figures
 from demine.assistance.survivors import get_survivor, list_survivors
 from demine.domain.vocab import AssistanceStep, NeedKind
+from demine.serving.deps import DbDep, RecordId, User
 from demine.web.pages import TEMPLATES, render
 
 router = APIRouter(include_in_schema=False)

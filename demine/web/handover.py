@@ -4,17 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from demine.api.deps import DbDep, Reviewer, User, check_csrf
-from demine.api.records import RecordId
 from demine.domain.handover import refusals
 from demine.domain.vocab import LandUse
 from demine.errors import DemineError
 from demine.handover import issue_certificate, record_handover
+from demine.serving.deps import DbDep, RecordId, Reviewer, User, check_csrf
 from demine.store import handover as queries
 from demine.web.pages import TEMPLATES, render
 
@@ -23,7 +22,7 @@ TEMPLATES.env.globals.update(LandUse=LandUse)
 
 
 def _page(
-    request: Request, db: DbDep, who: object, hazard_id: int, **extra: object
+    request: Request, db: DbDep, who: object, hazard_id: int, **extra: Any
 ) -> Response:
     with db.transaction() as conn:
         hazard = queries.hazard_facts(conn, hazard_id)

@@ -15,13 +15,10 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from demine.analysis.checks import CheckOptions, validate_register
-from demine.analysis.summary import national_summary, summary_by
-from demine.api.attachments import blob_store, with_warning
-from demine.api.auth import log_in
-from demine.api.deps import DbDep, MaybeUser, Reviewer, User, check_csrf, csrf_token
-from demine.api.records import RecordId
-from demine.attachments.records import attach, attachments_of
+from demine.analysis.checks import CheckOptions, validate_database
+from demine.analysis.summary import dashboard
+from demine.attachments.blobs import blob_store
+from demine.attachments.records import attach, attachments_of, with_warning
 from demine.domain.labels import kind_label, label, label_of
 from demine.domain.vocab import (
     EOCategory,
@@ -41,7 +38,17 @@ from demine.errors import (
 from demine.geo.extent import Extent
 from demine.handover import waiting_land
 from demine.i18n.jinja import install
-from demine.store import queries, review
+from demine.serving.deps import (
+    DbDep,
+    MaybeUser,
+    RecordId,
+    Reviewer,
+    User,
+    check_csrf,
+    csrf_token,
+    log_in,
+)
+from demine.store import review
 from demine.store.audit import history
 from demine.store.listing import get_record
 from demine.store.users import Principal
@@ -332,22 +339,21 @@ def review_post(
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, db: DbDep, who: User) -> Response:
+def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
     with db.transaction() as conn:
-        figures = national_summary(conn)
-        by_year = summary_by(conn, "year")
-        by_method = summary_by(conn, "method")
-        remaining = queries.remaining_by_admin(conn)
+        shown = dashboard(conn)
     waiting = waiting_land(db)
     return render(
         request,
         "dashboard.html",
         who,
-        figures=figures,
-        by_year=[(r["key"], r["released_m2"]) for r in by_year],
-        by_method=[(label_of(Method, r["key"]), r["released_m2"]) for r in by_method],
-        remaining=[(k, r) for k, _t, r in sorted(remaining, key=lambda t: -t[2])],
-        items=[(label_of(EOCategory, k), n) for k, n in figures["items"].items()],
+        figures=shown["figures"],
+        by_year=shown["by_year"],
+        by_method=[(label_of(Method, k), m2) for k, m2 in shown["by_method"]],
+        remaining=shown["remaining"],
+        items=[
+            (label_of(EOCategory, k), n) for k, n in shown["figures"]["items"].items()
+        ],
         waiting=waiting,
     )
 
@@ -366,14 +372,8 @@ def findings_run(
 ) -> Response:
     """Run every validation rule (and refresh the ledger) and list the findings."""
     check_csrf(request, csrf_token)
-    settings = request.app.state.settings
-    options = CheckOptions(
-        extent=Extent.parse(settings.extent),
-        max_segment_m=settings.max_segment_m,
-        area_tolerance=settings.area_tolerance,
-    )
-    with db.transaction() as conn:
-        found = validate_register(conn, options)
+    options = CheckOptions.from_settings(request.app.state.settings)
+    found = validate_database(db, options).findings
     return render(
         request,
         "findings.html",

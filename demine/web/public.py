@@ -18,7 +18,6 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from demine.api.deps import DbDep, SettingsDep
 from demine.domain.labels import label, label_of
 from demine.domain.vocab import LandUse
 from demine.errors import DemineError
@@ -26,6 +25,7 @@ from demine.handover import verify_certificate
 from demine.i18n import LANGUAGES, choose_language, current_language
 from demine.i18n.jinja import install
 from demine.public import CACHE_CONTROL, language, lookup_point, lookup_settlement
+from demine.serving.deps import DbDep, SettingsDep
 
 router = APIRouter(include_in_schema=False)
 _ENV = Environment(

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from demine.api import create_app
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from tests.api.after_clearance import released_hazard, seed_after_clearance

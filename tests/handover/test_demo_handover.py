@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from demine.api import create_app
 from demine.cli import app as cli
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.schema import Hazard, Place

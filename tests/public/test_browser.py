@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from demine.api import create_app
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from tests.api.after_clearance import seed_after_clearance

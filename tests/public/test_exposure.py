@@ -20,8 +20,9 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from demine.api.app import routers
+from demine.analysis.summary import GROUPINGS
 from demine.api.ogc import COLLECTIONS
+from demine.server import routers
 from demine.store.database import Database
 from demine.store.listing import MODELS
 from tests.api.after_clearance import CANARIES, CORNER, seed_after_clearance
@@ -58,6 +59,7 @@ def _values(seed: Seed, after: dict[str, Any]) -> dict[str, list[str]]:
         "z": ["0", "12"],
         "x": ["0", "2639"],
         "y": ["0", "1550"],
+        "by": list(GROUPINGS),
     }
 
 
