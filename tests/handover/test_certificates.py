@@ -20,7 +20,7 @@ from demine.reports.handover import certificate_pdf, completion_report_pdf
 from demine.store.database import Database
 from demine.store.schema import AuditEvent
 from tests.api.after_clearance import TODAY, released_hazard, seed_after_clearance
-from tests.api.conftest import Seed
+from tests.api.conftest import PASSWORD, Seed
 
 BASE = "https://mine-action.example.org"
 
@@ -76,6 +76,18 @@ def test_cleared_hazard_certificate_qr_verifies_on_the_public_page(
     after = waiting_land(db, TODAY)
     assert hazard not in after["hazard_ids"]
     assert after["hazards"] == before["hazards"] - 1
+
+
+def test_dashboard_api_shows_land_waiting_for_handover(
+    db: Database, seed: Seed, app: FastAPI
+) -> None:
+    hazard = released_hazard(db, "Orchard by the river")
+    client = TestClient(app)
+    client.post("/api/v1/login", json={"username": "viewer", "password": PASSWORD})
+    waiting = client.get("/api/v1/dashboard").json()["waiting_handover"]
+    assert hazard in waiting["hazard_ids"]
+    assert waiting["hazards"] == waiting_land(db)["hazards"] >= 1
+    assert waiting["released_m2"] > 0
 
 
 def test_forged_code_does_not_verify(app: FastAPI, after: dict[str, Any]) -> None:
