@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from demine.errors import NotFoundError, RecordError
 from demine.handover import verify_certificate
-from demine.i18n import current_language
+from demine.i18n import _, current_language
 from demine.public import (
     CACHE_CONTROL,
     language,
@@ -74,7 +74,7 @@ def lookup(
     elif settlement:
         answer = lookup_settlement(db, settlement, **options)
     else:
-        raise RecordError("give lon and lat, or settlement", field="settlement")
+        raise RecordError(_("give lon and lat, or settlement"), field="settlement")
     return JSONResponse(_json(answer), headers={"Cache-Control": CACHE_CONTROL})
 
 
@@ -83,7 +83,7 @@ def certificate(code: str, db: DbDep) -> JSONResponse:
     """Whether a handover certificate is genuine, and what it certifies."""
     found = verify_certificate(db, code)
     if found is None:
-        raise NotFoundError("no certificate with this code")
+        raise NotFoundError(_("no certificate with this code"))
     return JSONResponse(_json(found), headers={"Cache-Control": CACHE_CONTROL})
 
 

@@ -16,6 +16,7 @@ from demine.errors import (
     PermissionDeniedError,
     RecordError,
 )
+from demine.i18n import _
 from demine.store import assistance as queries
 from demine.store.audit import record_event
 from demine.store.database import Database
@@ -32,7 +33,7 @@ from demine.store.users import Principal
 def require_assistance(who: Principal | None) -> Principal:
     """The assistance role, else PermissionDeniedError (even for administrators)."""
     if who is None or not who.can_assist:
-        raise PermissionDeniedError("only victim assistance officers see survivors")
+        raise PermissionDeniedError(_("only victim assistance officers see survivors"))
     return who
 
 
@@ -51,9 +52,11 @@ def add_survivor(
     with db.session() as session:
         victim = session.get(Victim, victim_id)
         if victim is None:
-            raise NotFoundError(f"no victim with id {victim_id}")
+            raise NotFoundError(_("no victim with id %(id)s", id=victim_id))
         if victim.outcome != Outcome.INJURED:
-            raise RecordError("only an injured victim is a survivor", field="victim_id")
+            raise RecordError(
+                _("only an injured victim is a survivor"), field="victim_id"
+            )
         survivor = Survivor(
             victim_id=victim_id,
             code=survivor_code(),
@@ -67,7 +70,7 @@ def add_survivor(
             session.flush()
         except IntegrityError:
             raise ConflictError(
-                f"victim {victim_id} has a survivor's record already"
+                _("victim %(id)s has a survivor's record already", id=victim_id)
             ) from None
         record_event(
             session,
@@ -89,7 +92,7 @@ def get_survivor(
     with db.session() as session:
         survivor = session.get(Survivor, survivor_id)
         if survivor is None:
-            raise NotFoundError(f"no survivor with id {survivor_id}")
+            raise NotFoundError(_("no survivor with id %(id)s", id=survivor_id))
         victim = session.get(Victim, survivor.victim_id)
         needs = queries.needs_of(session, survivor_id)
         steps = queries.steps_of(session, survivor_id)
@@ -136,11 +139,12 @@ def add_need(
     except ValueError:
         allowed = ", ".join(k.value for k in NeedKind)
         raise RecordError(
-            f"unknown need {need!r}; use {allowed}", field="need"
+            _("unknown need %(need)r; use %(allowed)s", need=need, allowed=allowed),
+            field="need",
         ) from None
     with db.session() as session:
         if session.get(Survivor, survivor_id) is None:
-            raise NotFoundError(f"no survivor with id {survivor_id}")
+            raise NotFoundError(_("no survivor with id %(id)s", id=survivor_id))
         row = SurvivorNeed(
             survivor_id=survivor_id, need=kind, identified_on=identified_on, notes=notes
         )
@@ -180,14 +184,17 @@ def add_step(
     except ValueError:
         allowed = ", ".join(k.value for k in AssistanceStep)
         raise RecordError(
-            f"unknown step {step!r}; use {allowed}", field="step"
+            _("unknown step %(step)r; use %(allowed)s", step=step, allowed=allowed),
+            field="step",
         ) from None
     with db.session() as session:
         if session.get(Survivor, survivor_id) is None:
-            raise NotFoundError(f"no survivor with id {survivor_id}")
+            raise NotFoundError(_("no survivor with id %(id)s", id=survivor_id))
         need = session.get(SurvivorNeed, need_id) if need_id is not None else None
         if need_id is not None and (need is None or need.survivor_id != survivor_id):
-            raise RecordError(f"survivor has no need {need_id}", field="need_id")
+            raise RecordError(
+                _("the survivor has no need %(id)s", id=need_id), field="need_id"
+            )
         row = AssistanceEvent(
             survivor_id=survivor_id,
             need_id=need_id,
@@ -200,7 +207,8 @@ def add_step(
         if need_met and need is not None and kind is AssistanceStep.SERVICE:
             if need.identified_on and occurred_on < need.identified_on:
                 raise RecordError(
-                    "a need cannot be met before it was identified", field="occurred_on"
+                    _("a need cannot be met before it was identified"),
+                    field="occurred_on",
                 )
             need.met_on = occurred_on
         session.flush()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from demine.errors import NotFoundError
+from demine.i18n import _
 from demine.settings import Settings
 
 HEX = frozenset("0123456789abcdef")
@@ -46,7 +47,7 @@ class DirectoryBlobStore:
 
     def path(self, sha256: str) -> Path:
         if len(sha256) != 64 or not set(sha256) <= HEX:
-            raise NotFoundError(f"not a file digest: {sha256[:80]!r}")
+            raise NotFoundError(_("not a file digest: %(digest)r", digest=sha256[:80]))
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def put(self, data: bytes) -> str:
@@ -73,10 +74,12 @@ class DirectoryBlobStore:
             data = path.read_bytes()
         except FileNotFoundError:
             raise NotFoundError(
-                f"the file {sha256} is missing from the store"
+                _("the file %(digest)s is missing from the store", digest=sha256)
             ) from None
         if digest(data) != sha256:
-            raise NotFoundError(f"the file {sha256} is damaged in the store")
+            raise NotFoundError(
+                _("the file %(digest)s is damaged in the store", digest=sha256)
+            )
         return data
 
     def exists(self, sha256: str) -> bool:

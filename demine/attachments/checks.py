@@ -18,6 +18,8 @@ import filetype
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from demine.errors import RecordError
+from demine.i18n import _
+from demine.i18n.numbers import number
 
 ALLOWED = {
     "image/jpeg": "photo",
@@ -48,20 +50,31 @@ class FileFacts:
 
 def inspect(data: bytes, filename: str, max_bytes: int) -> FileFacts:
     """The facts of an upload, or RecordError naming the file and the problem."""
-    where = filename[:120] or "the file"
+    where = filename[:120] or _("the file")
     if not data:
-        raise RecordError(f"{where} is empty", field="file")
+        raise RecordError(_("%(file)s is empty", file=where), field="file")
     if len(data) > max_bytes:
         raise RecordError(
-            f"{where} is {len(data):,} bytes; the limit is {max_bytes:,}", field="file"
+            _(
+                "%(file)s is %(size)s bytes; the limit is %(limit)s",
+                file=where,
+                size=number(len(data)),
+                limit=number(max_bytes),
+            ),
+            field="file",
         )
     kind = filetype.guess(data)
     media = kind.mime if kind is not None else None
     if media not in ALLOWED:
         allowed = ", ".join(sorted(ALLOWED))
         raise RecordError(
-            f"{where} is not a photo, scan or PDF ({media or 'unknown type'}); "
-            f"attach one of {allowed}",
+            _(
+                "%(file)s is not a photo, scan or PDF (%(type)s); attach one of "
+                "%(allowed)s",
+                file=where,
+                type=media or _("unknown type"),
+                allowed=allowed,
+            ),
             field="file",
         )
     if media == "application/pdf":
@@ -86,7 +99,7 @@ def _picture(data: bytes, media: str, where: str) -> FileFacts:
             thumb.save(out, "JPEG", quality=80)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise RecordError(
-            f"{where} is a damaged or unreadable picture", field="file"
+            _("%(file)s is a damaged or unreadable picture", file=where), field="file"
         ) from None
     return FileFacts(media, len(data), width, height, out.getvalue(), lon, lat, taken)
 

@@ -68,16 +68,16 @@ def _record(
     db: Database, kind: str, record_id: int, who: Principal | None
 ) -> dict[str, Any]:
     if who is None:
-        raise AuthenticationError("log in to see attachments")
+        raise AuthenticationError(_("log in to see attachments"))
     if kind not in ATTACHABLE:
-        raise NotFoundError(f"no such kind of record: {kind!r}")
+        raise NotFoundError(_("no such kind of record: %(kind)r", kind=kind))
     if kind == "handover":
         from demine.store.schema import Handover
 
         with db.session() as session:
             cert = session.get(Handover, record_id)
             if cert is None:
-                raise NotFoundError(f"no handover with id {record_id}")
+                raise NotFoundError(_("no handover with id %(id)s", id=record_id))
             return to_dict(cert)
     return get_record(db, kind, record_id, who)
 
@@ -103,7 +103,7 @@ def attach(
     record = _record(db, kind, record_id, who)
     assert who is not None
     if not who.can_write:
-        raise PermissionDeniedError("only those who write records may attach files")
+        raise PermissionDeniedError(_("only those who write records may attach files"))
     facts = inspect(data, filename, max_bytes)
     return _store(
         db, store, kind, record, filename, data, facts, who.id, caption, external_id
@@ -180,10 +180,10 @@ def read_attachment(
     with db.session() as session:
         row = session.get(Attachment, attachment_id)
         if row is None:
-            raise NotFoundError(f"no attachment with id {attachment_id}")
+            raise NotFoundError(_("no attachment with id %(id)s", id=attachment_id))
         found = to_dict(row)
     _record(db, found["entity"], found["record_id"], who)
     sha = found["thumbnail_sha256"] if thumbnail else found["sha256"]
     if sha is None:
-        raise NotFoundError("this attachment has no thumbnail")
+        raise NotFoundError(_("this attachment has no thumbnail"))
     return found, store.get(sha)

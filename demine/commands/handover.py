@@ -19,6 +19,8 @@ from demine.commands.app import (
     settings_for,
 )
 from demine.handover import issue_certificate, record_handover, waiting_land
+from demine.i18n import _, ngettext
+from demine.i18n.numbers import number
 from demine.reports.handover import certificate_pdf, completion_report_pdf
 
 handover_app = typer.Typer(
@@ -39,7 +41,9 @@ def completion(
     settings = settings_for(db)
     pdf = completion_report_pdf(open_db(db), hazard_id, lang, settings.public_hotline)
     out_path.write_bytes(pdf)
-    out.print(f"wrote {out_path} ({len(pdf):,} bytes)")
+    out.print(
+        _("wrote %(file)s (%(size)s bytes)", file=out_path, size=number(len(pdf)))
+    )
 
 
 @handover_app.command("certificate")
@@ -76,7 +80,13 @@ def certificate(
     if json_:
         emit_json({k: cert[k] for k in ("number", "hazard_id", "issued_on")})
     else:
-        out.print(f"certificate {cert['number']} written to {out_path}")
+        out.print(
+            _(
+                "certificate %(number)s written to %(file)s",
+                number=cert["number"],
+                file=out_path,
+            )
+        )
 
 
 @handover_app.command("record")
@@ -91,10 +101,16 @@ def record(
         day = dt.date.fromisoformat(on)
     except ValueError:
         raise typer.BadParameter(
-            "give the date as YYYY-MM-DD", param_hint="--on"
+            _("give the date as YYYY-MM-DD"), param_hint="--on"
         ) from None
     record_handover(open_db(db), number, received_by=received_by, handed_over_on=day)
-    out.print(f"certificate {number}: handed over on {day.isoformat()}")
+    out.print(
+        _(
+            "certificate %(number)s: handed over on %(day)s",
+            number=number,
+            day=day.isoformat(),
+        )
+    )
 
 
 @handover_app.command("waiting")
@@ -105,8 +121,15 @@ def waiting(db: DbOption = None, json_: JsonOption = False) -> None:
         emit_json(figures)
         return
     out.print(
-        f"{figures['hazards']} hazards, {figures['released_m2'] / 10_000:,.1f} ha "
-        f"released and not handed over; longest wait {figures['oldest_days']} days"
+        ngettext(
+            "%(num)s hazard, %(area)s ha released and not handed over; "
+            "longest wait %(days)s days",
+            "%(num)s hazards, %(area)s ha released and not handed over; "
+            "longest wait %(days)s days",
+            figures["hazards"],
+            area=number(figures["released_m2"] / 10_000, 1),
+            days=figures["oldest_days"] if figures["oldest_days"] is not None else "–",
+        )
     )
     for band, count in figures["bands"].items():
-        out.print(f"  {band} days: {count}")
+        out.print(_("  %(band)s days: %(count)s", band=band, count=count))

@@ -9,6 +9,7 @@ import typer
 
 from demine.commands.app import DbOption, app, emit_json, open_db, settings_for
 from demine.errors import RecordError
+from demine.i18n import _
 from demine.public import lookup_point, lookup_settlement, set_public_settings
 
 public_app = typer.Typer(
@@ -31,11 +32,13 @@ def open_layers(
     """Choose the layers the public service shows and their generalisation."""
     wanted: dict[str, float] = {}
     for item in layer:
-        name, _, metres = item.partition("=")
+        name, _sep, metres = item.partition("=")
         try:
             wanted[name] = float(metres or 0)
         except ValueError:
-            raise RecordError(f"--layer {item!r}: give LAYER=METRES") from None
+            raise RecordError(
+                _("--layer %(item)r: give LAYER=METRES", item=item)
+            ) from None
     emit_json(set_public_settings(open_db(db), wanted))
 
 
@@ -59,5 +62,5 @@ def lookup(
     elif settlement:
         answer = lookup_settlement(open_db(db), settlement, **options)
     else:
-        raise RecordError("give --settlement, or --lon and --lat")
+        raise RecordError(_("give --settlement, or --lon and --lat"))
     emit_json(answer)

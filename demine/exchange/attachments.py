@@ -25,6 +25,8 @@ from demine.attachments.blobs import BlobStore, digest
 from demine.attachments.checks import inspect
 from demine.errors import RecordError, SourceError
 from demine.exchange.entities import LAYERS
+from demine.i18n import _
+from demine.i18n.kinds import kind_word
 from demine.store import attachments as queries
 from demine.store.database import Database
 from demine.store.listing import MODELS
@@ -183,15 +185,30 @@ def import_attachments(
                 else None
             )
             if record_id is None:
-                problems.append(f"row {n}: no {row['entity']} {row['record_key']!r}")
+                problems.append(
+                    _(
+                        "row %(row)s: no %(kind)s %(key)r",
+                        row=n,
+                        kind=kind_word(row["entity"]),
+                        key=row["record_key"],
+                    )
+                )
             elif digest(row["data"]) != row["sha256"]:
-                problems.append(f"row {n}: {row['filename']} does not match its digest")
+                problems.append(
+                    _(
+                        "row %(row)s: %(file)s does not match its digest",
+                        row=n,
+                        file=row["filename"],
+                    )
+                )
             else:
                 # Checked by content as an upload is: a file is never trusted.
                 try:
                     facts = inspect(row["data"], row["filename"], max_bytes)
                 except RecordError as exc:
-                    problems.append(f"row {n}: {exc.user_message}")
+                    problems.append(
+                        _("row %(row)s: %(problem)s", row=n, problem=exc.user_message)
+                    )
                     continue
                 ready.append((row, record_id, facts))
         if problems:

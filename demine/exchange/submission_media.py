@@ -20,6 +20,7 @@ from demine.attachments.blobs import BlobStore
 from demine.attachments.checks import inspect
 from demine.attachments.records import _store
 from demine.errors import RecordError, SourceError
+from demine.i18n import _
 from demine.store import attachments as queries
 from demine.store.database import Database
 
@@ -45,10 +46,12 @@ def media_files(path: Path, folder: Path | None = None) -> dict[str, bytes]:
                     if "media" in parts[:-1] and not name.endswith("/"):
                         found[parts[-1]] = archive.read(name)
         except zipfile.BadZipFile as exc:
-            raise SourceError(f"is not a readable zip: {exc}", file=str(path)) from None
+            raise SourceError(
+                _("is not a readable zip: %(problem)s", problem=exc), file=str(path)
+            ) from None
     if folder is not None:
         if not folder.is_dir():
-            raise SourceError("no such folder of media files", file=str(folder))
+            raise SourceError(_("no such folder of media files"), file=str(folder))
         for item in sorted(folder.rglob("*")):
             if item.is_file():
                 found[item.name] = item.read_bytes()
@@ -74,7 +77,7 @@ def named_media(main: Any, media: dict[str, bytes]) -> list[tuple[str, str, str]
     if not media or main is None or "_instance" not in main:
         return []
     wanted: list[tuple[str, str, str]] = []
-    for _, row in main.iterrows():
+    for _index, row in main.iterrows():
         instance = str(row["_instance"])
         for column, value in row.items():
             if column == "_instance" or not isinstance(value, str):
@@ -94,7 +97,14 @@ def check_submission_media(
         try:
             inspect(media[name], name, max_bytes)
         except RecordError as exc:
-            problems.append(f"{instance}, {column}: {exc.user_message}")
+            problems.append(
+                _(
+                    "%(submission)s, %(answer)s: %(problem)s",
+                    submission=instance,
+                    answer=column,
+                    problem=exc.user_message,
+                )
+            )
     if problems:
         raise SourceError("; ".join(problems[:20]), file=file)
 
@@ -125,12 +135,24 @@ def attach_submission_media(
                 continue
             target = _record_of(session, instance)
             if target is None:
-                problems.append(f"{instance}: no record made by this submission")
+                problems.append(
+                    _(
+                        "%(submission)s: no record made by this submission",
+                        submission=instance,
+                    )
+                )
                 continue
             try:
                 facts = inspect(media[name], name, max_bytes)
             except RecordError as exc:
-                problems.append(f"{instance}, {column}: {exc.user_message}")
+                problems.append(
+                    _(
+                        "%(submission)s, %(answer)s: %(problem)s",
+                        submission=instance,
+                        answer=column,
+                        problem=exc.user_message,
+                    )
+                )
                 continue
             ready.append((target, name, facts, key))
             known.add(key)

@@ -31,7 +31,11 @@ def _land_use(value: str | None) -> LandUse | None:
     except ValueError:
         allowed = ", ".join(u.value for u in LandUse)
         raise RecordError(
-            f"unknown land use {value!r}; use one of {allowed}",
+            _(
+                "unknown land use %(value)r; use one of %(allowed)s",
+                value=value,
+                allowed=allowed,
+            ),
             field="intended_land_use",
         ) from None
 
@@ -39,7 +43,9 @@ def _land_use(value: str | None) -> LandUse | None:
 def _text(value: str, field: str) -> str:
     value = (value or "").strip()
     if not value or len(value) > 200:
-        raise RecordError(f"give {field} (1 to 200 characters)", field=field)
+        raise RecordError(
+            _("give %(field)s (1 to 200 characters)", field=field), field=field
+        )
     return value
 
 
@@ -87,7 +93,7 @@ def issue_certificate(
         except IntegrityError:
             # Another certificate took the same number at the same moment.
             continue
-    raise ConflictError("could not give the certificate a unique number; try again")
+    raise ConflictError(_("could not give the certificate a unique number; try again"))
 
 
 def _insert(
@@ -144,16 +150,21 @@ def record_handover(
     with db.session() as session:
         cert = queries.certificate_by_number(session, number)
         if cert is None:
-            raise NotFoundError(f"no certificate numbered {number!r}")
+            raise NotFoundError(_("no certificate numbered %(number)r", number=number))
         if cert.handed_over_on is not None:
             raise ConflictError(
-                f"certificate {number} was handed over already, on "
-                f"{cert.handed_over_on.isoformat()}"
+                _(
+                    "certificate %(number)s was handed over already, on %(day)s",
+                    number=number,
+                    day=cert.handed_over_on.isoformat(),
+                )
             )
         if handed_over_on < cert.issued_on:
             raise RecordError(
-                f"the handover date is before the certificate was issued "
-                f"({cert.issued_on.isoformat()})",
+                _(
+                    "the handover date is before the certificate was issued (%(day)s)",
+                    day=cert.issued_on.isoformat(),
+                ),
                 field="handed_over_on",
             )
         before = to_dict(cert)

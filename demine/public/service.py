@@ -76,12 +76,20 @@ def set_public_settings(
 ) -> dict[str, Any]:
     """Open these layers (name: generalisation in m); replace the messages."""
     problems = [
-        f"unknown layer {name!r}; use {', '.join(LAYERS)}"
+        _(
+            "unknown layer %(name)r; use %(allowed)s",
+            name=name,
+            allowed=", ".join(LAYERS),
+        )
         for name in layers
         if name not in LAYERS
     ]
     problems += [
-        f"{name}: the generalisation must be 0 to {MAX_GENERALISE_M:.0f} m"
+        _(
+            "%(name)s: the generalisation must be 0 to %(most)s m",
+            name=name,
+            most=f"{MAX_GENERALISE_M:.0f}",
+        )
         for name, metres in layers.items()
         if not (0 <= float(metres) <= MAX_GENERALISE_M)
     ]
@@ -89,7 +97,7 @@ def set_public_settings(
     for i, m in enumerate(messages or []):
         lang, title, body = m.get("language", "en"), m.get("title"), m.get("body")
         if lang not in LANGUAGES or not title or not body:
-            problems.append(f"message {i + 1}: give language, title and body")
+            problems.append(_("message %(n)s: give language, title and body", n=i + 1))
         rows.append({"language": lang, "title": title, "body": body, "position": i})
     if problems:
         raise RecordError("; ".join(problems), field="layers")
@@ -205,7 +213,7 @@ def _lookup_point(
 ) -> dict[str, Any]:
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise RecordError(
-            "give lon from -180 to 180 and lat from -90 to 90", field="lon"
+            _("give lon from -180 to 180 and lat from -90 to 90"), field="lon"
         )
     box = _box(lon, lat, POINT_RADIUS_M)
     shown = _shown(db, box, lang, base_url)

@@ -116,7 +116,7 @@ def completion_context(db: Database, hazard_id: int, lang: str) -> dict[str, Any
             "certificates": queries.certificates(conn, hazard_id),
         }
     if hazard is None:
-        raise NotFoundError(f"no hazard with id {hazard_id}")
+        raise NotFoundError(_("no hazard with id %(id)s", id=hazard_id))
     depths = [r["depth_cm"] for r in context["releases"] if r["depth_cm"] is not None]
     context.update(
         complete=not refusals(state),
@@ -170,7 +170,7 @@ def certificate_html(
     with db.transaction() as conn:
         found = queries.certificates(conn, number=number)
         if not found:
-            raise NotFoundError(f"no certificate numbered {number!r}")
+            raise NotFoundError(_("no certificate numbered %(number)r", number=number))
         cert = found[0]
         hazard = queries.hazard_facts(conn, cert["hazard_id"])
         releases = queries.releases(conn, cert["hazard_id"])

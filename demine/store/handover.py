@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from demine.domain.handover import REMAINING_TOLERANCE_M2, HazardState
 from demine.domain.vocab import ReviewState
 from demine.errors import NotFoundError
+from demine.i18n import _
 from demine.store.schema import (
     Activity,
     EOItem,
@@ -40,7 +41,7 @@ def hazard_state(conn: Connection, hazard_id: int) -> HazardState:
         ).where(Hazard.id == hazard_id)
     ).first()
     if row is None:
-        raise NotFoundError(f"no hazard with id {hazard_id}")
+        raise NotFoundError(_("no hazard with id %(id)s", id=hazard_id))
     pending = conn.scalar(
         select(func.count())
         .select_from(Release)
@@ -88,7 +89,7 @@ def hazard_facts(conn: Connection, hazard_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFoundError(f"no hazard with id {hazard_id}")
+        raise NotFoundError(_("no hazard with id %(id)s", id=hazard_id))
     return dict(row)
 
 

@@ -2,7 +2,7 @@
 """after clearance: handover, public service, survivors, attachments, assistance role
 
 Revision ID: 0010_after_clearance
-Revises: 0006_risk_applicability
+Revises: 0008_user_language
 Create Date: 2026-12-08 09:00:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_after_clearance"
-down_revision: str | None = "0006_risk_applicability"
+down_revision: str | None = "0008_user_language"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
