@@ -27,6 +27,7 @@ from demine.domain.vocab import (
     HazardStatus,
     Method,
     ReviewState,
+    Sex,
 )
 from demine.errors import (
     AuthenticationError,
@@ -70,6 +71,7 @@ TEMPLATES.env.globals.update(
     HazardStatus=HazardStatus,
     Method=Method,
     ReviewState=ReviewState,
+    Sex=Sex,
 )
 
 router = APIRouter(include_in_schema=False)

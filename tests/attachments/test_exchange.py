@@ -43,7 +43,11 @@ def _attached(db: Database) -> list[tuple[str | None, str, str, str]]:
 
 
 def test_export_then_import_keeps_every_file(
-    db: Database, seed: Seed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Database,
+    db_url: str,
+    seed: Seed,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source_files = tmp_path / "source-files"
     store = DirectoryBlobStore(source_files)
@@ -56,7 +60,7 @@ def test_export_then_import_keeps_every_file(
         attach(db, store, "hazard", hazard, name, data, reviewer, max_bytes=10**6)
     gpkg = tmp_path / "register.gpkg"
     monkeypatch.setenv("DEMINE_ATTACHMENTS_DIR", str(source_files))
-    made = runner.invoke(cli, ["export", str(gpkg), "--db", db.url, "--json"])
+    made = runner.invoke(cli, ["export", str(gpkg), "--db", db_url, "--json"])
     assert made.exit_code == 0, made.output
     assert json.loads(made.stdout)["layers"]["attachments"] == 3
     with closing(sqlite3.connect(gpkg)) as conn:

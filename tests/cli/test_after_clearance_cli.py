@@ -27,8 +27,11 @@ def test_help(command: list[str]) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_certificate_handover_and_wait(db: Database, tmp_path: Path) -> None:
-    url = db.url
+def test_certificate_handover_and_wait(
+    db: Database, db_url: str, tmp_path: Path
+) -> None:
+    # db_url: the same register, with its schema on PostgreSQL.
+    url = db_url
     hazard = released_hazard(db)
     waiting = runner.invoke(app, ["handover", "waiting", "--db", url, "--json"])
     assert json.loads(waiting.stdout)["hazards"] == 1
@@ -61,8 +64,8 @@ def test_certificate_handover_and_wait(db: Database, tmp_path: Path) -> None:
     assert "handed over already" in again.output
 
 
-def test_public_open_and_lookup(db: Database) -> None:
-    url = db.url
+def test_public_open_and_lookup(db: Database, db_url: str) -> None:
+    url = db_url
     released_hazard(db)
     bad = runner.invoke(app, ["public", "open", "--db", url, "--layer", "people=0"])
     assert bad.exit_code == 1
