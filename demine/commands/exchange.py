@@ -24,8 +24,10 @@ from demine.commands.app import (
 from demine.errors import ImportRejectedError, SourceError
 from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult
+from demine.exchange.opening import ImportLimits
 from demine.i18n import _
 from demine.i18n.numbers import number
+from demine.settings import Settings
 from demine.store.database import Database
 
 ReportOption = Annotated[
@@ -84,10 +86,13 @@ def import_(
 ) -> None:
     """Import files into the register: all rows or none."""
     database = open_db(db)
-    read = ReadOptions(layer=layer, encoding=encoding, crs=crs)
+    limits = ImportLimits.from_settings(Settings())
+    read = ReadOptions(layer=layer, encoding=encoding, crs=crs, limits=limits)
     try:
         if kind.strip().lower() == "submissions":
-            result = _import_submissions(database, files, form, dry_run, media, db)
+            result = _import_submissions(
+                database, files, form, dry_run, limits, media, db
+            )
         else:
             result = _import_files(database, kind, files, mapping, read, dry_run, json_)
     except ImportRejectedError as exc:
@@ -106,7 +111,7 @@ def import_(
     if not dry_run and kind.strip().lower() == "register":
         added = _import_attachments(database, files, db)
         if added and not json_:
-            out.print(f"attachments: {added:,} new")
+            out.print(_("attachments: %(count)s new", count=number(added)))
 
 
 def _export_attachments(database: Database, file: Path, db: str | None) -> int:
@@ -187,6 +192,7 @@ def _import_submissions(
     files: list[Path],
     form: str | None,
     dry_run: bool,
+    limits: ImportLimits,
     media: Path | None,
     db: str | None,
 ) -> ImportResult:
@@ -200,10 +206,13 @@ def _import_submissions(
         media,
     )
     result = import_submissions(
-        database, files, form=form, dry_run=dry_run, media=options
+        database, files, form=form, dry_run=dry_run, limits=limits, media=options
     )
     if options.attached:
-        out.print(f"attachments: {options.attached:,} new", highlight=False)
+        out.print(
+            _("attachments: %(count)s new", count=number(options.attached)),
+            highlight=False,
+        )
     return result
 
 

@@ -25,6 +25,7 @@ from demine.attachments.blobs import BlobStore, digest
 from demine.attachments.checks import inspect
 from demine.errors import RecordError, SourceError
 from demine.exchange.entities import LAYERS
+from demine.exchange.opening import check_geopackage
 from demine.i18n import _
 from demine.i18n.kinds import kind_word
 from demine.store import attachments as queries
@@ -160,8 +161,10 @@ def import_attachments(
     """Carry a GeoPackage's attachments into the register; returns how many are new.
 
     Every file must match its digest and belong to a record the register
-    has (import the layers first); otherwise nothing is written.
+    has (import the layers first); otherwise nothing is written. The file
+    goes through the import door first (:func:`check_geopackage`).
     """
+    check_geopackage(gpkg)
     with closing(sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)) as conn:
         exists = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)

@@ -20,6 +20,13 @@ from demine.attachments.blobs import BlobStore
 from demine.attachments.checks import inspect
 from demine.attachments.records import _store
 from demine.errors import RecordError, SourceError
+from demine.exchange.opening import (
+    ImportLimits,
+    check_archive,
+    display_name,
+    plain_file,
+    read_member,
+)
 from demine.i18n import _
 from demine.store import attachments as queries
 from demine.store.database import Database
@@ -35,16 +42,25 @@ RECORD_KINDS = (
 )
 
 
-def media_files(path: Path, folder: Path | None = None) -> dict[str, bytes]:
-    """Files by base name: a Central zip's ``media/`` entries, and ``folder``'s."""
+def media_files(
+    path: Path, folder: Path | None = None, limits: ImportLimits | None = None
+) -> dict[str, bytes]:
+    """Files by base name: a Central zip's ``media/`` entries, and ``folder``'s.
+
+    Read through the import door (:mod:`demine.exchange.opening`): members are
+    stopped at the import's byte limit whatever they declare, and a folder
+    gives only its regular files, never links.
+    """
+    limits = limits or ImportLimits()
     found: dict[str, bytes] = {}
     if path.suffix.lower() == ".zip":
+        check_archive(path, limits)
         try:
             with zipfile.ZipFile(path) as archive:
                 for name in archive.namelist():
                     parts = PurePosixPath(name).parts
                     if "media" in parts[:-1] and not name.endswith("/"):
-                        found[parts[-1]] = archive.read(name)
+                        found[parts[-1]] = read_member(archive, name, limits)
         except zipfile.BadZipFile as exc:
             raise SourceError(
                 _("is not a readable zip: %(problem)s", problem=exc), file=str(path)
@@ -52,8 +68,12 @@ def media_files(path: Path, folder: Path | None = None) -> dict[str, bytes]:
     if folder is not None:
         if not folder.is_dir():
             raise SourceError(_("no such folder of media files"), file=str(folder))
+        total = 0
         for item in sorted(folder.rglob("*")):
-            if item.is_file():
+            if item.is_file() and not item.is_symlink():
+                plain_file(item)
+                total += item.stat().st_size
+                limits.check_bytes(total, display_name(folder))
                 found[item.name] = item.read_bytes()
     return found
 

@@ -51,6 +51,9 @@ NOT_RECORDS = {
     # What the public service shows is the administrator's setting.
     "public_service_layer",
     "public_message",
+    "user_session",
+    "login_attempt",
+    "job",
     # The published risk is derived from a model run, not reported.
     "risk_cell",
     "hazard_risk",

@@ -1,7 +1,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The register's tables: one schema for SQLite and PostgreSQL/PostGIS."""
 
-from demine.store.schema.access import ApiToken, AuditEvent, PublicLayer, User
+from demine.store.schema.access import (
+    ApiToken,
+    AuditEvent,
+    Job,
+    LoginAttempt,
+    PublicLayer,
+    User,
+    UserSession,
+)
 from demine.store.schema.actors import Organisation, Place, Team
 from demine.store.schema.assistance import AssistanceEvent, Survivor, SurvivorNeed
 from demine.store.schema.attachments import Attachment
@@ -51,6 +59,8 @@ __all__ = [
     "Handover",
     "Hazard",
     "HazardRisk",
+    "Job",
+    "LoginAttempt",
     "Organisation",
     "Place",
     "PublicLayer",
@@ -64,5 +74,6 @@ __all__ = [
     "SurvivorNeed",
     "Team",
     "User",
+    "UserSession",
     "Victim",
 ]

@@ -2,18 +2,19 @@
 """after clearance: handover, public service, survivors, attachments, assistance role
 
 Revision ID: 0010_after_clearance
-Revises: 0008_user_language
+Revises: 0011_sessions_jobs
 Create Date: 2026-12-08 09:00:00.000000
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_after_clearance"
-down_revision: str | None = "0008_user_language"
+down_revision: str | None = "0011_sessions_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -86,7 +87,7 @@ def _record_index(table: str) -> None:
 
 
 def _roles(values: Sequence[str]) -> None:
-    with op.batch_alter_table("app_user") as batch:
+    with _rows_referring_to_users_kept(), op.batch_alter_table("app_user") as batch:
         batch.drop_constraint(op.f("ck_app_user_role"), type_="check")
         batch.alter_column(
             "role",
@@ -94,6 +95,41 @@ def _roles(values: Sequence[str]) -> None:
             existing_nullable=False,
         )
         batch.create_check_constraint(op.f("ck_app_user_role"), _any_of("role", values))
+
+
+@contextmanager
+def _rows_referring_to_users_kept() -> Iterator[None]:
+    """Keep sessions, tokens and audit rows while SQLite rebuilds ``app_user``.
+
+    SQLite changes a CHECK constraint only by copying the table and dropping
+    the old one; with foreign keys on (always, in demine), that drop deletes
+    or nulls every row that refers to a user (ON DELETE CASCADE / SET NULL),
+    and the pragma cannot be turned off inside the migration's transaction.
+    So those rows are copied aside first and put back after.
+    """
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    tables = [
+        name
+        for (name,) in bind.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+        )
+        if any(
+            fk[2] == "app_user"
+            for fk in bind.exec_driver_sql(f'PRAGMA foreign_key_list("{name}")')
+        )
+    ]
+    for name in tables:
+        bind.exec_driver_sql(
+            f'CREATE TEMP TABLE "kept_{name}" AS SELECT * FROM "{name}"'
+        )
+    yield
+    for name in tables:
+        bind.exec_driver_sql(f'DELETE FROM "{name}"')
+        bind.exec_driver_sql(f'INSERT INTO "{name}" SELECT * FROM "kept_{name}"')
+        bind.exec_driver_sql(f'DROP TABLE "kept_{name}"')
 
 
 def upgrade() -> None:
