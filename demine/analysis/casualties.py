@@ -34,6 +34,7 @@ from demine.analysis.casualty_hotspots import (
     hotspot_peaks,
 )
 from demine.analysis.casualty_links import DEFAULT_LINK_DISTANCE_M, link_accidents
+from demine.domain.ages import CHILD_AGE, parse_age_group
 from demine.domain.vocab import PlaceType, Sex, VictimActivity, VictimStatus
 from demine.errors import DemineError
 from demine.geo.area import equal_area_crs, to_equal_area
@@ -53,7 +54,6 @@ AGE_BANDS: tuple[tuple[str, int, int], ...] = (
     ("40-59", 40, 59),
     ("60+", 60, 200),
 )
-CHILD_AGE = 18
 GROUPINGS = ("year", "month", "admin", "sex", "age", "status", "activity", "device")
 COUNTS = ["accidents", "killed", "injured", "victims"]
 
@@ -72,8 +72,12 @@ class CasualtyReport:
     Each ``by_*`` table has the grouping column(s) then ``accidents``,
     ``killed``, ``injured`` and ``victims``; ``by_admin`` adds
     ``population``, ``population_source`` and ``rate_per_100k``;
-    ``by_age_group`` adds ``child``. ``hotspots`` lists the densest places
-    (``rank``, ``lon``, ``lat``, ``density_per_km2``, ``accidents``,
+    ``by_age_group`` adds ``child`` (null for a range that straddles 18).
+    ``children`` counts victims known to be under 18, from their age or their
+    age group; ``children_age_unknown`` those whose age says neither, and
+    ``children`` is null when that is every victim (unknown, not 0).
+    ``amputations`` counts victims recorded with one. ``hotspots`` lists the
+    densest places (``rank``, ``lon``, ``lat``, ``density_per_km2``, ``accidents``,
     ``victims``); ``links`` gives each accident's ``hazard_id``,
     ``distance_m`` and ``relation`` (inside / near / none / no_location).
     """
@@ -83,7 +87,7 @@ class CasualtyReport:
     killed: int
     injured: int
     accidents: int
-    children: int
+    children: int | None
     population: int | None
     rate_per_100k: float | None
     by_year: pd.DataFrame
@@ -99,6 +103,8 @@ class CasualtyReport:
     surface: HotspotSurface | None
     link_distance_m: float
     notes: list[str] = field(default_factory=list)
+    children_age_unknown: int = 0
+    amputations: int = 0
 
     @property
     def victims(self) -> int:
@@ -153,6 +159,8 @@ class CasualtyReport:
             "injured": self.injured,
             "victims": self.victims,
             "children": self.children,
+            "children_age_unknown": self.children_age_unknown,
+            "amputations": self.amputations,
             "population": self.population,
             "rate_per_100k": _plain(self.rate_per_100k),
             **{name: records(getattr(self, name)) for name in TABLES},
@@ -276,13 +284,22 @@ def build_report(
             "and are left out of the hotspot surface"
         )
     killed = int((vic["outcome"] == "killed").sum())
+    unknown_age = int(vic["child"].isna().sum())
+    children = int(vic["child"].fillna(False).astype(bool).sum())
+    if unknown_age:
+        notes.append(
+            f"{unknown_age} victim(s) have neither an age nor an age group that "
+            "tells whether they were children: counted in no child figure"
+        )
     return CasualtyReport(
         start=start,
         end=end,
         killed=killed,
         injured=int((vic["outcome"] == "injured").sum()),
         accidents=len(acc),
-        children=int((vic["age"] < CHILD_AGE).sum()),
+        children=None if len(vic) and unknown_age == len(vic) else children,
+        children_age_unknown=unknown_age,
+        amputations=int(vic["amputation"].fillna(False).astype(bool).sum()),
         population=population,
         rate_per_100k=rate,
         by_year=by_period(acc, vic, "year"),
@@ -364,7 +381,7 @@ def victim_table(victims: pd.DataFrame, acc: pd.DataFrame) -> pd.DataFrame:
     for column in ("sex", "status", "activity", "outcome"):
         vic[column] = vic[column].astype(object).where(vic[column].notna(), UNKNOWN)
         vic[column] = vic[column].map(str)
-    vic["age_group"] = age_group(vic["age"])
+    vic["age_group"], vic["child"] = age_groups(vic["age"], vic["age_group"])
     merged = vic.merge(
         acc[keys].rename(columns={"id": "accident_id"}), on="accident_id", how="inner"
     )
@@ -378,6 +395,31 @@ def age_group(age: pd.Series) -> pd.Series:
     for label, low, high in AGE_BANDS:
         out[(values >= low) & (values <= high)] = label
     return pd.Series(out, index=age.index)
+
+
+def age_groups(age: pd.Series, group: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Each victim's age band and whether a child (``<NA>`` when unknown).
+
+    An exact age gives its band (:data:`AGE_BANDS`); without one, the
+    victim's age group is shown as the band it is, or as the range itself
+    (``0-17``, ``18-``); with neither, ``unknown``.
+    """
+    values = pd.to_numeric(age, errors="coerce").to_numpy(dtype=float)
+    labels = age_group(age).to_numpy(dtype=object)
+    child = pd.array(values < CHILD_AGE, dtype="boolean")
+    child[np.isnan(values)] = pd.NA
+    ranges = group.astype(object).where(group.notna(), None).to_numpy(dtype=object)
+    todo = np.flatnonzero(np.isnan(values) & pd.notna(ranges))
+    for text in pd.unique(ranges[todo]):
+        low, high = parse_age_group(str(text))
+        band = [b for b, lo, hi in AGE_BANDS if lo == low and hi == (high or 200)]
+        where = todo[ranges[todo] == text]
+        labels[where] = band[0] if band else str(text)
+        if high is not None and high < CHILD_AGE:
+            child[where] = True
+        elif low >= CHILD_AGE:
+            child[where] = False
+    return pd.Series(labels, index=age.index), pd.Series(child, index=age.index)
 
 
 def tally(
@@ -450,10 +492,23 @@ def by_period(acc: pd.DataFrame, vic: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def by_age_group(acc: pd.DataFrame, vic: pd.DataFrame) -> pd.DataFrame:
-    order = [label for label, _lo, _hi in AGE_BANDS] + [UNKNOWN]
-    frame = tally(acc, vic, "age_group", order)
-    child = {label: high < CHILD_AGE for label, _lo, high in AGE_BANDS}
-    frame["child"] = frame["age_group"].map(child).astype("boolean")
+    """By age band, then the age ranges victims have no exact age within."""
+    bands = [label for label, _lo, _hi in AGE_BANDS]
+    ranges = sorted(
+        (g for g in pd.unique(vic["age_group"]) if g not in bands and g != UNKNOWN),
+        key=lambda g: parse_age_group(str(g)),
+    )
+    frame = tally(acc, vic, "age_group", [*bands, *ranges, UNKNOWN])
+    child: dict[str, bool | None] = {
+        label: high < CHILD_AGE for label, _lo, high in AGE_BANDS
+    }
+    for text in ranges:
+        low, high = parse_age_group(str(text))
+        known = high is not None and high < CHILD_AGE
+        child[text] = True if known else (False if low >= CHILD_AGE else None)
+    frame["child"] = pd.array(
+        [child.get(g) for g in frame["age_group"]], dtype="boolean"
+    )
     return frame[["age_group", "child", *COUNTS]]
 
 

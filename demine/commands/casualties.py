@@ -86,12 +86,22 @@ def _json(report: CasualtyReport, by: str | None, hotspots: bool) -> dict[str, A
     if by is None and not hotspots:
         return data
     keep = {"period", "accidents", "killed", "injured", "victims", "children"}
+    keep |= {"children_age_unknown", "amputations"}
     keep |= {"population", "rate_per_100k", "notes"}
     if by is not None:
         keep.add({"age": "by_age_group"}.get(by, f"by_{by}"))
     if hotspots:
         keep |= {"hotspots", "hotspot_settings"}
     return {k: v for k, v in data.items() if k in keep}
+
+
+def _children(report: CasualtyReport) -> str:
+    """Known children, and how many victims' ages say nothing either way."""
+    if report.children is None:
+        return "unknown"
+    if report.children_age_unknown:
+        return f"{report.children:,} (+ {report.children_age_unknown:,} of unknown age)"
+    return f"{report.children:,}"
 
 
 def _print(report: CasualtyReport, by: str, hotspots: bool) -> None:
@@ -107,7 +117,7 @@ def _print(report: CasualtyReport, by: str, hotspots: bool) -> None:
                 ["accidents", f"{report.accidents:,}"],
                 ["killed", f"{report.killed:,}"],
                 ["injured", f"{report.injured:,}"],
-                ["children (under 18)", f"{report.children:,}"],
+                ["children (under 18)", _children(report)],
                 ["per 100,000 inhabitants", rate],
             ],
         )

@@ -99,11 +99,14 @@ def _print_result(result: ImportResult) -> None:
     for warning in result.warnings:
         err.print(f"warning: {warning}", style="yellow", highlight=False)
     title = "Dry run: nothing written" if result.dry_run else "Imported"
+    withdrawals = any(c.withdrawn for c in result.counts.values())
     rows = [
         [kind, f"{c.inserted:,}", f"{c.updated:,}", f"{c.unchanged:,}"]
+        + ([f"{c.withdrawn:,}"] if withdrawals else [])
         for kind, c in result.counts.items()
     ]
-    out.print(table(title, ["table", "new", "updated", "unchanged"], rows))
+    head = ["table", "new", "updated", "unchanged"]
+    out.print(table(title, head + (["withdrawn"] if withdrawals else []), rows))
 
 
 def _import_files(

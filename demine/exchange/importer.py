@@ -40,6 +40,7 @@ from demine.exchange.parsing import map_distinct
 from demine.exchange.references import resolve_references
 from demine.exchange.rules import check_before_write, settle_hazards
 from demine.exchange.staging import Batch, PlaceIndex, stage
+from demine.exchange.withdrawal import stored_families, withdraw_stale
 from demine.exchange.writing import write_batch
 from demine.store.audit import insert_events, record_values
 from demine.store.bulk import check_foreign_keys, foreign_keys_deferred
@@ -60,6 +61,7 @@ class KindCounts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    withdrawn: int = 0
 
 
 @dataclass
@@ -200,18 +202,34 @@ def write_batches(
         for kind in ordered
         if audit and existing[kind].any()
     }
+    families = {kind: stored_families(conn, batch) for kind, batch in ordered.items()}
     for kind, batch in ordered.items():
         advance = progress(kind, len(batch)) if progress else None
         inserted, updated = write_batch(conn, batch, ids[kind], existing[kind], advance)
         result.counts[kind] = KindCounts(
             inserted, updated, int(existing[kind].sum()) - updated
         )
+    family_events: list[dict[str, Any]] = []
+    for kind, batch in ordered.items():
+        known = families[kind]
+        if known is None:
+            continue
+        withdrawn, events = withdraw_stale(
+            conn, batch, ids[kind], existing[kind], known, audited=audit
+        )
+        result.counts[kind].withdrawn = withdrawn
+        family_events += events
     check_foreign_keys(conn, list(ordered))
     if "hazard" in ordered or "release" in ordered:
         recompute_ledger(conn)
         problems = settle_hazards(conn, ordered, ids, existing)
         if problems:
             raise ImportRejectedError(problems, _files(result.files))
+    if family_events and not result.dry_run:
+        at = utcnow()
+        for event in family_events:
+            event.update(user_id=audit_user_id, at=at)
+        insert_events(conn, family_events)
     if audit:
         at = utcnow()
         for kind, batch in ordered.items():

@@ -53,6 +53,7 @@ from pyproj import CRS, Transformer
 
 from demine.errors import SourceError
 from demine.exchange.checks import Problems, to_geometries
+from demine.exchange.counts import Counts, expand, parse_counts
 from demine.exchange.entities import EntitySpec, entity, resolve_kind
 from demine.exchange.formats import ReadOptions, SourceTable, source_crs
 from demine.exchange.parsing import (
@@ -153,6 +154,7 @@ class Target:
     optional: frozenset[str] = frozenset()
     review_state: str | None = None
     distinct: bool = False
+    counts: Counts | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,10 @@ class Staged:
     optional: frozenset[str] = frozenset()
     review_state: str | None = None
     places: dict[str, tuple[pd.Series, str | None]] = field(default_factory=dict)
+    #: external-id prefixes of records made from counts (see
+    #: :mod:`demine.exchange.counts`): stored records of these families that
+    #: the import does not make again are withdrawn.
+    families: NDArray[np.object_] | None = None
 
 
 # -- reading the YAML ------------------------------------------------------
@@ -202,7 +208,15 @@ def load_mapping(path: Path) -> Mapping:
 def parse_mapping(data: MappingType[str, Any], where: str = "mapping") -> Mapping:
     """A :class:`Mapping` from its YAML data."""
     known = {"name", "description", "source", "records", "targets", "unmatched"}
-    single = {"kind", "fields", "when", "optional", "review_state", "distinct"}
+    single = {
+        "kind",
+        "fields",
+        "when",
+        "optional",
+        "review_state",
+        "distinct",
+        "counts",
+    }
     unknown = set(data) - known - single
     if unknown:
         raise SourceError(f"unknown key(s): {', '.join(sorted(unknown))}", file=where)
@@ -287,6 +301,15 @@ def _target(data: Any, where: str) -> Target:
     for name in optional:
         if name not in spec.by_name:
             raise SourceError(f"optional: {kind} has no field {name!r}", file=where)
+    counts = None
+    if "counts" in data:
+        counts = parse_counts(data["counts"], kind, set(spec.by_name), where)
+        if _count_base(spec, rules) is None:
+            raise SourceError(
+                f"{kind}: records made from counts need 'external_id' (the "
+                "incident's id) or a reference to the incident among the fields",
+                file=where,
+            )
     return Target(
         kind=kind,
         fields=rules,
@@ -294,7 +317,16 @@ def _target(data: Any, where: str) -> Target:
         optional=optional,
         review_state=data.get("review_state"),
         distinct=bool(data.get("distinct", False)),
+        counts=counts,
     )
+
+
+def _count_base(spec: EntitySpec, rules: dict[str, FieldRule]) -> str | None:
+    """The field whose value starts the ids of records made from counts."""
+    if "external_id" in rules:
+        return "external_id"
+    refs = [f.name for f in spec.fields if f.type == "ref" and f.name in rules]
+    return refs[0] if refs else None
 
 
 def _condition(data: Any, where: str) -> Condition | None:
@@ -450,6 +482,11 @@ def _stage(
         columns[name] = _values(spec, rule, sub, sub_problems, read)
     frame = pd.DataFrame(columns, index=range(len(idx)))
     rows = sub.rows
+    families = None
+    if target.counts is not None:
+        frame, rows, places, families = _expand_counts(
+            target, spec, frame, sub, places, sub_problems
+        )
     if target.distinct and "external_id" in frame:
         keep = _distinct(frame, rows, sub_problems)
         frame, rows = frame[keep].reset_index(drop=True), rows[keep]
@@ -465,7 +502,45 @@ def _stage(
         optional=target.optional,
         review_state=target.review_state,
         places=places,
+        families=families,
     )
+
+
+def _expand_counts(
+    target: Target,
+    spec: EntitySpec,
+    frame: pd.DataFrame,
+    sub: SourceTable,
+    places: dict[str, tuple[pd.Series, str | None]],
+    problems: Problems,
+) -> tuple[
+    pd.DataFrame,
+    NDArray[np.int64],
+    dict[str, tuple[pd.Series, str | None]],
+    NDArray[np.object_],
+]:
+    """One record per unit of each count (:mod:`demine.exchange.counts`)."""
+    assert target.counts is not None
+    base_field = _count_base(spec, dict(target.fields))
+    assert base_field is not None
+    base = as_text(frame[base_field].reset_index(drop=True))
+
+    def read(column: str) -> pd.Series:
+        return _column(sub, column, "counts", sub.name)
+
+    made = expand(target.counts, read, base, problems)
+    out = frame.iloc[made.take].reset_index(drop=True)
+    out["external_id"] = pd.Series(made.external_id, dtype=object)
+    for name, values in made.values.items():
+        given = pd.Series(values, dtype=object)
+        if name in out:
+            out[name] = given.where(given.notna(), out[name].astype(object))
+        else:
+            out[name] = given
+    moved = {
+        k: (v.iloc[made.take].reset_index(drop=True), t) for k, (v, t) in places.items()
+    }
+    return out, sub.rows[made.take], moved, made.families
 
 
 def _distinct(

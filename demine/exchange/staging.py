@@ -43,6 +43,9 @@ class Batch:
     rows: NDArray[np.int64]
     files: NDArray[np.object_]
     review: NDArray[np.object_]
+    #: external-id prefixes whose stored records this import replaces
+    #: (records made from counts; see :mod:`demine.exchange.counts`)
+    families: NDArray[np.object_] | None = None
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -256,6 +259,8 @@ def check_staged(
                 for _, s in items
             ]
         )
+        family_parts = [s.families for _, s in items if s.families is not None]
+        families = np.concatenate(family_parts) if family_parts else None
         result.batches[kind] = Batch(
-            kind, frame.reset_index(drop=True), rows, files, review
+            kind, frame.reset_index(drop=True), rows, files, review, families
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from demine.domain.ages import is_child
 from demine.domain.vocab import EOCategory, ReleaseKind
 from demine.reports.land import NO_AREA
 from demine.reports.model import Column, Figure, Section, Table
@@ -189,7 +190,13 @@ def _monitor_section(
     ap = ap_mined(hazards)
     destroyed = items[items["destroyed"]].groupby("category")["quantity"].sum()
     victims = reporting.victims(conn, period.start, period.end)
-    children = victims["age"].map(lambda a: a is not None and not pd.isna(a) and a < 18)
+    children = pd.Series(
+        [
+            is_child(None if pd.isna(a) else float(a), None if pd.isna(g) else g)
+            for a, g in zip(victims["age"], victims["age_group"], strict=True)
+        ],
+        dtype="boolean",
+    )
     people = reporting.eore_reach(conn, period.start, period.end)
     by_kind = released.groupby("kind")["m2"].sum()
     ap_kind = (
@@ -212,7 +219,8 @@ def _monitor_section(
         ("casualties", len(victims), "int"),
         ("killed", int((victims["outcome"] == "killed").sum()), "int"),
         ("civilians", int((victims["status"] == "civilian").sum()), "int"),
-        ("children", int(children.sum()), "int"),
+        # Unknown ages are not "not children": with none known, no figure.
+        ("children", int(children.sum()) if children.notna().any() else None, "int"),
         ("eore", eore, "int"),
     ]
     section.figures += [

@@ -196,7 +196,7 @@ def victims(conn: Connection, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Victims of approved accidents in the period, one row each.
 
     Columns: ``accident_id``, ``occurred_on``, ``admin``, ``sex``, ``age``,
-    ``outcome``, ``status``.
+    ``age_group``, ``outcome``, ``status``.
     """
     stmt = (
         select(
@@ -205,6 +205,7 @@ def victims(conn: Connection, start: dt.date, end: dt.date) -> pd.DataFrame:
             Place.name,
             Victim.sex,
             Victim.age,
+            Victim.age_group,
             Victim.outcome,
             Victim.status,
         )
@@ -216,7 +217,16 @@ def victims(conn: Connection, start: dt.date, end: dt.date) -> pd.DataFrame:
             Accident.occurred_on.between(start, end),
         )
     )
-    columns = ["accident_id", "occurred_on", "admin", "sex", "age", "outcome", "status"]
+    columns = [
+        "accident_id",
+        "occurred_on",
+        "admin",
+        "sex",
+        "age",
+        "age_group",
+        "outcome",
+        "status",
+    ]
     return _frame(conn, stmt, columns)
 
 
