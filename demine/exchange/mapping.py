@@ -31,6 +31,10 @@ that no target takes is an error unless ``unmatched: skip``. A target with
 ``distinct: true`` makes one record of all rows with the same external id
 (the hazard of many monthly reports, say); those rows must agree on it.
 
+A target with ``counts`` makes one record per unit of each count column
+(victims of a register that counts them per incident); see
+:mod:`demine.exchange.counts`.
+
 Template placeholders are column names, ``_row`` (the row number), ``_file``
 (the file name) and ``_stem`` (the file name without extension).
 """

@@ -24,6 +24,7 @@ import shapely
 from demine.exchange.entities import EntitySpec, FieldSpec, entity
 from demine.exchange.formats import ReadOptions, SourceTable, read_source
 from demine.exchange.parsing import DateFormat, NumberFormat, as_text, fold, vocab_key
+from demine.exchange.template_counts import ProposedCounts, count_blocks
 
 # Words that name a field in other people's column headers.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -54,17 +55,74 @@ MAX_VALUES = 30
 
 
 def mapping_template(path: Path, kind: str, read: ReadOptions) -> str:
-    """YAML text of a draft mapping of ``path`` to ``kind``."""
+    """YAML text of a draft mapping of ``path`` to ``kind``.
+
+    For accidents or victims in a file that counts its victims (killed,
+    injured ... columns), the draft has two targets: the accidents, and the
+    victims their counts make (:mod:`demine.exchange.template_counts`).
+    """
     table = read_source(path, read)
     spec = entity(kind)
     columns = [str(c) for c in table.frame.columns]
     used: set[str] = set()
     lines = _head(path, table, spec)
-    lines.append("fields:")
-    for fs in spec.importable():
-        lines += _field_lines(fs, spec, table, columns, used)
+    counts = None
+    if kind in ("accident", "victim"):
+        counts = count_blocks(table, used)
+    if counts is None:
+        lines += [f"kind: {spec.kind}", OPTIONAL, "fields:"]
+        lines += _fields(spec, table, columns, used)
+    else:
+        used.update(counts.columns())
+        lines += _counted_victims(table, columns, used, counts)
     lines += _leftovers(table, columns, used)
     return "\n".join(lines) + "\n"
+
+
+OPTIONAL = "optional: []  # required fields the source lacks"
+
+
+def _fields(
+    spec: EntitySpec, table: SourceTable, columns: list[str], used: set[str]
+) -> list[str]:
+    lines: list[str] = []
+    for fs in spec.importable():
+        lines += _field_lines(fs, spec, table, columns, used)
+    return lines
+
+
+def _counted_victims(
+    table: SourceTable, columns: list[str], used: set[str], counts: ProposedCounts
+) -> list[str]:
+    """Two targets: the incidents, and one victim per unit of their counts."""
+    accident = entity("accident")
+    key = guess_column("external_id", columns, set(used))
+    ref = json.dumps(key, ensure_ascii=False) if key else '"acc-{_row}"'
+    lines = [
+        "# One row per incident, its victims counted: each count makes that",
+        "# many victims (see 'counts' in docs/exchange.md).",
+        "targets:",
+        "  - kind: accident",
+        "    " + OPTIONAL,
+        "    fields:",
+    ]
+    fields = _fields(accident, table, columns, used)
+    if key is None:
+        fields = [
+            '  external_id: "acc-{_row}"  # no id column found: ids from row numbers'
+            if f.lstrip().startswith("external_id:")
+            else f
+            for f in fields
+        ]
+    lines += ["    " + f for f in fields]
+    lines += [
+        "  - kind: victim",
+        "    fields:",
+        f"      accident: {ref}  # the incident's id, as above",
+        "      # status: {value: civilian}",
+        *counts.lines("    "),
+    ]
+    return lines
 
 
 def _head(path: Path, table: SourceTable, spec: EntitySpec) -> list[str]:
@@ -85,7 +143,6 @@ def _head(path: Path, table: SourceTable, spec: EntitySpec) -> list[str]:
         lines.append(f"  layer: {json.dumps(table.layer)}")
     if table.format == "csv":
         lines.append("  encoding: utf-8  # latin-1 or cp1252 for older exports")
-    lines += [f"kind: {spec.kind}", "optional: []  # required fields the source lacks"]
     return lines
 
 

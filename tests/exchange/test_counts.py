@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+import yaml
 import pytest
 from sqlalchemy import create_engine, select
 from typer.testing import CliRunner
@@ -318,3 +319,50 @@ def test_a_part_count_within_another_marks_its_records(
     import_files(db, "register", [csv], mapping=load_mapping(mapping))
     report = casualty_report(db)
     assert (report.injured, report.amputations) == (3, 2)
+
+
+def test_the_mapping_draft_proposes_the_count_blocks(tmp_path: Path) -> None:
+    out = tmp_path / "draft.yaml"
+    result = runner.invoke(
+        app,
+        [
+            "mapping",
+            "template",
+            str(DATA / "incidents_counts.csv"),
+            "--kind",
+            "accidents",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    draft = yaml.safe_load(out.read_text("utf-8"))
+    written = yaml.safe_load((DATA / "incidents_counts.yaml").read_text("utf-8"))
+    assert [t["kind"] for t in draft["targets"]] == ["accident", "victim"]
+    assert draft["targets"][1]["counts"] == written["targets"][1]["counts"]
+
+
+def test_the_draft_reads_count_columns_in_other_languages(tmp_path: Path) -> None:
+    source = tmp_path / "инциденты.csv"
+    source.write_text(
+        "№;Дата;Район;Всего пострадавших;Убито;Ранено;из них ампутаций\n"
+        "1;14.03.2021;Агдам;3;1;2;1\n"
+        "2;02.09.2021;Физули;1;1;0;0\n",
+        encoding="utf-8",
+    )
+    from demine.exchange.formats import ReadOptions
+    from demine.exchange.template import mapping_template
+
+    draft = yaml.safe_load(mapping_template(source, "accident", ReadOptions()))
+    counts = draft["targets"][1]["counts"]
+    assert counts["total"] == "Всего пострадавших"
+    assert counts["blocks"] == {
+        "killed": {"column": "Убито", "set": {"outcome": "killed"}},
+        "injured": {"column": "Ранено", "set": {"outcome": "injured"}},
+        # the total says the amputees are among the injured
+        "amputated": {
+            "column": "из них ампутаций",
+            "within": "injured",
+            "set": {"amputation": True},
+        },
+    }
