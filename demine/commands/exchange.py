@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import csv
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -69,17 +72,29 @@ def import_(
         str | None,
         typer.Option(help="Form of the submissions, if the file does not say."),
     ] = None,
+    edition: Annotated[
+        bool,
+        typer.Option(
+            "--edition",
+            help="The files are a new edition of the mapping's source: its "
+            "records they no longer hold are withdrawn (asks first).",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Withdraw without asking (--edition).")
+    ] = False,
     db: DbOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Import files into the register: all rows or none."""
     database = open_db(db)
     read = ReadOptions(layer=layer, encoding=encoding, crs=crs)
+    plan = _Import(mapping, read, dry_run, json_, edition, yes)
     try:
         if kind.strip().lower() == "submissions":
             result = _import_submissions(database, files, form, dry_run)
         else:
-            result = _import_files(database, kind, files, mapping, read, dry_run, json_)
+            result = _import_files(database, kind, files, plan)
     except ImportRejectedError as exc:
         _write_report(report, exc.problems)
         if not json_:
@@ -99,6 +114,8 @@ def _print_result(result: ImportResult) -> None:
     for warning in result.warnings:
         err.print(f"warning: {warning}", style="yellow", highlight=False)
     title = "Dry run: nothing written" if result.dry_run else "Imported"
+    if result.declined:
+        title = "Not imported: the register changed since you were asked"
     withdrawals = any(c.withdrawn for c in result.counts.values())
     rows = [
         [kind, f"{c.inserted:,}", f"{c.updated:,}", f"{c.unchanged:,}"]
@@ -109,37 +126,81 @@ def _print_result(result: ImportResult) -> None:
     out.print(table(title, head + (["withdrawn"] if withdrawals else []), rows))
 
 
+@dataclass(frozen=True)
+class _Import:
+    """How the command was asked to import."""
+
+    mapping: Path | None
+    read: ReadOptions
+    dry_run: bool
+    json_: bool
+    edition: bool
+    yes: bool
+
+
 def _import_files(
-    database: Database,
-    kind: str,
-    files: list[Path],
-    mapping: Path | None,
-    read: ReadOptions,
-    dry_run: bool,
-    json_: bool,
+    database: Database, kind: str, files: list[Path], plan: _Import
 ) -> ImportResult:
     from demine.exchange.entities import resolve_kind
     from demine.exchange.importer import import_files
     from demine.exchange.mapping import load_mapping
     from demine.exchange.staging import REGISTER
 
-    loaded = load_mapping(mapping) if mapping is not None else None
+    loaded = load_mapping(plan.mapping) if plan.mapping is not None else None
     name = REGISTER if kind.strip().lower() == REGISTER else resolve_kind(kind)
     if loaded is not None and name != REGISTER and name not in loaded.kinds():
         raise SourceError(
             f"the mapping makes {', '.join(loaded.kinds())}, not {name}",
-            file=str(mapping),
+            file=str(plan.mapping),
         )
-    with progress_bar(not json_) as start:
+    confirm = None
+    if plan.edition and not plan.dry_run and not plan.yes:
+        # See what the edition would withdraw, and ask, before writing.
+        preview = import_files(
+            database,
+            name,
+            files,
+            mapping=loaded,
+            read=plan.read,
+            dry_run=True,
+            edition=True,
+        )
+        expected = preview.withdrawn
+        if expected:
+            _ask_to_withdraw(preview, plan.json_)
+        confirm = _same_withdrawals(expected)
+    with progress_bar(not plan.json_) as start:
         return import_files(
             database,
             name,
             files,
             mapping=loaded,
-            read=read,
-            dry_run=dry_run,
+            read=plan.read,
+            dry_run=plan.dry_run,
             progress=start,
+            edition=plan.edition,
+            confirm=confirm,
         )
+
+
+def _ask_to_withdraw(preview: ImportResult, json_: bool) -> None:
+    counts = ", ".join(
+        f"{c.withdrawn:,} {kind}" for kind, c in preview.counts.items() if c.withdrawn
+    )
+    question = (
+        f"This edition no longer has {counts} record(s) of its source: withdraw them?"
+    )
+    if json_ or not sys.stdin.isatty():
+        raise SourceError(
+            f"{question} Run with --dry-run to see the counts, then --yes."
+        )
+    if not typer.confirm(question, default=False):
+        raise typer.Exit(1)
+
+
+def _same_withdrawals(expected: int) -> Callable[[ImportResult], bool]:
+    """The import withdraws what the person agreed to, or nothing."""
+    return lambda result: result.withdrawn == expected
 
 
 def _import_submissions(
@@ -202,6 +263,32 @@ def export(
         return
     rows = [[layer, f"{n:,}"] for layer, n in counts.items()]
     out.print(table(f"Exported to {file}", ["layer", "features"], rows))
+
+
+@app.command("restore")
+def restore(
+    kind: Annotated[str, typer.Argument(help="What to restore: victims, hazards ...")],
+    prefix: Annotated[
+        str, typer.Argument(help="External ids starting so (the source's prefix).")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count; write nothing.")
+    ] = False,
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Bring back withdrawn records (a lowered count, an edition without them)."""
+    from demine.exchange.entities import resolve_kind
+    from demine.exchange.importer import restore_records
+
+    database = open_db(db)
+    name = resolve_kind(kind)
+    restored = restore_records(database, name, prefix, dry_run=dry_run)
+    if json_:
+        emit_json({"kind": name, "restored": restored, "dry_run": dry_run})
+        return
+    verb = "would be restored" if dry_run else "restored"
+    out.print(f"{restored:,} {name} record(s) {verb}")
 
 
 mapping_app = typer.Typer(help="Column mappings for imports.", no_args_is_help=True)

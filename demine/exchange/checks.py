@@ -57,6 +57,8 @@ class Problems:
     rows: NDArray[np.int64]
     items: list[SourceError] = field(default_factory=list)
     files: NDArray[np.object_] | None = None
+    #: things worth telling that are not errors (warnings of the import)
+    notes: list[str] = field(default_factory=list)
 
     def add(
         self,

@@ -40,7 +40,13 @@ from demine.exchange.parsing import map_distinct
 from demine.exchange.references import resolve_references
 from demine.exchange.rules import check_before_write, settle_hazards
 from demine.exchange.staging import Batch, PlaceIndex, stage
-from demine.exchange.withdrawal import stored_families, withdraw_stale
+from demine.exchange.withdrawal import (
+    edition_prefixes,
+    restore_withdrawn,
+    stored_families,
+    withdraw_missing,
+    withdraw_stale,
+)
 from demine.exchange.writing import write_batch
 from demine.store.audit import insert_events, record_values
 from demine.store.bulk import check_foreign_keys, foreign_keys_deferred
@@ -72,10 +78,17 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     dry_run: bool = False
+    #: an edition whose withdrawals the caller did not confirm: rolled back
+    declined: bool = False
+
+    @property
+    def withdrawn(self) -> int:
+        return sum(c.withdrawn for c in self.counts.values())
 
     def as_dict(self) -> dict[str, object]:
         return {
             "dry_run": self.dry_run,
+            "declined": self.declined,
             "files": self.files,
             "counts": {k: vars(v) for k, v in self.counts.items()},
             "warnings": self.warnings,
@@ -84,6 +97,9 @@ class ImportResult:
 
 class _DryRunError(Exception):
     """Raised at the end of a dry run to roll the transaction back."""
+
+
+Confirm = Callable[["ImportResult"], bool]
 
 
 def import_files(
@@ -98,15 +114,28 @@ def import_files(
     review_state: str | None = None,
     progress: StartProgress | None = None,
     audit_user_id: int | None = None,
+    edition: bool = False,
+    confirm: Confirm | None = None,
 ) -> ImportResult:
     """Import ``paths`` as ``kind`` (or every layer, for ``register``).
 
     With ``audit_user_id`` each record written gets an audit event naming
-    that user. Raises :class:`~demine.errors.SourceError` for a file that
-    cannot be read and :class:`~demine.errors.ImportRejectedError` listing
-    every bad row; in both cases nothing is written.
+    that user. ``edition``: the files are a new edition of the mapping's
+    source, and its records they no longer hold are withdrawn
+    (:mod:`demine.exchange.withdrawal`); ``confirm`` sees the result before
+    it is committed and may refuse it (``declined``, nothing written).
+    Raises :class:`~demine.errors.SourceError` for a file that cannot be
+    read and :class:`~demine.errors.ImportRejectedError` listing every bad
+    row; in both cases nothing is written.
     """
     db.require_initialised()
+    prefixes = None
+    if edition:
+        if mapping is None:
+            raise SourceError(
+                "--edition needs a mapping (its ids say which records are the source's)"
+            )
+        prefixes = edition_prefixes(mapping)
     staging = stage(
         kind,
         paths,
@@ -119,7 +148,16 @@ def import_files(
     result = ImportResult(
         warnings=staging.warnings, files=staging.files, dry_run=dry_run
     )
-    _run(db, staging.batches, result, progress, staging.problems, audit_user_id)
+    _run(
+        db,
+        staging.batches,
+        result,
+        progress,
+        staging.problems,
+        audit_user_id,
+        edition=prefixes,
+        confirm=confirm,
+    )
     return result
 
 
@@ -130,6 +168,9 @@ def _run(
     progress: StartProgress | None,
     problems: list[SourceError],
     audit_user_id: int | None = None,
+    *,
+    edition: dict[str, list[str]] | None = None,
+    confirm: Confirm | None = None,
 ) -> None:
     """One transaction: checks against the register, then the writes.
 
@@ -143,12 +184,42 @@ def _run(
             conn.begin(),
         ):
             write_batches(
-                conn, batches, result, progress, problems, audit_user_id=audit_user_id
+                conn,
+                batches,
+                result,
+                progress,
+                problems,
+                audit_user_id=audit_user_id,
+                edition=edition,
             )
             if result.dry_run:
                 raise _DryRunError
+            if confirm is not None and not confirm(result):
+                result.declined = True
+                raise _DryRunError
     except _DryRunError:
         log.info("dry run: rolled back")
+
+
+def restore_records(
+    db: Database, kind: str, prefix: str, *, dry_run: bool = False
+) -> int:
+    """Approve again the withdrawn ``kind`` records whose ids start with
+    ``prefix``; each restoration is audited. Returns how many."""
+    db.require_initialised()
+    restored = 0
+    try:
+        with db.transaction() as conn:
+            restored, events = restore_withdrawn(conn, kind, prefix)
+            if dry_run:
+                raise _DryRunError
+            at = utcnow()
+            for event in events:
+                event.update(user_id=None, at=at)
+            insert_events(conn, events)
+    except _DryRunError:
+        log.info("dry run: rolled back")
+    return restored
 
 
 def import_batches(
@@ -178,6 +249,7 @@ def write_batches(
     earlier: Sequence[SourceError] = (),
     *,
     audit_user_id: int | None = None,
+    edition: dict[str, list[str]] | None = None,
 ) -> None:
     """Everything after staging, inside the caller's transaction.
 
@@ -218,6 +290,12 @@ def write_batches(
             conn, batch, ids[kind], existing[kind], known, audited=audit
         )
         result.counts[kind].withdrawn = withdrawn
+        family_events += events
+    source = f"edition {_files(result.files)}"
+    for kind, kind_prefixes in (edition or {}).items():
+        made = ids.get(kind, np.zeros(0, dtype=np.int64))
+        withdrawn, events = withdraw_missing(conn, kind, kind_prefixes, made, source)
+        result.counts.setdefault(kind, KindCounts()).withdrawn += withdrawn
         family_events += events
     check_foreign_keys(conn, list(ordered))
     if "hazard" in ordered or "release" in ordered:

@@ -42,7 +42,6 @@ Template placeholders are column names, ``_row`` (the row number), ``_file``
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +59,13 @@ from demine.exchange.checks import Problems, to_geometries
 from demine.exchange.counts import Counts, expand, parse_counts
 from demine.exchange.entities import EntitySpec, entity, resolve_kind
 from demine.exchange.formats import ReadOptions, SourceTable, source_crs
+from demine.exchange.keys import (
+    PLACEHOLDER,
+    fill,
+    tell_apart,
+    template_columns,
+    uses_hash,
+)
 from demine.exchange.parsing import (
     DateFormat,
     NumberFormat,
@@ -70,8 +76,6 @@ from demine.exchange.parsing import (
     map_distinct,
 )
 
-PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-SPECIAL = ("_row", "_file", "_stem")
 RULE_KEYS = {
     "column",
     "value",
@@ -122,10 +126,10 @@ class FieldRule:
         """The source columns this rule reads."""
         names = [self.column, self.lon, self.lat, self.wkt, self.place]
         if self.template:
-            names += [n for n in PLACEHOLDER.findall(self.template) if n not in SPECIAL]
+            names += template_columns(self.template)
         if self.date_parts:
             year, month, day = self.date_parts
-            names += [year, month, None if day in (None, "last") else day]
+            names += [year, month, None if fixed_day(day) else day]
         return [n for n in names if n]
 
 
@@ -395,10 +399,28 @@ def _rule(name: str, raw: Any, where: str) -> FieldRule:
         place=raw.get("place"),
         place_type=raw.get("place_type"),
         crs=_crs_text(raw.get("crs"), where),
-        date_parts=(raw["year"], raw.get("month"), raw.get("day"))
+        date_parts=(raw["year"], raw.get("month"), _day(raw.get("day"), name, where))
         if "year" in raw
         else None,
     )
+
+
+def fixed_day(day: str | None) -> bool:
+    """Whether a date's ``day`` is given (a number, first, last), not a column."""
+    return day is None or day in ("first", "last") or day.isdigit()
+
+
+def _day(day: Any, name: str, where: str) -> str | None:
+    """``day`` of a date in parts: a column name, ``first``, ``last`` or 1-31."""
+    if day is None:
+        return None
+    text = str(day).strip()
+    if isinstance(day, bool) or (text.isdigit() and not 1 <= int(text) <= 31):
+        raise SourceError(
+            f"field {name}: 'day' is a column, first, last or a day 1-31",
+            file=where,
+        )
+    return text
 
 
 def _value_map(data: Any, name: str, where: str) -> dict[str, Any] | None:
@@ -486,6 +508,15 @@ def _stage(
         columns[name] = _values(spec, rule, sub, sub_problems, read)
     frame = pd.DataFrame(columns, index=range(len(idx)))
     rows = sub.rows
+    key = rules.get("external_id")
+    if key and key.template and uses_hash(key.template) and not target.distinct:
+        frame["external_id"], suffixed = tell_apart(frame["external_id"], sub)
+        if suffixed:
+            problems.notes.append(
+                f"{table.name}: {suffixed:,} {target.kind} row(s) share their "
+                "key columns with another row: told apart by -2, -3 ... after "
+                "the id, in the order of their content"
+            )
     families = None
     if target.counts is not None:
         frame, rows, places, families = _expand_counts(
@@ -634,24 +665,12 @@ def _values(
 
 
 def _template(template: str, table: SourceTable, field_name: str) -> pd.Series:
-    """Fill ``{column}`` placeholders row by row, vectorised by column."""
-    n = len(table)
-    out = pd.Series([""] * n, dtype=object)
-    pos = 0
-    path = Path(table.path)
-    for match in PLACEHOLDER.finditer(template):
-        out = out + template[pos : match.start()]
-        name = match.group(1)
-        if name == "_row":
-            part = pd.Series(table.rows.astype(str), dtype=object)
-        elif name in ("_file", "_stem"):
-            part = pd.Series([path.name if name == "_file" else path.stem] * n)
-        else:
-            column = _column(table, name, field_name, table.name)
-            part = as_text(column.reset_index(drop=True)).fillna("")
-        out = out + part.astype(str)
-        pos = match.end()
-    return out + template[pos:]
+    """Fill ``{column}``, ``{_row}``, ``{_hash:...}`` ... (:mod:`keys`)."""
+
+    def column(name: str) -> pd.Series:
+        return _column(table, name, field_name, table.name).reset_index(drop=True)
+
+    return fill(template, table, column)
 
 
 def _convert(
@@ -729,7 +748,11 @@ def _date_parts(rule: FieldRule, table: SourceTable, problems: Problems) -> pd.S
         else None
     )
     day_values: pd.Series | str | None = day
-    if day not in (None, "last"):
+    if day == "first":
+        day_values = None
+    elif day is not None and day.isdigit():
+        day_values = pd.Series([int(day)] * len(table), dtype=float)
+    elif day not in (None, "last"):
         day_values = _column(table, str(day), rule.field, table.name).reset_index(
             drop=True
         )

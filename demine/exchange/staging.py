@@ -207,6 +207,7 @@ def _stage_table(
         used = mapping
     staged = apply_mapping(used, table, problems)
     result.problems.extend(problems.items)
+    result.warnings.extend(problems.notes)
     log.info("%s: %d rows read", table.name, len(table))
     return staged
 

@@ -1,6 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What an import takes back: records its source no longer has.
 
+A new *edition* of a source (``demine import ... --edition``) replaces the
+last: records whose ids start as this mapping's ids do (its source's) and
+that the new file no longer has are withdrawn (:func:`withdraw_missing`),
+after the dry run has shown how many; ``demine restore`` brings them back.
+
 Records made from counts (:mod:`demine.exchange.counts`) belong to
 *families*, one per incident and block (``inc-7-killed-``); when a count
 goes down, the family's records above the new count are not made again, and
@@ -25,6 +30,9 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from demine.domain.vocab import ReviewState
+from demine.errors import SourceError
+from demine.exchange.keys import literal_prefix
+from demine.exchange.mapping import Mapping
 from demine.exchange.staging import Batch
 from demine.store.audit import record_values
 from demine.store.withdrawal import records_by_prefix, set_review_state
@@ -145,3 +153,77 @@ def _event(
         "before": before,
         "after": dict(after, source=source),
     }
+
+
+# -- editions ----------------------------------------------------------------
+
+
+def edition_prefixes(mapping: Mapping) -> dict[str, list[str]]:
+    """Which stored records are the source's: kind -> external-id prefixes.
+
+    A new edition replaces the records whose ids start as this mapping's
+    do (``bhmac-sha-`` ...). Targets whose ids start with a placeholder
+    cannot say which records are theirs: refused, with the reason.
+    """
+    out: dict[str, list[str]] = {}
+    for target in mapping.targets:
+        rule = target.fields.get("external_id")
+        if rule is None and target.counts is not None:
+            refs = [r for n, r in target.fields.items() if n != "external_id"]
+            rule = next((r for r in refs if r.template), None)
+        prefix = literal_prefix(rule.template) if rule and rule.template else ""
+        if not prefix:
+            raise SourceError(
+                f"--edition: the {target.kind} ids of this mapping do not start "
+                "with text of their own (write external_id as 'src-{...}'), so "
+                "the register cannot tell which records are this source's",
+                file=mapping.path,
+                field="external_id",
+            )
+        out.setdefault(target.kind, [])
+        if prefix not in out[target.kind]:
+            out[target.kind].append(prefix)
+    return out
+
+
+def withdraw_missing(
+    conn: Connection,
+    kind: str,
+    prefixes: list[str],
+    made: np.ndarray,
+    source: str,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Withdraw the records of these prefixes that the import did not make."""
+    stored = pd.concat(
+        [records_by_prefix(conn, kind, p) for p in prefixes], ignore_index=True
+    ).drop_duplicates("id")
+    state = stored["review_state"].astype(str)
+    keep = {int(i) for i in made}
+    stale = stored[
+        ~stored["id"].isin(keep)
+        & (state != WITHDRAWN)
+        & (state != ReviewState.REJECTED.value)
+    ]
+    ids = [int(i) for i in stale["id"]]
+    before = record_values(conn, kind, ids)
+    set_review_state(conn, kind, ids, ReviewState.WITHDRAWN)
+    after = record_values(conn, kind, ids)
+    events = [_event("withdraw", kind, i, before[i], after[i], source) for i in ids]
+    return len(ids), events
+
+
+def restore_withdrawn(
+    conn: Connection, kind: str, prefix: str
+) -> tuple[int, list[dict[str, Any]]]:
+    """Approve again the withdrawn records of ``kind`` whose ids start so."""
+    stored = records_by_prefix(conn, kind, prefix)
+    ids = [
+        int(i) for i in stored["id"][stored["review_state"].astype(str) == WITHDRAWN]
+    ]
+    before = record_values(conn, kind, ids)
+    set_review_state(conn, kind, ids, ReviewState.APPROVED)
+    after = record_values(conn, kind, ids)
+    events = [
+        _event("restore", kind, i, before[i], after[i], "demine restore") for i in ids
+    ]
+    return len(ids), events
