@@ -8,11 +8,14 @@ without recorded victims; tables by a victim's attribute (sex, age group,
 status, activity) count in ``accidents`` the accidents with at least one such
 victim, so that column does not add up to the total there.
 
-Rates are victims per 100,000 inhabitants over the whole period asked for
-(not per year). An admin area's population is its own ``population``; when
-that is empty, the sum over the places under it (its settlements, say: a
-lower bound, as people outside recorded settlements are missing). With
-neither, the rate is not given (null) rather than guessed.
+Every figure of an admin area includes the places under it (a department
+holds its municipalities' accidents). Rates are victims per 100,000
+inhabitants over the whole period asked for (not per year), given only where
+the population covers the whole area: its own ``population``, or the sum of
+the admin areas under it when all of them have theirs. A sum over
+settlements (people outside them are missing) or over some areas only is
+shown with ``population_coverage`` saying so, and no rate is given (null)
+rather than one over too few people.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from demine.analysis.admin_areas import (
+    ADMIN_TYPES,
+    national_population,
+    populations,
+    roll_up,
+)
 from demine.analysis.casualty_hotspots import (
     DEFAULT_BANDWIDTH_M,
     HotspotSurface,
@@ -527,93 +536,65 @@ def by_device(acc: pd.DataFrame, vic: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def populations(places: pd.DataFrame) -> pd.DataFrame:
-    """Each place's ``population`` and where it comes from.
-
-    A place's own population when given (> 0, ``population_source`` ``own``);
-    else the sum over the places directly under it, each counted by this same
-    rule (``sum_below``): a district without a figure gets its settlements'
-    total, a country its districts'. Null when nothing below is known either.
-    """
-    if not len(places):
-        return pd.DataFrame(columns=["population", "population_source"])
-    pl = places.set_index("id")
-    own = pd.to_numeric(pl["population"], errors="coerce").astype(float)
-    parent = pd.to_numeric(pl["parent_id"], errors="coerce")
-    parent = parent.where(parent.isin(pl.index))
-    depth = pd.Series(0, index=pl.index)
-    up = parent.copy()
-    for _level in range(len(pl)):  # a few levels; bounded in case of a cycle
-        has = up.notna()
-        if not has.any():
-            break
-        depth[has] += 1
-        up = pd.Series(parent.reindex(up.to_numpy()).to_numpy(), index=pl.index)
-    value = own.where(own > 0)
-    source = pd.Series(np.where(value.notna(), "own", None), index=pl.index)
-    for level in sorted(depth.unique(), reverse=True):
-        children = value[(depth == level + 1) & value.notna()]
-        below = children.groupby(parent.reindex(children.index)).sum()
-        fill = (depth == level) & value.isna()
-        sums = below.reindex(pl.index[fill])
-        got = sums[sums > 0]
-        value[got.index] = got
-        source[got.index] = "sum_below"
-    out = pd.DataFrame(
-        {
-            "population": value.round().astype("Int64"),
-            "population_source": source.astype(object),
-        },
-        index=pl.index,
-    )
-    out.index.name = "id"
-    return out
-
-
 def by_admin(
     acc: pd.DataFrame, vic: pd.DataFrame, places: pd.DataFrame
 ) -> tuple[pd.DataFrame, int | None, float | None]:
-    """By admin area with rates; also the national population and rate.
+    """By admin area, each with every place under it; rates; the nation's.
 
     Rows: every admin area of the register, and any other place accidents
-    name, most victims first; accidents without an admin area last.
+    name, most victims first; accidents without an admin area last. An
+    area's figures include those of the places under it (a department holds
+    its municipalities' accidents). A rate is given only where the
+    population covers the whole area (see
+    :func:`demine.analysis.admin_areas.populations`);
+    ``population_coverage`` says what the population is.
     """
     pops = populations(places)
-    admin_types = {PlaceType.ADMIN1.value, PlaceType.ADMIN2.value}
-    kinds = places.set_index("id")["place_type"].astype(str) if len(places) else None
-    areas = [] if kinds is None else list(kinds[kinds.isin(admin_types)].index)
-    named = sorted(int(a) for a in acc["admin_area_id"].dropna().unique())
-    frame = tally(
-        acc,
-        vic,
-        "admin_area_id",
-        areas + [a for a in named if a not in areas],
-        by_accident=True,
+    own = tally(acc, vic, "admin_area_id", by_accident=True)
+    named = own[own["admin_area_id"].notna()]
+    own_known = named.set_index(named["admin_area_id"].astype("int64"))[COUNTS]
+    rolled = roll_up(own_known, places)
+    info = (
+        places.assign(id=pd.to_numeric(places["id"]).astype("int64")).set_index("id")
+        if len(places)
+        else pd.DataFrame(columns=["name", "code", "place_type", "parent_id"])
     )
-    ids = frame["admin_area_id"]
-    info = places.set_index("id") if len(places) else pd.DataFrame()
-    frame.insert(1, "name", ids.map(info["name"]) if len(info) else None)
-    frame.insert(2, "code", ids.map(info["code"]) if len(info) else None)
-    frame["admin_area_id"] = ids.astype("Int64")
+    kinds = info["place_type"].astype(str)
+    areas = list(kinds[kinds.isin(ADMIN_TYPES)].index)
+    ids = areas + [int(a) for a in rolled.index if int(a) not in set(areas)]
+    frame = rolled.reindex(ids).fillna(0).astype(np.int64).reset_index(drop=True)
+    index = pd.Index(ids)
+    frame.insert(0, "admin_area_id", pd.array(ids, dtype="Int64"))
+    frame.insert(1, "name", index.map(info["name"]).to_numpy(dtype=object))
+    frame.insert(2, "code", index.map(info["code"]).to_numpy(dtype=object))
+    frame.insert(3, "place_type", index.map(kinds).to_numpy(dtype=object))
+    parent = pd.to_numeric(info["parent_id"], errors="coerce")
+    frame.insert(4, "parent_id", pd.array(index.map(parent), dtype="Int64"))
     frame["name"] = frame["name"].where(frame["name"].notna(), UNKNOWN)
-    pop = ids.map(pops["population"]) if len(pops) else pd.Series(np.nan, ids.index)
-    frame["population"] = pd.array(pop, dtype="Int64")
-    frame["population_source"] = (
-        ids.map(pops["population_source"]) if len(pops) else None
+    frame["population"] = pd.array(index.map(pops["population"]), dtype="Int64")
+    frame["population_source"] = index.map(pops["population_source"]).to_numpy(
+        dtype=object
     )
-    frame["rate_per_100k"] = rate(frame["victims"], frame["population"])
+    frame["population_coverage"] = index.map(pops["population_coverage"]).to_numpy(
+        dtype=object
+    )
+    covered = index.map(pops["covers"]).to_numpy(dtype=object) == True  # noqa: E712
+    frame["rate_per_100k"] = rate(frame["victims"], frame["population"]).where(covered)
     frame = frame.sort_values(
         ["victims", "accidents", "name"],
         ascending=[False, False, True],
         kind="stable",
         key=lambda col: col.astype(str) if col.name == "name" else col,
     )
-    frame = pd.concat(
-        [frame[frame["admin_area_id"].notna()], frame[frame["admin_area_id"].isna()]]
-    ).reset_index(drop=True)
-    national = _national_population(places, pops)
+    missing = own[own["admin_area_id"].isna()]
+    if len(missing):
+        tail = missing.assign(admin_area_id=pd.array([None], dtype="Int64"))
+        tail.insert(1, "name", UNKNOWN)
+        frame = pd.concat([frame, tail], ignore_index=True)
+    frame = frame.reset_index(drop=True)
+    national, covers = national_population(places, pops)
     victims = int(vic["outcome"].isin(["killed", "injured"]).sum())
-    national_rate = victims / national * 100_000 if national else None
+    national_rate = victims / national * 100_000 if national and covers else None
     return frame, national, national_rate
 
 
@@ -622,17 +603,6 @@ def rate(victims: pd.Series, population: pd.Series) -> pd.Series:
     pop = pd.to_numeric(population, errors="coerce").astype(float)
     pop = pop.where(pop > 0)
     return victims.astype(float) / pop * 100_000
-
-
-def _national_population(places: pd.DataFrame, pops: pd.DataFrame) -> int | None:
-    """The population of the top places (the country, or else the top admin
-    areas), by the rule of :func:`populations`; None when unknown."""
-    if not len(places):
-        return None
-    parent = pd.to_numeric(places["parent_id"], errors="coerce")
-    roots = places.loc[~parent.isin(places["id"]).to_numpy(), "id"]
-    total = pops["population"].reindex(roots).dropna().sum()
-    return int(total) if total > 0 else None
 
 
 def _notes(acc: pd.DataFrame, vic: pd.DataFrame, admin: pd.DataFrame) -> list[str]:
@@ -649,11 +619,18 @@ def _notes(acc: pd.DataFrame, vic: pd.DataFrame, admin: pd.DataFrame) -> list[st
     no_admin = int(acc["admin_area_id"].isna().sum())
     if no_admin:
         notes.append(f"{no_admin} accident(s) have no admin area")
-    unknown_pop = admin[admin["admin_area_id"].notna() & admin["population"].isna()]
+    areas = admin[admin["admin_area_id"].notna()]
+    unknown_pop = areas[areas["population"].isna()]
     if len(unknown_pop):
         notes.append(
-            f"{len(unknown_pop)} admin area(s) have no population (own or of their "
-            "settlements): no rate is given for them"
+            f"{len(unknown_pop)} admin area(s) have no population (own or of the "
+            "places below them): no rate is given for them"
+        )
+    partial = areas[areas["population"].notna() & areas["rate_per_100k"].isna()]
+    if len(partial):
+        notes.append(
+            f"{len(partial)} admin area(s) have a population that does not cover "
+            "the whole area (see population_coverage): no rate is given for them"
         )
     unlocated = int(acc["lon"].isna().sum())
     if unlocated:

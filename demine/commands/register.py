@@ -132,7 +132,9 @@ def _print_summary(database: Any, json_: bool, by: str | None = None) -> None:
                 [by, "cancelled ha", "reduced ha", "cleared ha", "items"],
                 [
                     [
-                        "(none)" if r["key"] is None else r["key"],
+                        "(none)"
+                        if r["key"] is None
+                        else "  " * r.get("depth", 0) + str(r["key"]),
                         f"{r['cancelled_m2'] / 10_000:,.1f}",
                         f"{r['reduced_m2'] / 10_000:,.1f}",
                         f"{r['cleared_m2'] / 10_000:,.1f}",

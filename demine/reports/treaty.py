@@ -14,13 +14,14 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from demine.analysis.admin_areas import area_table
 from demine.domain.ages import is_child
 from demine.domain.vocab import EOCategory, ReleaseKind
 from demine.reports.land import NO_AREA
 from demine.reports.model import Column, Figure, Section, Table
 from demine.reports.period import Period
 from demine.reports.texts import label, t
-from demine.store import reporting
+from demine.store import queries, reporting
 
 KINDS = [k.value for k in ReleaseKind]
 
@@ -30,21 +31,31 @@ def ap_mined(hazards: pd.DataFrame) -> pd.DataFrame:
     return hazards[hazards["ap_mine"]]
 
 
-def form_c(hazards: pd.DataFrame) -> pd.DataFrame:
-    """Per admin area: number and m² of AP-mined areas left, CHA and SHA."""
+def form_c(hazards: pd.DataFrame, places: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per admin area (with the areas below it): number and m² of AP-mined
+    areas left, CHA and SHA. ``label`` names the area by its path; ``top``
+    marks the rows that add up to the whole."""
     left = ap_mined(hazards)
-    left = left[left["remaining_m2"] > 0].assign(
-        admin=lambda f: f["admin"].astype(object).fillna(NO_AREA)
-    )
-    out = pd.DataFrame(index=sorted(left["admin"].unique()))
+    left = left[left["remaining_m2"] > 0]
+    key = pd.to_numeric(left["admin_area_id"], errors="coerce").astype("Int64")
+    out = pd.DataFrame(index=pd.Index(key.unique(), dtype="Int64"))
     for cls in ("cha", "sha"):
-        sub = left[left["hazard_class"] == cls].groupby("admin")["remaining_m2"]
-        out[f"{cls}_n"] = sub.count()
-        out[f"{cls}_m2"] = sub.sum()
+        sub = left[left["hazard_class"] == cls].groupby(key, dropna=False)
+        out[f"{cls}_n"] = sub["remaining_m2"].count()
+        out[f"{cls}_m2"] = sub["remaining_m2"].sum()
     out = out.fillna(0.0)
     out["total_n"] = out["cha_n"] + out["sha_n"]
     out["total_m2"] = out["cha_m2"] + out["sha_m2"]
-    return out
+    return _by_area(out, places)
+
+
+def _by_area(own: pd.DataFrame, places: pd.DataFrame | None) -> pd.DataFrame:
+    """``own`` (by admin area id) rolled up, labelled by path."""
+    if places is None:
+        places = pd.DataFrame(columns=["id", "name", "place_type", "parent_id"])
+    table = area_table(own, places)
+    table["label"] = table["label"].astype(object).fillna(NO_AREA)
+    return table
 
 
 def form_g(items: pd.DataFrame) -> pd.DataFrame:
@@ -57,16 +68,20 @@ def treaty_sections(conn: Connection, period: Period) -> list[Section]:
     hazards = reporting.hazards_at(conn, period.end)
     items = reporting.items_found(conn, period.start, period.end)
     released = reporting.released_by_hazard(conn, period.start, period.end)
+    places = queries.place_tree(conn)
     return [
-        _form_c_section(hazards, period),
+        _form_c_section(hazards, period, places),
         _form_g_section(items),
-        _release_section(hazards, released),
+        _release_section(hazards, released, places),
         _monitor_section(conn, period, hazards, items, released),
     ]
 
 
-def _form_c_section(hazards: pd.DataFrame, period: Period) -> Section:
-    table = form_c(hazards)
+def _form_c_section(
+    hazards: pd.DataFrame, period: Period, places: pd.DataFrame
+) -> Section:
+    table = form_c(hazards, places)
+    top = table[table["top"].astype(bool)]
     section = Section(
         "form_c", t("treaty.c.title"), t("treaty.c.intro", day=period.end)
     )
@@ -79,15 +94,15 @@ def _form_c_section(hazards: pd.DataFrame, period: Period) -> Section:
             [Column("admin", t("col.admin"))]
             + [Column(c, t(f"col.{c}"), fmts[c]) for c in cols],
             [
-                [name, *[_num(r[c], fmts[c]) for c in cols]]
-                for name, r in table.iterrows()
+                [r["label"], *[_num(r[c], fmts[c]) for c in cols]]
+                for _i, r in table.iterrows()
             ],
-            total=[t("total"), *[_num(table[c].sum(), fmts[c]) for c in cols]],
+            total=[t("total"), *[_num(top[c].sum(), fmts[c]) for c in cols]],
         )
     )
     section.figures += [
-        Figure("form_c.areas", t("treaty.c.areas"), int(table["total_n"].sum())),
-        Figure("form_c.m2", t("treaty.c.m2"), float(table["total_m2"].sum()), "m2"),
+        Figure("form_c.areas", t("treaty.c.areas"), int(top["total_n"].sum())),
+        Figure("form_c.m2", t("treaty.c.m2"), float(top["total_m2"].sum()), "m2"),
     ]
     return section
 
@@ -135,18 +150,29 @@ def _form_g_section(items: pd.DataFrame) -> Section:
     return section
 
 
-def _by_admin_kind(hazards: pd.DataFrame, released: pd.DataFrame) -> pd.DataFrame:
+def _by_admin_kind(
+    hazards: pd.DataFrame, released: pd.DataFrame, places: pd.DataFrame
+) -> pd.DataFrame:
     joined = released.merge(
-        hazards[["id", "admin"]], left_on="hazard_id", right_on="id", how="left"
+        hazards[["id", "admin_area_id"]], left_on="hazard_id", right_on="id", how="left"
     )
-    joined["admin"] = joined["admin"].astype(object).fillna(NO_AREA)
+    joined["admin_area_id"] = pd.to_numeric(
+        joined["admin_area_id"], errors="coerce"
+    ).astype("Int64")
     pivot = joined.pivot_table(
-        index="admin", columns="kind", values="m2", aggfunc="sum"
+        index="admin_area_id",
+        columns="kind",
+        values="m2",
+        aggfunc="sum",
+        dropna=False,
     )
-    return pivot.reindex(columns=KINDS).fillna(0.0)
+    own = pivot.reindex(columns=KINDS).fillna(0.0)
+    return _by_area(own, places)
 
 
-def _release_section(hazards: pd.DataFrame, released: pd.DataFrame) -> Section:
+def _release_section(
+    hazards: pd.DataFrame, released: pd.DataFrame, places: pd.DataFrame
+) -> Section:
     """Cancelled, reduced and cleared in the period: AP-mined areas and all."""
     section = Section(
         "release_disaggregation", t("treaty.r.title"), t("treaty.r.intro")
@@ -156,7 +182,8 @@ def _release_section(hazards: pd.DataFrame, released: pd.DataFrame) -> Section:
         ("ap", released[released["hazard_id"].isin(ap_ids)]),
         ("all", released),
     ):
-        pivot = _by_admin_kind(hazards, rows)
+        pivot = _by_admin_kind(hazards, rows, places)
+        top = pivot[pivot["top"].astype(bool)]
         section.tables.append(
             Table(
                 f"released_{key}",
@@ -165,13 +192,17 @@ def _release_section(hazards: pd.DataFrame, released: pd.DataFrame) -> Section:
                 + [Column(k, t(f"col.{k}_m2"), "m2") for k in KINDS]
                 + [Column("total", t("total"), "m2")],
                 [
-                    [name, *[float(r[k]) for k in KINDS], float(r.sum())]
-                    for name, r in pivot.iterrows()
+                    [
+                        r["label"],
+                        *[float(r[k]) for k in KINDS],
+                        float(sum(r[k] for k in KINDS)),
+                    ]
+                    for _i, r in pivot.iterrows()
                 ],
                 total=[
                     t("total"),
-                    *[float(pivot[k].sum()) for k in KINDS],
-                    float(pivot.to_numpy().sum()),
+                    *[float(top[k].sum()) for k in KINDS],
+                    float(top[KINDS].to_numpy().sum()),
                 ],
             )
         )

@@ -138,9 +138,9 @@ def hazards_at(conn: Connection, end: dt.date) -> pd.DataFrame:
 
     Columns: ``id``, ``hazard_class``, ``ap_mine`` (contamination includes
     anti-personnel mines), ``admin`` (admin area name, None when unset),
-    ``area_m2``, ``released_m2`` (up to ``end``, undated releases included)
-    and ``remaining_m2``. Hazards recorded after ``end`` are left out;
-    undated ones are in.
+    ``admin_area_id``, ``area_m2``, ``released_m2`` (up to ``end``, undated
+    releases included) and ``remaining_m2``. Hazards recorded after ``end``
+    are left out; undated ones are in.
     """
     # The contamination list is JSON text on both backends; a text match on
     # the quoted value spares decoding 100,000 lists in Python.
@@ -151,6 +151,7 @@ def hazards_at(conn: Connection, end: dt.date) -> pd.DataFrame:
             Hazard.hazard_class,
             ap_mine,
             Place.name,
+            Hazard.admin_area_id,
             Hazard.area_m2,
         )
         .outerjoin(Place, Place.id == Hazard.admin_area_id)
@@ -159,7 +160,11 @@ def hazards_at(conn: Connection, end: dt.date) -> pd.DataFrame:
             or_(Hazard.recorded_on <= end, Hazard.recorded_on.is_(None)),
         )
     )
-    hazards = _frame(conn, stmt, ["id", "hazard_class", "ap_mine", "admin", "area_m2"])
+    hazards = _frame(
+        conn,
+        stmt,
+        ["id", "hazard_class", "ap_mine", "admin", "admin_area_id", "area_m2"],
+    )
     released_stmt = (
         select(Release.hazard_id, func.sum(Release.effective_m2))
         .join(Hazard, Hazard.id == Release.hazard_id)

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from demine.analysis.checks import CheckOptions, validate_register
-from demine.analysis.summary import national_summary, summary_by
+from demine.analysis.summary import national_summary, remaining_by_area, summary_by
 from demine.api.auth import log_in
 from demine.api.deps import DbDep, MaybeUser, Reviewer, User, check_csrf, csrf_token
 from demine.api.records import RecordId
@@ -30,7 +30,7 @@ from demine.errors import (
     RecordError,
 )
 from demine.geo.extent import Extent
-from demine.store import queries, review
+from demine.store import review
 from demine.store.audit import history
 from demine.store.listing import get_record
 from demine.store.users import Principal
@@ -281,13 +281,26 @@ def review_post(
     return RedirectResponse("/review", status_code=303)
 
 
+def _top_areas(
+    rows: list[tuple[str | None, int, str, float]],
+) -> list[tuple[str | None, float]]:
+    """The highest admin level below the country, largest first (each with
+    all it holds; the levels below are in the reports)."""
+    areas = [r for r in rows if r[2] != "country"]
+    if not areas:
+        return []
+    top = min(d for _n, d, _k, _v in areas)
+    shown = [(n, v) for n, d, _k, v in areas if d == top]
+    return sorted(shown, key=lambda t: -t[1])
+
+
 @router.get("/dashboard")
 def dashboard(request: Request, db: DbDep, who: User) -> Response:
     with db.transaction() as conn:
         figures = national_summary(conn)
         by_year = summary_by(conn, "year")
         by_method = summary_by(conn, "method")
-        remaining = queries.remaining_by_admin(conn)
+        remaining = remaining_by_area(conn)
     return render(
         request,
         "dashboard.html",
@@ -295,7 +308,7 @@ def dashboard(request: Request, db: DbDep, who: User) -> Response:
         figures=figures,
         by_year=[(r["key"], r["released_m2"]) for r in by_year],
         by_method=[(r["key"], r["released_m2"]) for r in by_method],
-        remaining=[(k, r) for k, _t, r in sorted(remaining, key=lambda t: -t[2])],
+        remaining=_top_areas(remaining),
         items=list(figures["items"].items()),
     )
 
