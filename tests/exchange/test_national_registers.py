@@ -250,3 +250,51 @@ def test_read_only_commands_leave_no_empty_register(
         assert "no register" in result.output
     assert not (tmp_path / "demine.sqlite").exists()
     assert os.listdir(tmp_path) == []
+
+
+# -- point 2: admin areas roll up -----------------------------------------------
+
+
+def _with_population(text: str, populations: dict[str, int]) -> str:
+    lines = text.strip().split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        name = line.split(",")[1]
+        out.append(line + (str(populations[name]) if name in populations else ""))
+    return "\n".join(out) + "\n"
+
+
+def test_victims_in_municipalities_roll_up_to_departments(
+    db: Database, tmp_path: Path
+) -> None:
+    # one town's population only (as the issue had it), and all of Meta's
+    pops = {"BRICEÑO": 9_000, "VISTAHERMOSA": 25_000, "MESETAS": 12_000}
+    places(db, tmp_path, _with_population(PLACES, pops))
+    load(db)
+    frame = raw()
+    report = casualty_report(db)
+    admin = report.by_admin.set_index("name")
+    for department in ("ANTIOQUIA", "META", "CAQUETÁ"):
+        rows = frame[frame["departamento"] == department]
+        events = rows.drop_duplicates(["municipio", "ano", "mes", "sitio"])
+        assert admin.loc[department, "victims"] == len(rows), department
+        assert admin.loc[department, "accidents"] == len(events), department
+        assert admin.loc[department, "killed"] == (rows["estado"] == "Muerto").sum()
+    # a rate where the population covers the area, and only there
+    briceno = (frame["municipio"] == "BRICEÑO").sum()
+    assert admin.loc["BRICEÑO", "rate_per_100k"] == pytest.approx(
+        briceno / 9_000 * 100_000
+    )
+    meta = (frame["departamento"] == "META").sum()
+    assert admin.loc["META", "population"] == 37_000
+    assert admin.loc["META", "rate_per_100k"] == pytest.approx(meta / 37_000 * 1e5)
+    assert admin.loc["META", "population_coverage"] == "sum of all 2 areas below"
+    assert pd.isna(admin.loc["ANTIOQUIA", "rate_per_100k"])
+    assert admin.loc["ANTIOQUIA", "population"] == 9_000  # shown, as a lower bound
+    assert "1 of 3 areas below" in admin.loc["ANTIOQUIA", "population_coverage"]
+    # the nation: not 126,163 per 100,000 over one town, but no rate at all
+    assert report.rate_per_100k is None
+    data = report.to_dict()
+    assert data["rate_per_100k"] is None
+    antioquia = next(r for r in data["by_admin"] if r["name"] == "ANTIOQUIA")
+    assert antioquia["place_type"] == "admin1" and antioquia["parent_id"] is None
