@@ -411,7 +411,7 @@ def age_groups(age: pd.Series, group: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     An exact age gives its band (:data:`AGE_BANDS`); without one, the
     victim's age group is shown as the band it is, or as the range itself
-    (``0-17``, ``18-``); with neither, ``unknown``.
+    (``0-17``, ``18+``); with neither, ``unknown``.
     """
     values = pd.to_numeric(age, errors="coerce").to_numpy(dtype=float)
     labels = age_group(age).to_numpy(dtype=object)
@@ -423,7 +423,7 @@ def age_groups(age: pd.Series, group: pd.Series) -> tuple[pd.Series, pd.Series]:
         low, high = parse_age_group(str(text))
         band = [b for b, lo, hi in AGE_BANDS if lo == low and hi == (high or 200)]
         where = todo[ranges[todo] == text]
-        labels[where] = band[0] if band else str(text)
+        labels[where] = band[0] if band else _shown_range(low, high)
         if high is not None and high < CHILD_AGE:
             child[where] = True
         elif low >= CHILD_AGE:
@@ -498,6 +498,11 @@ def by_period(acc: pd.DataFrame, vic: pd.DataFrame, key: str) -> pd.DataFrame:
     if key == "year":
         frame["year"] = frame["year"].astype("Int64")
     return frame
+
+
+def _shown_range(low: int, high: int | None) -> str:
+    """An age range as a reader writes it: ``0-17``, ``18+``."""
+    return f"{low}+" if high is None else f"{low}-{high}"
 
 
 def by_age_group(acc: pd.DataFrame, vic: pd.DataFrame) -> pd.DataFrame:

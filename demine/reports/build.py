@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from demine.reports import completion, land, money, people, treaty
 from demine.reports.donor import donor_sections, find_donor
 from demine.reports.errors import ReportError
-from demine.reports.model import Report
+from demine.reports.model import Report, Section
 from demine.reports.period import Period
 from demine.reports.texts import t
 from demine.store import reporting
@@ -31,20 +33,64 @@ def build_report(
     """
     when = check_request(db, kind, period, donor, project)
     with db.transaction() as conn:
+        held = reporting.approved_kinds(conn)
+
+        def part(key: str, title: str, kinds: tuple[str, ...], make: Any) -> Section:
+            """A section, or a note that the register has nothing for it."""
+            if held & set(kinds):
+                return make()  # type: ignore[no-any-return]
+            missing = " or ".join(t(f"kind.{k}") for k in kinds)
+            return Section(key, t(title), unavailable=t("no_data", kinds=missing))
+
         if kind == "national":
             sections = [
-                land.progress_section(conn, when),
-                land.remaining_section(conn, when),
-                people.items_section(conn, when),
-                people.casualties_section(db, conn, when),
-                people.eore_section(conn, when),
-                people.qm_section(conn, when),
-                money.funding_section(conn, when),
+                part(
+                    "progress",
+                    "progress.title",
+                    ("hazard", "release"),
+                    lambda: land.progress_section(conn, when),
+                ),
+                part(
+                    "remaining",
+                    "remaining.title",
+                    ("hazard",),
+                    lambda: land.remaining_section(conn, when),
+                ),
+                part(
+                    "items",
+                    "items.title",
+                    ("eo_item",),
+                    lambda: people.items_section(conn, when),
+                ),
+                part(
+                    "casualties",
+                    "casualties.title",
+                    ("accident",),
+                    lambda: people.casualties_section(db, conn, when),
+                ),
+                part(
+                    "eore",
+                    "eore.title",
+                    ("eore_session",),
+                    lambda: people.eore_section(conn, when),
+                ),
+                part(
+                    "qm",
+                    "qm.title",
+                    ("qm_finding",),
+                    lambda: people.qm_section(conn, when),
+                ),
+                part(
+                    "funding",
+                    "funding.title",
+                    ("funding",),
+                    lambda: money.funding_section(conn, when),
+                ),
             ]
             subtitle = None
             title = t("national.title", period=when.label)
         elif kind == "treaty":
-            sections = treaty.treaty_sections(conn, when)
+            sections = treaty.treaty_sections(conn, when, held)
             subtitle = t("treaty.subtitle")
             title = t("treaty.title", period=when.label)
         else:
@@ -53,7 +99,16 @@ def build_report(
             subtitle = project
             title = t("donor.title", period=when.label, donor=name)
     if kind == "national" and forecast:
-        sections.append(completion.forecast_section(db))
+        if "hazard" in held:
+            sections.append(completion.forecast_section(db))
+        else:
+            sections.append(
+                Section(
+                    "forecast",
+                    t("forecast.title"),
+                    unavailable=t("no_data", kinds=t("kind.hazard")),
+                )
+            )
     return Report(
         kind=kind,
         title=title,
@@ -91,10 +146,14 @@ def check_request(
 
 
 def _require_records(conn: object, period: Period) -> None:
-    """An empty register, or a period with nothing in it, is an error."""
-    if reporting.approved_hazards(conn) == 0:  # type: ignore[arg-type]
+    """An empty register, or a period with nothing in it, is an error.
+
+    A register of one kind of record (victims only, say) makes a report:
+    the sections it has nothing for say so (issue 16).
+    """
+    if not reporting.approved_kinds(conn):  # type: ignore[arg-type]
         raise ReportError(
-            "the register has no approved hazards: import or approve records first"
+            "the register has no approved records: import or approve records first"
         )
     counts = reporting.dated_records(conn, period.start, period.end)  # type: ignore[arg-type]
     if not any(counts.values()):

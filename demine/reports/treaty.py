@@ -64,17 +64,32 @@ def form_g(items: pd.DataFrame) -> pd.DataFrame:
     return ap.groupby("model")["quantity"].sum().sort_values(ascending=False)
 
 
-def treaty_sections(conn: Connection, period: Period) -> list[Section]:
+def treaty_sections(
+    conn: Connection, period: Period, held: set[str] | None = None
+) -> list[Section]:
+    """Forms C and G, release by kind, the Monitor's figures; a form the
+    register has no records for says so (``held``: kinds it has)."""
+    held = held if held is not None else {"hazard", "eo_item", "release"}
     hazards = reporting.hazards_at(conn, period.end)
     items = reporting.items_found(conn, period.start, period.end)
     released = reporting.released_by_hazard(conn, period.start, period.end)
     places = queries.place_tree(conn)
     return [
-        _form_c_section(hazards, period, places),
-        _form_g_section(items),
-        _release_section(hazards, released, places),
+        _form_c_section(hazards, period, places)
+        if "hazard" in held
+        else _nothing("form_c", "treaty.c.title", "hazard"),
+        _form_g_section(items)
+        if "eo_item" in held
+        else _nothing("form_g", "treaty.g.title", "eo_item"),
+        _release_section(hazards, released, places)
+        if "release" in held
+        else _nothing("release_disaggregation", "treaty.r.title", "release"),
         _monitor_section(conn, period, hazards, items, released),
     ]
+
+
+def _nothing(key: str, title: str, kind: str) -> Section:
+    return Section(key, t(title), unavailable=t("no_data", kinds=t(f"kind.{kind}")))
 
 
 def _form_c_section(

@@ -500,6 +500,27 @@ def date_span(conn: Connection) -> tuple[dt.date | None, dt.date | None]:
     return min(as_date[: len(lows)]), max(as_date[len(lows) :])
 
 
+def approved_kinds(conn: Connection) -> set[str]:
+    """The kinds of record the register holds approved ones of."""
+    models: dict[str, Any] = {
+        "hazard": Hazard,
+        "release": Release,
+        "eo_item": EOItem,
+        "accident": Accident,
+        "eore_session": EORESession,
+        "qm_finding": QMFinding,
+        "funding": Funding,
+        "activity": Activity,
+    }
+    return {
+        name
+        for name, model in models.items()
+        if conn.execute(
+            select(exists().where(model.review_state == APPROVED))
+        ).scalar_one()
+    }
+
+
 def approved_hazards(conn: Connection) -> int:
     stmt = select(func.count(Hazard.id)).where(Hazard.review_state == APPROVED)
     return int(conn.execute(stmt).scalar_one())

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
-import yaml
 import pytest
+import yaml
 from sqlalchemy import create_engine, select
 from typer.testing import CliRunner
 
@@ -185,7 +185,7 @@ def test_disaggregated_counts_set_sex_and_age_group(db: Database) -> None:
     ages = report.by_age_group.set_index("age_group")
     assert ages.loc["0-17", "victims"] == children
     assert bool(ages.loc["0-17", "child"]) is True
-    assert ages.loc["18-", "victims"] == raw["TOTAL"].sum() - children
+    assert ages.loc["18+", "victims"] == raw["TOTAL"].sum() - children
     assert report.killed == raw.filter(regex="_KILLED$").to_numpy().sum()
 
 

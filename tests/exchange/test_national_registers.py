@@ -22,7 +22,7 @@ from demine.errors import ImportRejectedError, SourceError
 from demine.exchange.importer import ImportResult, import_files, restore_records
 from demine.exchange.mapping import load_mapping
 from demine.store.database import Database
-from demine.store.schema import AuditEvent, Victim
+from demine.store.schema import AuditEvent
 
 DATA = Path(__file__).parent / "data"
 SOURCE = DATA / "victimas_colombia.csv"
@@ -72,7 +72,7 @@ def test_ages_as_ranges_count_children_and_unknown_is_not_zero(
     assert report.children_age_unknown == unknown
     ages = report.by_age_group.set_index("age_group")["victims"]
     assert ages["0-17"] == report.children
-    assert ages["18-"] == (frame["edad"] == "Mayor de 18 años").sum()
+    assert ages["18+"] == (frame["edad"] == "Mayor de 18 años").sum()
     assert ages["unknown"] == unknown
     assert any("neither an age nor an age group" in n for n in report.notes)
     shown = runner.invoke(app, ["casualties", "--db", str(db.url)])
@@ -107,7 +107,8 @@ def test_one_row_deleted_in_the_next_edition_moves_one_record(
     killed = casualty_report(db).killed
     # The next edition has lost the only victim of the 2009 Mesetas event.
     gone = (frame["municipio"] == "MESETAS") & (frame["ano"] == "2,009")
-    assert gone.sum() == 1 and frame.loc[gone, "estado"].item() == "Muerto"
+    assert gone.sum() == 1
+    assert frame.loc[gone, "estado"].item() == "Muerto"
     edition = tmp_path / "victimas_colombia.csv"
     frame[~gone].to_csv(edition, index=False, encoding="utf-8-sig")
     plain = load(db, edition, dry_run=True)
@@ -121,7 +122,8 @@ def test_one_row_deleted_in_the_next_edition_moves_one_record(
     assert done.withdrawn == 2
     assert casualty_report(db).killed == killed - 1
     again = load(db, edition, edition=True)
-    assert again.withdrawn == 0 and again.counts["victim"].updated == 0
+    assert again.withdrawn == 0
+    assert again.counts["victim"].updated == 0
     with db.transaction() as conn:
         actions = conn.execute(select(AuditEvent.action, AuditEvent.entity)).all()
     assert sorted(actions) == [("withdraw", "accident"), ("withdraw", "victim")]
@@ -218,7 +220,8 @@ def test_a_bad_year_is_one_problem_and_problems_come_in_file_order(
         (5, "outcome"),
         (17, "occurred_on"),
     ]
-    assert "first: " in str(caught.value) and "row 5" in str(caught.value)
+    assert "first: " in str(caught.value)
+    assert "row 5" in str(caught.value)
 
 
 def test_a_too_long_id_is_reported_once_at_its_root(
@@ -297,4 +300,43 @@ def test_victims_in_municipalities_roll_up_to_departments(
     data = report.to_dict()
     assert data["rate_per_100k"] is None
     antioquia = next(r for r in data["by_admin"] if r["name"] == "ANTIOQUIA")
-    assert antioquia["place_type"] == "admin1" and antioquia["parent_id"] is None
+    assert antioquia["place_type"] == "admin1"
+    assert antioquia["parent_id"] is None
+
+
+# -- point 4: a register without hazards makes reports -----------------------
+
+
+def test_reports_of_a_register_without_hazards(db: Database, tmp_path: Path) -> None:
+    from demine.reports.build import build_report
+    from demine.reports.render import render_html
+
+    places(db, tmp_path)
+    load(db)
+    frame = raw()
+    national = build_report(db, "national", "2006..2016", forecast=True)
+    missing = {s.key for s in national.sections if s.unavailable}
+    assert missing == {
+        "progress",
+        "remaining",
+        "items",
+        "eore",
+        "qm",
+        "funding",
+        "forecast",
+    }
+    casualties = national.section("casualties")
+    assert casualties.unavailable is None
+    figures = {f.key: f.value for f in casualties.figures}
+    assert figures["casualties.killed"] == (frame["estado"] == "Muerto").sum()
+    assert figures["casualties.children"] == (frame["edad"] == "Menor de 18 años").sum()
+    html = render_html(national)
+    assert "holds no approved hazards" in html
+    treaty = build_report(db, "treaty", "2006..2016")
+    assert {s.key for s in treaty.sections if s.unavailable} == {
+        "form_c",
+        "form_g",
+        "release_disaggregation",
+    }
+    monitor = {f.key: f.value for f in treaty.section("monitor").figures}
+    assert monitor["monitor.casualties"] == len(frame)
