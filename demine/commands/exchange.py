@@ -299,8 +299,13 @@ app.add_typer(mapping_app, name="mapping")
 def mapping_template(
     file: Annotated[Path, typer.Argument(help="A source file to map.")],
     kind: Annotated[
-        str, typer.Option("--kind", "-k", help="Entity the rows become.")
-    ] = "hazards",
+        str | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="Entity the rows become [default: guessed from the columns].",
+        ),
+    ] = None,
     layer: Annotated[str | None, typer.Option(help="Layer or sheet.")] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
@@ -311,7 +316,7 @@ def mapping_template(
     from demine.exchange.formats import ReadOptions
     from demine.exchange.template import mapping_template as make
 
-    text = make(file, resolve_kind(kind), ReadOptions(layer=layer))
+    text = make(file, resolve_kind(kind) if kind else None, ReadOptions(layer=layer))
     if output is None:
         typer.echo(text, nl=False)
     else:

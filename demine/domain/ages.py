@@ -30,12 +30,21 @@ GROUP_WORDS: dict[str, str] = {
     "men": "18-",
     "women": "18-",
 }
+# "years" after a number or range, in the register's languages.
+YEARS_WORD = r"\b(years?( old)?|yrs|años|anos|ans|лет|года?|років|роки|yaş)\b\.?"
 _RANGE = re.compile(r"^(\d{1,3})\s*(?:-|–|—|to|a|à|до)\s*(\d{1,3})$")
-_OPEN = re.compile(r"^(\d{1,3})\s*(?:\+|-|–|or more|and over|y más|и старше)$")
+_OPEN = re.compile(
+    r"^(\d{1,3})\s*(?:\+|-|–|or more|and over|and older|y más|o más|et plus"
+    r"|ou mais|и старше|і старше|та старше|və yuxarı)$"
+)
 _BELOW = re.compile(r"^(?:<|under|menos de|menor de|moins de|до)\s*(\d{1,3})$")
 _UP_TO = re.compile(r"^(?:<=|≤)\s*(\d{1,3})$")
-_ABOVE = re.compile(r"^(?:>=|≥)\s*(\d{1,3})$")
-_OVER = re.compile(r"^(?:>|over|mayor de|plus de|старше)\s*(\d{1,3})$")
+# "Mayor de 18 años" is how registers write the adults beside "Menor de 18
+# años": 18 and over, as the words are used there.
+_ABOVE = re.compile(
+    r"^(?:>=|≥|over|mayor de|mayores de|plus de|maior de|старше|від)\s*(\d{1,3})$"
+)
+_OVER = re.compile(r"^>\s*(\d{1,3})$")
 
 
 def parse_age_group(text: str) -> tuple[int, int | None]:
@@ -48,7 +57,8 @@ def parse_age_group(text: str) -> tuple[int, int | None]:
     >>> parse_age_group("0-17"), parse_age_group("60+"), parse_age_group("<18")
     ((0, 17), (60, None), (0, 17))
     """
-    key = re.sub(r"\s+", " ", text.strip().lower()).removesuffix(" years")
+    key = re.sub(r"\s+", " ", text.strip().lower())
+    key = re.sub(r"\s+", " ", re.sub(YEARS_WORD, "", key)).strip()
     if key in GROUP_WORDS:
         key = GROUP_WORDS[key]
     low: int
