@@ -5,7 +5,8 @@
 ``{_file}`` / ``{_stem}`` the file's name. Row numbers break when the next
 edition of a file deletes or inserts a row; ``{_hash:municipio,ano,mes,sitio}``
 puts instead a short hash of those columns' text, the same whatever the row
-order. Rows whose key columns are all equal (two victims of one event, alike
+order (``_geometry`` among the columns hashes a feature's shape). Rows whose
+key columns are all equal (two victims of one event, alike
 in every column named) get ``-2``, ``-3`` ... after their id, in the order
 of their whole content, so the ids do not depend on row order either; the
 import says how many rows needed it.
@@ -28,6 +29,7 @@ PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 SPECIAL = ("_row", "_file", "_stem")
 HASH = "_hash:"
 HASH_CHARS = 12  # 48 bits: a national register's rows never collide by chance
+GEOMETRY = "_geometry"  # in a _hash: the feature's shape
 
 Column = Callable[[str], pd.Series]
 
@@ -37,7 +39,7 @@ def template_columns(template: str) -> list[str]:
     names: list[str] = []
     for name in PLACEHOLDER.findall(template):
         if name.startswith(HASH):
-            names += hash_columns(name)
+            names += [c for c in hash_columns(name) if c != GEOMETRY]
         elif name not in SPECIAL:
             names.append(name)
     return names

@@ -60,6 +60,7 @@ from demine.exchange.counts import Counts, expand, parse_counts
 from demine.exchange.entities import EntitySpec, entity, resolve_kind
 from demine.exchange.formats import ReadOptions, SourceTable, source_crs
 from demine.exchange.keys import (
+    GEOMETRY,
     PLACEHOLDER,
     fill,
     tell_apart,
@@ -668,6 +669,9 @@ def _template(template: str, table: SourceTable, field_name: str) -> pd.Series:
     """Fill ``{column}``, ``{_row}``, ``{_hash:...}`` ... (:mod:`keys`)."""
 
     def column(name: str) -> pd.Series:
+        if name == GEOMETRY and table.geometry is not None:
+            # The shape itself, for content ids of features with few fields.
+            return pd.Series(shapely.to_wkb(table.geometry, hex=True), dtype=object)
         return _column(table, name, field_name, table.name).reset_index(drop=True)
 
     return fill(template, table, column)

@@ -69,6 +69,22 @@ EVENT_IDS = (
     "id_події",
     "hadisə",
 )
+INCIDENT_WORDS = (
+    "incident",
+    "incidents",
+    "accident",
+    "accidents",
+    "accidente",
+    "accidentes",
+    "victim",
+    "victims",
+    "victimas",
+    "casualties",
+    "происшествие",
+    "нещасний",
+    "qeza",
+    "qəza",
+)
 SITE = (
     "sitio",
     "site",
@@ -127,12 +143,12 @@ class Draft:
             "# Written by `demine mapping template`. Check every line, then run",
             f"#   demine import register {path.name} --mapping THIS.yaml --dry-run",
             '# Blank values ("") stop the import until you fill them in.',
-            f"name: {json.dumps(path.stem, ensure_ascii=False)}",
+            f"name: {_q(path.stem)}",
             "source:",
         ]
         coords = coordinates(table.frame, set())
         if table.crs:
-            lines.append(f"  crs: {json.dumps(table.crs)}  # as the file declares")
+            lines.append(f"  crs: {_q(table.crs)}  # as the file declares")
         elif coords and coords[2]:
             lines.append(
                 '  crs: ""  # the coordinates are projected (metres): give the '
@@ -141,7 +157,7 @@ class Draft:
         else:
             lines.append("  crs: EPSG:4326  # longitude / latitude in degrees")
         if table.layer:
-            lines.append(f"  layer: {json.dumps(table.layer)}")
+            lines.append(f"  layer: {_q(table.layer)}")
         if table.format == "csv":
             lines.append("  encoding: utf-8  # latin-1 or cp1252 for older exports")
         return lines
@@ -208,7 +224,7 @@ class Draft:
             *["    " + line for line in self.fields(accident, key=key)],
             "  - kind: victim",
             "    fields:",
-            f"      accident: {json.dumps(key, ensure_ascii=False)}",
+            f"      accident: {_q(key)}",
             "      # status: {value: civilian}",
             *counts.lines("    "),
         ]
@@ -243,12 +259,19 @@ class Draft:
         return hits >= 2
 
     def guess_kind(self) -> str:
+        """Polygons are hazards; points of incidents are accidents; rows of
+        found items are EO items; else hazards (say --kind to choose)."""
         geoms = self.table.geometry
         if geoms is not None:
             present = geoms[~shapely.is_missing(geoms)]
             kinds = {g.geom_type for g in present[:1000]}
             if kinds and kinds <= {"Polygon", "MultiPolygon"}:
                 return "hazard"
+        words = [norm(self.path.stem), *(norm(c) for c in self.columns)]
+        if any(name_score(w, [norm(x) for x in INCIDENT_WORDS]) >= 0.85 for w in words):
+            return "accident"
+        if self._match("quantity", "eo_item") and self._match("category", "eo_item"):
+            return "eo_item"
         return "hazard"
 
     # -- fields ---------------------------------------------------------------
@@ -265,7 +288,7 @@ class Draft:
             if fs.name in SKIPPED:
                 continue
             if ref is not None and fs.name == ref[0]:
-                value = json.dumps(ref[1], ensure_ascii=False)
+                value = _q(ref[1])
                 lines.append(f"  {fs.name}: {value}  # the accident's id, as above")
                 continue
             if fs.name == "external_id" and key is not None:
@@ -278,18 +301,19 @@ class Draft:
         id_column = self._match("external_id", spec.kind)
         if id_column is not None and "_hash:" in key:
             self.used.add(id_column)
-            return [f"  external_id: {{column: {json.dumps(id_column)}}}"]
+            return [f"  external_id: {{column: {_q(id_column)}}}"]
         note = "ids from the rows' content: a new edition keeps them"
         if "_hash:" not in key:
             note = "the source's id, with a prefix naming the source"
             self.used.update(c for c in self.columns if f"{{{c}}}" in key)
-        return [f"  external_id: {json.dumps(key, ensure_ascii=False)}  # {note}"]
+        return [f"  external_id: {_q(key)}  # {note}"]
 
     def _content_key(self, spec: EntitySpec) -> str:
         id_column = self._match("external_id", spec.kind)
         if id_column is not None:
             return f"{self.prefix}-{{{id_column}}}"
-        return f"{self.prefix}-{{_hash:{','.join(self.columns)}}}"
+        shape = ["_geometry"] if self.table.geometry is not None else []
+        return f"{self.prefix}-{{_hash:{','.join([*self.columns, *shape])}}}"
 
     def _field_lines(self, fs: FieldSpec, spec: EntitySpec) -> list[str]:
         need = "required" if fs.required else "optional"
@@ -318,7 +342,7 @@ class Draft:
         if fs.type == "ref":
             need += "; names a record in the register or this import"
         return [
-            f"  {fs.name}: {{column: {json.dumps(column, ensure_ascii=False)}{extra}}}"
+            f"  {fs.name}: {{column: {_q(column)}{extra}}}"
             f"  # {need}; {_samples(values)}"
         ]
 
@@ -330,9 +354,9 @@ class Draft:
             fmt = date_format(frame[column])
             if fmt is not None:
                 self.used.add(column)
-                extra = "" if fmt == "iso" else f", date: {json.dumps(fmt)}"
+                extra = "" if fmt == "iso" else f", date: {_q(fmt)}"
                 return [
-                    f"  {fs.name}: {{column: {json.dumps(column)}{extra}}}"
+                    f"  {fs.name}: {{column: {_q(column)}{extra}}}"
                     f"  # {need}; {_samples(frame[column])}"
                 ]
         year = self._named(YEAR, is_year)
@@ -342,12 +366,12 @@ class Draft:
         month = self._named(MONTH, is_month)
         if month is None:
             return [
-                f"  {fs.name}: {{column: {json.dumps(year)}, date: year}}"
+                f"  {fs.name}: {{column: {_q(year)}, date: year}}"
                 f"  # {need}; only the year is known: 1 January"
             ]
         self.used.add(month)
         return [
-            f"  {fs.name}: {{year: {json.dumps(year)}, month: {json.dumps(month)}, "
+            f"  {fs.name}: {{year: {_q(year)}, month: {_q(month)}, "
             f"day: 1}}  # {need}; year and month only: the first of the month"
         ]
 
@@ -370,14 +394,12 @@ class Draft:
         distinct = [str(v) for v in pd.unique(as_text(values).dropna())][:MAX_VALUES]
         lines = [
             f"  {fs.name}:  # {need}; one of {', '.join(allowed)}",
-            f"    column: {json.dumps(column, ensure_ascii=False)}",
+            f"    column: {_q(column)}",
             "    values:",
         ]
         for value in distinct:
             guess = vocab_guess(value, vocabulary, allowed)
-            lines.append(
-                f"      {json.dumps(value, ensure_ascii=False)}: {json.dumps(guess)}"
-            )
+            lines.append(f"      {_q(value)}: {_q(guess)}")
         return lines
 
     def _age_group_lines(
@@ -386,13 +408,13 @@ class Draft:
         distinct = [str(v) for v in pd.unique(as_text(values).dropna())][:MAX_VALUES]
         lines = [
             f"  {fs.name}:  # {need}; years, as 0-17 or 18- (null: unknown)",
-            f"    column: {json.dumps(column, ensure_ascii=False)}",
+            f"    column: {_q(column)}",
             "    values:",
         ]
         for value in distinct:
             guess = age_group_guess(value)
-            shown = "null" if guess is None else json.dumps(guess)
-            lines.append(f"      {json.dumps(value, ensure_ascii=False)}: {shown}")
+            shown = "null" if guess is None else _q(guess)
+            lines.append(f"      {_q(value)}: {shown}")
         return lines
 
     def _vocab_hits(self, fs: FieldSpec, column: str) -> float:
@@ -423,18 +445,15 @@ class Draft:
             self.used.update((lon, lat))
             extra = number_format(table.frame[lon])
             note = "projected: give source.crs" if projected else "degrees, WGS84"
-            return [
-                f"  {fs.name}: {{lon: {json.dumps(lon)}, "
-                f"lat: {json.dumps(lat)}{extra}}}  # {note}"
-            ]
+            return [f"  {fs.name}: {{lon: {_q(lon)}, lat: {_q(lat)}{extra}}}  # {note}"]
         wkt = _wkt_column(table, self.columns, self.used)
         if wkt:
             self.used.add(wkt)
-            return [f"  {fs.name}: {{wkt: {json.dumps(wkt)}}}"]
+            return [f"  {fs.name}: {{wkt: {_q(wkt)}}}"]
         place = self._match("admin_area", spec.kind)
         if place is not None:
             return [
-                f"  # {fs.name}: {{place: {json.dumps(place)}}}  # no coordinates: "
+                f"  # {fs.name}: {{place: {_q(place)}}}  # no coordinates: "
                 "the location of the register's place of that name"
             ]
         return [f"  # {fs.name}: {{lon: X, lat: Y}}  # or {{wkt: COLUMN}}"]
@@ -489,6 +508,11 @@ class Draft:
             c for c in self.columns if c not in chosen and name_score(c, sites) >= 0.85
         ]
         return chosen or self.columns
+
+
+def _q(value: object) -> str:
+    """A YAML scalar, in the file's own script (no \\u escapes)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _allowed(fs: FieldSpec) -> str:
