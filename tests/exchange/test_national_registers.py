@@ -22,7 +22,7 @@ from demine.errors import ImportRejectedError, SourceError
 from demine.exchange.importer import ImportResult, import_files, restore_records
 from demine.exchange.mapping import load_mapping
 from demine.store.database import Database
-from demine.store.schema import AuditEvent
+from demine.store.schema import Accident, AuditEvent
 
 DATA = Path(__file__).parent / "data"
 SOURCE = DATA / "victimas_colombia.csv"
@@ -193,11 +193,12 @@ def test_day_first_and_a_day_number_are_not_column_names(
         mapping.write_text(text.replace("day: 1}", f"day: {day}}}"), encoding="utf-8")
         import_files(db, "register", [SOURCE], mapping=load_mapping(mapping))
         with db.transaction() as conn:
-            dates = pd.read_sql(
-                "SELECT occurred_on FROM accident WHERE external_id LIKE 'col-v-%'",
-                conn,
-            )["occurred_on"]
-        days = pd.to_datetime(dates).dt.day
+            dates = conn.execute(
+                select(Accident.occurred_on).where(
+                    Accident.external_id.startswith("col-v-")
+                )
+            ).scalars()
+            days = pd.to_datetime(pd.Series(list(dates))).dt.day
         if day == "last":
             assert (days >= 28).all()
         else:
