@@ -21,7 +21,6 @@ Pure pandas: the caller reads the places (``id``, ``name``, ``place_type``,
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from demine.domain.vocab import PlaceType
@@ -107,13 +106,9 @@ def populations(places: pd.DataFrame) -> pd.DataFrame:
     kind = pl["place_type"].astype(str)
     own = pd.to_numeric(pl["population"], errors="coerce").astype(float)
     value = own.where(own > 0)
-    source = pd.Series(
-        np.where(value.notna(), "own", None), index=pl.index, dtype=object
-    )
+    source = pd.Series("own", index=pl.index, dtype=object).where(value.notna(), None)
     covers = value.notna()
-    coverage = pd.Series(
-        np.where(covers, "own figure", None), index=pl.index, dtype=object
-    )
+    coverage = pd.Series("own figure", index=pl.index, dtype=object).where(covers, None)
     depth = ancestry(places).groupby("place_id").size() - 1
     for level in sorted(depth.unique(), reverse=True):
         at = depth.index[(depth == level).to_numpy()]

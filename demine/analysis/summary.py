@@ -117,7 +117,7 @@ def _by_admin(conn: Connection) -> list[dict[str, Any]]:
     depth = ancestry(places).groupby("place_id").size() - 1
     out = []
     for place_id, values in rolled.iterrows():
-        pid = int(place_id)  # type: ignore[call-overload]
+        pid = int(place_id)
         row = _row_from(values)
         parent = info["parent_id"].get(pid) if pid in info.index else None
         row.update(
@@ -154,7 +154,7 @@ def remaining_by_area(conn: Connection) -> list[tuple[str | None, int, str, floa
     depth = ancestry(places).groupby("place_id").size() - 1
     out: list[tuple[str | None, int, str, float]] = []
     for path, place_id, value in sorted(
-        (_path(int(i), info), int(i), float(v))  # type: ignore[call-overload]
+        (_path(int(i), info), int(i), float(v))
         for i, v in rolled["remaining_m2"].items()
     ):
         kind = str(info["place_type"].get(place_id, ""))
@@ -197,3 +197,30 @@ def _empty_row() -> dict[str, Any]:
     row: dict[str, Any] = {f"{k.value}_m2": 0.0 for k in ReleaseKind}
     row.update(released_m2=0.0, items={}, items_total=0)
     return row
+
+
+def dashboard(conn: Connection) -> dict[str, Any]:
+    """What the dashboard shows: the national figures, the area released per
+    year and per method, and the area remaining per admin area (largest first).
+
+    The web page and ``GET /api/v1/dashboard`` both read it.
+    """
+    return {
+        "figures": national_summary(conn),
+        "by_year": [(r["key"], r["released_m2"]) for r in summary_by(conn, "year")],
+        "by_method": [(r["key"], r["released_m2"]) for r in summary_by(conn, "method")],
+        "remaining": top_areas(remaining_by_area(conn)),
+    }
+
+
+def top_areas(
+    rows: list[tuple[str | None, int, str, float]],
+) -> list[tuple[str | None, float]]:
+    """Of :func:`remaining_by_area`'s rows, the highest admin level below the
+    country (each with all it holds; the levels below are in the reports)
+    and hazards without an area, largest first."""
+    named = [r for r in rows if r[0] is not None and r[2] != "country"]
+    top = min((d for _n, d, _k, _v in named), default=0)
+    shown = [(n, v) for n, d, _k, v in named if d == top]
+    shown += [(n, v) for n, _d, _k, v in rows if n is None]
+    return sorted(shown, key=lambda t: -t[1])

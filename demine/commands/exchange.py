@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from demine.cli import (
+from demine.commands.app import (
     DbOption,
     JsonOption,
     app,
@@ -265,9 +265,11 @@ def export(
     out.print(table(f"Exported to {file}", ["layer", "features"], rows))
 
 
-@app.command("restore")
-def restore(
-    kind: Annotated[str, typer.Argument(help="What to restore: victims, hazards ...")],
+@app.command("reinstate")
+def reinstate(
+    kind: Annotated[
+        str, typer.Argument(help="What to reinstate: victims, hazards ...")
+    ],
     prefix: Annotated[
         str, typer.Argument(help="External ids starting so (the source's prefix).")
     ],
@@ -277,18 +279,21 @@ def restore(
     db: DbOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Bring back withdrawn records (a lowered count, an edition without them)."""
+    """Bring back withdrawn records (a lowered count, an edition without them).
+
+    Not ``restore``: that name is the database backup's (``demine restore FILE``).
+    """
     from demine.exchange.entities import resolve_kind
-    from demine.exchange.importer import restore_records
+    from demine.exchange.importer import reinstate_records
 
     database = open_db(db)
     name = resolve_kind(kind)
-    restored = restore_records(database, name, prefix, dry_run=dry_run)
+    reinstated = reinstate_records(database, name, prefix, dry_run=dry_run)
     if json_:
-        emit_json({"kind": name, "restored": restored, "dry_run": dry_run})
+        emit_json({"kind": name, "reinstated": reinstated, "dry_run": dry_run})
         return
-    verb = "would be restored" if dry_run else "restored"
-    out.print(f"{restored:,} {name} record(s) {verb}")
+    verb = "would be reinstated" if dry_run else "reinstated"
+    out.print(f"{reinstated:,} {name} record(s) {verb}")
 
 
 mapping_app = typer.Typer(help="Column mappings for imports.", no_args_is_help=True)

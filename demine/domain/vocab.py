@@ -247,7 +247,7 @@ class ReviewState(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     #: Taken back by its source: a count lowered, a record missing from a new
-    #: edition. Kept (with its audit trail) so it can be restored.
+    #: edition. Kept (with its audit trail) so it can be reinstated.
     WITHDRAWN = "withdrawn"
 
 

@@ -310,7 +310,7 @@ def _check_totals(
                 f"{columns[b]} {int(numbers[b][pos])}" for b in total.blocks
             )
             problems.add(
-                _one(len(mask), pos),
+                _one(len(mask), int(pos)),
                 total.column,
                 raw,
                 f"is not the sum of the counts on its row: {terms} = "

@@ -42,7 +42,7 @@ from demine.exchange.rules import check_before_write, settle_hazards
 from demine.exchange.staging import Batch, PlaceIndex, stage
 from demine.exchange.withdrawal import (
     edition_prefixes,
-    restore_withdrawn,
+    reinstate_withdrawn,
     stored_families,
     withdraw_missing,
     withdraw_stale,
@@ -201,16 +201,16 @@ def _run(
         log.info("dry run: rolled back")
 
 
-def restore_records(
+def reinstate_records(
     db: Database, kind: str, prefix: str, *, dry_run: bool = False
 ) -> int:
     """Approve again the withdrawn ``kind`` records whose ids start with
-    ``prefix``; each restoration is audited. Returns how many."""
+    ``prefix``; each reinstatement is audited. Returns how many."""
     db.require_initialised()
-    restored = 0
+    reinstated = 0
     try:
         with db.transaction() as conn:
-            restored, events = restore_withdrawn(conn, kind, prefix)
+            reinstated, events = reinstate_withdrawn(conn, kind, prefix)
             if dry_run:
                 raise _DryRunError
             at = utcnow()
@@ -219,7 +219,7 @@ def restore_records(
             insert_events(conn, events)
     except _DryRunError:
         log.info("dry run: rolled back")
-    return restored
+    return reinstated
 
 
 def import_batches(

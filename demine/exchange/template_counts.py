@@ -210,6 +210,7 @@ def count_blocks(table: SourceTable, used: set[str]) -> ProposedCounts | None:
         if is_total:
             totals.append(column)
             continue
+        assert outcome is not None  # not a total, so it named an outcome
         person = _which(words, PERSON_STEMS)
         if person is None and outcome not in by_outcome_total:
             by_outcome_total[outcome] = column

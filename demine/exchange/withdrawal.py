@@ -4,18 +4,18 @@
 A new *edition* of a source (``demine import ... --edition``) replaces the
 last: records whose ids start as this mapping's ids do (its source's) and
 that the new file no longer has are withdrawn (:func:`withdraw_missing`),
-after the dry run has shown how many; ``demine restore`` brings them back.
+after the dry run has shown how many; ``demine reinstate`` brings them back.
 
 Records made from counts (:mod:`demine.exchange.counts`) belong to
 *families*, one per incident and block (``inc-7-killed-``); when a count
 goes down, the family's records above the new count are not made again, and
 :func:`withdraw_stale` withdraws them. Withdrawn records stay in the
 register with their audit trail and count in no figure; an import that
-makes one of them again (the count went back up) restores it.
+makes one of them again (the count went back up) reinstates it.
 
 Every withdrawal is audited, whoever imports (the command line too), and so
 is every other change an import makes to a family already in the register
-(a record added to it, one restored), so the trail says why a figure moved.
+(a record added to it, one reinstated), so the trail says why a figure moved.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class Families:
 
     stored: pd.DataFrame
     known: frozenset[str] = field(default_factory=frozenset)
-    #: the withdrawn ones as they are, in case the import restores them
+    #: the withdrawn ones as they are, in case the import reinstates them
     withdrawn: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -84,7 +84,7 @@ def withdraw_stale(
 
     Returns how many were withdrawn and the audit events of the families'
     changes (withdrawn, and unless ``audited`` already covers them, added to
-    a known family or restored).
+    a known family or reinstated).
     """
     stored = families.stored
     made = {int(i) for i in ids}
@@ -111,24 +111,24 @@ def _family_changes(
     existing: np.ndarray,
     families: Families,
 ) -> list[dict[str, Any]]:
-    """Events for records added to a known family and for restored ones."""
+    """Events for records added to a known family and for reinstated ones."""
     stored = families.stored.set_index("id")
     keys = batch.frame["external_id"].astype(str)
     family = keys.str.extract(_MEMBER)["family"]
     added = ~existing & family.isin(families.known).to_numpy(dtype=bool)
     was = stored["review_state"].astype(str).reindex(ids).to_numpy(dtype=object)
-    restored = existing & (was == WITHDRAWN)
-    wanted = np.flatnonzero(added | restored)
+    reinstated = existing & (was == WITHDRAWN)
+    wanted = np.flatnonzero(added | reinstated)
     after = record_values(conn, batch.kind, [int(ids[p]) for p in wanted])
     events = []
     for pos in wanted:
         record_id = int(ids[pos])
         source = f"{Path(str(batch.files[pos])).name} row {batch.rows[pos]}"
-        if restored[pos]:
+        if reinstated[pos]:
             before = families.withdrawn.get(record_id)
             events.append(
                 _event(
-                    "restore", batch.kind, record_id, before, after[record_id], source
+                    "reinstate", batch.kind, record_id, before, after[record_id], source
                 )
             )
         else:
@@ -212,7 +212,7 @@ def withdraw_missing(
     return len(ids), events
 
 
-def restore_withdrawn(
+def reinstate_withdrawn(
     conn: Connection, kind: str, prefix: str
 ) -> tuple[int, list[dict[str, Any]]]:
     """Approve again the withdrawn records of ``kind`` whose ids start so."""
@@ -224,6 +224,7 @@ def restore_withdrawn(
     set_review_state(conn, kind, ids, ReviewState.APPROVED)
     after = record_values(conn, kind, ids)
     events = [
-        _event("restore", kind, i, before[i], after[i], "demine restore") for i in ids
+        _event("reinstate", kind, i, before[i], after[i], "demine reinstate")
+        for i in ids
     ]
     return len(ids), events

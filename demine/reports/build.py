@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
+from demine.i18n import _
 from demine.reports import completion, land, money, people, treaty
 from demine.reports.donor import donor_sections, find_donor
 from demine.reports.errors import ReportError
 from demine.reports.model import Report, Section
 from demine.reports.period import Period
-from demine.reports.texts import t
+from demine.reports.texts import no_records
 from demine.store import reporting
 from demine.store.database import Database
 
@@ -35,69 +36,75 @@ def build_report(
     with db.transaction() as conn:
         held = reporting.approved_kinds(conn)
 
-        def part(key: str, title: str, kinds: tuple[str, ...], make: Any) -> Section:
+        def part(
+            key: str, title: str, kinds: tuple[str, ...], make: Callable[[], Section]
+        ) -> Section:
             """A section, or a note that the register has nothing for it."""
             if held & set(kinds):
-                return make()  # type: ignore[no-any-return]
-            missing = " or ".join(t(f"kind.{k}") for k in kinds)
-            return Section(key, t(title), unavailable=t("no_data", kinds=missing))
+                return make()
+            return Section(key, title, unavailable=no_records(*kinds))
 
         if kind == "national":
             sections = [
                 part(
                     "progress",
-                    "progress.title",
+                    _("Land release progress"),
                     ("hazard", "release"),
                     lambda: land.progress_section(conn, when),
                 ),
                 part(
                     "remaining",
-                    "remaining.title",
+                    _("Remaining contamination"),
                     ("hazard",),
                     lambda: land.remaining_section(conn, when),
                 ),
                 part(
                     "items",
-                    "items.title",
+                    _("Explosive ordnance found and destroyed"),
                     ("eo_item",),
                     lambda: people.items_section(conn, when),
                 ),
                 part(
                     "casualties",
-                    "casualties.title",
+                    _("Casualties"),
                     ("accident",),
                     lambda: people.casualties_section(db, conn, when),
                 ),
                 part(
                     "eore",
-                    "eore.title",
+                    _("Explosive ordnance risk education"),
                     ("eore_session",),
                     lambda: people.eore_section(conn, when),
                 ),
                 part(
                     "qm",
-                    "qm.title",
+                    _("Quality management"),
                     ("qm_finding",),
                     lambda: people.qm_section(conn, when),
                 ),
                 part(
                     "funding",
-                    "funding.title",
+                    _("Funding and cost"),
                     ("funding",),
                     lambda: money.funding_section(conn, when),
                 ),
             ]
             subtitle = None
-            title = t("national.title", period=when.label)
+            title = _("National mine action report %(period)s", period=when.label)
         elif kind == "treaty":
             sections = treaty.treaty_sections(conn, when, held)
-            subtitle = t("treaty.subtitle")
-            title = t("treaty.title", period=when.label)
+            subtitle = _(
+                "Form C (mined areas), form G (mines destroyed), land release"
+                " and Landmine Monitor figures"
+            )
+            title = _("Mine Ban Treaty Article 7 report %(period)s", period=when.label)
         else:
             assert donor is not None
             name, sections = donor_sections(conn, when, donor, project)
             subtitle = project
-            title = t("donor.title", period=when.label, donor=name)
+            title = _(
+                "Donor report %(period)s: %(donor)s", period=when.label, donor=name
+            )
     if kind == "national" and forecast:
         if "hazard" in held:
             sections.append(completion.forecast_section(db))
@@ -105,8 +112,8 @@ def build_report(
             sections.append(
                 Section(
                     "forecast",
-                    t("forecast.title"),
-                    unavailable=t("no_data", kinds=t("kind.hazard")),
+                    _("Completion forecast"),
+                    unavailable=no_records("hazard"),
                 )
             )
     return Report(

@@ -17,13 +17,17 @@ from sqlalchemy.engine import Connection
 from demine.analysis.admin_areas import area_table
 from demine.domain.ages import is_child
 from demine.domain.vocab import EOCategory, ReleaseKind
+from demine.i18n import N_, _
 from demine.reports.land import NO_AREA
 from demine.reports.model import Column, Figure, Section, Table
 from demine.reports.period import Period
-from demine.reports.texts import label, t
+from demine.reports.texts import label, no_records, t
 from demine.store import queries, reporting
 
 KINDS = [k.value for k in ReleaseKind]
+FORM_C = N_("Form C — areas containing or suspected to contain anti-personnel mines")
+FORM_G = N_("Form G — anti-personnel mines destroyed")
+RELEASED = N_("Land released — cancelled, reduced, cleared")
 
 
 def ap_mined(hazards: pd.DataFrame) -> pd.DataFrame:
@@ -77,19 +81,19 @@ def treaty_sections(
     return [
         _form_c_section(hazards, period, places)
         if "hazard" in held
-        else _nothing("form_c", "treaty.c.title", "hazard"),
+        else _nothing("form_c", _(FORM_C), "hazard"),
         _form_g_section(items)
         if "eo_item" in held
-        else _nothing("form_g", "treaty.g.title", "eo_item"),
+        else _nothing("form_g", _(FORM_G), "eo_item"),
         _release_section(hazards, released, places)
         if "release" in held
-        else _nothing("release_disaggregation", "treaty.r.title", "release"),
+        else _nothing("release_disaggregation", _(RELEASED), "release"),
         _monitor_section(conn, period, hazards, items, released),
     ]
 
 
 def _nothing(key: str, title: str, kind: str) -> Section:
-    return Section(key, t(title), unavailable=t("no_data", kinds=t(f"kind.{kind}")))
+    return Section(key, title, unavailable=no_records(kind))
 
 
 def _form_c_section(
@@ -98,26 +102,33 @@ def _form_c_section(
     table = form_c(hazards, places)
     top = table[table["top"].astype(bool)]
     section = Section(
-        "form_c", t("treaty.c.title"), t("treaty.c.intro", day=period.end)
+        "form_c",
+        _(FORM_C),
+        _(
+            "Hazardous areas whose contamination includes anti-personnel "
+            "mines, with area left on %(day)s: confirmed (known, CHA) and"
+            " suspected (SHA), by admin area.",
+            day=period.end,
+        ),
     )
     cols = ["cha_n", "cha_m2", "sha_n", "sha_m2", "total_n", "total_m2"]
     fmts = {c: ("int" if c.endswith("_n") else "m2") for c in cols}
     section.tables.append(
         Table(
             "form_c",
-            t("treaty.c.table"),
-            [Column("admin", t("col.admin"))]
+            _("Mined areas by admin area (number and m²)"),
+            [Column("admin", _("Admin area"))]
             + [Column(c, t(f"col.{c}"), fmts[c]) for c in cols],
             [
                 [r["label"], *[_num(r[c], fmts[c]) for c in cols]]
                 for _i, r in table.iterrows()
             ],
-            total=[t("total"), *[_num(top[c].sum(), fmts[c]) for c in cols]],
+            total=[_("Total"), *[_num(top[c].sum(), fmts[c]) for c in cols]],
         )
     )
     section.figures += [
-        Figure("form_c.areas", t("treaty.c.areas"), int(top["total_n"].sum())),
-        Figure("form_c.m2", t("treaty.c.m2"), float(top["total_m2"].sum()), "m2"),
+        Figure("form_c.areas", _("Mined areas"), int(top["total_n"].sum())),
+        Figure("form_c.m2", _("Mined area (m²)"), float(top["total_m2"].sum()), "m2"),
     ]
     return section
 
@@ -128,17 +139,24 @@ def _num(value: float, fmt: str) -> float | int:
 
 def _form_g_section(items: pd.DataFrame) -> Section:
     by_type = form_g(items)
-    section = Section("form_g", t("treaty.g.title"), t("treaty.g.intro"))
+    section = Section(
+        "form_g",
+        _(FORM_G),
+        _(
+            "Anti-personnel mines found in the period and destroyed in "
+            "situ or removed and destroyed, by type."
+        ),
+    )
     section.tables.append(
         Table(
             "form_g",
-            t("treaty.g.table"),
+            _("Anti-personnel mines destroyed by type"),
             [
-                Column("model", t("col.model")),
-                Column("destroyed", t("col.destroyed"), "int"),
+                Column("model", _("Type (model)")),
+                Column("destroyed", _("Destroyed"), "int"),
             ],
             [[m, int(q)] for m, q in by_type.items()],
-            total=[t("total"), int(by_type.sum())],
+            total=[_("Total"), int(by_type.sum())],
         )
     )
     ap = items[(items["category"] == EOCategory.AP_MINE.value) & ~items["destroyed"]]
@@ -151,16 +169,18 @@ def _form_g_section(items: pd.DataFrame) -> Section:
         section.tables.append(
             Table(
                 "form_g_other",
-                t("treaty.g.other"),
+                _("Anti-personnel mines found but not destroyed, by disposal"),
                 [
-                    Column("disposal", t("col.disposal")),
-                    Column("found", t("col.found"), "int"),
+                    Column("disposal", _("Disposal")),
+                    Column("found", _("Found"), "int"),
                 ],
                 [[label("disposal", d), int(q)] for d, q in other.items()],
             )
         )
     section.figures.append(
-        Figure("form_g.destroyed", t("treaty.g.destroyed"), int(by_type.sum()))
+        Figure(
+            "form_g.destroyed", _("Anti-personnel mines destroyed"), int(by_type.sum())
+        )
     )
     return section
 
@@ -190,7 +210,12 @@ def _release_section(
 ) -> Section:
     """Cancelled, reduced and cleared in the period: AP-mined areas and all."""
     section = Section(
-        "release_disaggregation", t("treaty.r.title"), t("treaty.r.intro")
+        "release_disaggregation",
+        _(RELEASED),
+        _(
+            "Area released in the period by admin area (m²), on "
+            "anti-personnel mined areas and on all hazardous areas."
+        ),
     )
     ap_ids = set(ap_mined(hazards)["id"])
     for key, rows in (
@@ -203,9 +228,9 @@ def _release_section(
             Table(
                 f"released_{key}",
                 t(f"treaty.r.{key}"),
-                [Column("admin", t("col.admin"))]
+                [Column("admin", _("Admin area"))]
                 + [Column(k, t(f"col.{k}_m2"), "m2") for k in KINDS]
-                + [Column("total", t("total"), "m2")],
+                + [Column("total", _("Total"), "m2")],
                 [
                     [
                         r["label"],
@@ -215,7 +240,7 @@ def _release_section(
                     for _i, r in pivot.iterrows()
                 ],
                 total=[
-                    t("total"),
+                    _("Total"),
                     *[float(top[k].sum()) for k in KINDS],
                     float(top[KINDS].to_numpy().sum()),
                 ],
@@ -232,7 +257,14 @@ def _monitor_section(
     released: pd.DataFrame,
 ) -> Section:
     """Headline figures as the Landmine Monitor reports them (km², counts)."""
-    section = Section("monitor", t("treaty.m.title"), t("treaty.m.intro"))
+    section = Section(
+        "monitor",
+        _("Landmine Monitor-style figures"),
+        _(
+            "The headline figures as the Landmine Monitor publishes them "
+            "(areas in km², counts for the period)."
+        ),
+    )
     ap = ap_mined(hazards)
     destroyed = items[items["destroyed"]].groupby("category")["quantity"].sum()
     victims = reporting.victims(conn, period.start, period.end)
@@ -254,7 +286,7 @@ def _monitor_section(
         - int(destroyed.get("at_mine", 0))
     )
     eore = int(people[["women", "men", "girls", "boys"]].to_numpy().sum())
-    figures: list[tuple[str, float | int, str]] = [
+    figures: list[tuple[str, float | int | None, str]] = [
         ("ap_remaining", float(ap["remaining_m2"].sum()), "km2"),
         ("all_remaining", float(hazards["remaining_m2"].sum()), "km2"),
         *[(f"released_{k}", float(by_kind.get(k, 0.0)), "km2") for k in KINDS],

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Records taken back by their source: read by key prefix, withdrawn, restored.
+"""Records taken back by their source: read by key prefix, withdrawn, reinstated.
 
 A withdrawn record keeps its row, its id and its audit trail, and counts in
-no figure (figures read approved records only); restoring it makes it
+no figure (figures read approved records only); reinstating it makes it
 approved again. Both happen inside the caller's transaction.
 """
 

@@ -26,11 +26,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 
-from demine.api.deps import check_csrf
-from demine.api.records import ID_MAX
 from demine.domain.vocab import (
     AccidentType,
     ActivityStatus,
@@ -55,6 +52,8 @@ from demine.errors import (
     TransitionError,
 )
 from demine.geo.extent import Extent
+from demine.i18n import N_, _
+from demine.serving.deps import ID_MAX, check_csrf
 from demine.store import review
 from demine.store.database import Database
 from demine.store.editing import (
@@ -63,8 +62,8 @@ from demine.store.editing import (
     check_release_allowed,
     checked_row,
 )
-from demine.store.listing import MODELS, get_record, to_dict, visible
-from demine.store.schema import Organisation
+from demine.store.listing import MODELS, children_of, get_record
+from demine.store.lookups import organisation_names
 from demine.store.users import Principal
 from demine.web.pages import TEMPLATES, Writer, geometry_input, render
 
@@ -79,7 +78,7 @@ class Field:
     widget: str  # text, textarea, number, integer, date, select, ref, polygon, point
     choices: type[StrEnum] | None = None
     required: bool = False
-    label: str = ""  # the catalogue key's last part, when not the field name
+    label: str = ""  # the key of FIELD_LABELS, when not the field name
 
 
 @dataclass(frozen=True)
@@ -200,6 +199,102 @@ ROW_KEY = re.compile(r"^(?P<prefix>[a-z]+)-(?P<index>\d{1,3})-(?P<name>[a-z_]+)$
 MAX_ROWS = 50
 
 
+LINK_TEXTS = {
+    "edit": N_("Edit this record"),
+    "add_activity": N_("Record an activity on this hazard"),
+    "add_eo_item": N_("Record an EO find here"),
+    "add_release": N_("Add a release product"),
+    "add_victim": N_("Add a victim"),
+}
+# The label of each input, by Field.label or else Field.name.
+FIELD_LABELS = {
+    "name": N_("Name"),
+    "activity_type": N_("Activity type"),
+    "status": N_("Status"),
+    "victim_status": N_("Civilian, deminer or military"),
+    "method": N_("Method"),
+    "organisation_id": N_("Organisation"),
+    "hazard_id": N_("Hazard number"),
+    "team_id": N_("Team number"),
+    "activity_id": N_("Activity number"),
+    "accident_id": N_("Accident number"),
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "team_days": N_("Team-days"),
+    "cost_usd": N_("Cost (USD)"),
+    "kind": N_("Outcome"),
+    "released_on": N_("Released on"),
+    "depth_cm": N_("Depth (cm)"),
+    "reported_area_m2": N_("Reported area (m²)"),
+    "geom": N_("Location"),
+    "category": N_("Category"),
+    "quantity": N_("Quantity"),
+    "found_on": N_("Found on"),
+    "condition": N_("Condition"),
+    "disposal": N_("Disposal"),
+    "accident_type": N_("Accident type"),
+    "occurred_on": N_("Date of the accident"),
+    "description": N_("Description"),
+    "outcome": N_("Killed or injured"),
+    "sex": N_("Sex"),
+    "age": N_("Age (years)"),
+    "activity": N_("Activity at the time"),
+}
+# Headings of each kind's forms: "new" on the menu and the empty form, "edit".
+FORM_TITLES = {
+    "hazard": {"new": N_("Hazardous area")},
+    "activity": {
+        "new": N_("Activity (survey, clearance, EOD...) with its release products"),
+        "edit": N_("Edit activity %(id)s"),
+    },
+    "release": {
+        "new": N_("Release product"),
+        "edit": N_("Edit release product %(id)s"),
+    },
+    "eo_item": {
+        "new": N_("Explosive ordnance find"),
+        "edit": N_("Edit EO find %(id)s"),
+    },
+    "accident": {
+        "new": N_("Accident with its victims"),
+        "edit": N_("Edit accident %(id)s"),
+    },
+    "victim": {"new": N_("Victim of an accident"), "edit": N_("Edit victim %(id)s")},
+}
+# Texts of the rows typed on a parent's form.
+ROWS_TEXTS = {
+    "release": {
+        "title": N_("Release products"),
+        "help": N_(
+            "Ground this activity cancelled, reduced or cleared on its hazard. "
+            "Leave a row blank to skip it."
+        ),
+        "row": N_("Release product %(n)s"),
+        "more": N_("Add another release product"),
+    },
+    "victim": {
+        "title": N_("Victims"),
+        "help": N_(
+            "One row per person killed or injured. Leave a row blank to skip it."
+        ),
+        "row": N_("Victim %(n)s"),
+        "more": N_("Add another victim"),
+    },
+}
+
+
+def field_label(f: Field) -> str:
+    """The label of an input, in the page's language."""
+    return _(FIELD_LABELS[f.label or f.name])
+
+
+def form_text(
+    table: dict[str, dict[str, str]], kind: str, what: str, **values: object
+) -> str:
+    """One of the texts above, in the page's language, filled with ``values``."""
+    return _(table[kind][what], **values)
+
+
 def entry_links(
     kind: str, record: Mapping[str, Any], who: Principal | None = None
 ) -> dict[str, str]:
@@ -208,18 +303,18 @@ def entry_links(
     links: dict[str, str] = {}
     spec = SPECS.get(kind)
     if spec is not None and (who is None or _editable_by(who, record)):
-        links["entry.edit"] = f"/{spec.slug}/{record['id']}/edit"
+        links["edit"] = f"/{spec.slug}/{record['id']}/edit"
     if kind == "hazard":
-        links["entry.add_activity"] = f"/activities/new?hazard_id={record['id']}"
-        links["entry.add_eo_item"] = f"/eo-items/new?hazard_id={record['id']}"
+        links["add_activity"] = f"/activities/new?hazard_id={record['id']}"
+        links["add_eo_item"] = f"/eo-items/new?hazard_id={record['id']}"
     elif kind == "activity":
         hazard = record.get("hazard_id")
         suffix = f"&hazard_id={hazard}" if hazard else ""
-        links["entry.add_release"] = f"/releases/new?activity_id={record['id']}{suffix}"
-        links["entry.add_eo_item"] = f"/eo-items/new?activity_id={record['id']}"
+        links["add_release"] = f"/releases/new?activity_id={record['id']}{suffix}"
+        links["add_eo_item"] = f"/eo-items/new?activity_id={record['id']}"
     elif kind == "accident":
-        links["entry.add_victim"] = f"/victims/new?accident_id={record['id']}"
-    return links
+        links["add_victim"] = f"/victims/new?accident_id={record['id']}"
+    return {_(LINK_TEXTS[key]): href for key, href in links.items()}
 
 
 def draw_bounds(request: Request) -> str:
@@ -229,6 +324,13 @@ def draw_bounds(request: Request) -> str:
 
 
 TEMPLATES.env.globals["entry_links"] = entry_links
+TEMPLATES.env.globals["field_label"] = field_label
+TEMPLATES.env.globals["form_title"] = lambda kind, what, **v: form_text(
+    FORM_TITLES, kind, what, **v
+)
+TEMPLATES.env.globals["rows_text"] = lambda kind, what, **v: form_text(
+    ROWS_TEXTS, kind, what, **v
+)
 TEMPLATES.env.globals["draw_bounds"] = draw_bounds
 
 
@@ -391,11 +493,8 @@ def _readdressed(exc: RecordError, key_prefix: str) -> FormError:
 
 
 def _organisations(db: Database) -> list[tuple[int, str]]:
-    with db.session() as session:
-        rows = session.execute(
-            select(Organisation.id, Organisation.name).order_by(Organisation.name)
-        ).all()
-    return [(int(i), str(n)) for i, n in rows]
+    with db.transaction() as conn:
+        return organisation_names(conn)
 
 
 def _editable_by(who: Principal, record: Mapping[str, Any]) -> bool:
@@ -454,16 +553,7 @@ def _children(
     """The records typed on this one's form that belong to it, ``who`` sees."""
     if spec.rows is None:
         return []
-    model = MODELS[spec.rows.kind]
-    link = model.__table__.c[spec.rows.link]
-    with db.session() as session:
-        found = session.scalars(
-            select(model)
-            .where(link == record_id, visible(model, who))
-            .order_by(model.__table__.c.id)
-            .limit(MAX_ROWS)
-        ).all()
-        return [to_dict(obj) for obj in found]
+    return children_of(db, spec.rows.kind, spec.rows.link, record_id, who, MAX_ROWS)
 
 
 def _new_form(spec: FormSpec) -> Callable[..., Response]:

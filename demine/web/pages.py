@@ -15,12 +15,16 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from demine.analysis.checks import CheckOptions, validate_register
-from demine.analysis.summary import national_summary, remaining_by_area, summary_by
-from demine.api.auth import log_in
-from demine.api.deps import DbDep, MaybeUser, Reviewer, User, check_csrf, csrf_token
-from demine.api.records import RecordId
-from demine.domain.vocab import HazardClass, HazardStatus
+from demine.analysis.checks import CheckOptions, validate_database
+from demine.analysis.summary import dashboard
+from demine.domain.labels import kind_label, label, label_of
+from demine.domain.vocab import (
+    EOCategory,
+    HazardClass,
+    HazardStatus,
+    Method,
+    ReviewState,
+)
 from demine.errors import (
     AuthenticationError,
     ConflictError,
@@ -30,14 +34,33 @@ from demine.errors import (
     RecordError,
 )
 from demine.geo.extent import Extent
+from demine.i18n.jinja import install
+from demine.serving.deps import (
+    DbDep,
+    MaybeUser,
+    RecordId,
+    Reviewer,
+    User,
+    check_csrf,
+    csrf_token,
+    log_in,
+)
 from demine.store import review
 from demine.store.audit import history
 from demine.store.listing import get_record
 from demine.store.users import Principal
-from demine.web.messages import translate
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-TEMPLATES.env.globals["_"] = translate
+install(TEMPLATES.env)
+TEMPLATES.env.globals.update(
+    label=label,
+    label_of=label_of,
+    kind_label=kind_label,
+    HazardClass=HazardClass,
+    HazardStatus=HazardStatus,
+    Method=Method,
+    ReviewState=ReviewState,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -67,9 +90,7 @@ def render(
 
 def error_page(status: int, message: str) -> HTMLResponse:
     """A plain error page with a safe message (no request context needed)."""
-    html = TEMPLATES.get_template("error.html").render(
-        status=status, message=message, _=translate
-    )
+    html = TEMPLATES.get_template("error.html").render(status=status, message=message)
     return HTMLResponse(html, status_code=status)
 
 
@@ -281,35 +302,21 @@ def review_post(
     return RedirectResponse("/review", status_code=303)
 
 
-def _top_areas(
-    rows: list[tuple[str | None, int, str, float]],
-) -> list[tuple[str | None, float]]:
-    """The highest admin level below the country, largest first (each with
-    all it holds; the levels below are in the reports)."""
-    areas = [r for r in rows if r[2] != "country"]
-    if not areas:
-        return []
-    top = min(d for _n, d, _k, _v in areas)
-    shown = [(n, v) for n, d, _k, v in areas if d == top]
-    return sorted(shown, key=lambda t: -t[1])
-
-
 @router.get("/dashboard")
-def dashboard(request: Request, db: DbDep, who: User) -> Response:
+def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
     with db.transaction() as conn:
-        figures = national_summary(conn)
-        by_year = summary_by(conn, "year")
-        by_method = summary_by(conn, "method")
-        remaining = remaining_by_area(conn)
+        shown = dashboard(conn)
     return render(
         request,
         "dashboard.html",
         who,
-        figures=figures,
-        by_year=[(r["key"], r["released_m2"]) for r in by_year],
-        by_method=[(r["key"], r["released_m2"]) for r in by_method],
-        remaining=_top_areas(remaining),
-        items=list(figures["items"].items()),
+        figures=shown["figures"],
+        by_year=shown["by_year"],
+        by_method=[(label_of(Method, k), m2) for k, m2 in shown["by_method"]],
+        remaining=shown["remaining"],
+        items=[
+            (label_of(EOCategory, k), n) for k, n in shown["figures"]["items"].items()
+        ],
     )
 
 
@@ -327,14 +334,8 @@ def findings_run(
 ) -> Response:
     """Run every validation rule (and refresh the ledger) and list the findings."""
     check_csrf(request, csrf_token)
-    settings = request.app.state.settings
-    options = CheckOptions(
-        extent=Extent.parse(settings.extent),
-        max_segment_m=settings.max_segment_m,
-        area_tolerance=settings.area_tolerance,
-    )
-    with db.transaction() as conn:
-        found = validate_register(conn, options)
+    options = CheckOptions.from_settings(request.app.state.settings)
+    found = validate_database(db, options).findings
     return render(
         request,
         "findings.html",

@@ -14,9 +14,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
-from demine.api import create_app
-from demine.api.live import live_server
 from demine.domain.vocab import OrganisationType, ReviewState, Role
+from demine.server import create_app
+from demine.serving.live import live_server
 from demine.settings import Settings
 from demine.store import users
 from demine.store.database import Database, normalise_url

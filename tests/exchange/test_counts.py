@@ -149,13 +149,13 @@ def test_a_changed_count_moves_the_figures_by_exactly_the_difference(
     back = load(db, "incidents_counts")
     assert back.counts["victim"].withdrawn == 2
     assert back.counts["victim"].updated == 2
-    restored = casualty_report(db)
-    assert (restored.killed, restored.injured) == (before.killed, before.injured)
+    reinstated = casualty_report(db)
+    assert (reinstated.killed, reinstated.injured) == (before.killed, before.injured)
     with db.transaction() as conn:
         actions = conn.execute(
             select(AuditEvent.action).where(AuditEvent.entity == "victim")
         ).scalars()
-        assert sorted(actions) == ["import"] * 2 + ["restore"] * 2 + ["withdraw"] * 4
+        assert sorted(actions) == ["import"] * 2 + ["reinstate"] * 2 + ["withdraw"] * 4
 
 
 def test_a_count_down_to_zero_withdraws_every_victim_of_the_block(

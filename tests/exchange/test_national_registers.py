@@ -8,6 +8,7 @@ the raw file with pandas alone.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from typer.testing import CliRunner
 from demine.analysis.casualties import casualty_report
 from demine.cli import app
 from demine.errors import ImportRejectedError, SourceError
-from demine.exchange.importer import ImportResult, import_files, restore_records
+from demine.exchange.importer import ImportResult, import_files, reinstate_records
 from demine.exchange.mapping import load_mapping
 from demine.store.database import Database
 from demine.store.schema import Accident, AuditEvent
@@ -128,9 +129,9 @@ def test_one_row_deleted_in_the_next_edition_moves_one_record(
         actions = conn.execute(select(AuditEvent.action, AuditEvent.entity)).all()
     assert sorted(actions) == [("withdraw", "accident"), ("withdraw", "victim")]
     # reversible
-    assert restore_records(db, "accident", "col-v-", dry_run=True) == 1
-    assert restore_records(db, "accident", "col-v-") == 1
-    assert restore_records(db, "victim", "col-v-") == 1
+    assert reinstate_records(db, "accident", "col-v-", dry_run=True) == 1
+    assert reinstate_records(db, "accident", "col-v-") == 1
+    assert reinstate_records(db, "victim", "col-v-") == 1
     assert casualty_report(db).killed == killed
 
 
@@ -158,6 +159,20 @@ def test_edition_asks_before_withdrawing(db_url: str, tmp_path: Path) -> None:
     done = runner.invoke(app, [*files, "--edition", "--yes", "--json"])
     assert done.exit_code == 0, done.output
     assert '"withdrawn": 1' in done.output
+    # brought back by `demine reinstate` (`restore` is the database backup's)
+    back = ["reinstate", "victims", "col-v-", "--db", db_url]
+    would = runner.invoke(app, [*back, "--dry-run", "--json"])
+    assert would.exit_code == 0, would.output
+    assert json.loads(would.output) == {
+        "kind": "victim",
+        "reinstated": 1,
+        "dry_run": True,
+    }
+    shown = runner.invoke(app, back)
+    assert shown.exit_code == 0, shown.output
+    assert "1 victim record(s) reinstated" in shown.output
+    again = runner.invoke(app, [*back, "--json"])
+    assert json.loads(again.output)["reinstated"] == 0
 
 
 def test_edition_needs_ids_that_name_their_source(db: Database, tmp_path: Path) -> None:

@@ -2,13 +2,13 @@
 """victims' age group and amputation; records can be withdrawn
 
 Revision ID: 0007_victim_age_group
-Revises: 0003
+Revises: 0006_risk_applicability
 Create Date: 2026-12-07 16:00:00.000000
 
 Registers that count victims instead of listing them (issue 21) and those
 that give ages only as ranges (issue 16) need a victim's age group and
 amputation; a lowered count or a record missing from a new edition is
-withdrawn (a review state), not deleted, so it can be restored.
+withdrawn (a review state), not deleted, so it can be reinstated.
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_victim_age_group"
-down_revision: str | None = "0003"
+down_revision: str | None = "0006_risk_applicability"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
