@@ -27,6 +27,8 @@ from demine.commands.app import (
     out,
     table,
 )
+from demine.i18n import _, pgettext
+from demine.i18n.numbers import number
 
 
 @app.command()
@@ -63,7 +65,11 @@ def casualties(
     """Casualties (approved records only): killed, injured, accidents, rates."""
     if by is not None and by not in GROUPINGS:
         raise CasualtyQueryError(
-            f"unknown --by {by!r}: use one of {', '.join(GROUPINGS)}"
+            _(
+                "unknown --by %(by)r: use one of %(values)s",
+                by=by,
+                values=", ".join(GROUPINGS),
+            )
         )
     period = (_date(start, "--from"), _date(end, "--to"))
     database = open_db(db)
@@ -84,7 +90,11 @@ def _date(text: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise CasualtyQueryError(
-            f"{option} {text!r} is not a date: write YYYY-MM-DD, e.g. 2024-01-31"
+            _(
+                "%(option)s %(text)r is not a date: write YYYY-MM-DD, e.g. 2024-01-31",
+                option=option,
+                text=text,
+            )
         ) from None
 
 
@@ -106,27 +116,31 @@ def _json(report: CasualtyReport, by: str | None, hotspots: bool) -> dict[str, A
 def _children(report: CasualtyReport) -> str:
     """Known children, and how many victims' ages say nothing either way."""
     if report.children is None:
-        return "unknown"
+        return pgettext("number of children", "unknown")
     if report.children_age_unknown:
-        return f"{report.children:,} (+ {report.children_age_unknown:,} of unknown age)"
-    return f"{report.children:,}"
+        return _(
+            "%(children)s (+ %(n)s of unknown age)",
+            children=number(report.children),
+            n=number(report.children_age_unknown),
+        )
+    return number(report.children)
 
 
 def _print(report: CasualtyReport, by: str, hotspots: bool) -> None:
-    period = " to ".join(
-        d.isoformat() if d else "…" for d in (report.start, report.end)
-    )
-    rate = "—" if report.rate_per_100k is None else f"{report.rate_per_100k:,.1f}"
+    start, end = (d.isoformat() if d else "…" for d in (report.start, report.end))
+    rate = "—" if report.rate_per_100k is None else number(report.rate_per_100k, 1)
     out.print(
         table(
-            f"Casualties, {period}" if report.start or report.end else "Casualties",
-            ["figure", "value"],
+            _("Casualties, %(start)s to %(end)s", start=start, end=end)
+            if report.start or report.end
+            else _("Casualties"),
+            [_("figure"), _("value")],
             [
-                ["accidents", f"{report.accidents:,}"],
-                ["killed", f"{report.killed:,}"],
-                ["injured", f"{report.injured:,}"],
-                ["children (under 18)", _children(report)],
-                ["per 100,000 inhabitants", rate],
+                [_("accidents"), number(report.accidents)],
+                [_("killed"), number(report.killed)],
+                [_("injured"), number(report.injured)],
+                [_("children (under 18)"), _children(report)],
+                [_("per 100,000 inhabitants"), rate],
             ],
         )
     )
@@ -136,7 +150,7 @@ def _print(report: CasualtyReport, by: str, hotspots: bool) -> None:
     )
     out.print(
         table(
-            f"By {by}",
+            _("By %(grouping)s", grouping=by),
             list(shown.columns),
             [[_cell(k, v) for k, v in row.items()] for row in records(shown)],
         )
@@ -146,8 +160,18 @@ def _print(report: CasualtyReport, by: str, hotspots: bool) -> None:
         bandwidth = report.surface.bandwidth_m if report.surface else math.nan
         out.print(
             table(
-                f"Hotspots (Gaussian kernel, bandwidth {bandwidth:,.0f} m)",
-                ["rank", "lon", "lat", "accidents/km²", "accidents", "victims"],
+                _(
+                    "Hotspots (Gaussian kernel, bandwidth %(bandwidth)s m)",
+                    bandwidth=number(bandwidth),
+                ),
+                [
+                    _("rank"),
+                    _("lon"),
+                    _("lat"),
+                    _("accidents/km²"),
+                    _("accidents"),
+                    _("victims"),
+                ],
                 [
                     [
                         r["rank"],
@@ -162,16 +186,16 @@ def _print(report: CasualtyReport, by: str, hotspots: bool) -> None:
             )
         )
         if not rows:
-            out.print("no hotspots: no located accidents in the period")
+            out.print(_("no hotspots: no located accidents in the period"))
     for note in report.notes:
-        out.print(f"note: {note}")
+        out.print(_("note: %(note)s", note=note))
 
 
 def _cell(column: str, value: Any) -> str:
     if value is None:
-        return "unknown" if column == "year" else "—"
+        return _("unknown") if column == "year" else "—"
     if isinstance(value, float):
-        return "—" if math.isnan(value) else f"{value:,.1f}"
+        return "—" if math.isnan(value) else number(value, 1)
     if isinstance(value, int) and not isinstance(value, bool) and column != "year":
-        return f"{value:,}"
+        return number(value)
     return str(value)

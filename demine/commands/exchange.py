@@ -26,6 +26,8 @@ from demine.commands.app import (
 from demine.errors import ImportRejectedError, SourceError
 from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult
+from demine.i18n import _, ngettext
+from demine.i18n.numbers import number
 from demine.store.database import Database
 
 ReportOption = Annotated[
@@ -112,18 +114,21 @@ def import_(
 
 def _print_result(result: ImportResult) -> None:
     for warning in result.warnings:
-        err.print(f"warning: {warning}", style="yellow", highlight=False)
-    title = "Dry run: nothing written" if result.dry_run else "Imported"
+        err.print(
+            _("warning: %(warning)s", warning=warning), style="yellow", highlight=False
+        )
+    title = _("Dry run: nothing written") if result.dry_run else _("Imported")
     if result.declined:
-        title = "Not imported: the register changed since you were asked"
+        title = _("Not imported: the register changed since you were asked")
     withdrawals = any(c.withdrawn for c in result.counts.values())
     rows = [
-        [kind, f"{c.inserted:,}", f"{c.updated:,}", f"{c.unchanged:,}"]
-        + ([f"{c.withdrawn:,}"] if withdrawals else [])
+        [kind, number(c.inserted), number(c.updated), number(c.unchanged)]
+        + ([number(c.withdrawn)] if withdrawals else [])
         for kind, c in result.counts.items()
     ]
-    head = ["table", "new", "updated", "unchanged"]
-    out.print(table(title, head + (["withdrawn"] if withdrawals else []), rows))
+    columns = [_("table"), _("new"), _("updated"), _("unchanged")]
+    columns += [_("withdrawn")] if withdrawals else []
+    out.print(table(title, columns, rows))
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,11 @@ def _import_files(
     name = REGISTER if kind.strip().lower() == REGISTER else resolve_kind(kind)
     if loaded is not None and name != REGISTER and name not in loaded.kinds():
         raise SourceError(
-            f"the mapping makes {', '.join(loaded.kinds())}, not {name}",
+            _(
+                "the mapping makes %(values)s, not %(name)s",
+                values=", ".join(loaded.kinds()),
+                name=name,
+            ),
             file=str(plan.mapping),
         )
     confirm = None
@@ -185,14 +194,21 @@ def _import_files(
 
 def _ask_to_withdraw(preview: ImportResult, json_: bool) -> None:
     counts = ", ".join(
-        f"{c.withdrawn:,} {kind}" for kind, c in preview.counts.items() if c.withdrawn
+        f"{number(c.withdrawn)} {kind}"
+        for kind, c in preview.counts.items()
+        if c.withdrawn
     )
-    question = (
-        f"This edition no longer has {counts} record(s) of its source: withdraw them?"
+    question = _(
+        "This edition no longer has these records of its source (%(counts)s): "
+        "withdraw them?",
+        counts=counts,
     )
     if json_ or not sys.stdin.isatty():
         raise SourceError(
-            f"{question} Run with --dry-run to see the counts, then --yes."
+            _(
+                "%(question)s Run with --dry-run to see the counts, then --yes.",
+                question=question,
+            )
         )
     if not typer.confirm(question, default=False):
         raise typer.Exit(1)
@@ -227,9 +243,15 @@ def _print_problems(problems: list[SourceError]) -> None:
         [p.file or "", p.row or "", p.field or "", str(p.value or "")[:40], p.reason]
         for p in problems[:LIMIT]
     ]
-    err.print(table("Rejected rows", ["file", "row", "field", "value", "reason"], rows))
+    columns = [_("file"), _("row"), _("field"), _("value"), _("reason")]
+    err.print(table(_("Rejected rows"), columns, rows))
     if len(problems) > LIMIT:
-        err.print(f"… and {len(problems) - LIMIT:,} more (use --report FILE)")
+        err.print(
+            _(
+                "… and %(more)s more (use --report FILE)",
+                more=number(len(problems) - LIMIT),
+            )
+        )
 
 
 @app.command("export")
@@ -261,8 +283,9 @@ def export(
     if json_:
         emit_json({"file": str(file), "layers": counts})
         return
-    rows = [[layer, f"{n:,}"] for layer, n in counts.items()]
-    out.print(table(f"Exported to {file}", ["layer", "features"], rows))
+    rows = [[layer, number(n)] for layer, n in counts.items()]
+    title = _("Exported to %(file)s", file=file)
+    out.print(table(title, [_("layer"), _("features")], rows))
 
 
 @app.command("reinstate")
@@ -292,8 +315,23 @@ def reinstate(
     if json_:
         emit_json({"kind": name, "reinstated": reinstated, "dry_run": dry_run})
         return
-    verb = "would be reinstated" if dry_run else "reinstated"
-    out.print(f"{reinstated:,} {name} record(s) {verb}")
+    if dry_run:
+        shown = ngettext(
+            "%(num)s %(kind)s record would be reinstated",
+            "%(num)s %(kind)s records would be reinstated",
+            reinstated,
+            num=number(reinstated),
+            kind=name,
+        )
+    else:
+        shown = ngettext(
+            "%(num)s %(kind)s record reinstated",
+            "%(num)s %(kind)s records reinstated",
+            reinstated,
+            num=number(reinstated),
+            kind=name,
+        )
+    out.print(shown)
 
 
 mapping_app = typer.Typer(help="Column mappings for imports.", no_args_is_help=True)
@@ -326,7 +364,7 @@ def mapping_template(
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        out.print(f"mapping template written to {output}")
+        out.print(_("mapping template written to %(output)s", output=output))
 
 
 forms_app = typer.Typer(help="Field forms (XLSForm for ODK and KoBoToolbox).")
@@ -341,4 +379,4 @@ def forms_xlsform(
     from demine.exchange.forms import write_xlsforms
 
     paths = write_xlsforms(directory)
-    out.print(table("XLSForms", ["form"], [[str(p)] for p in paths]))
+    out.print(table(_("XLSForms"), [_("form")], [[str(p)] for p in paths]))

@@ -170,7 +170,7 @@ def test_edition_asks_before_withdrawing(db_url: str, tmp_path: Path) -> None:
     }
     shown = runner.invoke(app, back)
     assert shown.exit_code == 0, shown.output
-    assert "1 victim record(s) reinstated" in shown.output
+    assert "1 victim record reinstated" in shown.output
     again = runner.invoke(app, [*back, "--json"])
     assert json.loads(again.output)["reinstated"] == 0
 

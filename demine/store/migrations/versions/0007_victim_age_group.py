@@ -2,7 +2,7 @@
 """victims' age group and amputation; records can be withdrawn
 
 Revision ID: 0007_victim_age_group
-Revises: 0006_risk_applicability
+Revises: 0008_user_language
 Create Date: 2026-12-07 16:00:00.000000
 
 Registers that count victims instead of listing them (issue 21) and those
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_victim_age_group"
-down_revision: str | None = "0006_risk_applicability"
+down_revision: str | None = "0008_user_language"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
