@@ -196,6 +196,12 @@ class PermissionDeniedError(DemineError):
     default_message = N_("your role does not allow this")
 
 
+class PasswordChangeRequiredError(PermissionDeniedError):
+    """A user with a one-time password must change it before anything else."""
+
+    default_message = "change your one-time password first (/account/password)"
+
+
 class ConflictError(DemineError):
     """Someone else changed the record since it was read.
 
@@ -222,6 +228,10 @@ class RateLimitError(DemineError):
 
     http_status = 429
     default_message = N_("too many attempts; wait a minute and try again")
+
+    def __init__(self, message: str | None = None, retry_after: int = 60) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 class PayloadTooLargeError(DemineError):

@@ -26,8 +26,10 @@ from demine.commands.app import (
 from demine.errors import ImportRejectedError, SourceError
 from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult
+from demine.exchange.opening import ImportLimits
 from demine.i18n import _, ngettext
 from demine.i18n.numbers import number
+from demine.settings import Settings
 from demine.store.database import Database
 
 ReportOption = Annotated[
@@ -90,11 +92,12 @@ def import_(
 ) -> None:
     """Import files into the register: all rows or none."""
     database = open_db(db)
-    read = ReadOptions(layer=layer, encoding=encoding, crs=crs)
+    limits = ImportLimits.from_settings(Settings())
+    read = ReadOptions(layer=layer, encoding=encoding, crs=crs, limits=limits)
     plan = _Import(mapping, read, dry_run, json_, edition, yes)
     try:
         if kind.strip().lower() == "submissions":
-            result = _import_submissions(database, files, form, dry_run)
+            result = _import_submissions(database, files, form, dry_run, limits)
         else:
             result = _import_files(database, kind, files, plan)
     except ImportRejectedError as exc:
@@ -220,11 +223,17 @@ def _same_withdrawals(expected: int) -> Callable[[ImportResult], bool]:
 
 
 def _import_submissions(
-    database: Database, files: list[Path], form: str | None, dry_run: bool
+    database: Database,
+    files: list[Path],
+    form: str | None,
+    dry_run: bool,
+    limits: ImportLimits,
 ) -> ImportResult:
     from demine.exchange.submissions import import_submissions
 
-    return import_submissions(database, files, form=form, dry_run=dry_run)
+    return import_submissions(
+        database, files, form=form, dry_run=dry_run, limits=limits
+    )
 
 
 def _write_report(path: Path | None, problems: list[SourceError]) -> None:

@@ -168,7 +168,7 @@ def _layers_to_read(
         return [(kind, options)]
     # A file of one entity (CSV, GeoJSON, Shapefile ...) says which by its
     # name, as `demine export` names them: hazards.csv, releases.geojson.
-    layers = list_layers(path) or [path.stem]
+    layers = list_layers(path, options.limits) or [path.stem]
     if len(layers) == 1 and path.stem in LAYERS.values():
         layers = [path.stem]
     wanted = [k for k in KINDS if LAYERS[k] in layers]
@@ -182,7 +182,7 @@ def _layers_to_read(
             ),
             file=str(path),
         )
-    if len(list_layers(path)) <= 1:
+    if len(list_layers(path, options.limits)) <= 1:
         return [(wanted[0], options)]
     return [(k, replace(options, layer=LAYERS[k])) for k in wanted]
 
@@ -193,6 +193,7 @@ def _merge(base: ReadOptions, override: ReadOptions) -> ReadOptions:
         encoding=override.encoding or base.encoding,
         delimiter=override.delimiter or base.delimiter,
         crs=override.crs or base.crs,
+        limits=override.limits,
     )
 
 

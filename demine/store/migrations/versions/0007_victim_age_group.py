@@ -2,7 +2,7 @@
 """victims' age group and amputation; records can be withdrawn
 
 Revision ID: 0007_victim_age_group
-Revises: 0008_user_language
+Revises: 0011_sessions_jobs
 Create Date: 2026-12-07 16:00:00.000000
 
 Registers that count victims instead of listing them (issue 21) and those
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_victim_age_group"
-down_revision: str | None = "0008_user_language"
+down_revision: str | None = "0011_sessions_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
