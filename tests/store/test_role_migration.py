@@ -12,7 +12,7 @@ from alembic import command
 
 from demine.store.database import Database, alembic_config
 
-BEFORE = "0011_sessions_jobs"
+BEFORE = "0007_victim_age_group"
 
 
 def test_upgrade_keeps_sessions_and_tokens(db_url: str) -> None:

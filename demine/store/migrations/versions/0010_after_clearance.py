@@ -2,7 +2,7 @@
 """after clearance: handover, public service, survivors, attachments, assistance role
 
 Revision ID: 0010_after_clearance
-Revises: 0011_sessions_jobs
+Revises: 0007_victim_age_group
 Create Date: 2026-12-08 09:00:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_after_clearance"
-down_revision: str | None = "0011_sessions_jobs"
+down_revision: str | None = "0007_victim_age_group"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
