@@ -60,6 +60,8 @@ def _values(seed: Seed, after: dict[str, Any]) -> dict[str, list[str]]:
         "x": ["0", "2639"],
         "y": ["0", "1550"],
         "by": list(GROUPINGS),
+        "user_id": [str(i) for i in seed.users.values()],
+        "job_id": ["1"],
     }
 
 
