@@ -178,6 +178,24 @@ class SourceError(DemineError):
         super().__init__(f"{prefix}: {reason}" if prefix else reason)
 
 
+REQUIRED = "is required"
+
+
+def ordered_problems(problems: list[SourceError]) -> list[SourceError]:
+    """Problems by file and row (as the sender reads the file), each once.
+
+    A value already reported as unreadable is not also "required" (a bad
+    year makes no date, and the empty date is no second problem).
+    """
+    reported = {(p.file, p.row, p.field) for p in problems if p.reason != REQUIRED}
+    kept = [
+        p
+        for p in problems
+        if p.reason != REQUIRED or (p.file, p.row, p.field) not in reported
+    ]
+    return sorted(kept, key=lambda p: (p.file or "", p.row or 0))
+
+
 class ImportRejectedError(DemineError):
     """Rows of an import break the register's rules; nothing was written.
 
@@ -189,7 +207,8 @@ class ImportRejectedError(DemineError):
     default_message = N_("the import was rejected; nothing was written")
 
     def __init__(self, problems: list[SourceError], file: str | None = None) -> None:
-        self.problems = problems
+        self.problems = ordered_problems(problems)
+        problems = self.problems
         self.file = file
         rows = {(p.file, p.row) for p in problems}
         first = problems[0] if problems else None

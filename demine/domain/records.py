@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from demine.domain.ages import fits_group, normalise_age_group
 from demine.domain.identity import normalise_uid
 from demine.domain.vocab import (
     AccidentType,
@@ -574,6 +575,17 @@ def check_victim(
     c.require("outcome")
     c.enum("sex", Sex)
     c.number("age", maximum=MAX_AGE, integer=True)
+    if c.has("age_group"):
+        try:
+            c.out["age_group"] = normalise_age_group(str(c.out["age_group"]))
+        except ValueError as exc:
+            c.problem("age_group", str(exc))
+        if (
+            c.has("age")
+            and c.has("age_group")
+            and not fits_group(float(c.out["age"]), str(c.out["age_group"]))
+        ):
+            c.problem("age_group", "does not hold the victim's age")
     c.enum("outcome", Outcome)
     c.enum("status", VictimStatus)
     c.enum("activity", VictimActivity)

@@ -17,6 +17,7 @@ than read in part; XLSX through openpyxl.
 from __future__ import annotations
 
 import atexit
+import codecs
 import csv
 import functools
 import io
@@ -404,6 +405,9 @@ def decode(path: Path, data: bytes, encoding: str | None, delimiter: str | None)
     """The file's text; undecodable bytes name their row, field and value."""
     name = encoding or "utf-8-sig"
     try:
+        # A byte-order mark is how Excel writes UTF-8: "utf-8" accepts it too.
+        if codecs.lookup(name).name == "utf-8":
+            name = "utf-8-sig"
         text = data.decode(name)
     except LookupError:
         raise SourceError(

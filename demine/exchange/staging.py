@@ -46,6 +46,9 @@ class Batch:
     rows: NDArray[np.int64]
     files: NDArray[np.object_]
     review: NDArray[np.object_]
+    #: external-id prefixes whose stored records this import replaces
+    #: (records made from counts; see :mod:`demine.exchange.counts`)
+    families: NDArray[np.object_] | None = None
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -229,6 +232,7 @@ def _stage_table(
         used = mapping
     staged = apply_mapping(used, table, problems)
     result.problems.extend(problems.items)
+    result.warnings.extend(problems.notes)
     log.info("%s: %d rows read", table.name, len(table))
     return staged
 
@@ -285,6 +289,8 @@ def check_staged(
                 for _unused, s in items
             ]
         )
+        family_parts = [s.families for _, s in items if s.families is not None]
+        families = np.concatenate(family_parts) if family_parts else None
         result.batches[kind] = Batch(
-            kind, frame.reset_index(drop=True), rows, files, review
+            kind, frame.reset_index(drop=True), rows, files, review, families
         )
