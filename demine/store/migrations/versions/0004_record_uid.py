@@ -40,6 +40,11 @@ TABLES = (
     "qm_finding",
     "funding",
     "reference_feature",
+    "attachment",
+    "handover",
+    "survivor",
+    "survivor_need",
+    "assistance_event",
 )
 CHUNK = 50_000
 
