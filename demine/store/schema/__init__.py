@@ -7,7 +7,23 @@ from demine.store.schema.base import Base
 from demine.store.schema.casualty import Accident, Victim
 from demine.store.schema.land import Activity, Hazard, Release
 from demine.store.schema.ordnance import EOItem, EOModel
+from demine.store.schema.people import (
+    Accreditation,
+    AccreditationSuspension,
+    Attendance,
+    Certificate,
+    Course,
+    Person,
+    TrainingSession,
+)
 from demine.store.schema.programme import EORESession, Funding, QMFinding
+from demine.store.schema.quality import (
+    Inspection,
+    MonitoringVisit,
+    NonConformity,
+    SampleUnit,
+    inspected_release,
+)
 from demine.store.schema.reference import GeometryRepair, ReferenceFeature
 from demine.store.schema.risk import HazardRisk, RiskCell
 
@@ -28,15 +44,32 @@ LOAD_ORDER: tuple[str, ...] = (
     "qm_finding",
     "funding",
     "reference_feature",
+    "accreditation",
+    "accreditation_suspension",
+    "person",
+    "course",
+    "training_session",
+    "attendance",
+    "certificate",
+    "inspection",
+    "inspected_release",
+    "sample_unit",
+    "monitoring_visit",
+    "non_conformity",
 )
 
 __all__ = [
     "LOAD_ORDER",
     "Accident",
+    "Accreditation",
+    "AccreditationSuspension",
     "Activity",
     "ApiToken",
+    "Attendance",
     "AuditEvent",
     "Base",
+    "Certificate",
+    "Course",
     "EOItem",
     "EOModel",
     "EORESession",
@@ -44,14 +77,21 @@ __all__ = [
     "GeometryRepair",
     "Hazard",
     "HazardRisk",
+    "Inspection",
+    "MonitoringVisit",
+    "NonConformity",
     "Organisation",
+    "Person",
     "Place",
     "PublicLayer",
     "QMFinding",
     "ReferenceFeature",
     "Release",
     "RiskCell",
+    "SampleUnit",
     "Team",
+    "TrainingSession",
     "User",
     "Victim",
+    "inspected_release",
 ]
