@@ -16,6 +16,7 @@ held before the import, and new hazards arrive in their final state.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 import numpy as np
@@ -32,6 +33,7 @@ from demine.domain.vocab import (
 )
 from demine.errors import SourceError, TransitionError
 from demine.exchange.staging import Batch
+from demine.store.accreditation import scope_problems
 from demine.store.bulk import table
 from demine.store.editing import closing_tolerance_m2
 from demine.store.upsert import chunks, read_by_ids, update_frame
@@ -61,6 +63,8 @@ def check_before_write(
     stored = _stored_hazards(conn, batches, ids, existing)
     if "release" in batches:
         problems += _releases_allowed(batches["release"], existing["release"], stored)
+    if "activity" in batches:
+        problems += _activities_in_scope(conn, batches["activity"])
     if "hazard" in batches:
         warnings += _keep_worked_status(
             batches["hazard"], ids["hazard"], existing["hazard"], stored
@@ -69,6 +73,16 @@ def check_before_write(
             conn, batches, ids["hazard"], existing["hazard"], stored
         )
     return problems
+
+
+def _activities_in_scope(conn: Connection, batch: Batch) -> list[SourceError]:
+    """Activities outside their organisation's accreditation scope."""
+    found = scope_problems(conn, batch.frame, dt.date.today())
+    column = "organisation" if "organisation" in batch.frame else "organisation_id"
+    return [
+        _problem(batch, pos, column, batch.frame[column].iat[pos], reason)
+        for pos, reason in found
+    ]
 
 
 def _stored_hazards(

@@ -25,6 +25,7 @@ from demine.domain import records, status
 from demine.domain.vocab import HazardStatus, ReviewState
 from demine.errors import RecordError
 from demine.geo.area import geodesic_area
+from demine.store.accreditation import check_activity_scope
 from demine.store.database import Database
 from demine.store.derived import BBOX, run_ledger
 from demine.store.schema import (
@@ -118,6 +119,8 @@ def insert_records(
     for index, row in enumerate(rows, start=1):
         clean = checked_row(kind, check, dated, row, index, today)
         check_references(session, kind, clean, index)
+        if kind == "activity":
+            check_activity_scope(session.connection(), clean, today=today, ref=index)
         if kind == "release":
             check_release_allowed(session, clean)
             touched.add(int(clean["hazard_id"]))

@@ -3,7 +3,9 @@
 
 Visibility: anonymous readers and viewers see approved records only; a clerk
 also sees every record reported by their own organisation (drafts included);
-reviewers and administrators see everything.
+reviewers and administrators see everything. Records naming a person
+(:data:`demine.store.personal.PERSONAL`) are read only by administrators and
+the person's organisation.
 """
 
 from __future__ import annotations
@@ -25,19 +27,31 @@ from sqlalchemy.orm import Session
 from demine.domain.vocab import ReviewState, Role
 from demine.errors import NotFoundError, RecordError
 from demine.store.database import Database
+from demine.store.personal import is_personal, personal_clause
 from demine.store.schema import (
     Accident,
+    Accreditation,
+    AccreditationSuspension,
     Activity,
+    Attendance,
     Base,
+    Certificate,
+    Course,
     EOItem,
     EORESession,
     Funding,
     Hazard,
+    Inspection,
+    MonitoringVisit,
+    NonConformity,
     Organisation,
+    Person,
     Place,
     QMFinding,
     Release,
+    SampleUnit,
     Team,
+    TrainingSession,
     Victim,
 )
 from demine.store.users import Principal
@@ -57,6 +71,17 @@ MODELS: dict[str, type[Base]] = {
         EORESession,
         QMFinding,
         Funding,
+        Inspection,
+        SampleUnit,
+        NonConformity,
+        MonitoringVisit,
+        Accreditation,
+        AccreditationSuspension,
+        Course,
+        TrainingSession,
+        Person,
+        Attendance,
+        Certificate,
     )
 }
 # The date a record is "of", for from/to filters; others use created_at.
@@ -66,6 +91,11 @@ DATE_COLUMNS = {
     "release": "released_on",
     "eo_item": "found_on",
     "accident": "occurred_on",
+    "inspection": "inspected_on",
+    "non_conformity": "raised_on",
+    "monitoring_visit": "visited_on",
+    "training_session": "starts_on",
+    "certificate": "issued_on",
 }
 GEOMETRY_COLUMNS = {
     "hazard": "geom",
@@ -75,6 +105,8 @@ GEOMETRY_COLUMNS = {
     "eore_session": "geom",
     "place": "location",
     "team": "base",
+    "inspection": "geom",
+    "sample_unit": "geom",
 }
 
 
@@ -99,6 +131,13 @@ def model_for(kind: str) -> type[Base]:
 
 def visible(model: type[Base], who: Principal | None) -> ColumnElement[bool]:
     """The rows of ``model`` that ``who`` may read."""
+    if is_personal(model):
+        return and_(_reviewed(model, who), personal_clause(model, who))
+    return _reviewed(model, who)
+
+
+def _reviewed(model: type[Base], who: Principal | None) -> ColumnElement[bool]:
+    """Approved rows, and a clerk's own organisation's; everything for reviewers."""
     approved = model.review_state == ReviewState.APPROVED  # type: ignore[attr-defined]
     if who is None or who.role is Role.VIEWER:
         return approved

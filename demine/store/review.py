@@ -26,6 +26,7 @@ from demine.errors import (
     PermissionDeniedError,
     RecordError,
 )
+from demine.store.accreditation import check_activity_scope
 from demine.store.audit import record_event
 from demine.store.database import Database
 from demine.store.editing import (
@@ -256,6 +257,10 @@ def update_record(
         clean = checked_row(
             kind, check, dated, merged, record_id, today or dt.date.today()
         )
+        if kind == "activity":
+            check_activity_scope(
+                session.connection(), clean, today=today or dt.date.today()
+            )
         values = model_columns(model, kind, clean)
         _bump_version(session, obj, version, {**data, "version": version})
         for name in data:

@@ -113,9 +113,7 @@ class TrainingSession(Record, Base):
     """One run of a course: dates, place and instructor."""
 
     __tablename__ = "training_session"
-    __table_args__ = (
-        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
-    )
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
 
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
     starts_on: Mapped[dt.date] = mapped_column(Date)

@@ -133,9 +133,7 @@ class SampleUnit(Record, Base):
     """One sampling unit of an inspection and what was found in it."""
 
     __tablename__ = "sample_unit"
-    __table_args__ = (
-        CheckConstraint("items_found >= 0", name="items_not_negative"),
-    )
+    __table_args__ = (CheckConstraint("items_found >= 0", name="items_not_negative"),)
 
     inspection_id: Mapped[int] = mapped_column(
         ForeignKey("inspection.id", ondelete="CASCADE"), index=True
