@@ -12,8 +12,16 @@ from demine.errors import PermissionDeniedError
 from demine.store.users import Principal
 
 
+#: The command line reads as the register's holder: everything, personal
+#: data included (whoever runs it can open the database itself).
+OPERATOR = Principal(
+    id=0, username="command line", role=Role.ADMIN, organisation_id=None
+)
+
+
 def user_id(who: Principal | None) -> int | None:
-    return who.id if who is not None else None
+    """The audit trail's user: None for the command line."""
+    return who.id if who is not None and who.id > 0 else None
 
 
 def require_quality_staff(who: Principal | None, what: str) -> None:

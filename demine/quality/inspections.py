@@ -20,6 +20,7 @@ import math
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,7 @@ from demine.domain.vocab import (
     Stringency,
 )
 from demine.errors import ConflictError, RecordError
+from demine.exchange.field_task import write_field_task
 from demine.geo.sampling import draw_units
 from demine.quality.access import require_quality_staff, user_id
 from demine.quality.lots import Lot, gather_lot
@@ -284,6 +286,12 @@ def _new_inspection(
         max_lon=bounds[2],
         max_lat=bounds[3],
     )
+
+
+def field_task(db: Database, inspection_id: int, folder: Path) -> list[Path]:
+    """Write the inspection's field task: GeoPackage of units and XLSForm."""
+    got = get_inspection(db, inspection_id)
+    return write_field_task(got, got["units"], folder)
 
 
 def get_inspection(db: Database, inspection_id: int) -> dict[str, Any]:
