@@ -11,7 +11,6 @@ from demine.domain.vocab import Role
 from demine.errors import PermissionDeniedError
 from demine.store.users import Principal
 
-
 #: The command line reads as the register's holder: everything, personal
 #: data included (whoever runs it can open the database itself).
 OPERATOR = Principal(

@@ -251,6 +251,8 @@ def team_qualification(
     db: Database, team_id: int, first: dt.date, last: dt.date
 ) -> dict[str, Any]:
     """Whether the team is qualified every day from ``first`` to ``last``."""
+    if last < first:
+        raise RecordError("the period ends before it starts", field="to")
     with db.session() as session:
         team = session.get(Team, team_id)
         if team is None:

@@ -342,10 +342,10 @@ def activity_cost_frame(conn: Connection) -> pd.DataFrame:
         .group_by(Release.activity_id)
         .subquery()
     )
-    items = (
+    found = (
         select(
             EOItem.activity_id.label("activity_id"),
-            func.sum(EOItem.quantity).label("items"),
+            func.sum(EOItem.quantity).label("found"),
         )
         .where(EOItem.review_state == APPROVED, EOItem.activity_id.is_not(None))
         .group_by(EOItem.activity_id)
@@ -362,10 +362,10 @@ def activity_cost_frame(conn: Connection) -> pd.DataFrame:
             a.end_date,
             a.cost_usd,
             func.coalesce(released.c.released_m2, 0.0).label("released_m2"),
-            func.coalesce(items.c.items, 0).label("items"),
+            func.coalesce(found.c.found, 0).label("items"),
         )
         .outerjoin(released, released.c.activity_id == a.id)
-        .outerjoin(items, items.c.activity_id == a.id)
+        .outerjoin(found, found.c.activity_id == a.id)
         .where(
             a.review_state == APPROVED,
             a.activity_type.in_(["ts", "clearance", "bac", "eod", "nts"]),
