@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import shapely
@@ -95,9 +96,7 @@ def draw_units(
             raise ValueError(f"lane width must be positive, got {lane_width_m!r}")
         width, length = lane_width_m, unit_m2 / lane_width_m
         bearing = float(rng.uniform(0.0, 180.0))
-    crs = equal_area_crs(shapely.bounds(lot).tolist())
-    forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    back = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    forward, back = _transformers(*_centre(lot))
     plane = shapely.transform(lot, forward.transform, interleaved=False)
     # Lanes run along the bearing: turn the lot so they are vertical.
     turned = affinity.rotate(plane, bearing, origin=(0.0, 0.0))
@@ -114,6 +113,23 @@ def draw_units(
         for cell in chosen
     ]
     return Draw(units, len(inside), width, length, bearing)
+
+
+def _centre(lot: BaseGeometry) -> tuple[float, float]:
+    """The lot's centre rounded to 0.1°, so nearby lots share a projection
+    (equal-area everywhere; over a lot's few kilometres its shapes bend by
+    far less than a unit's width)."""
+    x0, y0, x1, y1 = shapely.bounds(lot).tolist()
+    return round((x0 + x1) / 2, 1), round((y0 + y1) / 2, 1)
+
+
+@lru_cache(maxsize=64)
+def _transformers(lon: float, lat: float) -> tuple[Transformer, Transformer]:
+    crs = equal_area_crs((lon, lat, lon, lat))
+    return (
+        Transformer.from_crs("EPSG:4326", crs, always_xy=True),
+        Transformer.from_crs(crs, "EPSG:4326", always_xy=True),
+    )
 
 
 def _grid(

@@ -230,9 +230,7 @@ def draw_sample(
         inspection = _new_inspection(session, lot, plan, opts, seed, draw, planned_on)
         inspection.inspected_by_id = inspected_by_id
         after = store.add_with_event(session, inspection, user_id(who))
-        store.link_releases(session, inspection.id, lot.release_ids)
         store.add_units(session, inspection.id, draw.units)
-        after["release_ids"] = lot.release_ids
         after["units"] = len(draw.units)
         return after
 
@@ -262,6 +260,7 @@ def _new_inspection(
         team_id=lot.team_id,
         method=Method(lot.method) if lot.method else None,
         hazard_id=lot.hazard_id,
+        release_ids=lot.release_ids,
         planned_on=planned_on,
         lot_m2=plan.lot_m2,
         unit_m2=plan.unit_m2,
@@ -300,7 +299,6 @@ def get_inspection(db: Database, inspection_id: int) -> dict[str, Any]:
         obj = store.load(session, Inspection, inspection_id)
         out = to_dict(obj)
         out["units"] = [to_dict(u) for u in store.units_of(session, inspection_id)]
-        out["release_ids"] = store.lot_release_ids(session, inspection_id)
         out["non_conformities"] = [
             to_dict(n) for n in store.non_conformities_of(session, inspection_id)
         ]

@@ -94,9 +94,23 @@ def expiring_certificates(
     last: dt.date,
 ) -> list[dict[str, Any]]:
     """Certificates ``who`` may read that expire from ``first`` to ``last``,
-    unrevoked, with the holder's name, organisation and team."""
+    unrevoked and not renewed by a later one, with the holder's name,
+    organisation and team."""
     c, p = Certificate.__table__.c, Person.__table__.c
     o, t = Organisation.__table__.c, Team.__table__.c
+    later = Certificate.__table__.alias("later")
+    renewed = (
+        select(later.c.id)
+        .where(
+            later.c.person_id == c.person_id,
+            later.c.qualification == c.qualification,
+            later.c.id != c.id,
+            later.c.revoked_on.is_(None),
+            later.c.review_state == APPROVED,
+            later.c.expires_on.is_(None) | (later.c.expires_on > c.expires_on),
+        )
+        .exists()
+    )
     stmt = (
         select(
             c.id,
@@ -120,6 +134,7 @@ def expiring_certificates(
             c.expires_on <= last,
             c.revoked_on.is_(None),
             c.review_state == APPROVED,
+            ~renewed,
             personal_clause(Certificate, who),
         )
         .order_by(c.expires_on, c.id)

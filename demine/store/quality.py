@@ -10,12 +10,12 @@ national figures is not yet released, so there is nothing to inspect.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -39,7 +39,6 @@ from demine.store.schema import (
     Release,
     SampleUnit,
     Team,
-    inspected_release,
 )
 
 APPROVED = ReviewState.APPROVED.value
@@ -155,12 +154,6 @@ def change_with_event(
     return after
 
 
-def link_releases(session: Session, inspection_id: int, ids: Iterable[int]) -> None:
-    rows = [{"inspection_id": inspection_id, "release_id": int(i)} for i in ids]
-    if rows:
-        session.execute(insert(inspected_release), rows)
-
-
 def add_units(
     session: Session, inspection_id: int, geoms: Sequence[BaseGeometry]
 ) -> None:
@@ -189,13 +182,6 @@ def units_of(session: Session, inspection_id: int) -> list[SampleUnit]:
         .order_by(SampleUnit.number)
     )
     return list(session.scalars(stmt))
-
-
-def lot_release_ids(session: Session, inspection_id: int) -> list[int]:
-    stmt = select(inspected_release.c.release_id).where(
-        inspected_release.c.inspection_id == inspection_id
-    )
-    return sorted(session.scalars(stmt))
 
 
 def non_conformities_of(session: Session, inspection_id: int) -> list[NonConformity]:

@@ -51,8 +51,6 @@ NOT_RECORDS = {
     # The published risk is derived from a model run, not reported.
     "risk_cell",
     "hazard_risk",
-    # Which releases an inspection's lot holds: a link, not a record.
-    "inspected_release",
 }
 
 

@@ -22,7 +22,6 @@ from demine.store.schema.quality import (
     MonitoringVisit,
     NonConformity,
     SampleUnit,
-    inspected_release,
 )
 from demine.store.schema.reference import GeometryRepair, ReferenceFeature
 from demine.store.schema.risk import HazardRisk, RiskCell
@@ -52,7 +51,6 @@ LOAD_ORDER: tuple[str, ...] = (
     "attendance",
     "certificate",
     "inspection",
-    "inspected_release",
     "sample_unit",
     "monitoring_visit",
     "non_conformity",
@@ -93,5 +91,4 @@ __all__ = [
     "TrainingSession",
     "User",
     "Victim",
-    "inspected_release",
 ]

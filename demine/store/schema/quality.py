@@ -15,15 +15,14 @@ from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
-    Column,
     Date,
     Float,
     ForeignKey,
     Integer,
     String,
-    Table,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -53,7 +52,8 @@ from demine.store.schema.base import (
 class Inspection(Record, BBox, Base):
     """Post-clearance inspection of a lot of released ground (IMAS 09.20).
 
-    ``geom`` holds the sampling units drawn, ``lot_geom`` the lot; the plan
+    ``release_ids`` are the releases the lot is made of; ``geom`` holds the
+    sampling units drawn, ``lot_geom`` the lot; the plan
     (code letter, sample size, Ac/Re) is kept as it was when drawn, so a
     later change of tables or stringency never rewrites a past verdict.
     """
@@ -78,6 +78,7 @@ class Inspection(Record, BBox, Base):
     method: Mapped[Method | None] = mapped_column(vocab(Method, "method"))
     inspected_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     hazard_id: Mapped[int | None] = mapped_column(ForeignKey("hazard.id"), index=True)
+    release_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     planned_on: Mapped[dt.date] = mapped_column(Date)
     inspected_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     lot_m2: Mapped[float] = mapped_column(Float)
@@ -114,19 +115,6 @@ class Inspection(Record, BBox, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     geom: Mapped[BaseGeometry | None] = mapped_column(Geometry("MULTIPOLYGON"))
     lot_geom: Mapped[BaseGeometry | None] = mapped_column(Geometry("MULTIPOLYGON"))
-
-
-#: Which releases make up an inspection's lot.
-inspected_release = Table(
-    "inspected_release",
-    Base.metadata,
-    Column(
-        "inspection_id",
-        ForeignKey("inspection.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("release_id", ForeignKey("release.id"), primary_key=True, index=True),
-)
 
 
 class SampleUnit(Record, Base):

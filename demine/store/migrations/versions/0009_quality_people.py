@@ -32,7 +32,6 @@ TABLES = (
     "inspection",
     "monitoring_visit",
     "sample_unit",
-    "inspected_release",
     "non_conformity",
 )
 GIST_INDEXES = [("inspection", "geom"), ("inspection", "lot_geom")]
@@ -85,13 +84,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
@@ -181,13 +180,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
@@ -241,13 +240,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
@@ -340,13 +339,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
@@ -413,13 +412,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
@@ -494,13 +493,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
@@ -591,13 +590,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
@@ -680,6 +679,7 @@ def upgrade() -> None:
         ),
         sa.Column("inspected_by_id", sa.Integer(), nullable=True),
         sa.Column("hazard_id", sa.Integer(), nullable=True),
+        sa.Column("release_ids", sa.JSON(), nullable=False),
         sa.Column("planned_on", sa.Date(), nullable=False),
         sa.Column("inspected_on", sa.Date(), nullable=True),
         sa.Column("lot_m2", sa.Float(), nullable=False),
@@ -770,13 +770,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
@@ -918,13 +918,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
@@ -1022,13 +1022,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
@@ -1078,31 +1078,6 @@ def upgrade() -> None:
         op.f("ix_sample_unit_reported_by_id"),
         "sample_unit",
         ["reported_by_id"],
-        unique=False,
-    )
-    op.create_table(
-        "inspected_release",
-        sa.Column("inspection_id", sa.Integer(), nullable=False),
-        sa.Column("release_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["inspection_id"],
-            ["inspection.id"],
-            name=op.f("fk_inspected_release_inspection_id_inspection"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["release_id"],
-            ["release.id"],
-            name=op.f("fk_inspected_release_release_id_release"),
-        ),
-        sa.PrimaryKeyConstraint(
-            "inspection_id", "release_id", name=op.f("pk_inspected_release")
-        ),
-    )
-    op.create_index(
-        op.f("ix_inspected_release_release_id"),
-        "inspected_release",
-        ["release_id"],
         unique=False,
     )
     op.create_table(
@@ -1182,13 +1157,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
