@@ -7,10 +7,11 @@ web call (so every step passes the register's rules and is audited):
 
 1. a manual (or multi-asset) clearance lot finished in summer 2025 is
    sampled (ISO 2859-1, 100 m² units), inspected in September and
-   **rejected**: AP mines in the sample; the non-conformity gets its root cause (detector not balanced on
-   magnetic soil) and corrective action; its ground is **reopened** as a new
-   hazard (the find recorded on it), **re-cleared** by the same team,
-   re-inspected and accepted, and the non-conformity **closed**;
+   **rejected**: AP mines in the sample; the non-conformity gets its root
+   cause (detector not balanced on magnetic soil) and corrective action; its
+   ground is **reopened** as a new hazard (the find recorded on it),
+   **re-cleared** by the same team, re-inspected and accepted, and the
+   non-conformity **closed**;
 2. a second lot, rejected in November 2025, is left where a programme
    stands at the end of the demo: land reopened, corrective action under
    way, re-clearance planned for December.
