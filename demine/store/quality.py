@@ -378,3 +378,31 @@ def _frame(conn: Connection, stmt: Any) -> pd.DataFrame:
         if frame[column].dtype == object:
             frame[column] = frame[column].map(_text)
     return frame
+
+
+def reopened_pairs(conn: Connection) -> set[frozenset[int]]:
+    """Pairs of (released hazard, hazard reopened over its ground by a
+    non-conformity): they overlap by design, not by mistake."""
+    n, i = NonConformity.__table__.c, Inspection.__table__.c
+    rows = conn.execute(
+        select(n.reopened_hazard_id, i.hazard_id, i.release_ids)
+        .join(Inspection.__table__, i.id == n.inspection_id)
+        .where(n.reopened_hazard_id.is_not(None))
+    ).all()
+    pairs: set[frozenset[int]] = set()
+    releases: set[int] = set()
+    for row in rows:
+        releases.update(int(r) for r in row.release_ids or [])
+    hazard_of = {}
+    if releases:
+        r = Release.__table__.c
+        hazard_of = dict(
+            conn.execute(select(r.id, r.hazard_id).where(r.id.in_(sorted(releases))))
+            .tuples()
+            .all()
+        )
+    for row in rows:
+        olds = {row.hazard_id} | {hazard_of.get(int(x)) for x in row.release_ids or []}
+        for old in olds - {None}:
+            pairs.add(frozenset((int(old), int(row.reopened_hazard_id))))
+    return pairs
