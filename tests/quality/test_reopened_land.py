@@ -38,6 +38,7 @@ def test_the_reopened_hazard_is_no_overlap_finding_but_others_are(
     )
     new = nonconformities.reopen_land(db, done["non_conformity"]["id"], today=TODAY)
     old = register.hazards["Aghdam CHA 0001"]
+    assert frozenset((old, new["hazard"]["id"])) not in overlaps(db)
     [stray] = add_records(
         db,
         "hazard",
