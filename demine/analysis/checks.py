@@ -90,9 +90,10 @@ def validate_register(
 def _without_reopened_overlaps(
     conn: Connection, findings: list[Finding]
 ) -> list[Finding]:
-    """Drop the overlap of a hazard with the one reopened over its ground after
-    a failed inspection: closure is final, so the new hazard lies on the old
-    by design (:mod:`demine.quality.nonconformities`)."""
+    """Drop the overlap (or duplicate, when the whole hazard was the lot) of a
+    hazard with the one reopened over its ground after a failed inspection:
+    closure is final, so the new hazard lies on the old by design
+    (:mod:`demine.quality.nonconformities`)."""
     pairs = reopened_pairs(conn)
     if not pairs:
         return findings
@@ -100,7 +101,7 @@ def _without_reopened_overlaps(
         f
         for f in findings
         if not (
-            f.rule is Rule.OVERLAP
+            f.rule in (Rule.OVERLAP, Rule.DUPLICATE_GEOMETRY)
             and f.related_id is not None
             and frozenset((int(f.id), int(f.related_id))) in pairs
         )

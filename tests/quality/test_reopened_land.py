@@ -18,7 +18,7 @@ def overlaps(db: Database) -> set[frozenset[int]]:
     return {
         frozenset((int(f.id), int(f.related_id)))
         for f in found
-        if f.rule is Rule.OVERLAP
+        if f.rule in (Rule.OVERLAP, Rule.DUPLICATE_GEOMETRY)
     }
 
 
