@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from demine.analysis.checks import CheckOptions, validate_register
+from demine.analysis.cost_efficiency import cost_efficiency
 from demine.analysis.summary import national_summary, summary_by
 from demine.api.auth import log_in
 from demine.api.deps import DbDep, MaybeUser, Reviewer, User, check_csrf, csrf_token
@@ -30,6 +31,7 @@ from demine.errors import (
     RecordError,
 )
 from demine.geo.extent import Extent
+from demine.quality.figures import qa_figures
 from demine.store import queries, review
 from demine.store.audit import history
 from demine.store.listing import get_record
@@ -288,10 +290,14 @@ def dashboard(request: Request, db: DbDep, who: User) -> Response:
         by_year = summary_by(conn, "year")
         by_method = summary_by(conn, "method")
         remaining = queries.remaining_by_admin(conn)
+        quality = qa_figures(conn)
+        cost = cost_efficiency(conn, ["organisation"])
     return render(
         request,
         "dashboard.html",
         who,
+        quality=quality,
+        cost=cost,
         figures=figures,
         by_year=[(r["key"], r["released_m2"]) for r in by_year],
         by_method=[(r["key"], r["released_m2"]) for r in by_method],

@@ -20,6 +20,7 @@ QA = (401, 403, 403, 403, 422, 422)  # allowed roles reach the core's refusal
 ADMIN = (401, 403, 403, 403, 403, 422)
 PERSONAL = (401, 404, 200, 404, 404, 200)  # an Alpha person
 MISSING = (401, 404, 404, 404, 404, 404)
+PAGE = (303, 200, 200, 200, 200, 200)
 
 
 def entries(seed: Seed) -> list[tuple[str, str, Any, tuple[int, ...]]]:
@@ -98,4 +99,19 @@ def entries(seed: Seed) -> list[tuple[str, str, Any, tuple[int, ...]]]:
         ("GET", "/api/v1/cost-efficiency", None, READ),
         ("GET", "/api/v1/cost-efficiency?by=colour", None, (401, *[422] * 5)),
         ("GET", f"/api/v1/records/person?organisation_id={bravo}", None, READ),
+        # Pages: any logged-in user; form posts need the session's CSRF token,
+        # which token clients lack.
+        ("GET", "/qa", None, PAGE),
+        ("GET", "/qa?lot_size=1000&aql=1.0", None, PAGE),
+        ("GET", "/qa/inspections/999999", None, (303, *[404] * 5)),
+        ("GET", "/qa/non-conformities/999999", None, (303, *[404] * 5)),
+        ("GET", "/people", None, PAGE),
+        ("GET", "/training", None, PAGE),
+        ("GET", "/accreditation", None, PAGE),
+        ("GET", f"/accreditation/{alpha}", None, PAGE),
+        ("POST", "/qa/non-conformities/999999/close", None, (303, *[403] * 5)),
+        ("POST", "/qa/inspections/999999/result", None, (303, *[403] * 5)),
+        ("POST", "/people", None, (303, *[403] * 5)),
+        ("POST", "/accreditation", None, (303, *[403] * 5)),
+        ("POST", "/training/results", None, (303, *[403] * 5)),
     ]  # fmt: skip
