@@ -35,6 +35,7 @@ import pandas as pd
 from demine.demo.actors import ORGANISATIONS
 from demine.demo.records import ANAMA_ID, nullable_int, stream, table
 from demine.demo.timeline import END, HORIZON, START
+from demine.domain.qualification import REQUIREMENTS
 from demine.domain.vocab import Method, PersonRole, Qualification
 
 R, Q = PersonRole, Qualification
@@ -192,18 +193,13 @@ def _suspension(
 
 
 def _roles(method: str, size: int) -> list[PersonRole]:
-    """The members of a team of ``size`` working with ``method``."""
-    out = [R.TEAM_LEADER]
-    if method != Method.DRONE.value:
-        out.append(R.MEDIC)
-    if method == Method.MECHANICAL.value:
-        out.append(R.MACHINE_OPERATOR)
-    if method == Method.MIXED.value:
-        out += [R.MACHINE_OPERATOR, R.MDD_HANDLER, R.MDD_HANDLER]
-    if method == Method.MDD.value:
-        out += [R.MDD_HANDLER, R.MDD_HANDLER]
-    rest = R.SURVEYOR if method == Method.DRONE.value else R.DEMINER
-    out += [rest] * max(0, size - len(out))
+    """The members of a team of ``size`` working with ``method``: what the
+    method needs (:data:`demine.domain.qualification.REQUIREMENTS`) first,
+    then its main role up to the team's size."""
+    needs = REQUIREMENTS[Method(method)]
+    out = [need.role for need in needs for _ in range(need.minimum)]
+    main = R.SURVEYOR if method == Method.DRONE.value else R.DEMINER
+    out += [main] * max(0, size - len(out))
     return out
 
 

@@ -29,6 +29,7 @@ from demine.errors import DemineError, RecordError
 from demine.quality import accreditations, people, training
 from demine.store import people as people_store
 from demine.store.quality import organisation_names
+from demine.store.quality import team_names as team_names_of
 from demine.store.users import Principal
 from demine.web.pages import render
 
@@ -95,6 +96,7 @@ def _people(
     org = organisation_id or who.organisation_id
     with db.transaction() as conn:
         names = organisation_names(conn)
+        team_names = team_names_of(conn)
         staff = people_store.people_of(conn, who, organisation_id=org)[:SHOWN]
         certs = people_store.certificates_for(conn, who, [p["id"] for p in staff])
     by_person: dict[int, list[dict[str, Any]]] = {}
@@ -119,6 +121,7 @@ def _people(
         organisation_id=org,
         organisations=sorted(names.items(), key=lambda kv: kv[1]),
         names=names,
+        team_names=team_names,
         expiring=training.expiring(db, who, today=today),
         teams=_teams(db, who, today),
         roles=[r.value for r in PersonRole],

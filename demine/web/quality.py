@@ -26,7 +26,7 @@ from demine.quality.figures import qa_figures
 from demine.quality.inspections import SamplingOptions
 from demine.store.audit import history
 from demine.store.listing import Filters, get_record, list_records
-from demine.store.quality import organisation_names
+from demine.store.quality import organisation_names, team_names
 from demine.store.users import Principal
 from demine.web.pages import render
 
@@ -57,6 +57,9 @@ def qa_page(
     level: Annotated[str, Query(max_length=8)] = "ii",
     stringency: Annotated[str, Query(max_length=16)] = "normal",
     unit_m2: Annotated[str, Query(max_length=12)] = "100",
+    *,
+    error_message: str | None = None,
+    status_code: int = 200,
 ) -> Response:
     """Figures, the sampling plan calculator, inspections and non-conformities."""
     ask = {
@@ -67,7 +70,7 @@ def qa_page(
         "stringency": stringency,
         "unit_m2": unit_m2,
     }
-    plan, error, status = None, None, 200
+    plan, error, status = None, None, status_code
     if lot_size.strip() or lot_m2.strip():
         try:
             options = SamplingOptions(
@@ -111,7 +114,44 @@ def qa_page(
         levels=["i", "ii", "iii", "s_1", "s_2", "s_3", "s_4"],
         aqls=[f"{a:g}" for a in AQLS],
         today=dt.date.today().isoformat(),
+        draw_error=error_message,
     )
+
+
+@router.post("/qa/inspections")
+def new_inspection_post(
+    request: Request,
+    db: DbDep,
+    who: User,
+    csrf_token: Annotated[str, Form()] = "",
+    activity_id: Annotated[str, Form(max_length=12)] = "",
+    hazard_id: Annotated[str, Form(max_length=12)] = "",
+    aql: Annotated[str, Form(max_length=8)] = "1.0",
+    level: Annotated[str, Form(max_length=8)] = "ii",
+    unit_m2: Annotated[str, Form(max_length=12)] = "100",
+    shape: Annotated[str, Form(max_length=8)] = "box",
+    seed: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    """Plan an inspection of an activity's (or a hazard's) released ground."""
+    check_csrf(request, csrf_token)
+    try:
+        made = inspections.draw_sample(
+            db,
+            activity_id=_number(activity_id, int, "activity_id"),
+            hazard_id=_number(hazard_id, int, "hazard_id"),
+            options=SamplingOptions(
+                aql=_number(aql, float, "aql") or 1.0,
+                level=level,
+                unit_m2=_number(unit_m2, float, "unit_m2") or 100.0,
+                shape=shape,
+            ),
+            seed=_number(seed, int, "seed"),
+            who=who,
+        )
+    except DemineError as exc:
+        return qa_page(request, db, who, error_message=exc.user_message,
+                       status_code=exc.http_status)  # fmt: skip
+    return RedirectResponse(f"/qa/inspections/{made['id']}", status_code=303)
 
 
 def _open_first(ncs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -184,6 +224,7 @@ def _inspection(
     )
     with db.transaction() as conn:
         orgs = organisation_names(conn)
+        teams = team_names(conn)
     return render(
         request,
         "qa_inspection.html",
@@ -191,6 +232,7 @@ def _inspection(
         status_code=status,
         inspection=_plain(got),
         organisation=orgs.get(got["organisation_id"], got["organisation_id"]),
+        team=teams.get(got["team_id"]) if got["team_id"] else None,
         units=units[:SHOWN],
         unit_count=len(units),
         svg=lot_svg(got["lot_geom"], units),
@@ -266,6 +308,7 @@ def _nc(
     )
     with db.transaction() as conn:
         orgs = organisation_names(conn)
+        teams = team_names(conn)
     return render(
         request,
         "qa_nc.html",
@@ -273,6 +316,7 @@ def _nc(
         status_code=status,
         nc=nc,
         organisation=orgs.get(nc["organisation_id"], nc["organisation_id"]),
+        team=teams.get(nc["team_id"]) if nc["team_id"] else None,
         hazard=hazard,
         events=history(db, "non_conformity", nc_id),
         may_edit=own and nc["status"] != "closed",

@@ -111,6 +111,7 @@ def entries(seed: Seed) -> list[tuple[str, str, Any, tuple[int, ...]]]:
         ("GET", f"/accreditation/{alpha}", None, PAGE),
         ("POST", "/qa/non-conformities/999999/close", None, (303, *[403] * 5)),
         ("POST", "/qa/inspections/999999/result", None, (303, *[403] * 5)),
+        ("POST", "/qa/inspections", None, (303, *[403] * 5)),
         ("POST", "/people", None, (303, *[403] * 5)),
         ("POST", "/accreditation", None, (303, *[403] * 5)),
         ("POST", "/training/results", None, (303, *[403] * 5)),
