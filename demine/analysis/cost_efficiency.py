@@ -14,6 +14,7 @@ whole.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,8 +28,16 @@ from demine.store import quality as store
 GROUPINGS = ("organisation", "method", "year")
 
 
-def cost_efficiency(conn: Connection, by: Sequence[str] = GROUPINGS) -> dict[str, Any]:
+def cost_efficiency(
+    conn: Connection,
+    by: Sequence[str] = GROUPINGS,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> dict[str, Any]:
     """Cost per m² and per item, grouped ``by`` organisation, method and/or year.
+
+    Only activities that ended (or, without an end, started) from ``start``
+    to ``end`` count, when those are given.
 
     Returns ``{"by": [...], "rows": [...], "total": {...}}``; each row has
     ``activities``, ``costed``, ``cost_usd``, ``released_m2``,
@@ -43,6 +52,13 @@ def cost_efficiency(conn: Connection, by: Sequence[str] = GROUPINGS) -> dict[str
             field="by",
         )
     frame = store.activity_cost_frame(conn)
+    when = frame["end_date"].where(frame["end_date"].notna(), frame["start_date"])
+    if start is not None:
+        frame = frame[when.notna() & (when >= start)]
+        when = when[frame.index]
+    if end is not None:
+        frame = frame[when.notna() & (when <= end)]
+    frame = frame.reset_index(drop=True)
     names = store.organisation_names(conn)
     frame["organisation"] = frame["organisation_id"].map(names).fillna("—")
     frame["method"] = frame["method"].fillna("—")

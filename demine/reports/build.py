@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from demine.reports import completion, land, money, people, treaty
+from demine.reports import completion, land, money, people, quality, treaty
 from demine.reports.donor import donor_sections, find_donor
 from demine.reports.errors import ReportError
 from demine.reports.model import Report
@@ -39,7 +39,9 @@ def build_report(
                 people.casualties_section(db, conn, when),
                 people.eore_section(conn, when),
                 people.qm_section(conn, when),
+                quality.quality_section(conn, when),
                 money.funding_section(conn, when),
+                quality.cost_section(conn, when),
             ]
             subtitle = None
             title = t("national.title", period=when.label)
