@@ -17,6 +17,7 @@ import demine.api
 import demine.web
 from demine import __version__
 from demine.api.errors import add_exception_handlers
+from demine.api.language import LanguageMiddleware
 from demine.api.limits import BodyLimitMiddleware, LoginLimiter
 from demine.settings import Settings
 from demine.store.database import Database
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         # Sessions then end when the server restarts; say so once.
         log.warning("DEMINE_SECRET_KEY is not set; using a random one")
         secret = secrets.token_urlsafe(32)
+    # Added before the session middleware, so it runs inside it.
+    app.add_middleware(LanguageMiddleware, default=settings.language)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,

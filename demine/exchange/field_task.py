@@ -22,16 +22,13 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from demine.domain.labels import label
 from demine.domain.vocab import Method
 from demine.errors import SourceError
-from demine.web.messages import translate
+from demine.i18n import _
 
 VERSION = "2026120701"
 LAYERS = ("sample_units", "lot")
-
-
-def _t(key: str, **values: object) -> str:
-    return translate(f"qa.form.{key}", "en", **values)
 
 
 def _geom(value: Any) -> Any:
@@ -87,9 +84,12 @@ def survey_rows(inspection: Mapping[str, Any]) -> list[dict[str, str]]:
     """The form's questions."""
     no_future = {
         "constraint": ". <= today()",
-        "constraint_message": _t("not_future"),
+        "constraint_message": _("Not in the future"),
     }
-    not_negative = {"constraint": ". >= 0", "constraint_message": _t("not_negative")}
+    not_negative = {
+        "constraint": ". >= 0",
+        "constraint_message": _("Cannot be negative"),
+    }
     return [
         {
             "type": "calculate",
@@ -104,31 +104,67 @@ def survey_rows(inspection: Mapping[str, Any]) -> list[dict[str, str]]:
         _row(
             "note",
             "plan",
-            _t(
-                "plan",
+            _(
+                "Inspect %(n)s sampling units. The lot is accepted with %(ac)s "
+                "nonconforming units or fewer and rejected with %(re)s or more.",
                 n=inspection["sample_size"],
                 ac=inspection["accept_number"],
                 re=inspection["reject_number"],
             ),
         ),
-        _row("text", "inspector", _t("inspector"), required="yes"),
-        _row("date", "inspected_on", _t("inspected_on"), required="yes", **no_future),
-        _row("select_one method", "inspection_method", _t("method"), required="yes"),
-        _row("decimal", "depth_cm", _t("depth"), required="yes", **not_negative),
-        _row("begin_repeat", "unit_result", _t("unit_result")),
-        _row("select_one unit", "unit", _t("unit"), required="yes"),
-        _row("geopoint", "position", _t("position")),
-        _row("select_one yes_no", "inspected", _t("inspected"), required="yes"),
+        _row("text", "inspector", _("Inspector's name"), required="yes"),
         _row(
-            "integer",
-            "items_found",
-            _t("items_found"),
+            "date",
+            "inspected_on",
+            _("Date of the inspection"),
+            required="yes",
+            **no_future,
+        ),
+        _row(
+            "select_one method",
+            "inspection_method",
+            _("Inspection method"),
+            required="yes",
+        ),
+        _row(
+            "decimal",
+            "depth_cm",
+            _("Depth inspected to (cm)"),
             required="yes",
             **not_negative,
         ),
-        _row("select_one yes_no", "nonconforming", _t("nonconforming"), required="yes"),
-        _row("decimal", "unit_depth_cm", _t("unit_depth"), **not_negative),
-        _row("text", "notes", _t("notes")),
+        _row("begin_repeat", "unit_result", _("Sampling unit")),
+        _row("select_one unit", "unit", _("Unit"), required="yes"),
+        _row("geopoint", "position", _("Position at the unit")),
+        _row(
+            "select_one yes_no",
+            "inspected",
+            _("Was the whole unit inspected?"),
+            required="yes",
+        ),
+        _row(
+            "integer",
+            "items_found",
+            _("Items found in the unit"),
+            required="yes",
+            **not_negative,
+        ),
+        _row(
+            "select_one yes_no",
+            "nonconforming",
+            _(
+                "Nonconforming? (an item within the clearance depth, or the clearance "
+                "requirement not met)"
+            ),
+            required="yes",
+        ),
+        _row(
+            "decimal",
+            "unit_depth_cm",
+            _("Depth reached in the unit (cm)"),
+            **not_negative,
+        ),
+        _row("text", "notes", _("Notes")),
         {"type": "end_repeat", "name": "unit_result", "label": ""},
     ]
 
@@ -138,21 +174,24 @@ def choice_rows(units: pd.DataFrame) -> list[dict[str, str]]:
         {
             "list_name": "unit",
             "name": str(int(u.unit)),
-            "label": _t(
-                "unit_label", n=int(u.unit), lon=u.centre_lon, lat=u.centre_lat
+            "label": _(
+                "Unit %(n)s (centre %(lat)s, %(lon)s)",
+                n=int(u.unit),
+                lon=u.centre_lon,
+                lat=u.centre_lat,
             ),
         }
         for u in units.itertuples()
     ]
     rows += [
-        {"list_name": "yes_no", "name": "yes", "label": _t("yes")},
-        {"list_name": "yes_no", "name": "no", "label": _t("no")},
+        {"list_name": "yes_no", "name": "yes", "label": _("Yes")},
+        {"list_name": "yes_no", "name": "no", "label": _("No")},
     ]
     rows += [
         {
             "list_name": "method",
             "name": m.value,
-            "label": translate(f"vocab.method.{m.value}"),
+            "label": label(m),
         }
         for m in Method
     ]
@@ -185,7 +224,10 @@ def _write_form(inspection: Mapping[str, Any], units: pd.DataFrame, path: Path) 
     settings.append(["form_title", "form_id", "version"])
     settings.append(
         [
-            _t("title", name=inspection.get("name") or inspection["id"]),
+            _(
+                "Post-clearance inspection: %(name)s",
+                name=inspection.get("name") or inspection["id"],
+            ),
             f"demine_qa_{inspection['id']}",
             VERSION,
         ]

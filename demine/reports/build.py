@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+from demine.i18n import _
 from demine.reports import completion, land, money, people, quality, treaty
 from demine.reports.donor import donor_sections, find_donor
 from demine.reports.errors import ReportError
 from demine.reports.model import Report
 from demine.reports.period import Period
-from demine.reports.texts import t
 from demine.store import reporting
 from demine.store.database import Database
 
@@ -44,16 +44,21 @@ def build_report(
                 quality.cost_section(conn, when),
             ]
             subtitle = None
-            title = t("national.title", period=when.label)
+            title = _("National mine action report %(period)s", period=when.label)
         elif kind == "treaty":
             sections = treaty.treaty_sections(conn, when)
-            subtitle = t("treaty.subtitle")
-            title = t("treaty.title", period=when.label)
+            subtitle = _(
+                "Form C (mined areas), form G (mines destroyed), land release"
+                " and Landmine Monitor figures"
+            )
+            title = _("Mine Ban Treaty Article 7 report %(period)s", period=when.label)
         else:
             assert donor is not None
             name, sections = donor_sections(conn, when, donor, project)
             subtitle = project
-            title = t("donor.title", period=when.label, donor=name)
+            title = _(
+                "Donor report %(period)s: %(donor)s", period=when.label, donor=name
+            )
     if kind == "national" and forecast:
         sections.append(completion.forecast_section(db))
     return Report(

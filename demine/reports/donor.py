@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from demine.i18n import _
 from demine.reports.errors import ReportError
 from demine.reports.land import KINDS
 from demine.reports.model import Column, Figure, Section, Table
@@ -81,9 +82,13 @@ def donor_sections(
 
 
 def _funds_section(mine: pd.DataFrame, to_date: pd.DataFrame) -> Section:
-    section = Section("donor_funds", t("donor.funds.title"), t("donor.funds.intro"))
-    mine = mine.assign(project=mine["project"].fillna(t("no_project")))
-    to_date = to_date.assign(project=to_date["project"].fillna(t("no_project")))
+    section = Section(
+        "donor_funds",
+        _("Funds"),
+        _("Pledged, disbursed and spent by the donor, per project (USD)."),
+    )
+    mine = mine.assign(project=mine["project"].fillna(_("(no project)")))
+    to_date = to_date.assign(project=to_date["project"].fillna(_("(no project)")))
     for key, rows in (("period", mine), ("to_date", to_date)):
         pivot = pivot_funding(rows, "project")
         sums = [float(pivot[k].sum()) for k in FUNDING_KINDS]
@@ -96,7 +101,7 @@ def _funds_section(mine: pd.DataFrame, to_date: pd.DataFrame) -> Section:
                     [p, *[float(r[k]) for k in FUNDING_KINDS]]
                     for p, r in pivot.iterrows()
                 ],
-                total=[t("total"), *sums],
+                total=[_("Total"), *sums],
             )
         )
         if key == "period":
@@ -122,7 +127,7 @@ def attribution(mine: pd.DataFrame, everyone: pd.DataFrame) -> pd.DataFrame:
     names = everyone.drop_duplicates("recipient_id").set_index("recipient_id")[
         "recipient"
     ]
-    out["recipient"] = names.reindex(out.index).fillna(t("unknown_recipient"))
+    out["recipient"] = names.reindex(out.index).fillna(_("(recipient not recorded)"))
     return out
 
 
@@ -130,7 +135,13 @@ def _outputs_section(
     conn: Connection, period: Period, mine: pd.DataFrame, everyone: pd.DataFrame
 ) -> Section:
     section = Section(
-        "donor_outputs", t("donor.outputs.title"), t("donor.outputs.intro")
+        "donor_outputs",
+        _("Outputs attributable to the donor"),
+        _(
+            "For each organisation the donor funded, its outputs in the "
+            "period times the donor's share of all donor expenditure it "
+            "received in the period."
+        ),
     )
     share = attribution(mine, everyone)
     released = reporting.released_by_organisation(conn, period.start, period.end)
@@ -167,44 +178,52 @@ def _outputs_section(
     section.tables.append(
         Table(
             "shares",
-            t("donor.outputs.shares"),
+            _(
+                "The donor's share of each funded organisation's donor money "
+                "in the period"
+            ),
             [
-                Column("recipient", t("col.recipient")),
-                Column("donor_usd", t("col.donor_spent_usd"), "usd"),
-                Column("all_usd", t("col.all_spent_usd"), "usd"),
-                Column("share", t("col.share"), "pct"),
+                Column("recipient", _("Recipient organisation")),
+                Column("donor_usd", _("Donor's expenditure (USD)"), "usd"),
+                Column("all_usd", _("All donors' expenditure (USD)"), "usd"),
+                Column("share", _("Donor's share"), "pct"),
             ],
             [r[:4] for r in rows],
-            total=[t("total"), totals["usd"], None, None],
+            total=[_("Total"), totals["usd"], None, None],
         )
     )
     section.tables.append(
         Table(
             "attributed",
-            t("donor.outputs.table"),
+            _("Outputs attributed to the donor, by funded organisation"),
             [
-                Column("recipient", t("col.recipient")),
+                Column("recipient", _("Recipient organisation")),
                 *[Column(k, t(f"col.{k}_ha"), "ha") for k in KINDS],
-                Column("items", t("col.items_destroyed"), "int"),
-                Column("people", t("col.eore_people"), "int"),
-                Column("usd_per_ha", t("col.usd_per_ha"), "usd_ha"),
+                Column("items", _("Items destroyed"), "int"),
+                Column("people", _("People reached by EORE"), "int"),
+                Column("usd_per_ha", _("USD per hectare released"), "usd_ha"),
             ],
             [[r[0], *r[4:]] for r in rows],
             total=[
-                t("total"),
+                _("Total"),
                 *[totals[k] for k in KINDS],
                 totals["items"],
                 totals["people"],
                 per_hectare(totals["usd"], area),
             ],
-            note=t("donor.outputs.note"),
+            note=_(
+                "Attribution by funding share is an estimate; a recipient's "
+                "own funds and unrecorded funding lower the real share. Cost "
+                "per hectare is the donor's expenditure over the hectares "
+                "attributed to it."
+            ),
         )
     )
     section.figures += [
-        Figure("donor.released", t("donor.released"), area, "ha"),
+        Figure("donor.released", _("Land released attributed (ha)"), area, "ha"),
         Figure(
             "donor.usd_per_ha",
-            t("col.usd_per_ha"),
+            _("USD per hectare released"),
             per_hectare(totals["usd"], area),
             "usd_ha",
         ),
@@ -216,12 +235,15 @@ def _outputs_section(
         section.tables.append(
             Table(
                 "recipient_activities",
-                t("donor.activities"),
+                _(
+                    "Activities of the funded organisations in the period (all "
+                    "funding sources)"
+                ),
                 [
-                    Column("type", t("col.activity_type")),
-                    Column("activities", t("col.activities"), "int"),
-                    Column("team_days", t("col.team_days"), "int"),
-                    Column("cost_usd", t("col.cost_usd"), "usd"),
+                    Column("type", _("Activity")),
+                    Column("activities", _("Activities"), "int"),
+                    Column("team_days", _("Team-days"), "int"),
+                    Column("cost_usd", _("Cost (USD)"), "usd"),
                 ],
                 [
                     [
@@ -232,7 +254,9 @@ def _outputs_section(
                     ]
                     for a, r in pivot.iterrows()
                 ],
-                note=t("donor.activities_note"),
+                note=_(
+                    "Whole activities of the recipients, not only the donor's share."
+                ),
             )
         )
     return section

@@ -1,11 +1,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Showing report values: m² as hectares or km², USD, counts and shares."""
+"""Showing report values: m² as hectares or km², USD, counts and shares,
+written as the report's language writes numbers."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pandas as pd
+
+from demine.i18n.numbers import number, percent
 
 M2_PER_HA = 10_000.0
 M2_PER_KM2 = 1_000_000.0
@@ -19,23 +22,17 @@ def show(value: Any, fmt: str) -> str:
         return str(value)
     if fmt == "year":
         return str(int(value))
-    number = float(value)
-    if fmt == "int":
-        return f"{round(number):,}"
+    amount = float(value)
+    if fmt in ("int", "m2", "usd", "usd_ha"):
+        return number(amount, 0)
     if fmt == "ha":
-        return f"{number / M2_PER_HA:,.1f}"
+        return number(amount / M2_PER_HA, 1)
     if fmt == "km2":
-        return f"{number / M2_PER_KM2:,.2f}"
-    if fmt == "m2":
-        return f"{round(number):,}"
-    if fmt == "usd":
-        return f"{round(number):,}"
-    if fmt == "usd_ha":
-        return f"{number:,.0f}"
+        return number(amount / M2_PER_KM2, 2)
     if fmt == "rate":
-        return f"{number:,.2f}"
+        return number(amount, 2)
     if fmt == "pct":
-        return f"{100 * number:,.1f}%"
+        return percent(amount, 1)
     raise ValueError(f"unknown format {fmt!r}")
 
 

@@ -8,10 +8,11 @@ from matplotlib.figure import Figure as MplFigure
 from sqlalchemy.engine import Connection
 
 from demine.domain.vocab import ReleaseKind
+from demine.i18n import _
 from demine.reports import charts, maps
 from demine.reports.model import Chart, Column, Figure, Section, Table
 from demine.reports.period import Period
-from demine.reports.texts import label, t
+from demine.reports.texts import label
 from demine.store import reporting
 
 KINDS = [k.value for k in ReleaseKind]
@@ -28,25 +29,38 @@ def progress_section(conn: Connection, period: Period) -> Section:
     if undated_n:
         # The ledger credits undated releases; so must the cumulative figure.
         total += reporting.released_by_kind_undated(conn).reindex(KINDS, fill_value=0.0)
-    section = Section("progress", t("progress.title"), t("progress.intro"))
+    section = Section(
+        "progress",
+        _("Land release progress"),
+        _(
+            "Area cancelled by non-technical survey, reduced by technical"
+            " survey and cleared, as credited by the land-release ledger "
+            "(ground released twice counts once)."
+        ),
+    )
     for k in KINDS:
         section.figures.append(
             Figure(f"released.period.{k}", label("kind", k), float(now[k]), "ha")
         )
     section.figures.append(
-        Figure("released.period.total", t("released_total"), float(now.sum()), "ha")
+        Figure(
+            "released.period.total",
+            _("Total released in the period (ha)"),
+            float(now.sum()),
+            "ha",
+        )
     )
     section.tables.append(
         Table(
             "released",
-            t("progress.table"),
+            _("Land released, in the period and cumulative to its last day (ha)"),
             [
-                Column("kind", t("col.kind")),
-                Column("period", t("col.period_ha"), "ha"),
-                Column("cumulative", t("col.cumulative_ha"), "ha"),
+                Column("kind", _("Release")),
+                Column("period", _("In the period (ha)"), "ha"),
+                Column("cumulative", _("Cumulative (ha)"), "ha"),
             ],
             [[label("kind", k), float(now[k]), float(total[k])] for k in KINDS],
-            total=[t("total"), float(now.sum()), float(total.sum())],
+            total=[_("Total"), float(now.sum()), float(total.sum())],
         )
     )
     if len(days):
@@ -54,7 +68,7 @@ def progress_section(conn: Connection, period: Period) -> Section:
         section.charts.append(
             Chart(
                 "released_by_year",
-                t("progress.by_year"),
+                _("Land released per year up to the end of the period (ha)"),
                 _bars([str(int(y)) for y in by_year.index], by_year),
             )
         )
@@ -64,13 +78,18 @@ def progress_section(conn: Connection, period: Period) -> Section:
         section.charts.append(
             Chart(
                 "released_by_month",
-                t("progress.by_month"),
+                _("Land released per month in the period (ha)"),
                 _bars(list(by_month.index), by_month),
             )
         )
     if undated_n:
         section.notes.append(
-            t("progress.undated", n=f"{undated_n:,}", ha=f"{undated_m2 / 1e4:,.1f}")
+            _(
+                "%(n)s approved releases (%(ha)s ha) have no date: they count"
+                " in the cumulative and remaining figures but in no period.",
+                n=f"{undated_n:,}",
+                ha=f"{undated_m2 / 1e4:,.1f}",
+            )
         )
     return section
 
@@ -86,7 +105,7 @@ def _bars(categories: list[str], pivot: pd.DataFrame) -> MplFigure:
         categories,
         {k: pivot[k].to_numpy() for k in KINDS},
         {k: label("kind", k) for k in KINDS},
-        t("unit.ha"),
+        _("ha"),
     )
 
 
@@ -117,32 +136,40 @@ def remaining_section(conn: Connection, period: Period) -> Section:
     hazards = reporting.hazards_at(conn, period.end)
     by_admin = remaining_by_admin(hazards)
     section = Section(
-        "remaining", t("remaining.title"), t("remaining.intro", day=period.end)
+        "remaining",
+        _("Remaining contamination"),
+        _(
+            "Hazardous area left on %(day)s, by admin area: hazards "
+            "recorded by that day, less what was released by then.",
+            day=period.end,
+        ),
     )
     total = float(by_admin["remaining"].sum())
     section.figures += [
-        Figure("remaining.total", t("remaining.total"), total, "ha"),
+        Figure("remaining.total", _("Remaining hazardous area (ha)"), total, "ha"),
         Figure(
-            "remaining.hazards", t("remaining.hazards"), int(by_admin["hazards"].sum())
+            "remaining.hazards",
+            _("Hazards with area remaining"),
+            int(by_admin["hazards"].sum()),
         ),
     ]
     section.tables.append(
         Table(
             "remaining_by_admin",
-            t("remaining.table"),
+            _("Remaining hazardous area by admin area (ha)"),
             [
-                Column("admin", t("col.admin")),
-                Column("hazards", t("col.hazards"), "int"),
-                Column("sha", t("col.sha_ha"), "ha"),
-                Column("cha", t("col.cha_ha"), "ha"),
-                Column("remaining", t("col.remaining_ha"), "ha"),
+                Column("admin", _("Admin area")),
+                Column("hazards", _("Hazards"), "int"),
+                Column("sha", _("Suspected, SHA (ha)"), "ha"),
+                Column("cha", _("Confirmed, CHA (ha)"), "ha"),
+                Column("remaining", _("Remaining (ha)"), "ha"),
             ],
             [
                 [name, int(r.hazards), r.sha, r.cha, r.remaining]
                 for name, r in by_admin.iterrows()
             ],
             total=[
-                t("total"),
+                _("Total"),
                 int(by_admin["hazards"].sum()),
                 float(by_admin["sha"].sum()),
                 float(by_admin["cha"].sum()),
@@ -158,14 +185,17 @@ def remaining_section(conn: Connection, period: Period) -> Section:
         section.charts.append(
             Chart(
                 "remaining_map",
-                t("remaining.map"),
+                _(
+                    "Admin areas shaded by remaining hazardous area; dots are "
+                    "hazards with area left."
+                ),
                 maps.remaining_map(
                     areas,
                     by_admin["remaining"],
                     points,
                     {
-                        "colourbar": t("remaining.map_scale"),
-                        "hazards": t("remaining.map_hazards"),
+                        "colourbar": _("Remaining area (ha)"),
+                        "hazards": _("Hazard with area remaining"),
                     },
                 ),
             )

@@ -7,6 +7,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from demine.domain.vocab import ActivityType, FundingKind
+from demine.i18n import _
 from demine.reports import charts
 from demine.reports.formatting import M2_PER_HA
 from demine.reports.model import Chart, Column, Figure, Section, Table
@@ -49,9 +50,16 @@ def pivot_funding(rows: pd.DataFrame, by: str) -> pd.DataFrame:
 def funding_section(conn: Connection, period: Period) -> Section:
     """Funding by donor in the period and the cost per hectare released."""
     rows = reporting.funding(conn, period.start, period.end)
-    rows["donor"] = rows["donor"].fillna(t("unknown_donor"))
+    rows["donor"] = rows["donor"].fillna(_("(donor not recorded)"))
     by_donor = pivot_funding(rows, "donor").sort_values("expenditure", ascending=False)
-    section = Section("funding", t("funding.title"), t("funding.intro"))
+    section = Section(
+        "funding",
+        _("Funding and cost"),
+        _(
+            "Money pledged, disbursed and spent in the period by donor "
+            "(USD), and what a hectare released cost."
+        ),
+    )
     sums = {k: float(by_donor[k].sum()) for k in FUNDING_KINDS}
     section.figures += [
         Figure(f"funding.{k}", t(f"col.{k}_usd"), sums[k], "usd") for k in FUNDING_KINDS
@@ -59,13 +67,13 @@ def funding_section(conn: Connection, period: Period) -> Section:
     section.tables.append(
         Table(
             "funding_by_donor",
-            t("funding.table"),
+            _("Funding by donor in the period (USD)"),
             funding_columns("donor"),
             [
                 [d, *[float(r[k]) for k in FUNDING_KINDS]]
                 for d, r in by_donor.iterrows()
             ],
-            total=[t("total"), *[sums[k] for k in FUNDING_KINDS]],
+            total=[_("Total"), *[sums[k] for k in FUNDING_KINDS]],
         )
     )
     released = sum(reporting.released_by_kind(conn, period.start, period.end).values())
@@ -75,34 +83,39 @@ def funding_section(conn: Connection, period: Period) -> Section:
     section.tables.append(
         Table(
             "cost_per_hectare",
-            t("funding.cost_table"),
+            _("Cost per hectare released in the period"),
             [
-                Column("basis", t("col.basis")),
-                Column("usd", t("col.usd"), "usd"),
-                Column("released", t("col.period_ha"), "ha"),
-                Column("usd_per_ha", t("col.usd_per_ha"), "usd_ha"),
+                Column("basis", _("Basis")),
+                Column("usd", _("USD"), "usd"),
+                Column("released", _("In the period (ha)"), "ha"),
+                Column("usd_per_ha", _("USD per hectare released"), "usd_ha"),
             ],
             [
                 [
-                    t("funding.operational"),
+                    _("Operational cost (survey and clearance activities)"),
                     op_cost,
                     released,
                     per_hectare(op_cost, released),
                 ],
                 [
-                    t("funding.donor_spent"),
+                    _("Donor expenditure"),
                     sums["expenditure"],
                     released,
                     per_hectare(sums["expenditure"], released),
                 ],
             ],
-            note=t("funding.cost_note"),
+            note=_(
+                "Operational cost is the cost recorded on NTS, TS, clearance "
+                "and BAC activities that ended in the period; EORE, EOD spot "
+                "tasks and QA/QC are left out. Donor expenditure covers all "
+                "of a programme's work, so its cost per hectare is higher."
+            ),
         )
     )
     section.figures.append(
         Figure(
             "funding.usd_per_ha",
-            t("col.usd_per_ha"),
+            _("USD per hectare released"),
             per_hectare(op_cost, released),
             "usd_ha",
         )
@@ -111,15 +124,21 @@ def funding_section(conn: Connection, period: Period) -> Section:
         section.charts.append(
             Chart(
                 "funding_chart",
-                t("funding.chart"),
+                _("Donor expenditure in the period (USD)"),
                 charts.horizontal_bars(
                     list(by_donor.index),
                     by_donor["expenditure"].to_numpy(),
-                    t("col.expenditure_usd"),
+                    _("Spent (USD)"),
                 ),
             )
         )
     unconverted = int(rows["unconverted"].sum())
     if unconverted:
-        section.notes.append(t("funding.unconverted", n=unconverted))
+        section.notes.append(
+            _(
+                "%(n)s funding records have no USD value and are left out of "
+                "the USD figures.",
+                n=unconverted,
+            )
+        )
     return section

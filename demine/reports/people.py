@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from demine.domain.vocab import EOCategory, Outcome, Severity
+from demine.i18n import _
 from demine.reports import charts
 from demine.reports.model import Chart, Column, Figure, Section, Table
 from demine.reports.period import Period
@@ -25,7 +26,14 @@ ADULT_AGE = 18
 def items_section(conn: Connection, period: Period) -> Section:
     """Items found and destroyed in the period, by category."""
     items = reporting.items_found(conn, period.start, period.end)
-    section = Section("items", t("items.title"), t("items.intro"))
+    section = Section(
+        "items",
+        _("Explosive ordnance found and destroyed"),
+        _(
+            "Items found in the period by category, and how many of them "
+            "were destroyed."
+        ),
+    )
     found = items.groupby("category")["quantity"].sum()
     destroyed = items[items["destroyed"]].groupby("category")["quantity"].sum()
     order = [c.value for c in EOCategory]
@@ -35,32 +43,36 @@ def items_section(conn: Connection, period: Period) -> Section:
         if found.get(c, 0)
     ]
     section.figures += [
-        Figure("items.found", t("items.found"), int(found.sum())),
-        Figure("items.destroyed", t("items.destroyed"), int(destroyed.sum())),
+        Figure("items.found", _("Items found"), int(found.sum())),
+        Figure("items.destroyed", _("Items destroyed"), int(destroyed.sum())),
     ]
     section.tables.append(
         Table(
             "items_by_category",
-            t("items.table"),
+            _("Items found and destroyed by category"),
             [
-                Column("category", t("col.category")),
-                Column("found", t("col.found"), "int"),
-                Column("destroyed", t("col.destroyed"), "int"),
+                Column("category", _("Category")),
+                Column("found", _("Found"), "int"),
+                Column("destroyed", _("Destroyed"), "int"),
             ],
             rows,
-            total=[t("total"), int(found.sum()), int(destroyed.sum())],
-            note=t("items.destroyed_means"),
+            total=[_("Total"), int(found.sum()), int(destroyed.sum())],
+            note=_(
+                "Destroyed means destroyed in situ or removed and destroyed; "
+                "items rendered safe, handed over or not yet disposed of are "
+                "found but not destroyed."
+            ),
         )
     )
     if rows:
         section.charts.append(
             Chart(
                 "items_chart",
-                t("items.chart"),
+                _("Items destroyed in the period by category"),
                 charts.horizontal_bars(
                     [str(r[0]) for r in rows],
                     [float(r[2]) for r in rows],
-                    t("col.destroyed"),
+                    _("Destroyed"),
                 ),
             )
         )
@@ -77,7 +89,14 @@ def age_group(age: Any) -> str:
 def casualties_section(db: Database, conn: Connection, period: Period) -> Section:
     """Casualties in the period: from the casualty analysis when installed,
     else counted here from the victim and accident tables."""
-    section = Section("casualties", t("casualties.title"), t("casualties.intro"))
+    section = Section(
+        "casualties",
+        _("Casualties"),
+        _(
+            "People killed or injured by explosive ordnance in the "
+            "period, by sex, age and status."
+        ),
+    )
     report = _casualty_report(db, period)
     if report is not None:
         try:
@@ -87,7 +106,12 @@ def casualties_section(db: Database, conn: Connection, period: Period) -> Sectio
             # A changed result shape: fall back to counting here, and say so.
             log.warning("casualty analysis result not understood: %s", exc)
             section = Section(
-                "casualties", t("casualties.title"), t("casualties.intro")
+                "casualties",
+                _("Casualties"),
+                _(
+                    "People killed or injured by explosive ordnance in the "
+                    "period, by sex, age and status."
+                ),
             )
     _own_counts(section, conn, period)
     return section
@@ -111,12 +135,10 @@ GROUP_COLUMNS = ["accidents", "killed", "injured", "victims"]
 def _from_analysis(section: Section, report: Any) -> None:
     """Tables of :class:`demine.analysis.casualties.CasualtyReport`."""
     section.figures += [
-        Figure(
-            "casualties.accidents", t("casualties.accidents"), int(report.accidents)
-        ),
+        Figure("casualties.accidents", _("Accidents"), int(report.accidents)),
         Figure("casualties.killed", label("outcome", "killed"), int(report.killed)),
         Figure("casualties.injured", label("outcome", "injured"), int(report.injured)),
-        Figure("casualties.children", t("casualties.children"), int(report.children)),
+        Figure("casualties.children", _("Child casualties"), int(report.children)),
     ]
     for key, column in (
         ("by_sex", "sex"),
@@ -130,15 +152,15 @@ def _from_analysis(section: Section, report: Any) -> None:
     admin = report.by_admin
     if len(admin):
         columns = [
-            Column("name", t("col.admin")),
+            Column("name", _("Admin area")),
             *[Column(c, t(f"col.{c}"), "int") for c in GROUP_COLUMNS],
-            Column("population", t("col.population"), "int"),
-            Column("rate_per_100k", t("col.rate_per_100k"), "rate"),
+            Column("population", _("Population"), "int"),
+            Column("rate_per_100k", _("Casualties per 100,000 inhabitants"), "rate"),
         ]
         section.tables.append(
             Table(
                 "casualties_by_admin",
-                t("casualties.by_admin"),
+                _("Casualties by admin area"),
                 columns,
                 [[_plain(r[c.key]) for c in columns] for _, r in admin.iterrows()],
             )
@@ -146,7 +168,10 @@ def _from_analysis(section: Section, report: Any) -> None:
     years = report.by_year
     if len(years) > 1:
         section.charts.append(_by_year_chart(years))
-    section.notes += [t("casualties.source_analysis"), *map(str, report.notes)]
+    section.notes += [
+        _("Figures from the casualty analysis (demine.analysis.casualties)."),
+        *map(str, report.notes),
+    ]
 
 
 def _plain(value: Any) -> Any:
@@ -170,7 +195,7 @@ def _group_table(key: str, title: str, frame: pd.DataFrame, column: str) -> Tabl
         [label(column, r[column]), *[int(r[c]) for c in GROUP_COLUMNS]]
         for _, r in frame.iterrows()
     ]
-    total = [t("total"), *[int(frame[c].sum()) for c in GROUP_COLUMNS]]
+    total = [_("Total"), *[int(frame[c].sum()) for c in GROUP_COLUMNS]]
     total[1] = None  # an accident with two victims is in two rows
     return Table(key, title, columns, rows, total=total)
 
@@ -182,11 +207,11 @@ def _by_year_chart(years: pd.DataFrame) -> Chart:
     }
     return Chart(
         "casualties_by_year",
-        t("casualties.by_year"),
+        _("Casualties per year"),
         charts.stacked_bars(
             [str(int(y)) for y in years["year"]],
             {label("outcome", o): years[o].to_numpy() for o in OUTCOMES},
-            t("casualties.people"),
+            _("People"),
             colours,
         ),
     )
@@ -198,7 +223,7 @@ def _own_counts(section: Section, conn: Connection, period: Period) -> None:
     victims["age_group"] = victims["age"].map(age_group)
     counts = victims["outcome"].value_counts()
     section.figures += [
-        Figure("casualties.accidents", t("casualties.accidents"), accidents),
+        Figure("casualties.accidents", _("Accidents"), accidents),
         Figure(
             "casualties.killed",
             label("outcome", "killed"),
@@ -225,7 +250,9 @@ def _own_counts(section: Section, conn: Connection, period: Period) -> None:
         span = range(int(years.min()), int(years.max()) + 1)
         pivot = pivot.reindex(span, fill_value=0).rename_axis("year")
         section.charts.append(_by_year_chart(pivot.reset_index()))
-    section.notes.append(t("casualties.source_register"))
+    section.notes.append(
+        _("Counted from the accident and victim records; children are under 18.")
+    )
 
 
 def _outcome_table(victims: pd.DataFrame, key: str, column: str) -> Table:
@@ -247,10 +274,10 @@ def _outcome_table(victims: pd.DataFrame, key: str, column: str) -> Table:
             Column(column, t(f"col.{column}")),
             Column("killed", label("outcome", "killed"), "int"),
             Column("injured", label("outcome", "injured"), "int"),
-            Column("total", t("total"), "int"),
+            Column("total", _("Total"), "int"),
         ],
         rows,
-        total=[t("total"), k, i, k + i],
+        total=[_("Total"), k, i, k + i],
     )
 
 
@@ -259,22 +286,29 @@ def eore_section(conn: Connection, period: Period) -> Section:
     reach = reporting.eore_reach(conn, period.start, period.end)
     groups = ["women", "men", "girls", "boys"]
     reach["total"] = reach[groups].sum(axis=1)
-    section = Section("eore", t("eore.title"), t("eore.intro"))
+    section = Section(
+        "eore",
+        _("Explosive ordnance risk education"),
+        _(
+            "EORE sessions held in the period and the people they "
+            "reached, by sex and age."
+        ),
+    )
     sums = {g: int(reach[g].sum()) for g in [*groups, "total", "sessions"]}
     section.figures += [
-        Figure("eore.sessions", t("eore.sessions"), sums["sessions"]),
-        Figure("eore.people", t("eore.people"), sums["total"]),
+        Figure("eore.sessions", _("Sessions"), sums["sessions"]),
+        Figure("eore.people", _("People reached"), sums["total"]),
     ]
     reach = reach.sort_values("total", ascending=False)
     section.tables.append(
         Table(
             "eore_by_method",
-            t("eore.table"),
+            _("EORE reach by method"),
             [
-                Column("method", t("col.method")),
-                Column("sessions", t("eore.sessions"), "int"),
+                Column("method", _("Method")),
+                Column("sessions", _("Sessions"), "int"),
                 *[Column(g, t(f"col.{g}"), "int") for g in groups],
-                Column("total", t("total"), "int"),
+                Column("total", _("Total"), "int"),
             ],
             [
                 [
@@ -289,7 +323,7 @@ def eore_section(conn: Connection, period: Period) -> Section:
                 for r in reach.itertuples()
             ],
             total=[
-                t("total"),
+                _("Total"),
                 sums["sessions"],
                 *[sums[g] for g in groups],
                 sums["total"],
@@ -300,11 +334,11 @@ def eore_section(conn: Connection, period: Period) -> Section:
         section.charts.append(
             Chart(
                 "eore_chart",
-                t("eore.chart"),
+                _("People reached by method, sex and age"),
                 charts.stacked_bars(
                     [label("eore_method", m) for m in reach["method"]],
                     {t(f"col.{g}"): reach[g].to_numpy() for g in groups},
-                    t("eore.people"),
+                    _("People reached"),
                 ),
             )
         )
@@ -314,7 +348,14 @@ def eore_section(conn: Connection, period: Period) -> Section:
 def qm_section(conn: Connection, period: Period) -> Section:
     """QM inspections and findings by severity, and how many are still open."""
     qm = reporting.qm_findings(conn, period.start, period.end)
-    section = Section("qm", t("qm.title"), t("qm.intro"))
+    section = Section(
+        "qm",
+        _("Quality management"),
+        _(
+            "Inspections in the period and the non-conformities they "
+            "found, by severity (IMAS 07.12)."
+        ),
+    )
     kinds = sorted(qm["kind"].unique())
     order = [s.value for s in reversed(Severity)]
     rows = []
@@ -332,27 +373,27 @@ def qm_section(conn: Connection, period: Period) -> Section:
         )
     nonconf = qm[qm["severity"] != Severity.NONE.value]
     section.figures += [
-        Figure("qm.inspections", t("qm.inspections"), int(qm["findings"].sum())),
+        Figure("qm.inspections", _("Inspections"), int(qm["findings"].sum())),
         Figure(
             "qm.nonconformities",
-            t("qm.nonconformities"),
+            _("Non-conformities"),
             int(nonconf["findings"].sum()),
         ),
-        Figure("qm.open", t("qm.open"), int(nonconf["open"].sum())),
+        Figure("qm.open", _("Non-conformities still open"), int(nonconf["open"].sum())),
     ]
     section.tables.append(
         Table(
             "qm_by_severity",
-            t("qm.table"),
+            _("QM findings by severity and kind of inspection"),
             [
-                Column("severity", t("col.severity")),
+                Column("severity", _("Severity")),
                 *[Column(k, label("qm_kind", k), "int") for k in kinds],
-                Column("total", t("total"), "int"),
-                Column("open", t("col.open"), "int"),
+                Column("total", _("Total"), "int"),
+                Column("open", _("Still open"), "int"),
             ],
             rows,
             total=[
-                t("total"),
+                _("Total"),
                 *[int(qm.loc[qm["kind"] == k, "findings"].sum()) for k in kinds],
                 int(qm["findings"].sum()),
                 int(nonconf["open"].sum()),

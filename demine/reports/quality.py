@@ -13,38 +13,52 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from demine.analysis.cost_efficiency import cost_efficiency
+from demine.i18n import _
 from demine.quality.figures import qa_figures
 from demine.reports import charts
 from demine.reports.model import Chart, Column, Figure, Section, Table
 from demine.reports.period import Period
-from demine.reports.texts import label, t
+from demine.reports.texts import label
 
 
 def quality_section(conn: Connection, period: Period) -> Section:
     """Inspection effort against items found, non-conformities, time to close."""
     data = qa_figures(conn, period.start, period.end, today=period.end)
     i, n = data["inspections"], data["non_conformities"]
-    section = Section("quality", t("quality.title"), t("quality.intro"))
+    section = Section(
+        "quality",
+        _("Quality of released land"),
+        _(
+            "Post-clearance inspections in the period, sampled by ISO 2859-1 and IMAS "
+            "09.20, what they found in land already released, and the non-conformities "
+            "raised and closed."
+        ),
+    )
     section.figures += [
-        Figure("quality.lots", t("quality.lots"), i["lots"]),
-        Figure("quality.rejected", t("quality.rejected"), i["rejected"]),
-        Figure("quality.inspected", t("quality.inspected"), i["inspected_m2"], "ha"),
-        Figure("quality.items", t("quality.items"), i["items_found"]),
-        Figure("quality.raised", t("quality.raised"), n["raised"]),
-        Figure("quality.open", t("quality.open"), n["open"]),
-        Figure("quality.days", t("quality.days"), n["days_to_close_median"], "int"),
+        Figure("quality.lots", _("Lots inspected"), i["lots"]),
+        Figure("quality.rejected", _("Lots rejected"), i["rejected"]),
+        Figure("quality.inspected", _("Area inspected (ha)"), i["inspected_m2"], "ha"),
+        Figure("quality.items", _("Items found in released land"), i["items_found"]),
+        Figure("quality.raised", _("Non-conformities raised"), n["raised"]),
+        Figure("quality.open", _("Still open at the end of the period"), n["open"]),
+        Figure(
+            "quality.days",
+            _("Days to close (median)"),
+            n["days_to_close_median"],
+            "int",
+        ),
     ]
     section.tables.append(
         Table(
             "quality_effort",
-            t("quality.effort"),
+            _("Inspection effort and items found, by year"),
             [
-                Column("year", t("col.year"), "year"),
-                Column("lots", t("quality.lots"), "int"),
-                Column("rejected", t("quality.rejected"), "int"),
-                Column("inspected", t("quality.inspected"), "ha"),
-                Column("items", t("quality.items"), "int"),
-                Column("per_item", t("quality.m2_per_item"), "m2"),
+                Column("year", _("Year"), "year"),
+                Column("lots", _("Lots inspected"), "int"),
+                Column("rejected", _("Lots rejected"), "int"),
+                Column("inspected", _("Area inspected (ha)"), "ha"),
+                Column("items", _("Items found in released land"), "int"),
+                Column("per_item", _("m² inspected per item found"), "m2"),
             ],
             [
                 [
@@ -57,7 +71,11 @@ def quality_section(conn: Connection, period: Period) -> Section:
                 ]
                 for r in data["effort_by_year"]
             ],
-            note=t("quality.effort_note"),
+            note=_(
+                "Inspection effort is the area of the sampling units inspected; an item"
+                " found in released land is a quality failure of the release, whatever "
+                "its depth below the surface."
+            ),
         )
     )
     for key in ("by_organisation", "by_method"):
@@ -65,22 +83,20 @@ def quality_section(conn: Connection, period: Period) -> Section:
         section.tables.append(
             Table(
                 f"quality_{key}",
-                t(f"quality.{key}"),
+                _("Inspections and non-conformities by organisation")
+                if key == "by_organisation"
+                else _("Inspections and non-conformities by method"),
                 [
                     Column(
                         "key",
-                        t(
-                            "col.organisation"
-                            if key == "by_organisation"
-                            else "col.method"
-                        ),
+                        _("Organisation") if key == "by_organisation" else _("Method"),
                     ),
-                    Column("lots", t("quality.lots"), "int"),
-                    Column("rejected", t("quality.rejected"), "int"),
-                    Column("items", t("quality.items"), "int"),
-                    Column("ncs", t("quality.raised"), "int"),
-                    Column("open", t("quality.open"), "int"),
-                    Column("days", t("quality.days"), "int"),
+                    Column("lots", _("Lots inspected"), "int"),
+                    Column("rejected", _("Lots rejected"), "int"),
+                    Column("items", _("Items found in released land"), "int"),
+                    Column("ncs", _("Non-conformities raised"), "int"),
+                    Column("open", _("Still open at the end of the period"), "int"),
+                    Column("days", _("Days to close (median)"), "int"),
                 ],
                 [
                     [
@@ -101,16 +117,16 @@ def quality_section(conn: Connection, period: Period) -> Section:
         section.charts.append(
             Chart(
                 "quality_chart",
-                t("quality.chart"),
+                _("Non-conformities raised in the period, by organisation"),
                 charts.horizontal_bars(
                     [r["label"] for r in by_org],
                     [r["non_conformities"] for r in by_org],
-                    t("quality.raised"),
+                    _("Non-conformities raised"),
                 ),
             )
         )
     if not i["lots"] and not n["raised"]:
-        section.unavailable = t("quality.none")
+        section.unavailable = _("No inspection and no non-conformity in the period.")
     return section
 
 
@@ -124,26 +140,36 @@ def cost_section(conn: Connection, period: Period) -> Section:
     """Cost per m² released and per item found, with the data's coverage."""
     data = cost_efficiency(conn, ["organisation", "method"], period.start, period.end)
     total = data["total"]
-    section = Section("cost", t("cost.title"), t("cost.intro"))
+    section = Section(
+        "cost",
+        _("Cost efficiency"),
+        _(
+            "What a square metre released and an item found cost, by organisation and "
+            "method, over the activities ending in the period whose cost was reported."
+        ),
+    )
     section.figures += [
-        Figure("cost.per_m2", t("cost.per_m2"), total["usd_per_m2"], "rate"),
-        Figure("cost.per_item", t("cost.per_item"), total["usd_per_item"], "usd"),
+        Figure("cost.per_m2", _("USD per m² released"), total["usd_per_m2"], "rate"),
+        Figure("cost.per_item", _("USD per item found"), total["usd_per_item"], "usd"),
         Figure(
-            "cost.coverage", t("cost.coverage"), total["coverage_activities"], "pct"
+            "cost.coverage",
+            _("Activities with a cost"),
+            total["coverage_activities"],
+            "pct",
         ),
     ]
     section.tables.append(
         Table(
             "cost_efficiency",
-            t("cost.table"),
+            _("Cost per m² released and per item found"),
             [
-                Column("organisation", t("col.organisation")),
-                Column("method", t("col.method")),
-                Column("per_m2", t("cost.per_m2"), "rate"),
-                Column("per_item", t("cost.per_item"), "usd"),
-                Column("activities", t("cost.coverage"), "pct"),
-                Column("m2", t("cost.coverage_m2"), "pct"),
-                Column("items", t("cost.coverage_items"), "pct"),
+                Column("organisation", _("Organisation")),
+                Column("method", _("Method")),
+                Column("per_m2", _("USD per m² released"), "rate"),
+                Column("per_item", _("USD per item found"), "usd"),
+                Column("activities", _("Activities with a cost"), "pct"),
+                Column("m2", _("Released ground with a cost"), "pct"),
+                Column("items", _("Items found with a cost"), "pct"),
             ],
             [
                 [
@@ -158,7 +184,7 @@ def cost_section(conn: Connection, period: Period) -> Section:
                 for r in data["rows"]
             ],
             total=[
-                t("total"),
+                _("Total"),
                 "",
                 total["usd_per_m2"],
                 total["usd_per_item"],
@@ -166,9 +192,16 @@ def cost_section(conn: Connection, period: Period) -> Section:
                 total["coverage_m2"],
                 total["coverage_items"],
             ],
-            note=t("cost.note"),
+            note=_(
+                "Computed over the activities with a reported cost only; the coverage "
+                "columns say what share of the activities, of the ground released and "
+                "of the items found that is. A figure with low coverage describes those"
+                " activities, not the whole programme."
+            ),
         )
     )
     if not total["activities"]:
-        section.unavailable = t("cost.none")
+        section.unavailable = _(
+            "No survey, clearance or EOD activity ended in the period."
+        )
     return section

@@ -16,6 +16,8 @@ from urllib.parse import unquote, urlparse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from demine.i18n import _, current_language
+from demine.i18n.jinja import install
 from demine.reports.formatting import raw, show
 from demine.reports.model import Report
 from demine.reports.texts import t
@@ -32,6 +34,27 @@ def _css_string(text: str) -> str:
     return out.replace("<", "\\3C ")
 
 
+def page_counter() -> str:
+    """The CSS ``content`` of "Page N of M" in the current language.
+
+    One message with both numbers as placeholders, so that a language can
+    put them where its grammar wants them.
+    """
+    marker = "\x00"
+    text = _(
+        "Page %(page)s of %(pages)s",
+        page=f"{marker}page{marker}",
+        pages=f"{marker}pages{marker}",
+    )
+    parts = []
+    for i, piece in enumerate(text.split(marker)):
+        if i % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(f'"{_css_string(piece)}"')
+    return " ".join(parts)
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -39,7 +62,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    install(env)
     env.globals["t"] = t
+    env.globals["page_counter"] = page_counter
     env.filters["show"] = show
     env.filters["raw"] = raw
     env.filters["css_string"] = lambda text: Markup(_css_string(str(text)))
@@ -57,7 +82,10 @@ def render_html(report: Report, for_print: bool = False) -> str:
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     # The stylesheet is ours, not data: inline it unescaped.
     return _ENV.get_template("report.html").render(
-        report=report, css=Markup(css), for_print=for_print
+        report=report,
+        css=Markup(css),
+        for_print=for_print,
+        language=current_language(),
     )
 
 

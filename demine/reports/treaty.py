@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from demine.domain.vocab import EOCategory, ReleaseKind
+from demine.i18n import _
 from demine.reports.land import NO_AREA
 from demine.reports.model import Column, Figure, Section, Table
 from demine.reports.period import Period
@@ -67,26 +68,33 @@ def treaty_sections(conn: Connection, period: Period) -> list[Section]:
 def _form_c_section(hazards: pd.DataFrame, period: Period) -> Section:
     table = form_c(hazards)
     section = Section(
-        "form_c", t("treaty.c.title"), t("treaty.c.intro", day=period.end)
+        "form_c",
+        _("Form C — areas containing or suspected to contain anti-personnel mines"),
+        _(
+            "Hazardous areas whose contamination includes anti-personnel "
+            "mines, with area left on %(day)s: confirmed (known, CHA) and"
+            " suspected (SHA), by admin area.",
+            day=period.end,
+        ),
     )
     cols = ["cha_n", "cha_m2", "sha_n", "sha_m2", "total_n", "total_m2"]
     fmts = {c: ("int" if c.endswith("_n") else "m2") for c in cols}
     section.tables.append(
         Table(
             "form_c",
-            t("treaty.c.table"),
-            [Column("admin", t("col.admin"))]
+            _("Mined areas by admin area (number and m²)"),
+            [Column("admin", _("Admin area"))]
             + [Column(c, t(f"col.{c}"), fmts[c]) for c in cols],
             [
                 [name, *[_num(r[c], fmts[c]) for c in cols]]
                 for name, r in table.iterrows()
             ],
-            total=[t("total"), *[_num(table[c].sum(), fmts[c]) for c in cols]],
+            total=[_("Total"), *[_num(table[c].sum(), fmts[c]) for c in cols]],
         )
     )
     section.figures += [
-        Figure("form_c.areas", t("treaty.c.areas"), int(table["total_n"].sum())),
-        Figure("form_c.m2", t("treaty.c.m2"), float(table["total_m2"].sum()), "m2"),
+        Figure("form_c.areas", _("Mined areas"), int(table["total_n"].sum())),
+        Figure("form_c.m2", _("Mined area (m²)"), float(table["total_m2"].sum()), "m2"),
     ]
     return section
 
@@ -97,17 +105,24 @@ def _num(value: float, fmt: str) -> float | int:
 
 def _form_g_section(items: pd.DataFrame) -> Section:
     by_type = form_g(items)
-    section = Section("form_g", t("treaty.g.title"), t("treaty.g.intro"))
+    section = Section(
+        "form_g",
+        _("Form G — anti-personnel mines destroyed"),
+        _(
+            "Anti-personnel mines found in the period and destroyed in "
+            "situ or removed and destroyed, by type."
+        ),
+    )
     section.tables.append(
         Table(
             "form_g",
-            t("treaty.g.table"),
+            _("Anti-personnel mines destroyed by type"),
             [
-                Column("model", t("col.model")),
-                Column("destroyed", t("col.destroyed"), "int"),
+                Column("model", _("Type (model)")),
+                Column("destroyed", _("Destroyed"), "int"),
             ],
             [[m, int(q)] for m, q in by_type.items()],
-            total=[t("total"), int(by_type.sum())],
+            total=[_("Total"), int(by_type.sum())],
         )
     )
     ap = items[(items["category"] == EOCategory.AP_MINE.value) & ~items["destroyed"]]
@@ -120,16 +135,18 @@ def _form_g_section(items: pd.DataFrame) -> Section:
         section.tables.append(
             Table(
                 "form_g_other",
-                t("treaty.g.other"),
+                _("Anti-personnel mines found but not destroyed, by disposal"),
                 [
-                    Column("disposal", t("col.disposal")),
-                    Column("found", t("col.found"), "int"),
+                    Column("disposal", _("Disposal")),
+                    Column("found", _("Found"), "int"),
                 ],
                 [[label("disposal", d), int(q)] for d, q in other.items()],
             )
         )
     section.figures.append(
-        Figure("form_g.destroyed", t("treaty.g.destroyed"), int(by_type.sum()))
+        Figure(
+            "form_g.destroyed", _("Anti-personnel mines destroyed"), int(by_type.sum())
+        )
     )
     return section
 
@@ -148,7 +165,12 @@ def _by_admin_kind(hazards: pd.DataFrame, released: pd.DataFrame) -> pd.DataFram
 def _release_section(hazards: pd.DataFrame, released: pd.DataFrame) -> Section:
     """Cancelled, reduced and cleared in the period: AP-mined areas and all."""
     section = Section(
-        "release_disaggregation", t("treaty.r.title"), t("treaty.r.intro")
+        "release_disaggregation",
+        _("Land released — cancelled, reduced, cleared"),
+        _(
+            "Area released in the period by admin area (m²), on "
+            "anti-personnel mined areas and on all hazardous areas."
+        ),
     )
     ap_ids = set(ap_mined(hazards)["id"])
     for key, rows in (
@@ -160,15 +182,15 @@ def _release_section(hazards: pd.DataFrame, released: pd.DataFrame) -> Section:
             Table(
                 f"released_{key}",
                 t(f"treaty.r.{key}"),
-                [Column("admin", t("col.admin"))]
+                [Column("admin", _("Admin area"))]
                 + [Column(k, t(f"col.{k}_m2"), "m2") for k in KINDS]
-                + [Column("total", t("total"), "m2")],
+                + [Column("total", _("Total"), "m2")],
                 [
                     [name, *[float(r[k]) for k in KINDS], float(r.sum())]
                     for name, r in pivot.iterrows()
                 ],
                 total=[
-                    t("total"),
+                    _("Total"),
                     *[float(pivot[k].sum()) for k in KINDS],
                     float(pivot.to_numpy().sum()),
                 ],
@@ -185,7 +207,14 @@ def _monitor_section(
     released: pd.DataFrame,
 ) -> Section:
     """Headline figures as the Landmine Monitor reports them (km², counts)."""
-    section = Section("monitor", t("treaty.m.title"), t("treaty.m.intro"))
+    section = Section(
+        "monitor",
+        _("Landmine Monitor-style figures"),
+        _(
+            "The headline figures as the Landmine Monitor publishes them "
+            "(areas in km², counts for the period)."
+        ),
+    )
     ap = ap_mined(hazards)
     destroyed = items[items["destroyed"]].groupby("category")["quantity"].sum()
     victims = reporting.victims(conn, period.start, period.end)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from enum import StrEnum
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -19,8 +20,10 @@ from demine.analysis.casualties import (
     records,
 )
 from demine.api.deps import DbDep, User
+from demine.domain.labels import label_of
+from demine.domain.vocab import EOCategory, Sex, VictimActivity, VictimStatus
 from demine.geo.extent import Extent
-from demine.web.messages import EN, translate
+from demine.i18n import _
 from demine.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -54,14 +57,15 @@ def casualties_page(
         error=None,
         charts={
             "year": _bars(report.by_year, "year"),
-            "sex": _bars(report.by_sex, "sex", "sex"),
+            "sex": _bars(report.by_sex, "sex", Sex),
             "age": _bars(report.by_age_group, "age_group"),
-            "status": _bars(report.by_status, "status", "status"),
-            "activity": _bars(report.by_activity, "activity", "activity"),
+            "status": _bars(report.by_status, "status", VictimStatus),
+            "activity": _bars(report.by_activity, "activity", VictimActivity),
             "device": _bars(
                 report.by_device.head(DEVICES_SHOWN).assign(
                     label=lambda f: f["model"].where(
-                        f["model"] != UNKNOWN, f["category"]
+                        f["model"] != UNKNOWN,
+                        f["category"].map(lambda c: label_of(EOCategory, c)),
                     )
                 ),
                 "label",
@@ -87,18 +91,17 @@ def _date(text: str, field: str) -> dt.date | None:
 
 
 def _bars(
-    frame: pd.DataFrame, key: str, vocabulary: str | None = None
+    frame: pd.DataFrame, key: str, vocabulary: type[StrEnum] | None = None
 ) -> list[tuple[object, int]]:
     """(label, victims) pairs for the bar chart macro of charts.html.
 
-    Vocabulary values show as their catalogue label (``casualties.sex.male``
-    ...); missing and unknown values as ``casualties.unknown``.
+    Vocabulary values show as their label in the page's language; missing
+    and unknown values as "Unknown".
     """
     return [(_label(r[key], vocabulary), int(r["victims"])) for r in records(frame)]
 
 
-def _label(value: object, vocabulary: str | None) -> object:
+def _label(value: object, vocabulary: type[StrEnum] | None) -> object:
     if value is None or value == UNKNOWN:
-        return translate("casualties.unknown")
-    key = f"casualties.{vocabulary}.{value}"
-    return translate(key) if vocabulary and key in EN else value
+        return _("Unknown")
+    return label_of(vocabulary, value) if vocabulary else value

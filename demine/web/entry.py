@@ -55,6 +55,7 @@ from demine.errors import (
     TransitionError,
 )
 from demine.geo.extent import Extent
+from demine.i18n import N_, _
 from demine.store import review
 from demine.store.database import Database
 from demine.store.editing import (
@@ -79,7 +80,7 @@ class Field:
     widget: str  # text, textarea, number, integer, date, select, ref, polygon, point
     choices: type[StrEnum] | None = None
     required: bool = False
-    label: str = ""  # the catalogue key's last part, when not the field name
+    label: str = ""  # the key of FIELD_LABELS, when not the field name
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,102 @@ ROW_KEY = re.compile(r"^(?P<prefix>[a-z]+)-(?P<index>\d{1,3})-(?P<name>[a-z_]+)$
 MAX_ROWS = 50
 
 
+LINK_TEXTS = {
+    "edit": N_("Edit this record"),
+    "add_activity": N_("Record an activity on this hazard"),
+    "add_eo_item": N_("Record an EO find here"),
+    "add_release": N_("Add a release product"),
+    "add_victim": N_("Add a victim"),
+}
+# The label of each input, by Field.label or else Field.name.
+FIELD_LABELS = {
+    "name": N_("Name"),
+    "activity_type": N_("Activity type"),
+    "status": N_("Status"),
+    "victim_status": N_("Civilian, deminer or military"),
+    "method": N_("Method"),
+    "organisation_id": N_("Organisation"),
+    "hazard_id": N_("Hazard number"),
+    "team_id": N_("Team number"),
+    "activity_id": N_("Activity number"),
+    "accident_id": N_("Accident number"),
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "team_days": N_("Team-days"),
+    "cost_usd": N_("Cost (USD)"),
+    "kind": N_("Outcome"),
+    "released_on": N_("Released on"),
+    "depth_cm": N_("Depth (cm)"),
+    "reported_area_m2": N_("Reported area (m²)"),
+    "geom": N_("Location"),
+    "category": N_("Category"),
+    "quantity": N_("Quantity"),
+    "found_on": N_("Found on"),
+    "condition": N_("Condition"),
+    "disposal": N_("Disposal"),
+    "accident_type": N_("Accident type"),
+    "occurred_on": N_("Date of the accident"),
+    "description": N_("Description"),
+    "outcome": N_("Killed or injured"),
+    "sex": N_("Sex"),
+    "age": N_("Age (years)"),
+    "activity": N_("Activity at the time"),
+}
+# Headings of each kind's forms: "new" on the menu and the empty form, "edit".
+FORM_TITLES = {
+    "hazard": {"new": N_("Hazardous area")},
+    "activity": {
+        "new": N_("Activity (survey, clearance, EOD...) with its release products"),
+        "edit": N_("Edit activity %(id)s"),
+    },
+    "release": {
+        "new": N_("Release product"),
+        "edit": N_("Edit release product %(id)s"),
+    },
+    "eo_item": {
+        "new": N_("Explosive ordnance find"),
+        "edit": N_("Edit EO find %(id)s"),
+    },
+    "accident": {
+        "new": N_("Accident with its victims"),
+        "edit": N_("Edit accident %(id)s"),
+    },
+    "victim": {"new": N_("Victim of an accident"), "edit": N_("Edit victim %(id)s")},
+}
+# Texts of the rows typed on a parent's form.
+ROWS_TEXTS = {
+    "release": {
+        "title": N_("Release products"),
+        "help": N_(
+            "Ground this activity cancelled, reduced or cleared on its hazard. "
+            "Leave a row blank to skip it."
+        ),
+        "row": N_("Release product %(n)s"),
+        "more": N_("Add another release product"),
+    },
+    "victim": {
+        "title": N_("Victims"),
+        "help": N_(
+            "One row per person killed or injured. Leave a row blank to skip it."
+        ),
+        "row": N_("Victim %(n)s"),
+        "more": N_("Add another victim"),
+    },
+}
+
+
+def field_label(f: Field) -> str:
+    """The label of an input, in the page's language."""
+    return _(FIELD_LABELS[f.label or f.name])
+
+
+def form_text(
+    table: dict[str, dict[str, str]], kind: str, what: str, **values: object
+) -> str:
+    """One of the texts above, in the page's language, filled with ``values``."""
+    return _(table[kind][what], **values)
+
+
 def entry_links(
     kind: str, record: Mapping[str, Any], who: Principal | None = None
 ) -> dict[str, str]:
@@ -208,18 +305,18 @@ def entry_links(
     links: dict[str, str] = {}
     spec = SPECS.get(kind)
     if spec is not None and (who is None or _editable_by(who, record)):
-        links["entry.edit"] = f"/{spec.slug}/{record['id']}/edit"
+        links["edit"] = f"/{spec.slug}/{record['id']}/edit"
     if kind == "hazard":
-        links["entry.add_activity"] = f"/activities/new?hazard_id={record['id']}"
-        links["entry.add_eo_item"] = f"/eo-items/new?hazard_id={record['id']}"
+        links["add_activity"] = f"/activities/new?hazard_id={record['id']}"
+        links["add_eo_item"] = f"/eo-items/new?hazard_id={record['id']}"
     elif kind == "activity":
         hazard = record.get("hazard_id")
         suffix = f"&hazard_id={hazard}" if hazard else ""
-        links["entry.add_release"] = f"/releases/new?activity_id={record['id']}{suffix}"
-        links["entry.add_eo_item"] = f"/eo-items/new?activity_id={record['id']}"
+        links["add_release"] = f"/releases/new?activity_id={record['id']}{suffix}"
+        links["add_eo_item"] = f"/eo-items/new?activity_id={record['id']}"
     elif kind == "accident":
-        links["entry.add_victim"] = f"/victims/new?accident_id={record['id']}"
-    return links
+        links["add_victim"] = f"/victims/new?accident_id={record['id']}"
+    return {_(LINK_TEXTS[key]): href for key, href in links.items()}
 
 
 def draw_bounds(request: Request) -> str:
@@ -229,6 +326,13 @@ def draw_bounds(request: Request) -> str:
 
 
 TEMPLATES.env.globals["entry_links"] = entry_links
+TEMPLATES.env.globals["field_label"] = field_label
+TEMPLATES.env.globals["form_title"] = lambda kind, what, **v: form_text(
+    FORM_TITLES, kind, what, **v
+)
+TEMPLATES.env.globals["rows_text"] = lambda kind, what, **v: form_text(
+    ROWS_TEXTS, kind, what, **v
+)
 TEMPLATES.env.globals["draw_bounds"] = draw_bounds
 
 

@@ -21,7 +21,14 @@ from demine.analysis.summary import national_summary, summary_by
 from demine.api.auth import log_in
 from demine.api.deps import DbDep, MaybeUser, Reviewer, User, check_csrf, csrf_token
 from demine.api.records import RecordId
-from demine.domain.vocab import HazardClass, HazardStatus
+from demine.domain.labels import kind_label, label, label_of
+from demine.domain.vocab import (
+    EOCategory,
+    HazardClass,
+    HazardStatus,
+    Method,
+    ReviewState,
+)
 from demine.errors import (
     AuthenticationError,
     ConflictError,
@@ -31,15 +38,26 @@ from demine.errors import (
     RecordError,
 )
 from demine.geo.extent import Extent
+from demine.i18n.jinja import install
 from demine.quality.figures import qa_figures
+from demine.quality.labels import QUALITY_VOCABULARIES
 from demine.store import queries, review
 from demine.store.audit import history
 from demine.store.listing import get_record
 from demine.store.users import Principal
-from demine.web.messages import translate
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-TEMPLATES.env.globals["_"] = translate
+install(TEMPLATES.env)
+TEMPLATES.env.globals.update(
+    label=label,
+    label_of=label_of,
+    kind_label=kind_label,
+    HazardClass=HazardClass,
+    HazardStatus=HazardStatus,
+    Method=Method,
+    ReviewState=ReviewState,
+    **QUALITY_VOCABULARIES,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -69,9 +87,7 @@ def render(
 
 def error_page(status: int, message: str) -> HTMLResponse:
     """A plain error page with a safe message (no request context needed)."""
-    html = TEMPLATES.get_template("error.html").render(
-        status=status, message=message, _=translate
-    )
+    html = TEMPLATES.get_template("error.html").render(status=status, message=message)
     return HTMLResponse(html, status_code=status)
 
 
@@ -300,9 +316,9 @@ def dashboard(request: Request, db: DbDep, who: User) -> Response:
         cost=cost,
         figures=figures,
         by_year=[(r["key"], r["released_m2"]) for r in by_year],
-        by_method=[(r["key"], r["released_m2"]) for r in by_method],
+        by_method=[(label_of(Method, r["key"]), r["released_m2"]) for r in by_method],
         remaining=[(k, r) for k, _t, r in sorted(remaining, key=lambda t: -t[2])],
-        items=list(figures["items"].items()),
+        items=[(label_of(EOCategory, k), n) for k, n in figures["items"].items()],
     )
 
 

@@ -26,6 +26,7 @@ from demine.domain.vocab import (
     Sex,
 )
 from demine.errors import DemineError, RecordError
+from demine.i18n import _
 from demine.quality import accreditations, people, training
 from demine.store import people as people_store
 from demine.store.quality import organisation_names
@@ -54,7 +55,7 @@ def _teams(db: Any, who: Principal, today: dt.date) -> list[dict[str, Any]]:
         teams = people_store.active_teams(conn)
     first = today.replace(day=1)
     months = [first]
-    for _ in range(7):
+    for _month in range(7):
         months.append((months[-1] + dt.timedelta(days=32)).replace(day=1))
     by_month = training.qualification_by_month(db, teams, months)
     out = []
@@ -212,7 +213,7 @@ def training_result_post(
     check_csrf(request, csrf_token)
     try:
         if not (session_id.isdigit() and person_id.isdigit()):
-            raise RecordError("choose a session and a person", field="session_id")
+            raise RecordError(_("choose a session and a person"), field="session_id")
         training.record_attendance(
             db,
             int(session_id),
@@ -277,7 +278,9 @@ def _day(text: str, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise RecordError(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from None
+        raise RecordError(
+            _("%(text)r is not a date (YYYY-MM-DD)", text=text), field=field
+        ) from None
 
 
 @router.post("/accreditation")
@@ -298,7 +301,7 @@ def accreditation_grant_post(
     try:
         first, last = _day(valid_from, "valid_from"), _day(valid_until, "valid_until")
         if first is None or last is None or not organisation_id.isdigit():
-            raise RecordError("give the organisation and the validity dates")
+            raise RecordError(_("give the organisation and the validity dates"))
         accreditations.grant(
             db,
             organisation_id=int(organisation_id),
@@ -330,7 +333,9 @@ def accreditation_suspend_post(
     try:
         first = _day(starts_on, "starts_on")
         if first is None:
-            raise RecordError("give the first day of the suspension", field="starts_on")
+            raise RecordError(
+                _("give the first day of the suspension"), field="starts_on"
+            )
         accreditations.suspend(
             db,
             accreditation_id,

@@ -21,6 +21,7 @@ from demine.api.records import RecordId
 from demine.domain.sampling import AQLS
 from demine.domain.vocab import RootCause, Severity
 from demine.errors import DemineError, RecordError
+from demine.i18n import N_, _
 from demine.quality import inspections, nonconformities
 from demine.quality.figures import qa_figures
 from demine.quality.inspections import SamplingOptions
@@ -31,6 +32,29 @@ from demine.store.users import Principal
 from demine.web.pages import render
 
 router = APIRouter(include_in_schema=False)
+
+#: Why the stringency changed, by the rule of ISO 2859-1 clause 9.
+SWITCHES: dict[str, str] = {
+    "two_of_five_rejected": N_(
+        "Tightened after inspection %(id)s: two of five or fewer lots rejected "
+        "(ISO 2859-1, 9.3.1)"
+    ),
+    "five_accepted": N_(
+        "Back to normal after inspection %(id)s: five lots accepted in a row on "
+        "tightened inspection (9.3.2)"
+    ),
+    "score_reached": N_(
+        "Reduced after inspection %(id)s: switching score of 30 reached (9.3.3)"
+    ),
+    "rejected_on_reduced": N_(
+        "Back to normal after inspection %(id)s: a lot rejected on reduced "
+        "inspection (9.3.4)"
+    ),
+    "five_rejected_on_tightened": N_(
+        "Discontinued after inspection %(id)s: five lots rejected on tightened "
+        "inspection (9.4)"
+    ),
+}
 
 Short = Annotated[str, Form(max_length=200)]
 Long = Annotated[str, Form(max_length=4000)]
@@ -43,7 +67,9 @@ def _number(text: str, kind: type, field: str) -> Any:
     try:
         return kind(text.strip())
     except ValueError:
-        raise RecordError(f"{text!r} is not a number", field=field) from None
+        raise RecordError(
+            _("%(text)r is not a number", text=text), field=field
+        ) from None
 
 
 @router.get("/qa")
@@ -222,6 +248,9 @@ def _inspection(
     record = inspections.team_record(
         db, got["organisation_id"], got["team_id"], got["method"]
     )
+    switches = [
+        _(SWITCHES[s["rule"]], id=s["inspection_id"]) for s in record["switches"]
+    ]
     with db.transaction() as conn:
         orgs = organisation_names(conn)
         teams = team_names(conn)
@@ -237,6 +266,7 @@ def _inspection(
         unit_count=len(units),
         svg=lot_svg(got["lot_geom"], units),
         record=record,
+        switches=switches,
         error=error,
         today=dt.date.today().isoformat(),
     )
@@ -283,7 +313,9 @@ def _date(text: str, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise RecordError(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from None
+        raise RecordError(
+            _("%(text)r is not a date (YYYY-MM-DD)", text=text), field=field
+        ) from None
 
 
 @router.get("/qa/non-conformities/{nc_id}")

@@ -37,6 +37,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from demine.api.deps import Reviewer, User, check_csrf
+from demine.domain.labels import kind_label
 from demine.domain.vocab import ReviewState, Role
 from demine.errors import (
     ImportRejectedError,
@@ -54,6 +55,7 @@ from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult, import_files
 from demine.exchange.mapping import Mapping, parse_mapping
 from demine.exchange.staging import REGISTER
+from demine.i18n import N_, _
 from demine.store.bulk import read_frame
 from demine.store.database import Database
 from demine.store.schema import Base
@@ -77,6 +79,12 @@ EXPORT_FORMATS = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
 }
+FORMAT_LABELS = {
+    "gpkg": N_("GeoPackage (QGIS, ArcGIS)"),
+    "geojson": N_("GeoJSON (one kind)"),
+    "csv": N_("CSV (one kind; geometry as WKT)"),
+    "xlsx": N_("Excel workbook (one sheet per kind)"),
+}
 # Formats that hold several entities (one layer or sheet each).
 MULTI = ("gpkg", "xlsx")
 
@@ -97,8 +105,8 @@ def _page(
         "transfer.html",
         who,
         status_code=status_code,
-        kinds=list(LAYERS.items()),
-        formats=list(EXPORT_FORMATS),
+        kinds=[(kind, kind_label(kind, plural=True)) for kind in LAYERS],
+        formats=[(f, _(FORMAT_LABELS[f])) for f in EXPORT_FORMATS],
         max_bytes=request.app.state.settings.max_upload_bytes,
         max_mb=request.app.state.settings.max_upload_bytes / 1e6,
         **context,
@@ -304,7 +312,7 @@ def _short(message: str) -> str:
 def _summary(result: ImportResult) -> dict[str, Any]:
     return {
         "counts": [
-            (LAYERS.get(kind, kind), c.inserted, c.updated, c.unchanged)
+            (kind, kind_label(kind, plural=True), c.inserted, c.updated, c.unchanged)
             for kind, c in result.counts.items()
         ],
         "warnings": [_short(w) for w in result.warnings],

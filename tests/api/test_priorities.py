@@ -101,17 +101,3 @@ def test_priorities_page_lists_links_and_bars(
     assert "Approved CHA" in html
     weighted = as_role["viewer"].get("/priorities?method=weighted")
     assert '<option value="weighted" selected>' in weighted.text
-
-
-def test_every_text_of_the_page_is_in_the_catalogue() -> None:
-    import re
-    from pathlib import Path
-
-    import demine.web
-    from demine.web.messages import EN
-
-    template = Path(demine.web.__file__).parent / "templates" / "priorities.html"
-    keys = set(re.findall(r"""_\(["']([\w.]+)["'][,)]""", template.read_text()))
-    keys |= {f"priorities.direction.{d}" for d in ("benefit", "cost")}
-    keys |= {f"priorities.bars_{m}" for m in ("weighted", "promethee")}
-    assert keys - set(EN) == set()

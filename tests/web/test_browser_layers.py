@@ -178,7 +178,7 @@ def test_settlements_sized_labelled_and_open_their_record(
     point = page.evaluate("window.demineMap.project([46.76, 39.86])")
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-    link = page.get_by_role("link", name="Open record: place")
+    link = page.get_by_role("link", name="Open record: Place")
     assert "population 28,000" in link.inner_text()
     shot(page, "map-settlement-click")
     link.click()

@@ -8,7 +8,6 @@ import re
 
 from fastapi.testclient import TestClient
 
-from demine.web.messages import EN, translate
 from tests.api.conftest import PASSWORD, Seed, square
 
 
@@ -119,20 +118,6 @@ def test_findings_link_to_records_and_the_map(client: TestClient, seed: Seed) ->
     drafts = (seed.hazards["alpha_draft"], seed.hazards["bravo_draft"])
     assert any(f'href="/records/hazard/{hid}"' in page.text for hid in drafts)
     assert "/map#at=" in page.text
-
-
-def test_every_message_key_used_in_templates_exists() -> None:
-    from pathlib import Path
-
-    import demine.web
-
-    root = Path(demine.web.__file__).parent / "templates"
-    used = set()
-    for path in root.glob("*.html"):
-        used |= set(re.findall(r'_\("([a-z_.]+)"[,)]', path.read_text()))
-    assert used, "no messages found in the templates"
-    assert used <= set(EN), sorted(used - set(EN))
-    assert translate("review.done", action="approve", kind="hazard", id=3)
 
 
 def test_edit_form_reports_a_conflict_and_keeps_the_edit(

@@ -65,7 +65,10 @@ def test_import_is_a_dry_run_first_then_confirmed(
         r'<table class="counts" id="preview">.*?</table>', page.text, re.S
     )
     assert preview, page.text
-    assert re.search(r"<th scope=\"row\">hazards</th><td>2</td><td>0</td>", preview[0])
+    assert re.search(
+        r"<tr data-kind=\"hazard\"><th scope=\"row\">[^<]+</th><td>2</td><td>0</td>",
+        preview[0],
+    )
     assert "field_survey.geojson" in preview[0]
     assert not {"imp-1", "imp-2"} & hazard_names(as_role["reviewer"])
     upload = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
@@ -283,10 +286,12 @@ def test_whole_register_dry_run_counts_every_layer_and_writes_nothing(
     assert page.status_code == 200, page.text
     preview = re.search(r'id="preview">.*?</table>', page.text, re.S)[0]
     cells = r"<td>([\d,]+)</td>"
-    counts = re.findall(r'<th scope="row">(\w+)</th>' + cells * 3, preview)
+    counts = re.findall(
+        r'<tr data-kind="(\w+)"><th scope="row">[^<]+</th>' + cells * 3, preview
+    )
     rows = {name: int(n) + int(u) + int(s) for name, n, u, s in counts}
-    assert rows["hazards"] == 4
-    assert rows["accidents"] == 1
-    assert rows["organisations"] == 2
+    assert rows["hazard"] == 4
+    assert rows["accident"] == 1
+    assert rows["organisation"] == 2
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Hazard)) == 4

@@ -56,7 +56,8 @@
         map.on("click", "hotspot", function (e) {
           const p = e.features[0].properties;
           new maplibregl.Popup().setLngLat(e.lngLat)
-            .setText(el.dataset.popup.replace(/\{(\w+)\}/g, function (_m, k) { return p[k]; }))
+            .setText(window.demineI18n._(
+              "Hotspot %(rank)s: %(accidents)s accidents, %(victims)s victims within one bandwidth", p))
             .addTo(map);
         });
         // Frame the whole surface, not just the peaks, so no hotspot is cut.

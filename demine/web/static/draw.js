@@ -13,9 +13,7 @@
   const texts = document.getElementById("draw-texts");
   window.demineDrawMaps = window.demineDrawMaps || [];
 
-  function text(key, fallback) {
-    return (texts && texts.dataset[key]) || fallback;
-  }
+  const _ = window.demineI18n._;
 
   function round(v) {
     return Math.round(v * Math.pow(10, DIGITS)) / Math.pow(10, DIGITS);
@@ -106,10 +104,13 @@
     const container = document.createElement("div");
     container.className = "draw-map";
     container.setAttribute("role", "application");
-    container.setAttribute("aria-label", text(mode === "point" ? "helpPoint" : "helpPolygon", "map"));
+    const helpText = mode === "point"
+      ? _("Click the place on the map.")
+      : _("Click to add corners; double-click (or press Finish) to close the polygon. Esc removes the last corner.");
+    container.setAttribute("aria-label", helpText);
     const help = document.createElement("p");
     help.className = "hint";
-    help.textContent = text(mode === "point" ? "helpPoint" : "helpPolygon", "");
+    help.textContent = helpText;
     box.appendChild(help);
     box.appendChild(container);
     const map = new maplibregl.Map({
@@ -192,12 +193,12 @@
     bar.className = "draw-buttons";
     const finishButton = document.createElement("button");
     finishButton.type = "button";
-    finishButton.textContent = text("finish", "Finish");
+    finishButton.textContent = _("Finish polygon");
     finishButton.addEventListener("click", finish);
     const clearButton = document.createElement("button");
     clearButton.type = "button";
     clearButton.className = "secondary";
-    clearButton.textContent = text("clear", "Clear");
+    clearButton.textContent = _("Clear");
     clearButton.addEventListener("click", function () {
       corners = [];
       target.value = "";

@@ -5,6 +5,14 @@
 // tiles' properties (see docs/web.md, "Map layers and filters").
 (function () {
   "use strict";
+  const _ = window.demineI18n._;
+  const number = window.demineI18n.number;
+  // What the popup calls each kind of record it links to.
+  function kindName(kind) {
+    const names = { hazard: _("Hazardous area"), release: _("Release product"),
+      eo_item: _("EO find"), accident: _("Accident"), place: _("Place") };
+    return names[kind] || kind;
+  }
   const el = document.getElementById("map");
   const tileUrl = el.dataset.tileUrl;
   const origin = window.location.origin;
@@ -179,6 +187,7 @@
   const riskSource = document.getElementById("risk-source");
   fetch("/map/options.json", { credentials: "same-origin" })
     .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+    .then(function (options) { return window.demineI18n.ready.then(function () { return options; }); })
     .then(function (options) {
       tileProps = options.properties;
       overview = options.overview || {};
@@ -192,13 +201,12 @@
       const risk = options.risk;
       riskFrom(risk.cell_deg);
       riskSource.textContent = risk.cells
-        ? riskSource.dataset.model.replace("{model}", risk.model || "?")
-          .replace("{at}", (risk.scored_at || "").slice(0, 16))
-          .replace("{cells}", risk.cells.toLocaleString())
-        : riskSource.dataset.none;
+        ? _("Model %(model)s, scored %(at)s, %(cells)s cells.", {
+          model: risk.model || "?", at: (risk.scored_at || "").slice(0, 16), cells: number(risk.cells) })
+        : _("No risk published yet: run demine predict publish.");
       applyFilters();
     })
-    .catch(function () { riskSource.textContent = riskSource.dataset.none; })
+    .catch(function () { riskSource.textContent = _("No risk published yet: run demine predict publish."); })
     .finally(function () { el.dataset.options = "loaded"; });
 
   // --- The risk layer from the zoom where a tile holds a few thousand cells:
@@ -259,8 +267,8 @@
       const f = hits[0];
       if (f.properties.records !== undefined) {
         // A grid cell of the low zooms: how many records, and where to look.
-        popup.setText(el.dataset.groupedLabel.replace("{n}",
-          Number(f.properties.records).toLocaleString())).addTo(map);
+        popup.setText(_("Records in this cell: %(n)s. Zoom in to open them.",
+          { n: number(f.properties.records) })).addTo(map);
         return;
       }
       const kind = kindOf[f.layer.source] || f.layer.source;
@@ -268,10 +276,10 @@
       const id = f.id !== undefined ? f.id : f.properties.id;
       const link = document.createElement("a");
       link.href = "/records/" + kind + "/" + id;
-      let text = el.dataset.openLabel + ": " + kind + " " + id +
+      let text = _("Open record: %(kind)s %(id)s", { kind: kindName(kind), id: id }) +
         (f.properties.name ? " (" + f.properties.name + ")" : "");
       if (kind === "place" && f.properties.population) {
-        text += ", " + el.dataset.populationLabel + " " + Number(f.properties.population).toLocaleString();
+        text += ", " + _("population %(n)s", { n: number(f.properties.population) });
       }
       link.textContent = text;
       popup.setDOMContent(link).addTo(map);
@@ -281,7 +289,7 @@
     const cells = map.queryRenderedFeatures(e.point, { layers: ["risk-fill"] });
     if (!cells.length) return;
     const risk = Number(cells[0].properties.risk);
-    popup.setText(el.dataset.riskLabel + ": " + risk.toFixed(2)).addTo(map);
+    popup.setText(_("Contamination risk: %(risk)s", { risk: number(risk, 2) })).addTo(map);
   });
   for (const id of clickable) {
     map.on("mouseenter", id, function () { map.getCanvas().style.cursor = "pointer"; });
