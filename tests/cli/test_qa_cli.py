@@ -134,3 +134,52 @@ def test_chain_from_sample_to_closure(
     assert figures["inspections"]["rejected"] == 1
     assert figures["inspections"]["items_found"] == 5
     assert figures["non_conformities"]["closed"] == 1
+
+
+def test_accreditation_staff_training_and_cost_commands(
+    db: Database, register: Register, db_url: str
+) -> None:
+    alpha = str(register.orgs["Alpha"])
+    grant = run("accreditation", "grant", "--organisation", alpha,
+                "--activity", "clearance", "--method", "manual",
+                "--from", "2026-01-01", "--until", "2026-12-31",
+                "--reference", "ACC/1", "--db", db_url)  # fmt: skip
+    stop = run("accreditation", "suspend", str(grant["id"]), "--from", "2026-07-01",
+               "--reason", "QA", "--db", db_url)  # fmt: skip
+    listed = run("accreditation", "list", "--on", "2026-07-15", "--db", db_url)
+    [org] = [o for o in listed if o["organisation_id"] == register.orgs["Alpha"]]
+    assert org["status"] == "suspended"
+    assert org["grants"][0]["suspensions"][0]["reason"] == "QA"
+    assert "lifted" in runner.invoke(
+        app, ["accreditation", "lift", str(stop["id"]), "--on", "2026-07-31",
+              "--db", db_url]
+    ).output  # fmt: skip
+    history = run("accreditation", "history", alpha, "--db", db_url)
+    assert [e["action"] for e in history["events"]] == ["create", "create", "lift"]
+    person = run("people", "add", "--organisation", alpha, "--name", "Leyla Aliyeva",
+                 "--role", "medic", "--team", str(register.teams["manual"]),
+                 "--db", db_url)  # fmt: skip
+    assert [p["full_name"] for p in run("people", "list", "--db", db_url)] == [
+        "Leyla Aliyeva"
+    ]
+    assert "course" in runner.invoke(
+        app, ["training", "course", "--code", "MED-1", "--title", "Medic",
+              "--qualification", "medic", "--days", "15", "--validity-months", "24",
+              "--db", db_url]
+    ).output  # fmt: skip
+    assert "session" in runner.invoke(
+        app, ["training", "session", "--course", "1", "--from", "2026-01-05",
+              "--until", "2026-01-19", "--db", db_url]
+    ).output  # fmt: skip
+    done = run("training", "result", "1", str(person["id"]), "--result", "passed",
+               "--db", db_url)  # fmt: skip
+    assert done["certificate"]["expires_on"] == "2028-01-18"
+    soon = run("training", "expiring", "--on", "2027-12-01", "--db", db_url)
+    assert [c["full_name"] for c in soon] == ["Leyla Aliyeva"]
+    team = run("training", "team", str(register.teams["manual"]), "--from",
+               "2026-02-01", "--until", "2026-02-28", "--db", db_url)  # fmt: skip
+    assert team["qualified"] is False
+    assert {s["role"] for s in team["shortfalls"]} == {"team_leader", "deminer"}
+    cost = run("cost", "--by", "organisation", "--db", db_url)
+    assert cost["total"]["cost_usd"] == 120_000.0
+    assert "cannot group by" in fails("cost", "--by", "colour", "--db", db_url)
