@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -165,10 +165,25 @@ def add_units(
 
 
 def load(session: Session, model: type[Base], record_id: int) -> Any:
-    """The record for update (row-locked on PostgreSQL), or NotFoundError."""
+    """The record for update, or NotFoundError.
+
+    PostgreSQL locks the row. SQLite has no row locks: an empty write first
+    takes the database's write lock, waiting for a writer that holds it, so
+    the read that follows sees what that writer committed (two inspectors
+    recording the same verdict get one verdict and one refusal, not a
+    "database is locked" halfway).
+    """
     stmt = select(model).where(model.id == record_id)  # type: ignore[attr-defined]
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
+    else:
+        c = model.__table__.c
+        # Every column set to itself, so no onupdate default fires.
+        session.execute(
+            update(model.__table__)
+            .where(c.id == record_id)
+            .values(id=c.id, updated_at=c.updated_at)
+        )
     obj = session.scalars(stmt).first()
     if obj is None:
         raise NotFoundError(f"no {model.__tablename__} with id {record_id}")
