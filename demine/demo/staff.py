@@ -215,8 +215,8 @@ def staff_table(
         joined = (start or dt.date(2021, 3, 1)) - dt.timedelta(
             days=int(rng.integers(20, 90))
         )
-        for role in _roles(t.method, int(t.size)):
-            rows.append((int(t.organisation_id), int(t.id), role, joined))
+        for member in _roles(t.method, int(t.size)):
+            rows.append((int(t.organisation_id), int(t.id), member, joined))
     operators = sorted(set(teams["organisation_id"].astype(int)))
     for org in operators:
         for _ in range(2):

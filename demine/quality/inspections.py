@@ -120,8 +120,15 @@ def team_record(
     out["lots"] = [
         {**lot, "inspected_on": lot["inspected_on"].isoformat()} for lot in lots
     ]
-    for switch in out["switches"]:  # type: ignore[union-attr]
-        switch["inspection_id"] = lots[switch["after"]]["id"]
+    out["switches"] = [
+        {
+            "after": s.after,
+            "to": s.to.value,
+            "rule": s.rule.value,
+            "inspection_id": lots[s.after]["id"],
+        }
+        for s in state.switches
+    ]
     return out
 
 

@@ -46,4 +46,5 @@ def personal_clause(model: type[Base], who: Principal | None) -> ColumnElement[b
         return Person.organisation_id == who.organisation_id
     assert model in (Attendance, Certificate), model
     own = select(Person.id).where(Person.organisation_id == who.organisation_id)
-    return model.person_id.in_(own)  # type: ignore[attr-defined]
+    column = Attendance.person_id if model is Attendance else Certificate.person_id
+    return column.in_(own)

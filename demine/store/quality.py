@@ -177,10 +177,11 @@ def load(session: Session, model: type[Base], record_id: int) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     else:
-        c = model.__table__.c
+        table = Base.metadata.tables[model.__tablename__]
+        c = table.c
         # Every column set to itself, so no onupdate default fires.
         session.execute(
-            update(model.__table__)
+            update(table)
             .where(c.id == record_id)
             .values(id=c.id, updated_at=c.updated_at)
         )
@@ -418,6 +419,7 @@ def reopened_pairs(conn: Connection) -> set[frozenset[int]]:
         )
     for row in rows:
         olds = {row.hazard_id} | {hazard_of.get(int(x)) for x in row.release_ids or []}
-        for old in olds - {None}:
-            pairs.add(frozenset((int(old), int(row.reopened_hazard_id))))
+        for old in olds:
+            if old is not None:
+                pairs.add(frozenset((int(old), int(row.reopened_hazard_id))))
     return pairs
