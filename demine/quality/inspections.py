@@ -111,6 +111,10 @@ def team_record(
     reduced_allowed: bool = True,
 ) -> dict[str, Any]:
     """The switching state the team's inspected lots lead to, with its lots."""
+    if method is not None and method.strip():
+        method = parse_enum(Method, method, field="method").value
+    else:
+        method = None
     with db.transaction() as conn:
         lots = store.lot_history(conn, organisation_id, team_id, method)
     state = sampling.switching_state(

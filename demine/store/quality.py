@@ -412,11 +412,10 @@ def reopened_pairs(conn: Connection) -> set[frozenset[int]]:
     hazard_of = {}
     if releases:
         r = Release.__table__.c
-        hazard_of = dict(
-            conn.execute(select(r.id, r.hazard_id).where(r.id.in_(sorted(releases))))
-            .tuples()
-            .all()
+        found = conn.execute(
+            select(r.id, r.hazard_id).where(r.id.in_(sorted(releases)))
         )
+        hazard_of = {int(rid): int(hid) for rid, hid in found}
     for row in rows:
         olds = {row.hazard_id} | {hazard_of.get(int(x)) for x in row.release_ids or []}
         for old in olds:
