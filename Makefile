@@ -67,13 +67,17 @@ test-postgis: $(STAMP) messages
 	DEMINE_TEST_DATABASE_URL=$$(bash scripts/postgres.sh) \
 	  $(BIN)/python -m pytest -q -p no:cacheprovider --durations=10
 
+## Style, the layers of the README's picture (import contracts in
+## pyproject.toml), and types (mypy: strict on domain, geo and store).
 lint: $(STAMP)
-	$(BIN)/ruff check demine tests bench
-	$(BIN)/ruff format --check demine tests bench
+	$(BIN)/ruff check demine tests bench scripts
+	$(BIN)/ruff format --check demine tests bench scripts
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix demine tests bench
-	$(BIN)/ruff format demine tests bench
+	$(BIN)/ruff check --fix demine tests bench scripts
+	$(BIN)/ruff format demine tests bench scripts
 
 bench: $(STAMP) system-deps
 	DEMINE_BENCH_DATABASE_URL=$$(bash scripts/postgres.sh bench) $(BIN)/python bench/run.py

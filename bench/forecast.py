@@ -15,9 +15,9 @@ import os
 import time
 from pathlib import Path
 
-from demine.analysis.forecast import simulate
-from demine.analysis.history import fit_register
-from demine.analysis.scenario import parse_scenarios
+from demine.analysis.forecast.history import fit_register
+from demine.analysis.forecast.scenario import parse_scenarios
+from demine.analysis.forecast.simulation import simulate
 from demine.store.database import Database
 
 

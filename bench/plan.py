@@ -25,9 +25,10 @@ import numpy as np
 import pandas as pd
 from registers import NATIONAL, read_only
 
-from demine.analysis.prioritisation import prioritise
-from demine.analysis.tasking import TaskingOptions, plan_tasks, weights_from_scores
-from demine.analysis.tasking_register import _select
+from demine.analysis.priorities.ranking import prioritise
+from demine.analysis.tasking.problem import TaskingOptions, weights_from_scores
+from demine.analysis.tasking.register import _select
+from demine.analysis.tasking.solve import plan_tasks
 from demine.store.tasking import active_teams, workable_hazards
 
 

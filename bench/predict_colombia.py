@@ -1,22 +1,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Benchmark: leave-municipality-out on the real Colombian grid (RELand).
+"""Benchmark: transfer to regions never seen, on the real Colombian grid (RELand).
 
 Reads ``../shared/data/colombia/reland/train_all.csv`` (7,019 cells of about
-1 km in 19 municipalities of eastern Antioquia; label ``mines_outcome``),
-holds out one municipality at a time, and compares LightGBM with the two
-baselines (distance to the nearest mined cell of the training municipalities;
-logistic regression) in the same folds. Two feature sets are run:
+1 km in 19 municipalities of eastern Antioquia; label ``mines_outcome``) and
+runs every candidate model of ``demine predict evaluate`` under two schemes,
+with 5 km between held-out cells and the nearest training cell:
 
-* ``all``: every numeric column but the coordinates;
-* ``transferable``: without the 14 municipal victim counts, which take one
-  value per municipality (``--drop-group-constant``): with 19 municipalities
-  they describe the training municipalities, not the ground;
-* ``local``: also without the distances to airports, seaports and railways,
-  a handful of objects far away that act as coordinates inside one region
-  and would mean something else in another.
+* **regions**: the municipalities joined with their neighbours into six
+  regions of similar size, each held out whole (what a new department is);
+* **municipalities**: one municipality held out at a time.
 
-Prints pooled figures (all held-out cells ranked together) and the mean over
-municipalities, and writes the HTML reports.
+Everything a model chooses (features, directions, the best single feature)
+is chosen on the training regions of each fold. Prints Markdown tables for
+docs/predict.md: every region with every model, and the spread (mean,
+lowest, highest) with the number of regions in which each model beats the
+best single feature; writes the HTML reports.
 
     python bench/predict_colombia.py [--rounds 300] [--out DIR]
 """
@@ -35,18 +33,44 @@ from demine.predict.report import render
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "colombia" / "reland" / "train_all.csv"
-COLUMNS = ["roc_auc", "pr_auc", "recall_at_10", "recall_at_20", "recall_at_30"]
+METRICS = ("roc_auc", "pr_auc", "recall_at_20")
 
 
-def rows(name: str, ev: Evaluation) -> list[str]:
-    lines = []
-    for r in ev.results:
-        pooled = r.pooled
-        folds = pd.DataFrame(r.per_fold)[COLUMNS].mean()
-        cells = " | ".join(f"{pooled[c]:.3f}" for c in COLUMNS)
+def per_region(ev: Evaluation) -> list[str]:
+    """One row per region: ROC-AUC / PR-AUC / recall@20% of every model."""
+    per = ev.regions()
+    models = list(dict.fromkeys(per["model"]))
+    lines = [
+        "| region | cells | mined | " + " | ".join(models) + " |",
+        "|---|---|---|" + "---|" * len(models),
+    ]
+    for region, part in per.groupby("region", sort=False):
+        by = part.set_index("model")
+        cells = [" / ".join(f"{by.loc[m, k]:.2f}" for k in METRICS) for m in models]
+        first = part.iloc[0]
         lines.append(
-            f"| {name} | {r.name} | {cells} | {folds['roc_auc']:.3f} | "
-            f"{folds['recall_at_20']:.3f} |"
+            f"| {region} | {first.cells:,} | {first.mined:,} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    return lines
+
+
+def summary(ev: Evaluation) -> list[str]:
+    spread, pooled = ev.spread(), ev.table()
+    lines = [
+        "| model | ROC-AUC mean (lowest–highest) | PR-AUC mean | recall@20% mean "
+        "(lowest–highest) | beats best single: ROC-AUC | recall@20% | pooled ROC-AUC |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, s in spread.iterrows():
+        lines.append(
+            f"| {name} | {s['roc_auc_mean']:.3f} ({s['roc_auc_min']:.2f}–"
+            f"{s['roc_auc_max']:.2f}) | {s['pr_auc_mean']:.3f} | "
+            f"{s['recall_at_20_mean']:.3f} ({s['recall_at_20_min']:.2f}–"
+            f"{s['recall_at_20_max']:.2f}) | {s['roc_auc_wins']:.0f} of "
+            f"{s['regions']:.0f} | {s['recall_at_20_wins']:.0f} of "
+            f"{s['regions']:.0f} | {pooled.loc[name, 'roc_auc']:.3f} |"
         )
     return lines
 
@@ -61,37 +85,22 @@ def main() -> None:
     frame = pd.read_csv(DATA)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    table = [
-        "| features | model | ROC-AUC | PR-AUC | recall@10% | recall@20% | "
-        "recall@30% | fold-mean ROC-AUC | fold-mean recall@20% |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    far = ("airports_dist", "seaport_dist", "railways_dist")
-    for name, drop, exclude in (
-        ("all", False, ()),
-        ("transferable", True, ()),
-        ("local", True, far),
-    ):
+    for name, regions in (("regions", 6), ("municipalities", None)):
         started = time.perf_counter()
         ev = evaluate(
             frame,
             "mines_outcome",
             group="Municipio",
-            exclude=exclude,
             params=BoostingParams(rounds=args.rounds),
-            drop_group_constant=drop,
+            regions=regions,
         )
-        print(f"{name}: {time.perf_counter() - started:.0f} s", flush=True)
+        elapsed = time.perf_counter() - started
         report = out / f"colombia_{name}.html"
         report.write_text(render(ev, source=f"RELand train_all.csv, {name}"), "utf-8")
-        table += rows(name, ev)
-    positives = (frame["mines_outcome"] == 1).sum()
-    labelled = (frame["mines_outcome"] >= 0).sum()
-    print(
-        f"\n{labelled:,} labelled cells, {positives:,} mined "
-        f"(random PR-AUC {positives / labelled:.3f}), 19 municipalities\n"
-    )
-    print("\n".join(table))
+        print(f"\n## held out: {name} ({len(ev.folds)} folds, {elapsed:.0f} s)\n")
+        print("\n".join(summary(ev)))
+        print("\nROC-AUC / PR-AUC / recall@20% per held-out region:\n")
+        print("\n".join(per_region(ev)))
 
 
 if __name__ == "__main__":

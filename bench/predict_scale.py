@@ -9,7 +9,9 @@ km²), and times, on a local Dask cluster:
 
 * **build**: features and labels of every cell, written to Parquet;
 * **fit** (not part of the target): LightGBM on a sample of labelled cells;
-* **score**: risk for every cell, written as a GeoTIFF and a Parquet table.
+* **score**: risk, its interval and the area of applicability of every cell
+  (a first pass samples the grid's rows that features are ranked among),
+  written as a GeoTIFF (risk) and a Parquet table (every output column).
 
 Target (issue 6): build + score <= 10 min on a 2-core machine within 8 GiB.
 Peak memory is the largest sum of resident set sizes of this process and
@@ -38,7 +40,6 @@ import shapely
 
 from demine.geo.area import geodesic_area
 from demine.predict.grid import parse_length
-from demine.predict.learners import BoostingParams
 from demine.predict.model import fit_model
 from demine.predict.parallel import cluster
 from demine.predict.pipeline import GridRequest, build_grid, plan_grid, score_grid
@@ -153,7 +154,7 @@ def main() -> None:
         def fit() -> Any:
             frame = read_table(grid, label="label")
             sample = frame.sample(n=min(len(frame), 300_000), random_state=0)
-            return fit_model(sample, "label", "admin_area", params=BoostingParams())
+            return fit_model(sample, "label", "admin_area")
 
         _, model = timed("fit (sample, not in target)", fit)
         model_path.write_text(model.to_json(), "utf-8")
@@ -162,7 +163,12 @@ def main() -> None:
             "score -> GeoTIFF + Parquet",
             lambda: score_grid(model, grid, [risk_tif, risk_table], 500_000, client),
         )
-        print(f"    mean risk {scored['risk_mean']:.3f}", flush=True)
+        print(
+            f"    mean risk {scored['risk_mean']:.3f}, "
+            f"{scored['outside_applicability']:,} cells outside the area of "
+            "applicability",
+            flush=True,
+        )
 
     total = t_plan + t_build + t_score
     cpu_target = cpu_build + memory.cpu_seconds - cpu_fit

@@ -15,10 +15,10 @@ import time
 
 from registers import NATIONAL, read_only
 
-from demine.analysis import mcda
-from demine.analysis.criteria import criterion_values
-from demine.analysis.prioritisation import prioritise
-from demine.analysis.profile import load_profile
+from demine.analysis.priorities import mcda
+from demine.analysis.priorities.criteria import criterion_values
+from demine.analysis.priorities.profile import load_profile
+from demine.analysis.priorities.ranking import prioritise
 
 
 def main() -> None:

@@ -1,149 +1,27 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The ``demine`` command: reads options, calls the core, renders results."""
+"""The ``demine`` command: every module of :mod:`demine.commands` registers its
+commands on one Typer app (:mod:`demine.commands.app`); this is the entry point."""
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Annotated, Any
+import importlib
+import pkgutil
 
-import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
-from typer.core import TyperGroup
+import demine.commands
+from demine.commands.app import app
 
-from demine import __version__
-from demine.errors import DemineError
-from demine.settings import Settings
-from demine.store.database import Database
+__all__ = ["app", "main"]
 
 
-class DemineGroup(TyperGroup):
-    """Turns a DemineError anywhere in a command into a one-line error, exit 1."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except DemineError as exc:
-            err.print(
-                f"error: {exc.user_message}",
-                style="red",
-                highlight=False,
-                soft_wrap=True,
-            )
-            raise typer.Exit(1) from None
-
-
-app = typer.Typer(
-    name="demine",
-    cls=DemineGroup,
-    help="Information management and planning for humanitarian mine action.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console()
-err = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL or SQLite file [env: DEMINE_DATABASE_URL; "
-        "default: demine.sqlite in the working directory]",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print machine-readable JSON instead.")
-]
-
-
-def settings_for(db: str | None) -> Settings:
-    settings = Settings()
-    if db:
-        settings = settings.model_copy(update={"database_url": db})
-    return settings
-
-
-def open_db(db: str | None) -> Database:
-    return Database(settings_for(db).database_url)
-
-
-@contextmanager
-def progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int], Any]]:
-    """Yields ``start(label, total) -> advance(n)``; silent when not a terminal."""
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not enabled or not err.is_terminal,
-        transient=False,
-    )
-
-    def start(label: str, total: int) -> Callable[[int], None]:
-        task = progress.add_task(label, total=total)
-        return lambda n: progress.advance(task, n)
-
-    with progress:
-        yield start
-
-
-def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False))
-    sys.stdout.write("\n")
-
-
-def version_callback(value: bool) -> None:
-    if value:
-        out.print(f"demine {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def root(
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=version_callback, is_eager=True),
-    ] = False,
-) -> None:
-    """Information management and planning for humanitarian mine action."""
+def _register_commands() -> None:
+    """Import every module of :mod:`demine.commands`; each registers itself."""
+    for module in pkgutil.iter_modules(demine.commands.__path__):
+        importlib.import_module(f"demine.commands.{module.name}")
 
 
 def main() -> None:
     """Console entry point."""
     app()
-
-
-def table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
-    t = Table(title=title, title_justify="left")
-    for i, col in enumerate(columns):
-        t.add_column(col, justify="left" if i == 0 else "right")
-    for row in rows:
-        t.add_row(*[str(v) for v in row])
-    return t
-
-
-def _register_commands() -> None:
-    """Import every module of :mod:`demine.commands`; each registers itself."""
-    import importlib
-    import pkgutil
-
-    import demine.commands
-
-    for module in pkgutil.iter_modules(demine.commands.__path__):
-        importlib.import_module(f"demine.commands.{module.name}")
 
 
 _register_commands()

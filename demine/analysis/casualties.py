@@ -495,7 +495,10 @@ def populations(places: pd.DataFrame) -> pd.DataFrame:
         depth[has] += 1
         up = pd.Series(parent.reindex(up.to_numpy()).to_numpy(), index=pl.index)
     value = own.where(own > 0)
-    source = pd.Series(np.where(value.notna(), "own", None), index=pl.index)
+    source = pd.Series(
+        np.where(value.notna(), "own", None),  # type: ignore[call-overload]
+        index=pl.index,
+    )
     for level in sorted(depth.unique(), reverse=True):
         children = value[(depth == level + 1) & value.notna()]
         below = children.groupby(parent.reindex(children.index)).sum()

@@ -75,7 +75,10 @@ def link_accidents(
     return pd.DataFrame(
         {
             "accident_id": accident_ids,
-            "hazard_id": pd.array(np.where(hazard < 0, None, hazard), dtype="Int64"),
+            "hazard_id": pd.array(
+                np.where(hazard < 0, None, hazard),  # type: ignore[call-overload]
+                dtype="Int64",
+            ),
             "distance_m": np.round(distance, 1),
             "relation": relation,
         }

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,9 +16,12 @@ from demine.domain.findings import Finding, Rule
 from demine.domain.vocab import HazardStatus
 from demine.geo.extent import Extent
 from demine.geo.repair import repair
+from demine.geo.validation import GeometryKind as Expected
 from demine.geo.validation import check_geometries
+from demine.settings import Settings
 from demine.store import repairs
 from demine.store.bulk import read_frame
+from demine.store.database import Database
 from demine.store.loading import recompute_ledger
 from demine.store.quality import reopened_pairs
 
@@ -26,7 +30,7 @@ log = logging.getLogger(__name__)
 Step = Callable[[str], None]
 
 # (entity, table, geometry column, expected type, check overlaps between records)
-LAYERS: tuple[tuple[str, str, str, str, bool], ...] = (
+LAYERS: tuple[tuple[str, str, str, Expected, bool], ...] = (
     ("hazard", "hazard", "geom", "polygon", True),
     ("release", "release", "geom", "polygon", False),
     ("eo_item", "eo_item", "geom", "point", False),
@@ -40,6 +44,50 @@ class CheckOptions:
     extent: Extent | None = None
     max_segment_m: float = 5000.0
     area_tolerance: float = 0.05
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        extent: str | None = None,
+        max_segment_m: float | None = None,
+    ) -> CheckOptions:
+        """The installation's options; ``extent`` and ``max_segment_m`` (as a
+        person typed them) replace the settings' when given."""
+        return cls(
+            extent=Extent.parse(extent or settings.extent),
+            max_segment_m=max_segment_m or settings.max_segment_m,
+            area_tolerance=settings.area_tolerance,
+        )
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What a check found, and how many geometries it repaired first."""
+
+    findings: list[Finding]
+    repaired: int = 0
+
+    def counts(self) -> dict[str, int]:
+        """Findings per rule, by rule name."""
+        return dict(sorted(Counter(str(f.rule) for f in self.findings).items()))
+
+
+def validate_database(
+    db: Database,
+    options: CheckOptions,
+    *,
+    repair: bool = False,
+    step: Step | None = None,
+) -> Validation:
+    """Check the whole register (repairing invalid polygons first if asked) in
+    one transaction: what ``demine validate``, the findings page and
+    ``POST /api/v1/findings`` call."""
+    db.require_initialised()
+    with db.transaction() as conn:
+        repaired = repair_register(conn, step=step) if repair else 0
+        findings = validate_register(conn, options, step=step)
+    return Validation(findings=findings, repaired=repaired)
 
 
 def validate_register(

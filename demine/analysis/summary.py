@@ -86,3 +86,18 @@ def _empty_row() -> dict[str, Any]:
     row: dict[str, Any] = {f"{k.value}_m2": 0.0 for k in ReleaseKind}
     row.update(released_m2=0.0, items={}, items_total=0)
     return row
+
+
+def dashboard(conn: Connection) -> dict[str, Any]:
+    """What the dashboard shows: the national figures, the area released per
+    year and per method, and the area remaining per admin area (largest first).
+
+    The web page and ``GET /api/v1/dashboard`` both read it.
+    """
+    remaining = sorted(queries.remaining_by_admin(conn), key=lambda t: -t[2])
+    return {
+        "figures": national_summary(conn),
+        "by_year": [(r["key"], r["released_m2"]) for r in summary_by(conn, "year")],
+        "by_method": [(r["key"], r["released_m2"]) for r in summary_by(conn, "method")],
+        "remaining": [(key, left) for key, _total, left in remaining],
+    }

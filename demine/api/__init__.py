@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The HTTP API: REST, OGC API - Features, vector tiles, auth."""
+"""The HTTP API: REST, OGC API - Features, vector tiles, auth.
 
-from demine.api.app import create_app
-
-__all__ = ["create_app"]
+Each module holds a ``router``; :func:`demine.server.create_app` mounts them
+beside the browser pages of :mod:`demine.web`.
+"""

@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from demine.api.deps import Admin, DbDep, MaybeUser, User, csrf_token
 from demine.domain.vocab import Role
+from demine.serving.deps import Admin, DbDep, MaybeUser, User, csrf_token, log_in
 from demine.store.public import public_layers, set_public_layers
-from demine.store.users import Principal, add_user, authenticate, create_token
+from demine.store.users import Principal, add_user, create_token
 from demine.store.users import list_users as store_list_users
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -42,18 +42,6 @@ def describe(who: Principal) -> dict[str, Any]:
         "role": who.role.value,
         "organisation_id": who.organisation_id,
     }
-
-
-def log_in(request: Request, username: str, password: str) -> Principal:
-    """Check the password under the rate limit and start a fresh session."""
-    client = request.client.host if request.client else "unknown"
-    request.app.state.login_limiter.hit(f"ip:{client}", f"user:{username}")
-    who = authenticate(request.app.state.db, username, password)
-    # A new session on login, so a session fixed before login is worthless.
-    request.session.clear()
-    request.session["user_id"] = who.id
-    csrf_token(request)
-    return who
 
 
 @router.post("/login")

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from demine.analysis.casualties import casualty_report
 from demine.analysis.casualty_hotspots import DEFAULT_BANDWIDTH_M
 from demine.analysis.casualty_links import DEFAULT_LINK_DISTANCE_M
-from demine.api.deps import DbDep, User
+from demine.serving.deps import DbDep, User
 
 router = APIRouter(prefix="/api/v1", tags=["casualties"])
 

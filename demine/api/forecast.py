@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
 
-from demine.analysis.forecasting import run_forecast, run_scenarios
-from demine.analysis.scenario import parse_scenarios
-from demine.api.deps import DbDep, User
+from demine.analysis.forecast.register import run_forecast, run_scenarios
+from demine.analysis.forecast.scenario import parse_scenarios
+from demine.serving.deps import DbDep, User
 
 router = APIRouter(prefix="/api/v1", tags=["planning"])
 

@@ -21,19 +21,24 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pyproj import Transformer
 
-from demine.api.deps import DbDep, MaybeUser, reader_for
-from demine.api.fastpath import (
+from demine.api.records import parse_bbox
+from demine.errors import NotFoundError, RecordError
+from demine.serving.deps import DbDep, MaybeUser, RecordId, reader_for
+from demine.serving.fastpath import (
     ReadContext,
     compressed,
     read_context,
     render_once,
     response_cache,
 )
-from demine.api.records import RecordId, parse_bbox
-from demine.errors import NotFoundError, RecordError
 from demine.store.database import Database
-from demine.store.listing import GEOMETRY_COLUMNS, Filters, feature_page, get_record
-from demine.store.tilecache import visibility_class
+from demine.store.listing import (
+    GEOMETRY_COLUMNS,
+    Filters,
+    feature_page,
+    get_record,
+    visibility_class,
+)
 
 router = APIRouter(prefix="/ogc", tags=["OGC API - Features"])
 

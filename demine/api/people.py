@@ -20,8 +20,8 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from demine.analysis.cost_efficiency import cost_efficiency
-from demine.api.deps import Admin, DbDep, User
 from demine.quality import accreditations, people, training
+from demine.serving.deps import Admin, DbDep, User
 from demine.store import people as people_store
 
 router = APIRouter(prefix="/api/v1", tags=["people"])

@@ -4,32 +4,31 @@
 Only reviewers and administrators (the national authority's planners) may
 compute a plan: one request can keep a core busy for ``time_limit`` seconds
 plus the reading of the register, so the limits below bound what one request
-may ask for. Priority weights are the default profile's ranking, cached
-between requests (:func:`demine.api.priorities.cached_ranking`).
+may ask for. The plan is :func:`demine.analysis.tasking.request.run_plan`'s,
+as for ``demine plan`` and the plan page.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from demine.analysis.tasking import TaskingOptions, parse_horizon
-from demine.analysis.tasking_register import RegisterPlan, plan_register
-from demine.api.deps import DbDep, Reviewer
-from demine.store.database import Database
+from demine.analysis.tasking.request import SERVED_MAX_MONTHS, PlanRequest, run_plan
+from demine.serving.deps import DbDep, Reviewer
 
 router = APIRouter(prefix="/api/v1", tags=["planning"])
 
-API_MAX_MONTHS = 36
 API_MAX_TOP = 5000
 API_MAX_SECONDS = 60.0
 API_MAX_TEAMS = 10_000
 
 Horizon = Annotated[
     str,
-    Query(max_length=12, description="Months to plan: 12m, 18m or 1y (up to 36)"),
+    Query(
+        max_length=12,
+        description=f"Months to plan: 12m, 18m or 1y (up to {SERVED_MAX_MONTHS})",
+    ),
 ]
 Top = Annotated[
     int, Query(ge=1, le=API_MAX_TOP, description="Highest-priority hazards planned")
@@ -54,63 +53,6 @@ Distance = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class PlanRequest:
-    """What a client may ask for, already bounded by the query rules."""
-
-    horizon: str = "12m"
-    top: int = 500
-    teams: int | None = None
-    time_limit: float = 10.0
-    start: str | None = None
-    soft_deadlines: bool = False
-    max_distance_km: float = 150.0
-
-
-def run_plan(db: Database, ask: PlanRequest) -> RegisterPlan:
-    """The plan for a bounded request (shared by the API and the web page)."""
-    import datetime as dt
-
-    from demine.analysis.tasking import TaskingError
-    from demine.api.priorities import cached_ranking
-
-    months = parse_horizon(ask.horizon)
-    if months > API_MAX_MONTHS:
-        raise TaskingError(
-            f"horizon {ask.horizon!r}: at most {API_MAX_MONTHS} months over the API"
-        )
-    start = None
-    if ask.start:
-        try:
-            start = dt.date(int(ask.start[:4]), int(ask.start[5:7]), 1)
-        except ValueError:
-            raise TaskingError(f"start {ask.start!r} is not a month") from None
-    options = TaskingOptions(
-        months=months,
-        start=start,
-        time_limit=ask.time_limit,
-        deadlines="soft" if ask.soft_deadlines else "hard",
-        max_distance_km=ask.max_distance_km,
-    )
-    return plan_register(
-        db,
-        options,
-        top=ask.top,
-        teams=ask.teams,
-        ranking=_ranking_or_none(db, cached_ranking),
-    )
-
-
-def _ranking_or_none(db: Database, cached: Any) -> Any:
-    """The cached ranking; None lets tasking report why weights are missing."""
-    from demine.errors import DemineError
-
-    try:
-        return cached(db, None)
-    except DemineError:
-        return None
-
-
 @router.get("/plan")
 def plan(
     db: DbDep,
@@ -130,4 +72,4 @@ def plan(
     ask = PlanRequest(
         horizon, top, teams, time_limit, start, soft_deadlines, max_distance_km
     )
-    return run_plan(db, ask).as_dict()
+    return run_plan(db, ask, max_months=SERVED_MAX_MONTHS).as_dict()

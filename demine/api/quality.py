@@ -22,11 +22,11 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from demine.api.deps import DbDep, Reviewer, User
 from demine.domain.monitoring import CHECKLIST
 from demine.quality import inspections, monitoring, nonconformities
 from demine.quality.figures import qa_figures
 from demine.quality.inspections import SamplingOptions
+from demine.serving.deps import DbDep, Reviewer, User
 from demine.store.listing import get_record
 
 router = APIRouter(prefix="/api/v1/qa", tags=["quality"])

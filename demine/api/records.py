@@ -8,22 +8,26 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from demine.analysis.summary import national_summary
-from demine.api.deps import DbDep, MaybeUser, Reviewer, SettingsDep, User, reader_for
+from demine.serving.deps import (
+    ID_MAX,
+    DbDep,
+    MaybeUser,
+    OptionalId,
+    RecordId,
+    Reviewer,
+    SettingsDep,
+    User,
+    reader_for,
+)
 from demine.store import review
 from demine.store.audit import history
 from demine.store.editing import KINDS
 from demine.store.listing import MODELS, Filters, get_record, list_records
 
 router = APIRouter(prefix="/api/v1", tags=["records"])
-
-# Ids and versions are 32-bit INTEGER columns on PostgreSQL.
-ID_MAX = 2**31 - 1
-RecordId = Annotated[int, PathParam(ge=1, le=ID_MAX)]
-OptionalId = Annotated[int | None, Query(ge=1, le=ID_MAX)]
 
 Kind = StrEnum("Kind", {k: k for k in MODELS})  # type: ignore[misc]
 WritableKind = StrEnum("WritableKind", {k: k for k in KINDS})  # type: ignore[misc]

@@ -15,9 +15,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from demine.api.deps import DbDep, User
 from demine.reports import build_report, render
 from demine.reports.errors import ReportBusyError
+from demine.serving.deps import DbDep, User
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 

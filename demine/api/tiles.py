@@ -15,15 +15,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from demine.api.fastpath import (
+from demine.errors import NotFoundError
+from demine.serving.fastpath import (
     compressed,
     read_context,
     render_once,
     response_cache,
 )
-from demine.errors import NotFoundError
-from demine.store.tilecache import visibility_class
-from demine.store.tiles import LAYERS, MAX_ZOOM, layer_kind, render_tile, tile_bounds
+from demine.store.listing import visibility_class
+from demine.store.tile_layers import LAYERS, layer_kind
+from demine.store.tiles import MAX_ZOOM, render_tile, tile_bounds
 
 router = APIRouter(prefix="/tiles", tags=["tiles"])
 

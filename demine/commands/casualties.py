@@ -18,7 +18,15 @@ from demine.analysis.casualties import (
 )
 from demine.analysis.casualty_hotspots import DEFAULT_BANDWIDTH_M
 from demine.analysis.casualty_links import DEFAULT_LINK_DISTANCE_M
-from demine.cli import DbOption, JsonOption, app, emit_json, open_db, out, table
+from demine.commands.app import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    open_db,
+    out,
+    table,
+)
 
 
 @app.command()

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from demine.cli import (
+from demine.commands.app import (
     DbOption,
     JsonOption,
     app,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from demine.cli import DbOption, JsonOption, app, emit_json, open_db, out
+from demine.commands.app import DbOption, JsonOption, app, emit_json, open_db, out
 
 ScenarioOption = Annotated[
     list[Path] | None,
@@ -37,9 +37,9 @@ def forecast(
     json_: JsonOption = False,
 ) -> None:
     """Completion forecast: P10/P50/P90 year and cost, from the register's history."""
-    from demine.analysis.forecast import compare
-    from demine.analysis.forecasting import run_scenarios
-    from demine.analysis.scenario import load_scenarios
+    from demine.analysis.forecast.register import run_scenarios
+    from demine.analysis.forecast.scenario import load_scenarios
+    from demine.analysis.forecast.simulation import compare
 
     scenarios = load_scenarios(scenario or [])
     results = run_scenarios(

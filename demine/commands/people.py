@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from demine.cli import DbOption, JsonOption, app, emit_json, open_db, out, table
+from demine.commands.app import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    open_db,
+    out,
+    table,
+)
 from demine.commands.qa import DateOption, day
 from demine.errors import RecordError
 

@@ -3,13 +3,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from demine.cli import DbOption, JsonOption, app, emit_json, err, open_db, out, table
+from demine.commands.app import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    err,
+    open_db,
+    out,
+    table,
+)
 
 HorizonOption = Annotated[
     str, typer.Option("--horizon", help="Months to plan: 12m, 18m or 1y")
@@ -68,34 +76,32 @@ def plan(
     json_: JsonOption = False,
 ) -> None:
     """Team tasking: a monthly work plan per team, the gap and the gain over greedy."""
-    from demine.analysis.tasking import TaskingError, TaskingOptions, parse_horizon
-    from demine.analysis.tasking_register import plan_register
+    from demine.analysis.tasking.problem import TaskingError, parse_horizon
+    from demine.analysis.tasking.request import PlanRequest, run_plan
 
-    options = TaskingOptions(
-        months=parse_horizon(horizon),
-        start=_start(start),
-        time_limit=time_limit,
-        deadlines="soft" if soft_deadlines else "hard",
-        max_distance_km=max_distance,
-        solver=solver,  # type: ignore[arg-type]
-    )
+    months = parse_horizon(horizon)
     if teams.strip().lower() == "all":
         count = None
     elif teams.strip().isdigit():
         count = int(teams)
     else:
         raise TaskingError(f"--teams {teams!r}: give a number or 'all'")
-    if not json_:
-        err.print(f"planning {options.months} months ...")
-    result = plan_register(
-        open_db(db),
-        options,
+    ask = PlanRequest(
+        horizon=horizon,
         top=top,
         teams=count,
+        time_limit=time_limit,
+        start=start,
+        soft_deadlines=soft_deadlines,
+        max_distance_km=max_distance,
+        solver=solver,  # type: ignore[arg-type]
         profile=str(profile) if profile else None,
     )
+    if not json_:
+        err.print(f"planning {months} months ...")
+    result = run_plan(open_db(db), ask)
     if gantt is not None:
-        from demine.analysis.tasking_gantt import write_gantt
+        from demine.analysis.tasking.gantt import write_gantt
 
         write_gantt(result.plan, gantt)
     if json_:
@@ -106,17 +112,6 @@ def plan(
     _print(result, rows)
     if gantt is not None:
         out.print(f"Gantt chart written to {gantt}")
-
-
-def _start(text: str | None) -> dt.date | None:
-    from demine.analysis.tasking import TaskingError
-
-    if text is None:
-        return None
-    try:
-        return dt.datetime.strptime(text.strip(), "%Y-%m").date()
-    except ValueError:
-        raise TaskingError(f"--start {text!r}: write the month as YYYY-MM") from None
 
 
 def _print(result: Any, limit: int) -> None:

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from demine.cli import (
+from demine.commands.app import (
     DbOption,
     JsonOption,
     app,
@@ -66,6 +66,17 @@ CrsOption = Annotated[
     str | None, typer.Option("--crs", help="CRS of x / y columns, e.g. EPSG:32638")
 ]
 RoundsOption = Annotated[int, typer.Option("--rounds", help="LightGBM boosting rounds")]
+RegionsOption = Annotated[
+    int,
+    typer.Option(
+        "--regions",
+        help="Hold out this many regions of neighbouring groups (0: one group each)",
+    ),
+]
+BufferOption = Annotated[
+    str,
+    typer.Option("--buffer", help="Gap between held-out and training cells, e.g. 5km"),
+]
 SchedulerOption = Annotated[
     str | None,
     typer.Option("--scheduler", help="Dask scheduler address (default: local cluster)"),
@@ -213,13 +224,15 @@ def fit(
     drop_group_constant: DropConstOption = False,
     block: BlockOption = "10km",
     crs: CrsOption = None,
-    rounds: RoundsOption = 300,
+    regions: RegionsOption = 6,
+    buffer: BufferOption = "5km",
     calibration: Annotated[
         str, typer.Option(help="auto, isotonic, sigmoid or none")
     ] = "auto",
     json_: JsonOption = False,
 ) -> None:
-    """Fit LightGBM with calibrated probabilities on a grid's labelled cells."""
+    """Fit the default model (rank ensemble) with calibrated risk, intervals
+    and its area of applicability."""
     from demine.predict.model import fit_model
 
     if calibration not in ("auto", "isotonic", "sigmoid", "none"):
@@ -230,15 +243,28 @@ def fit(
         label,
         group,
         tuple(exclude or ()),
-        _params(rounds),
         calibration,  # type: ignore[arg-type]
         _metres(block),
         crs or _crs_text(frame),
         drop_group_constant,
+        _regions(regions),
+        _gap(buffer),
     )
     model.training["unknown"] = int(frame.attrs.get("unknown", 0))
     out_path.write_text(model.to_json(), "utf-8")
     _print_model(model, out_path, json_)
+
+
+def _regions(n: int) -> int | None:
+    if n < 0 or n == 1:
+        raise PredictionError("--regions must be 0 (one group each) or at least 2")
+    return n or None
+
+
+def _gap(text: str) -> float:
+    from demine.predict.grid import parse_length
+
+    return 0.0 if text.strip() in ("0", "0m", "0km") else parse_length(text)
 
 
 def _print_model(model: Any, out_path: Path, json_: bool) -> None:
@@ -256,10 +282,16 @@ def _print_model(model: Any, out_path: Path, json_: bool) -> None:
     keys = ("labelled", "positive", "negative", "groups", "features", "calibration")
     out.print(
         table(
-            f"model {out_path}",
+            f"model {out_path} ({t['model']})",
             ["labelled", "mined", "clean", "groups", "features", "calibration"],
             [[t[k] for k in keys]],
         )
+    )
+    held = t["held_out"]
+    out.print(
+        f"held out {t['held_out_regions']} regions: ROC-AUC {held['roc_auc']:.3f}, "
+        f"PR-AUC {held['pr_auc']:.3f}, recall@20% {held['recall_at_20']:.3f} "
+        "(pooled; see 'predict evaluate' for each region)"
     )
     shares = [[n, f"{v:.1%}"] for n, v in top]
     out.print(table("importance (gain share)", ["feature", "share"], shares))
@@ -283,21 +315,23 @@ def evaluate(
     block: BlockOption = "10km",
     crs: CrsOption = None,
     rounds: RoundsOption = 300,
+    regions: RegionsOption = 6,
+    buffer: BufferOption = "5km",
     max_folds: Annotated[
-        int, typer.Option(help="Leave one group out up to this many groups")
+        int, typer.Option(help="Without coordinates: one group out up to this many")
     ] = 20,
     predictions: Annotated[
         Path | None, typer.Option(help="CSV of out-of-fold scores to write")
     ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Hold out whole groups: LightGBM against the baselines, with a report."""
+    """Hold out whole regions: every candidate model, region by region."""
     from demine.predict.evaluation import evaluate as run_evaluation
     from demine.predict.report import render
 
     frame = _read(grid_path, label)
     with progress_bar(not json_) as start:
-        advance = start("folds", min(max_folds, _group_count(frame, group)))
+        advance = start("folds", regions or min(max_folds, _group_count(frame, group)))
         ev = run_evaluation(
             frame,
             label,
@@ -309,6 +343,8 @@ def evaluate(
             max_folds,
             progress=advance,
             drop_group_constant=drop_group_constant,
+            regions=_regions(regions),
+            buffer=_gap(buffer),
         )
     ev.summary["unknown"] += int(frame.attrs.get("unknown", 0))
     out_path.write_text(render(ev, source=str(grid_path)), "utf-8")
@@ -317,20 +353,73 @@ def evaluate(
     if json_:
         emit_json({"report": str(out_path), **ev.to_dict()})
         return
-    metrics = ev.table()
-    cols = ["roc_auc", "pr_auc", "recall_at_10", "recall_at_20", "recall_at_30"]
+    _print_evaluation(ev)
+    err.print(f"report: {out_path}")
+
+
+def _print_evaluation(ev: Any) -> None:
+    """Per held-out region, then the spread and pooled figures per model."""
+    per = ev.regions()
+    rows = []
+    for region, part in per.groupby("region", sort=False):
+        first = part.iloc[0]
+        for i, r in enumerate(part.itertuples()):
+            head = (
+                [region, f"{first.cells:,}", f"{first.mined:,}"]
+                if i == 0
+                else ["", "", ""]
+            )
+            rows.append(
+                [
+                    *head,
+                    r.model,
+                    *[f"{v:.3f}" for v in (r.roc_auc, r.pr_auc, r.recall_at_20)],
+                ]
+            )
     out.print(
         table(
-            f"held-out {ev.summary['grouping']}: {ev.summary['folds']} folds, "
-            f"{ev.summary['labelled']:,} labelled cells",
-            ["model", "ROC-AUC", "PR-AUC", "recall@10%", "recall@20%", "recall@30%"],
+            f"held out one at a time: {ev.summary['folds']} regions "
+            f"({ev.summary['grouping']}), {ev.summary['labelled']:,} labelled cells",
+            ["region", "cells", "mined", "model", "ROC-AUC", "PR-AUC", "recall@20%"],
+            rows,
+        )
+    )
+    spread, pooled = ev.spread(), ev.table()
+    out.print(
+        table(
+            "summary over held-out regions: mean (lowest to highest); "
+            "wins = regions where the model beats the best single feature",
             [
-                [name, *[f"{row[c]:.3f}" for c in cols]]
-                for name, row in metrics.iterrows()
+                "model",
+                "ROC-AUC",
+                "PR-AUC",
+                "recall@20%",
+                "wins ROC",
+                "wins recall",
+                "pooled ROC-AUC",
+            ],
+            [
+                [
+                    name,
+                    *[_spread(s, k) for k in ("roc_auc", "pr_auc", "recall_at_20")],
+                    _wins(s, "roc_auc"),
+                    _wins(s, "recall_at_20"),
+                    f"{pooled.loc[name, 'roc_auc']:.3f}",
+                ]
+                for name, s in spread.iterrows()
             ],
         )
     )
-    err.print(f"report: {out_path}")
+
+
+def _spread(row: Any, key: str) -> str:
+    return f"{row[key + '_mean']:.3f} ({row[key + '_min']:.2f}-{row[key + '_max']:.2f})"
+
+
+def _wins(row: Any, key: str) -> str:
+    if f"{key}_wins" not in row:
+        return "-"
+    return f"{row[key + '_wins']:.0f}/{row['regions']:.0f}"
 
 
 def _group_count(frame: Any, group: str | None) -> int:
@@ -362,7 +451,8 @@ def score(
     workers: WorkersOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Risk in [0, 1] for every cell of a grid, rows in input order."""
+    """Risk in [0, 1], its interval and applicability for every cell of a grid
+    (the grid is one region), rows in input order."""
     from demine.predict.model import RiskModel
     from demine.predict.pipeline import score_grid
     from demine.predict.tables import count_rows
@@ -387,7 +477,9 @@ def score(
         return
     out.print(
         f"scored {summary['cells']:,} cells: mean risk {summary['risk_mean']:.3f}, "
-        f"highest {summary['risk_max']:.3f} -> {', '.join(summary['outputs'])}"
+        f"highest {summary['risk_max']:.3f}, "
+        f"{summary['outside_applicability']:,} outside the area of applicability "
+        f"-> {', '.join(summary['outputs'])}"
     )
 
 

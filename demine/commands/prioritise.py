@@ -8,11 +8,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from demine.cli import DbOption, JsonOption, app, emit_json, err, open_db, out, table
+from demine.commands.app import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    err,
+    open_db,
+    out,
+    table,
+)
 
 if TYPE_CHECKING:
-    from demine.analysis.mcda import Sensitivity
-    from demine.analysis.prioritisation import Ranking
+    from demine.analysis.priorities.mcda import Sensitivity
+    from demine.analysis.priorities.ranking import Ranking
 
 METHODS = ("weighted", "promethee")
 # Criteria named in the "why" column of each row.
@@ -44,9 +53,9 @@ def prioritise(
     json_: JsonOption = False,
 ) -> None:
     """Rank open hazards: score, and each criterion's share of it."""
-    from demine.analysis.prioritisation import prioritise as rank_hazards
-    from demine.analysis.prioritisation import sensitivity_dict
-    from demine.analysis.profile import ProfileError, load_profile
+    from demine.analysis.priorities.profile import ProfileError, load_profile
+    from demine.analysis.priorities.ranking import prioritise as rank_hazards
+    from demine.analysis.priorities.ranking import sensitivity_dict
 
     if method is not None and method not in METHODS:
         raise ProfileError(f"unknown --method {method!r}: use weighted or promethee")
@@ -66,7 +75,7 @@ def prioritise(
 
 
 def _print_ranking(ranking: Ranking, top: int) -> None:
-    from demine.analysis.criteria import CATALOGUE
+    from demine.analysis.priorities.criteria import CATALOGUE
 
     crit = ranking.criteria
     out.print(

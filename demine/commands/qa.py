@@ -10,7 +10,15 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from demine.cli import DbOption, JsonOption, app, emit_json, open_db, out, table
+from demine.commands.app import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    open_db,
+    out,
+    table,
+)
 from demine.errors import RecordError, SourceError
 
 qa_app = typer.Typer(

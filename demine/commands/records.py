@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from demine.cli import DbOption, JsonOption, app, emit_json, open_db, out
+from demine.commands.app import DbOption, JsonOption, app, emit_json, open_db, out
 from demine.errors import RecordError
 from demine.store.editing import KINDS, add_records
 

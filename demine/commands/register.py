@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from demine.analysis.summary import GROUPINGS, national_summary, summary_by
-from demine.cli import (
+from demine.commands.app import (
     DbOption,
     JsonOption,
     app,
@@ -75,15 +75,10 @@ def demo(
 
 
 def _is_empty(database: Any) -> bool:
-    from sqlalchemy import func, select
-
-    from demine.store.schema import Hazard, Organisation
+    from demine.store.lookups import register_is_empty
 
     with database.transaction() as conn:
-        return not any(
-            conn.execute(select(func.count()).select_from(t)).scalar_one()
-            for t in (Hazard.__table__, Organisation.__table__)
-        )
+        return register_is_empty(conn)
 
 
 @app.command()

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from demine.cli import DbOption, app, err, open_db
+from demine.commands.app import DbOption, app, err, open_db
 
 KindArg = Annotated[str, typer.Argument(help="national, donor or treaty")]
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from demine.cli import DbOption, JsonOption, emit_json, open_db, out, table
+from demine.commands.app import DbOption, JsonOption, emit_json, open_db, out, table
 from demine.commands.predict import CrsOption, predict_app
 from demine.errors import PredictionError
 

@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Annotated
 
 import typer
 
-from demine.analysis.checks import CheckOptions, repair_register, validate_register
-from demine.cli import DbOption, JsonOption, app, emit_json, err, open_db, out, table
-from demine.geo.extent import Extent
+from demine.analysis.checks import CheckOptions, validate_database
+from demine.commands.app import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    err,
+    open_db,
+    out,
+    table,
+)
 
 
 @app.command()
@@ -48,24 +55,15 @@ def validate(
     ] = False,
 ) -> None:
     """Check every geometry and the land-release ledger; list the findings."""
-    from demine.cli import settings_for
+    from demine.commands.app import settings_for
 
-    settings = settings_for(db)
-    database = open_db(db)
-    database.require_initialised()
-    options = CheckOptions(
-        extent=Extent.parse(extent or settings.extent),
-        max_segment_m=max_segment_m or settings.max_segment_m,
-        area_tolerance=settings.area_tolerance,
-    )
+    options = CheckOptions.from_settings(settings_for(db), extent, max_segment_m)
     step = None if json_ else (lambda text: err.print(f"… {text}"))
-    with database.transaction() as conn:
-        repaired = repair_register(conn, step=step) if repair else 0
-        findings = validate_register(conn, options, step=step)
-    counts = Counter(str(f.rule) for f in findings)
+    result = validate_database(open_db(db), options, repair=repair, step=step)
+    findings, repaired, counts = result.findings, result.repaired, result.counts()
     if json_:
         if summary_only:
-            emit_json({"repaired": repaired, "counts": dict(sorted(counts.items()))})
+            emit_json({"repaired": repaired, "counts": counts})
         else:
             emit_json([f.as_dict() for f in findings])
     else:
@@ -75,7 +73,7 @@ def validate(
             table(
                 f"{len(findings):,} findings",
                 ["rule", "count"],
-                [[rule, f"{n:,}"] for rule, n in sorted(counts.items())],
+                [[rule, f"{n:,}"] for rule, n in counts.items()],
             )
         )
         if not summary_only and findings:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from demine.cli import DbOption, app, err, out, settings_for
+from demine.commands.app import DbOption, app, err, out, settings_for
 from demine.domain.vocab import Role
 from demine.errors import RecordError
 from demine.store.database import Database
@@ -43,8 +43,8 @@ def serve(
     """Run the web application, API, OGC API - Features and tiles."""
     import uvicorn
 
-    from demine.api import create_app
-    from demine.api.http_protocol import NoDelayProtocol
+    from demine.server import create_app
+    from demine.serving.http_protocol import NoDelayProtocol
 
     settings = settings_for(db)
     database = Database(settings.database_url)
@@ -80,10 +80,10 @@ def serve(
 def _run_workers(host: str, port: int, workers: int, access_log: bool) -> None:
     import uvicorn
 
-    from demine.api.http_protocol import NoDelayProtocol
+    from demine.serving.http_protocol import NoDelayProtocol
 
     uvicorn.run(
-        "demine.api.app:app_from_environment",
+        "demine.server:app_from_environment",
         factory=True,
         host=host,
         port=port,

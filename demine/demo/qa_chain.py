@@ -26,14 +26,13 @@ from typing import Any
 import numpy as np
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import select
 
 from demine.demo.timeline import END
 from demine.quality import inspections, nonconformities
 from demine.quality.inspections import SamplingOptions, UnitResult
+from demine.store import quality as store
 from demine.store.database import Database
 from demine.store.editing import add_records
-from demine.store.schema import Activity, Organisation, Release
 
 OPTIONS = SamplingOptions(aql=1.0, level="ii", unit_m2=100.0)
 D = dt.date
@@ -52,44 +51,9 @@ class Played:
 
 
 def _lots(db: Database, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
-    """Manual or multi-asset clearance activities ended between ``first`` and
-    ``last`` with approved cleared ground of 0.5 to 30 ha, largest first."""
+    """Manual or multi-asset clearance lots of 0.5 to 30 ha, largest first."""
     with db.session() as session:
-        rows = session.execute(
-            select(
-                Activity.id,
-                Activity.organisation_id,
-                Activity.team_id,
-                Activity.end_date,
-                Activity.method,
-                Organisation.acronym,
-            )
-            .join(Organisation, Organisation.id == Activity.organisation_id)
-            .where(
-                Activity.activity_type == "clearance",
-                Activity.method.in_(["manual", "mixed"]),
-                Activity.status == "completed",
-                Activity.end_date >= first,
-                Activity.end_date <= last,
-                Activity.team_id.is_not(None),
-            )
-            .order_by(Activity.id)
-        ).all()
-        out = []
-        for r in rows:
-            area = sum(
-                rel.effective_m2
-                for rel in session.scalars(
-                    select(Release).where(
-                        Release.activity_id == r.id,
-                        Release.kind == "cleared",
-                        Release.review_state == "approved",
-                    )
-                )
-            )
-            if 5_000 <= area <= 300_000:
-                out.append({**r._mapping, "area": area})
-    return sorted(out, key=lambda r: -r["area"])
+        return store.clearance_lots(session, first, last, 5_000, 300_000)
 
 
 def _reject(

@@ -152,19 +152,6 @@ def largest_parts(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
-def rotated_boxes(
-    cx: np.ndarray,
-    cy: np.ndarray,
-    length: np.ndarray,
-    width: np.ndarray,
-    angle: np.ndarray,
-) -> np.ndarray:
-    """Rectangles of ``length`` x ``width`` centred on (cx, cy), rotated by angle."""
-    u = np.array([-0.5, 0.5, 0.5, -0.5, -0.5])
-    v = np.array([-0.5, -0.5, 0.5, 0.5, -0.5])
-    return _place(cx, cy, u * length[:, None], v * width[:, None], angle)
-
-
 def ellipses(
     cx: np.ndarray,
     cy: np.ndarray,

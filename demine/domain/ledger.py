@@ -678,6 +678,7 @@ def _find_mismatch(
 ) -> None:
     """``area_mismatch``: typed-in area far from the polygon's area."""
     reported = inp.release_reported_m2
+    assert reported is not None  # filled in by LedgerInput.__post_init__
     diff = np.abs(reported - geometric)
     with np.errstate(invalid="ignore"):
         bad = (diff > area_tolerance * geometric) & (diff > min_area_m2)

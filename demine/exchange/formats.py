@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyogrio
-import shapely
 from numpy.typing import NDArray
 from pyproj import CRS
 from pyproj.exceptions import CRSError
@@ -483,9 +482,3 @@ def read_xlsx(path: Path, options: ReadOptions, prefer: str | None) -> SourceTab
     frame = pd.DataFrame(records, columns=header, dtype=object)
     rows = np.asarray(numbers, dtype=np.int64)
     return SourceTable(str(path), "xlsx", frame, rows, layer=sheet_name)
-
-
-def geometry_column_types(geoms: NDArray[np.object_]) -> list[str]:
-    """Distinct geometry types present (for messages and templates)."""
-    present = geoms[~shapely.is_missing(geoms)]
-    return sorted({g.geom_type for g in present[:10_000]})

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -379,15 +378,6 @@ def parse_bool(values: pd.Series) -> tuple[NDArray[np.object_], Mask]:
         else:
             bad[i] = True
     return out, bad
-
-
-def first_match(values: Sequence[str], wanted: str) -> str | None:
-    """The entry of ``values`` equal to ``wanted`` ignoring case and accents."""
-    key = fold(wanted)
-    for v in values:
-        if fold(v) == key:
-            return v
-    return None
 
 
 def fold(text: str) -> str:

@@ -17,14 +17,13 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from demine.errors import SourceError
 from demine.exchange.entities import REF_KEYS, entity
 from demine.exchange.parsing import fold, map_distinct
 from demine.exchange.staging import Batch
-from demine.store.bulk import table
+from demine.store.lookups import column_values
 from demine.store.upsert import ids_by_key
 
 AMBIGUOUS = -1
@@ -75,13 +74,9 @@ class KeyIndex:
         if column == "external_id":
             return ids_by_key(self.conn, self.name, column, wanted)
         if column not in self._names:
-            tbl = table(self.name)
-            rows = self.conn.execute(
-                select(tbl.c[column], tbl.c.id).where(tbl.c[column].is_not(None))
-            ).all()
             groups: dict[str, set[int]] = defaultdict(set)
-            for value, i in rows:
-                groups[fold(str(value))].add(int(i))
+            for value, i in column_values(self.conn, self.name, column):
+                groups[fold(value)].add(i)
             self._names[column] = {
                 k: (next(iter(v)) if len(v) == 1 else AMBIGUOUS)
                 for k, v in groups.items()

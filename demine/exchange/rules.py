@@ -21,7 +21,6 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from demine.domain import status
@@ -34,9 +33,9 @@ from demine.domain.vocab import (
 from demine.errors import SourceError, TransitionError
 from demine.exchange.staging import Batch
 from demine.store.accreditation import scope_problems
-from demine.store.bulk import table
 from demine.store.editing import closing_tolerance_m2
-from demine.store.upsert import chunks, read_by_ids, update_frame
+from demine.store.lookups import last_release_on, technically_surveyed
+from demine.store.upsert import read_by_ids, update_frame
 
 
 def _problem(
@@ -222,15 +221,7 @@ def _technically_surveyed(
     conn: Connection, batches: dict[str, Batch], hazard_ids: np.ndarray
 ) -> set[int]:
     """Hazards with a technical survey, in the register or in this import."""
-    out: set[int] = set()
-    act = table("activity")
-    for part in chunks([int(i) for i in hazard_ids]):
-        rows = conn.execute(
-            select(act.c.hazard_id).where(
-                act.c.hazard_id.in_(part), act.c.activity_type == ActivityType.TS.value
-            )
-        ).all()
-        out.update(int(r[0]) for r in rows)
+    out = technically_surveyed(conn, hazard_ids.tolist())
     batch = batches.get("activity")
     if batch is not None and {"hazard_id", "activity_type"} <= set(batch.frame):
         ts = batch.frame["activity_type"] == ActivityType.TS.value
@@ -335,19 +326,8 @@ def _blame(
 
 def _apply_status(conn: Connection, changes: list[tuple[int, str]]) -> None:
     """Write new statuses; a closed hazard's closed_on is its last release."""
-    rel = table("release")
     closed = [hid for hid, st in changes if st == HazardStatus.CLOSED.value]
-    last: dict[int, object] = {}
-    for part in chunks(closed):
-        rows = conn.execute(
-            select(rel.c.hazard_id, func.max(rel.c.released_on))
-            .where(
-                rel.c.hazard_id.in_(part),
-                rel.c.review_state == ReviewState.APPROVED.value,
-            )
-            .group_by(rel.c.hazard_id)
-        ).all()
-        last.update({int(h): d for h, d in rows})
+    last = last_release_on(conn, closed)
     frame = pd.DataFrame(
         {
             "id": [hid for hid, _ in changes],

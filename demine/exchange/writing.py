@@ -23,6 +23,7 @@ from demine.domain.vocab import ReviewState
 from demine.exchange.entities import BBOX, EntitySpec, FieldSpec, entity
 from demine.exchange.staging import Batch
 from demine.geo.area import geodesic_area
+from demine.store.backends import backend_of
 from demine.store.bulk import indexes_rebuilt, insert_frame
 from demine.store.upsert import copy_frame, read_by_ids, update_frame
 
@@ -61,7 +62,7 @@ def write_batch(
     if len(new):
         new = _with_defaults(spec, new)
         new = _derived(batch.kind, new)
-        large = conn.dialect.name == "postgresql" and len(new) > BULK_ROWS
+        large = backend_of(conn).copies and len(new) > BULK_ROWS
         write = copy_frame if large else insert_frame
         with indexes_rebuilt(conn, batch.kind, len(new)):
             inserted = write(conn, batch.kind, new, progress=advance)

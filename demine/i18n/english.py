@@ -10,7 +10,6 @@ this after ``pybabel update``; an entry someone reworded is left alone.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
@@ -47,4 +46,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover - run by make messages-update
-    sys.exit(main())
+    main()

@@ -24,7 +24,7 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def _pgettext(context: str, message: str) -> str:
-    return translations(current_language()).pgettext(context, message)
+    return str(translations(current_language()).pgettext(context, message))
 
 
 def _npgettext(context: str, singular: str, plural: str, n: int) -> str:

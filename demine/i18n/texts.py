@@ -35,7 +35,7 @@ def ngettext(singular: str, plural: str, n: int, /, **values: object) -> str:
 
 def pgettext(context: str, message: str, /, **values: object) -> str:
     """``message`` in the sense ``context`` names, in the current language."""
-    text = translations(current_language()).pgettext(context, message)
+    text = str(translations(current_language()).pgettext(context, message))
     return text % values if values else text
 
 

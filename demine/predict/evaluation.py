@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Spatially honest evaluation of the model against its baselines.
+"""Spatially honest evaluation of the candidate models, region by region.
 
-Each fold holds out whole groups (admin areas or spatial blocks); every
-learner is fitted on the other groups only and scores the held-out ones.
-The out-of-fold scores of all folds are then pooled: pooled ROC-AUC, PR-AUC
-and recall at 10/20/30 % of area describe how the model would rank ground in
-areas it has never seen. Per-fold figures show how much that varies.
+Each fold holds out a whole *region*: neighbouring groups joined together
+(:func:`~demine.predict.regions.transfer_folds`), with a buffer that keeps
+training cells away from it, or a single group (``regions=None``). Every
+learner is fitted on the other regions only and ranks the held-out one as a
+whole. Per-region figures, and their spread, say what a user gets in a new
+region; pooled figures rank the held-out cells of all regions together.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from demine.errors import PredictionError
 from demine.predict import metrics
 from demine.predict.dataset import (
     Cells,
@@ -35,11 +37,22 @@ from demine.predict.learners import (
     LogisticBaseline,
     NearestFindBaseline,
 )
+from demine.predict.regions import BUFFER, REGIONS, transfer_folds
+from demine.predict.transfer import (
+    MonotoneBoosting,
+    rank_ensemble,
+    rank_logistic,
+    single_feature,
+)
 
 log = logging.getLogger(__name__)
 
 #: Feature names a register grid derives from finds and accidents.
 LABEL_DERIVED = ("dist_find", "dist_accident", "find_density", "accident_density")
+#: The shipped default and the baseline it must beat in most regions.
+DEFAULT = "rank ensemble"
+BASELINE = "best single feature"
+PER_REGION = ("roc_auc", "pr_auc", "recall_at_20")
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,46 @@ class Evaluation:
         """Pooled metrics, one row per model."""
         return pd.DataFrame({r.name: r.pooled for r in self.results}).T
 
+    def regions(self) -> pd.DataFrame:
+        """ROC-AUC, PR-AUC and recall@20 % of every model in every held-out
+        region (long format: one row per region and model)."""
+        rows = []
+        for r in self.results:
+            for fold, m in zip(self.folds, r.per_fold, strict=True):
+                rows.append(
+                    {
+                        "region": " + ".join(fold.held_out),
+                        "cells": fold.test_cells,
+                        "mined": fold.test_positive,
+                        "model": r.name,
+                        **{k: m[k] for k in PER_REGION},
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def spread(self, baseline: str = BASELINE) -> pd.DataFrame:
+        """Per model: mean, median, lowest and highest of each per-region
+        figure, and in how many regions it beats ``baseline``."""
+        per = self.regions()
+        base = per[per["model"] == baseline].set_index("region")
+        out = {}
+        for name, part in per.groupby("model", sort=False):
+            part = part.set_index("region")
+            row: dict[str, float] = {}
+            for k in PER_REGION:
+                row[f"{k}_mean"] = float(part[k].mean())
+                row[f"{k}_median"] = float(part[k].median())
+                row[f"{k}_min"] = float(part[k].min())
+                row[f"{k}_max"] = float(part[k].max())
+            if len(base):
+                for k in ("roc_auc", "recall_at_20"):
+                    both = part[k].notna() & base[k].reindex(part.index).notna()
+                    gain = part[k] - base[k].reindex(part.index)
+                    row[f"{k}_wins"] = float((gain[both] > 1e-9).sum())
+                row["regions"] = float(part["roc_auc"].notna().sum())
+            out[name] = row
+        return pd.DataFrame(out).T
+
     def to_dict(self) -> dict[str, Any]:
         """Figures as plain JSON-ready values."""
         return {
@@ -94,6 +147,8 @@ class Evaluation:
                 }
                 for r in self.results
             },
+            "regions": self.regions().to_dict(orient="records"),
+            "spread": self.spread().to_dict(orient="index"),
             "notes": self.notes,
         }
 
@@ -106,8 +161,17 @@ def _fold_mean(per_fold: list[dict[str, float]]) -> dict[str, float]:
 def default_learners(
     params: BoostingParams, with_nearest: bool = True
 ) -> list[Learner]:
-    """The model and both baselines."""
-    out: list[Learner] = [GradientBoosting(params=params), LogisticBaseline()]
+    """The candidates: the default (rank ensemble), the best single feature
+    it must beat, the simple models it is made of or competes with, and the
+    former LightGBM model and baselines."""
+    out: list[Learner] = [
+        rank_ensemble(),
+        single_feature(),
+        rank_logistic(),
+        MonotoneBoosting(),
+        GradientBoosting(params=params),
+        LogisticBaseline(),
+    ]
     if with_nearest:
         out.append(NearestFindBaseline())
     return out
@@ -216,8 +280,10 @@ def evaluate(
     learners: Sequence[Learner] | None = None,
     progress: Callable[[int], None] | None = None,
     drop_group_constant: bool = False,
+    regions: int | None = REGIONS,
+    buffer: float = BUFFER,
 ) -> Evaluation:
-    """Evaluate LightGBM and the baselines, holding out whole groups.
+    """Evaluate the candidates, holding out whole regions.
 
     Parameters
     ----------
@@ -236,13 +302,19 @@ def evaluate(
     params : BoostingParams, optional
         LightGBM settings.
     max_folds : int
-        Leave-one-group-out up to this many groups, else this many folds.
+        Without coordinates or with ``regions=None``: leave one group out
+        up to this many groups, else this many folds.
     learners : sequence of Learner, optional
-        Defaults to LightGBM, logistic regression and nearest find.
+        Defaults to :func:`default_learners`.
     progress : callable, optional
         Called with 1 after each fold.
     drop_group_constant : bool
         Leave out features with one value per group.
+    regions : int or None
+        Join neighbouring groups into this many held-out regions (needs
+        coordinates and twice as many groups); None: leave one group out.
+    buffer : float
+        Metres between held-out cells and the nearest training cell.
 
     Returns
     -------
@@ -252,16 +324,17 @@ def evaluate(
     --------
     >>> from demine.predict.sample import synthetic_grid
     >>> ev = evaluate(synthetic_grid(groups=3), "label", group="area",
-    ...               params=BoostingParams(rounds=20))
-    >>> [r.name for r in ev.results]
-    ['LightGBM', 'logistic regression', 'distance to nearest find']
-    >>> bool(ev.table().loc["LightGBM", "recall_at_20"] > 0.2)
+    ...               params=BoostingParams(rounds=20), buffer=0)
+    >>> [r.name for r in ev.results][:4]
+    ['rank ensemble', 'best single feature', 'rank logistic regression', \
+'monotone LightGBM']
+    >>> bool(ev.table().loc["rank ensemble", "recall_at_20"] > 0.2)
     True
     """
     data = labelled_cells(
         frame, label, group, exclude, block, crs, True, drop_group_constant
     )
-    folds = group_folds(data.cells.groups, max_folds=max_folds)
+    folds = region_folds(data.cells, regions, buffer, max_folds)
     if learners is None:
         learners = default_learners(
             params or BoostingParams(), data.cells.xy is not None
@@ -271,6 +344,24 @@ def evaluate(
     return Evaluation(
         summary, records, results, data.cells.y, data.cells.groups, notes(data, frame)
     )
+
+
+def region_folds(
+    cells: Cells, regions: int | None, buffer: float, max_folds: int = MAX_FOLDS
+) -> list[Fold]:
+    """Held-out regions with a buffer when the cells have coordinates;
+    otherwise whole groups (:func:`~demine.predict.folds.group_folds`)."""
+    n_groups = len(set(cells.groups))
+    if cells.xy is None or (regions is None and n_groups > max_folds):
+        return group_folds(cells.groups, max_folds=max_folds)
+    folds, _ = transfer_folds(cells.groups, cells.xy, regions, buffer)
+    empty = [f for f in folds if not len(f.train)]
+    if empty:
+        raise PredictionError(
+            f"held out {', '.join(empty[0].held_out)}, no training cell is "
+            f"farther than the buffer ({buffer:,.0f} m): give a smaller --buffer"
+        )
+    return folds
 
 
 def notes(data: Dataset, frame: pd.DataFrame) -> list[str]:

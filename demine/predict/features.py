@@ -216,10 +216,3 @@ def _raster_features(
         else:
             out[name] = values.astype(np.float32)
     return out
-
-
-def feature_names(table: pd.DataFrame) -> list[str]:
-    """The model features of a grid built here: every column but identity,
-    group and label."""
-    skip = {*IDENTITY, GROUP, "admin_code", LABEL}
-    return [c for c in table.columns if c not in skip]

@@ -27,14 +27,16 @@ from demine.predict.features import LABEL, band_features
 from demine.predict.grid import GridSpec, grid_crs, grid_over
 from demine.predict.hazards import HazardRiskAccumulator
 from demine.predict.layers import FeatureOptions, Layers, prepare_layers, region_of
-from demine.predict.model import RiskModel
+from demine.predict.model import DISSIMILARITY, HIGH, LOW, RISK, RiskModel
 from demine.predict.parallel import map_ordered
+from demine.predict.ranks import reference_of
 from demine.predict.rasters import NODATA, read_raster, write_geotiff
 from demine.predict.register import read_sources
-from demine.predict.scoring import RISK, score_table
+from demine.predict.scoring import score_table
 from demine.predict.tables import (
     CHUNK_ROWS,
     TableWriter,
+    count_rows,
     crs_of,
     grid_spec_of,
     iter_table,
@@ -140,9 +142,9 @@ def build_grid(
     return {**counts, "columns": columns, "cell_m": spec.cell, "out": str(out)}
 
 
-def _risk_of(model: RiskModel, chunk: pd.DataFrame) -> np.ndarray:
-    # A Dask worker has one thread of its own: LightGBM must not take more.
-    return model.risk(chunk, threads=1 if _in_worker() else 0).astype(np.float32)
+def _risk_of(model: RiskModel, chunk: pd.DataFrame) -> pd.DataFrame:
+    out = model.predict(chunk)
+    return out.astype(dict.fromkeys((RISK, LOW, HIGH, DISSIMILARITY), np.float32))
 
 
 def _in_worker() -> bool:
@@ -220,7 +222,11 @@ def score_grid(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Score every cell of ``grid``; write each of ``outs`` (CSV, GeoPackage,
-    Parquet, GeoTIFF) with rows in the input's order."""
+    Parquet, GeoTIFF) with rows in the input's order.
+
+    The grid is the region: a first pass reads an evenly spaced sample of
+    its rows (:mod:`~demine.predict.ranks`) that cells are ranked among.
+    GeoTIFFs hold the risk; tables hold every output column."""
     given = CRS.from_user_input(crs) if crs else None
     tables = [
         TableWriter(p, crs=given or crs_of(grid), spec=grid_spec_of(grid))
@@ -230,14 +236,23 @@ def score_grid(
     rasters = [
         raster_sink(grid, p, crs) for p in outs if p.suffix.lower() in (".tif", ".tiff")
     ]
-    stats = {"cells": 0, "risk_sum": 0.0, "risk_max": 0.0}
+    stats = {"cells": 0, "risk_sum": 0.0, "risk_max": 0.0, "outside": 0}
+    model = _with_reference(model, grid, chunk_rows)
 
-    def consume(chunk: pd.DataFrame, risk: np.ndarray) -> None:
+    def consume(chunk: pd.DataFrame, scored: pd.DataFrame) -> None:
+        scored.index = chunk.index
         for writer in tables:
-            writer.write(chunk.assign(**{RISK: risk}))
+            writer.write(
+                pd.concat(
+                    [chunk.drop(columns=list(scored.columns), errors="ignore"), scored],
+                    axis=1,
+                )
+            )
+        risk = scored[RISK].to_numpy()
         for sink in rasters:
             sink.add(chunk, risk)
         stats["cells"] += len(chunk)
+        stats["outside"] += int((scored["applicable"] == 0).sum())
         stats["risk_sum"] += float(np.nansum(risk))
         stats["risk_max"] = max(stats["risk_max"], float(np.nanmax(risk, initial=0)))
         if progress is not None:
@@ -261,8 +276,23 @@ def score_grid(
         "cells": stats["cells"],
         "risk_mean": mean,
         "risk_max": stats["risk_max"],
+        "outside_applicability": stats["outside"],
         "outputs": [str(p) for p in outs],
     }
+
+
+def _with_reference(model: RiskModel, grid: str | Path, chunk_rows: int) -> RiskModel:
+    """The model ranking cells among a sample of the grid's own rows."""
+    wanted = list(model.features.features)
+
+    def matrix_of(chunk: pd.DataFrame) -> np.ndarray:
+        return model.matrix(chunk[[c for c in chunk.columns if c in wanted]])
+
+    rows = count_rows(grid) or 0
+    header = next(iter_table(grid, 1)).columns
+    present = [c for c in wanted if c in header] or None
+    chunks = iter_table(grid, chunk_rows, columns=present)
+    return model.with_reference(reference_of(chunks, matrix_of, rows))
 
 
 def _checked(

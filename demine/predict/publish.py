@@ -4,8 +4,9 @@
 A scored table (from ``demine predict score``) becomes the ``risk_cell``
 layer (each cell's square in lon/lat) and the ``hazard_risk`` criterion
 (cell risk aggregated over each approved hazard by
-:func:`~demine.predict.hazards.hazard_risk_table`), replacing what was
-published before.
+:func:`~demine.predict.hazards.hazard_risk_table`, marked applicable when
+most of its cells lie inside the model's area of applicability), replacing
+what was published before.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pyproj import CRS, Transformer
 from demine.errors import PredictionError
 from demine.predict.coordinates import Locations, fit_lattice, locate
 from demine.predict.hazards import hazard_risk_table
+from demine.predict.model import HIGH, INSIDE, LOW, RISK
 from demine.predict.register import read_hazards
-from demine.predict.scoring import RISK
 from demine.predict.tables import read_table
 from demine.store.database import Database
 from demine.store.risk import Published, publish_risk
@@ -109,6 +110,11 @@ def scored_cells(path: Path, crs: str | None = None) -> tuple[pd.DataFrame, CRS]
             "y": loc.y,
         }
     )
+    # Tables scored before intervals and applicability existed have neither:
+    # every cell then counts as inside.
+    for name in (LOW, HIGH, INSIDE):
+        if name in frame.columns:
+            cells[name] = pd.to_numeric(frame[name], errors="coerce").to_numpy()
     return cells, loc.crs
 
 
@@ -121,24 +127,40 @@ def publish_scores(
     if scored.empty:
         raise PredictionError(f"{path}: no cell has a risk value")
     hazards = read_hazards(db)
-    in_grid = _to(WGS84, grid, hazards["geom"].to_numpy(dtype=object))
-    table = hazard_risk_table(
-        shapely.points(scored["x"].to_numpy(), scored["y"].to_numpy()),
-        scored[RISK].to_numpy(),
-        pd.Series(in_grid, index=hazards["id"].to_numpy()),
+    in_grid = pd.Series(
+        _to(WGS84, grid, hazards["geom"].to_numpy(dtype=object)),
+        index=hazards["id"].to_numpy(),
     )
-    per_hazard = pd.DataFrame(
-        {
-            "hazard_id": table.index.to_numpy(),
-            "risk": table["risk_mean"].to_numpy(),
-            "risk_max": table["risk_max"].to_numpy(),
-            "cells": table["cells"].to_numpy(),
-        }
-    )
+    per_hazard = _hazard_figures(scored, in_grid)
     lonlat = pd.DataFrame(
         {
             "geom": _to(grid, WGS84, scored["shape"].to_numpy(dtype=object)),
             "risk": scored[RISK].to_numpy(),
         }
     )
+    for name in (LOW, HIGH, INSIDE):
+        if name in scored:
+            lonlat[name] = scored[name].to_numpy()
     return publish_risk(db, lonlat, per_hazard, model or path.stem)
+
+
+def _hazard_figures(cells: pd.DataFrame, hazards: pd.Series) -> pd.DataFrame:
+    """Risk per hazard, and whether most of its ground (its nearest cell, for
+    a hazard smaller than a cell) lies inside the area of applicability."""
+    centres = shapely.points(cells["x"].to_numpy(), cells["y"].to_numpy())
+    table = hazard_risk_table(centres, cells[RISK].to_numpy(), hazards)
+    if INSIDE in cells:
+        flag = (cells[INSIDE].fillna(1).to_numpy() != 0).astype(np.float64)
+        share = hazard_risk_table(centres, flag, hazards)["risk_mean"].to_numpy()
+        applicable = ~(share < 0.5)  # a hazard no cell reached stays unscored
+    else:
+        applicable = np.ones(len(table), dtype=bool)
+    return pd.DataFrame(
+        {
+            "hazard_id": table.index.to_numpy(),
+            "risk": table["risk_mean"].to_numpy(),
+            "risk_max": table["risk_max"].to_numpy(),
+            "cells": table["cells"].to_numpy(),
+            "applicable": applicable,
+        }
+    )

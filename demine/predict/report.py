@@ -93,7 +93,9 @@ def render(
         "<h2>Validation</h2>",
         f"<p>Every figure below comes from cells of groups the model never saw: "
         f"groups are <b>{html.escape(s['grouping'])}</b>; {s['folds']} folds each "
-        "hold out whole groups, and each model is fitted on the other groups only "
+        "hold out a whole region (neighbouring groups joined, with a buffer "
+        "between its cells and the training cells, when the cells have "
+        "coordinates), and each model is fitted on the other regions only "
         "(LightGBM's calibration, too, uses folds inside the training groups). "
         "No fold trained on a group it tests on (checked for every fold).</p>",
         _table(
@@ -116,6 +118,11 @@ def render(
                 ]
             ],
         ),
+        "<h2>Held-out regions</h2><p>Each region ranked on its own, as a new "
+        "region would be: mean, lowest and highest over regions, and in how many "
+        "regions each model beats the best single feature (chosen, with its "
+        "direction, on the training regions).</p>",
+        _spread(ev),
         "<h2>Results</h2><p>Pooled: the out-of-fold scores of all held-out groups "
         "ranked together (as for choosing where to survey across the country). "
         f"A random order scores ROC-AUC 0.5, PR-AUC {np.mean(ev.y == 1):.3f} (the "
@@ -136,6 +143,23 @@ def render(
         parts += [f"<p class='note'>{html.escape(n)}</p>" for n in ev.notes]
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _spread(ev: Evaluation) -> str:
+    spread = ev.spread()
+    rows = []
+    for name, row in spread.iterrows():
+        cells: list[Any] = [name]
+        for k in ("roc_auc", "pr_auc", "recall_at_20"):
+            cells += [row[f"{k}_mean"], row[f"{k}_min"], row[f"{k}_max"]]
+        wins = [row.get(f"{k}_wins", float("nan")) for k in ("roc_auc", "recall_at_20")]
+        cells += [f"{w:.0f} of {row.get('regions', 0):.0f}" for w in wins]
+        rows.append(cells)
+    header = ["model"]
+    for label in ("ROC-AUC", "PR-AUC", "recall@20%"):
+        header += [f"{label} mean", "lowest", "highest"]
+    header += ["beats single: ROC-AUC", "beats single: recall@20%"]
+    return _table(header, rows)
 
 
 def _calibration(ev: Evaluation) -> list[str]:

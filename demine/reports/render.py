@@ -112,7 +112,7 @@ def render_pdf(report: Report) -> bytes:
         base_url=str(TEMPLATES),
         url_fetcher=_LocalOnly(allowed_protocols=("data", "file")),
     )
-    return html.write_pdf()  # type: ignore[no-any-return]
+    return html.write_pdf()
 
 
 def render(report: Report, fmt: str) -> bytes:

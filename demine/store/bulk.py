@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from demine.errors import StoreError
+from demine.store.backends import backend_of, quote
 from demine.store.schema import Base
 from demine.store.types import Geometry, decode_many, encode_many
 
@@ -46,10 +47,6 @@ def table(name: str) -> Table:
     return Base.metadata.tables[name]
 
 
-def quote(conn: Connection, name: str) -> str:
-    return conn.dialect.identifier_preparer.quote(name)
-
-
 def column_values(col_type: Any, values: pd.Series, dialect: str) -> list[Any]:
     """Convert one column to what the driver wants, vectorised where possible."""
     if isinstance(col_type, Geometry):
@@ -60,11 +57,7 @@ def column_values(col_type: Any, values: pd.Series, dialect: str) -> list[Any]:
     if isinstance(col_type, Date | DateTime):
         conv = pd.to_datetime(values, utc=isinstance(col_type, DateTime))
         if isinstance(col_type, Date):
-            out = (
-                conv.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
-                if dialect == "sqlite"
-                else np.array(conv.dt.date, dtype=object)
-            )
+            out = backend_of(dialect).dates(conv)
         else:
             out = np.array(conv.dt.to_pydatetime(), dtype=object)
         out[pd.isna(conv).to_numpy()] = None
@@ -125,24 +118,16 @@ def insert_frame(
     if frame.empty:
         return 0
     tbl = table(name)
-    dialect = conn.dialect.name
+    backend = backend_of(conn)
     frame = with_defaults(tbl, frame)
     for start in range(0, len(frame), CHUNK):
         part = frame.iloc[start : start + CHUNK]
-        columns, data = _rows(part, tbl, dialect)
-        rows = list(zip(*data, strict=True))
-        if dialect == "postgresql":
-            _copy(conn, name, columns, rows)
-        else:
-            _executemany(conn, name, columns, rows)
+        columns, data = _rows(part, tbl, backend.name)
+        backend.insert_rows(conn, name, columns, list(zip(*data, strict=True)))
         if progress is not None:
             progress(len(part))
-    if dialect == "postgresql" and "id" in frame.columns:
-        conn.exec_driver_sql(
-            "SELECT setval(pg_get_serial_sequence(%(t)s, 'id'), "
-            f"(SELECT COALESCE(MAX(id), 1) FROM {quote(conn, name)}))",
-            {"t": name},
-        )
+    if "id" in frame.columns:
+        backend.ids_written(conn, name)
     return len(frame)
 
 
@@ -164,31 +149,6 @@ def with_defaults(tbl: Table, frame: pd.DataFrame) -> pd.DataFrame:
             make = default.arg  # type: ignore[attr-defined]
             extra[col.name] = [make(None) for _ in range(len(frame))]
     return frame.assign(**extra) if extra else frame
-
-
-def _executemany(
-    conn: Connection, name: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    cols = ", ".join(quote(conn, c) for c in columns)
-    marks = ", ".join("?" for _ in columns)
-    sql = f"INSERT INTO {quote(conn, name)} ({cols}) VALUES ({marks})"
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    raw.executemany(sql, rows)
-
-
-def _copy(
-    conn: Connection, name: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
-) -> None:
-    cols = ", ".join(quote(conn, c) for c in columns)
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    with (
-        raw.cursor() as cur,
-        cur.copy(f"COPY {quote(conn, name)} ({cols}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
 
 
 def read_frame(
@@ -213,9 +173,11 @@ def read_frame(
     # Columns from transposed tuples: building a frame from Row objects makes
     # pandas probe each row's attributes, which costs seconds per 100k rows.
     rows = [tuple(r) for r in result.fetchall()]
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    values: list[tuple[Any, ...]] = (
+        list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    )
     frame = pd.DataFrame(
-        {n: pd.Series(c, dtype=object) for n, c in zip(names, columns, strict=True)}
+        {n: pd.Series(c, dtype=object) for n, c in zip(names, values, strict=True)}
     )
     for n in names:
         if n not in geo:
@@ -230,27 +192,12 @@ def _raw(tbl: Table, name: str) -> ColumnElement[Any]:
 
 
 # Below this many rows, rebuilding a table's indexes costs more than it saves.
-INDEX_BUILD_MEMORY = "256MB"
 REBUILD_ROWS = 20_000
 
 
 def secondary_indexes(conn: Connection, name: str) -> list[tuple[str, str]]:
     """(name, CREATE statement) of the table's indexes that back no constraint."""
-    if conn.dialect.name == "sqlite":
-        rows = conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master "
-            "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-            (name,),
-        ).all()
-    else:
-        rows = conn.exec_driver_sql(
-            "SELECT indexname, indexdef FROM pg_indexes "
-            "WHERE schemaname = current_schema() AND tablename = %(t)s "
-            "AND indexname NOT IN (SELECT conname FROM pg_constraint "
-            "WHERE conrelid = to_regclass(%(t)s))",
-            {"t": name},
-        ).all()
-    return [(str(n), str(sql)) for n, sql in rows]
+    return backend_of(conn).secondary_indexes(conn, name)
 
 
 @contextmanager
@@ -268,10 +215,8 @@ def indexes_rebuilt(conn: Connection, name: str, rows: int) -> Iterator[None]:
     for index, _ in indexes:
         conn.exec_driver_sql(f"DROP INDEX {quote(conn, index)}")
     yield
-    if conn.dialect.name == "postgresql" and indexes:
-        # A sort that fits in memory builds a million-row index in one pass;
-        # the 64 MB default spills to disk. Only for this transaction.
-        conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+    if indexes:
+        backend_of(conn).before_index_build(conn)
     for _, create in indexes:
         conn.exec_driver_sql(create)
 
@@ -287,60 +232,16 @@ def foreign_keys_deferred(conn: Connection) -> Iterator[None]:
     the per-row FK triggers (half the cost of a COPY); that needs superuser
     rights, and without them loads simply keep the row-by-row checks.
     """
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    if conn.dialect.name == "sqlite":
-        raw.execute("PRAGMA foreign_keys=OFF")
-        try:
-            yield
-        finally:
-            raw.execute("PRAGMA foreign_keys=ON")
-        return
-    try:
-        # psycopg opens the transaction SQLAlchemy's begin() then adopts.
-        raw.execute("SET session_replication_role = replica")
-    except Exception:
-        raw.rollback()
-        log.info("no privilege to defer foreign keys; checking row by row")
-    try:
+    with backend_of(conn).foreign_keys_deferred(conn):
         yield
-    finally:
-        if not raw.closed:
-            raw.rollback()
-            raw.execute("SET session_replication_role = origin")
-            raw.commit()
 
 
 def check_foreign_keys(conn: Connection, tables: Iterable[str] | None = None) -> None:
     """Raise StoreError if any row of ``tables`` (default all) has a missing parent."""
     names = list(tables) if tables is not None else list(Base.metadata.tables)
-    if conn.dialect.name == "sqlite":
-        broken = []
-        for name in names:
-            broken += conn.exec_driver_sql(
-                f"PRAGMA foreign_key_check({quote(conn, name)})"
-            ).all()
-        found = [(t, str(r), p) for t, r, p, _ in broken]
-    else:
-        role = conn.exec_driver_sql("SHOW session_replication_role").scalar_one()
-        found = [] if role != "replica" else _postgres_orphans(conn, names)
+    found = backend_of(conn).orphans(conn, names)
     if found:
         sample = ", ".join(f"{t} row {r} -> {p}" for t, r, p in found[:5])
         raise StoreError(
             f"{len(found):,} rows reference records that do not exist: {sample}"
         )
-
-
-def _postgres_orphans(conn: Connection, names: list[str]) -> list[tuple[str, str, str]]:
-    """Rows whose foreign key names no parent, found with one anti-join per key."""
-    found: list[tuple[str, str, str]] = []
-    for name in names:
-        for fk in table(name).foreign_keys:
-            child, parent = quote(conn, name), quote(conn, fk.column.table.name)
-            col, ref = quote(conn, fk.parent.name), quote(conn, fk.column.name)
-            rows = conn.exec_driver_sql(
-                f"SELECT c.id FROM {child} c WHERE c.{col} IS NOT NULL AND NOT "
-                f"EXISTS (SELECT 1 FROM {parent} p WHERE p.{ref} = c.{col}) LIMIT 5"
-            ).all()
-            found += [(name, str(r[0]), fk.column.table.name) for r in rows]
-    return found

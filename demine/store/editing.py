@@ -124,7 +124,7 @@ def insert_records(
         if kind == "release":
             check_release_allowed(session, clean)
             touched.add(int(clean["hazard_id"]))
-        obj = model(**model_columns(model, kind, clean))
+        obj: Any = model(**model_columns(model, kind, clean))
         obj.review_state = review_state
         if reported_by_id is not None and getattr(obj, "reported_by_id", None) is None:
             obj.reported_by_id = reported_by_id

@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,12 +32,10 @@ from sqlalchemy import (
 )
 
 from demine.store.database import Database
+from demine.store.listing import visibility_class
 from demine.store.register_version import register_version
-from demine.store.tilecache import visibility_class
+from demine.store.tile_layers import TileLayer
 from demine.store.users import Principal
-
-if TYPE_CHECKING:
-    from demine.store.tiles import TileLayer
 
 FRAMES_KEPT = 16
 
@@ -134,14 +132,14 @@ def _read(
     areas = "min_lon" in cols
     if areas:
         where.append(cols.min_lon.is_not(None))
-        place = [
+        place: list[Any] = [
             ((cols.min_lon + cols.max_lon) / 2).label("lon"),
             ((cols.min_lat + cols.max_lat) / 2).label("lat"),
         ]
     else:
         # The WKB as stored: one vectorised parse instead of a Shapely object
         # per row from the column type.
-        place = [type_coerce(cols[spec.geometry], LargeBinary)]
+        place = [type_coerce(cols[spec.geometry], LargeBinary).label("wkb")]
     stmt = select(*(_stored(spec.column(n)) for n in names), *place)
     with db.transaction() as conn:
         # Every column is a plain number, text or bytes: the driver's tuples

@@ -21,13 +21,14 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Table, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from demine.domain.vocab import ReviewState, Role
 from demine.errors import NotFoundError, RecordError
+from demine.store.backends import backend_of
 from demine.store.database import Database
-from demine.store.personal import is_personal, personal_clause
+from demine.store.personal import PERSONAL, personal_clause
 from demine.store.schema import (
     Accident,
     Accreditation,
@@ -129,24 +130,72 @@ def model_for(kind: str) -> type[Base]:
     return MODELS[kind]
 
 
-def visible(model: type[Base], who: Principal | None) -> ColumnElement[bool]:
-    """The rows of ``model`` that ``who`` may read."""
-    if is_personal(model):
-        return and_(_reviewed(model, who), personal_clause(model, who))
-    return _reviewed(model, who)
+def visible(source: type[Base] | Table, who: Principal | None) -> ColumnElement[bool]:
+    """The rows of ``source`` (a model or its table) that ``who`` may read.
+
+    The one visibility rule: the API, the OGC API, tiles, the web pages and
+    filtered exports all read through it. Rows naming a person also pass
+    :func:`demine.store.personal.personal_clause`.
+    """
+    name = source.name if isinstance(source, Table) else source.__tablename__
+    reviewed = _reviewed(source, who)
+    if name in PERSONAL:
+        return and_(reviewed, personal_clause(MODELS[name], who))
+    return reviewed
 
 
-def _reviewed(model: type[Base], who: Principal | None) -> ColumnElement[bool]:
+def _reviewed(source: type[Base] | Table, who: Principal | None) -> ColumnElement[bool]:
     """Approved rows, and a clerk's own organisation's; everything for reviewers."""
-    approved = model.review_state == ReviewState.APPROVED  # type: ignore[attr-defined]
+    cols: Any = source.c if isinstance(source, Table) else source
+    approved = cols.review_state == ReviewState.APPROVED
     if who is None or who.role is Role.VIEWER:
         return approved
     if who.role is Role.CLERK:
         if who.organisation_id is None:
             return approved
-        own = model.reported_by_id == who.organisation_id  # type: ignore[attr-defined]
-        return or_(approved, own)
+        return or_(approved, cols.reported_by_id == who.organisation_id)
     return true()
+
+
+def visible_rows(table: Table, who: Principal | None) -> ColumnElement[bool] | None:
+    """:func:`visible` for any table: None (no filter) for a table without
+    review states (catalogues such as the EO models)."""
+    return visible(table, who) if "review_state" in table.c else None
+
+
+def visibility_class(who: Principal | None) -> str:
+    """Readers who see exactly the same records share a class.
+
+    Mirrors :func:`visible`: approved only for anonymous
+    readers and viewers (and clerks without an organisation), approved plus
+    their own organisation's records for clerks, everything for reviewers and
+    administrators. Personal records, which split readers further by
+    organisation, are in no layer that is cached by class.
+    """
+    if who is None or who.role is Role.VIEWER:
+        return "approved"
+    if who.role is Role.CLERK:
+        if who.organisation_id is None:
+            return "approved"
+        return f"org{who.organisation_id}"
+    return "all"
+
+
+def children_of(
+    db: Database, kind: str, link: str, parent_id: int, who: Principal, limit: int
+) -> list[dict[str, Any]]:
+    """The records of ``kind`` whose ``link`` column names ``parent_id`` (the
+    items typed on a parent's form), those ``who`` may see, by id."""
+    model = MODELS[kind]
+    column = model.__table__.c[link]
+    with db.session() as session:
+        found = session.scalars(
+            select(model)
+            .where(column == parent_id, visible(model, who))
+            .order_by(model.__table__.c.id)
+            .limit(limit)
+        ).all()
+        return [to_dict(obj) for obj in found]
 
 
 def to_dict(obj: Base) -> dict[str, Any]:
@@ -234,7 +283,7 @@ def bbox_clause(
             cols.max_lat >= south,
             cols.min_lat <= north,
         )
-        if "geom" in cols and session.get_bind().dialect.name == "postgresql":
+        if "geom" in cols and backend_of(session).spatial_sql:
             # The GiST index finds the rows and gives the planner a true row
             # estimate (with the columns alone it walked the primary key for
             # ORDER BY id, filtering 100,000 hazards); its float4 boxes are
@@ -246,7 +295,7 @@ def bbox_clause(
     if name is None:
         raise RecordError(f"{kind} has no location", field="bbox")
     geom = cols[name]
-    if session.get_bind().dialect.name == "postgresql":
+    if backend_of(session).spatial_sql:
         return func.ST_Intersects(geom, func.ST_MakeEnvelope(*bbox, 4326))
     # SQLite keeps points as WKB without bbox columns: test them in Shapely,
     # vectorised, and filter by the matching ids.
@@ -369,21 +418,3 @@ def get_record(
         if obj is None:
             raise NotFoundError(f"no {kind} with id {record_id}")
         return to_dict(obj)
-
-
-def count_visible(
-    db: Database, kinds: Sequence[str], who: Principal | None
-) -> dict[str, int]:
-    """How many records of each kind ``who`` sees."""
-    with db.session() as session:
-        return {
-            k: int(
-                session.scalar(
-                    select(func.count())
-                    .select_from(MODELS[k])
-                    .where(visible(MODELS[k], who))
-                )
-                or 0
-            )
-            for k in kinds
-        }

@@ -20,8 +20,7 @@ pandas grouping of that frame.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import shapely
@@ -36,36 +35,34 @@ from sqlalchemy import (
     select,
 )
 
+from demine.geo.mvt import encode_layer
+from demine.geo.web_mercator import (
+    EARTH_RADIUS,
+    HALF_WORLD,
+    MAX_LAT,
+    MVT_EXTENT,
+    to_mercator,
+)
+from demine.store.backends import backend_of
 from demine.store.database import Database
 from demine.store.layer_frames import LayerFrame, layer_frame, present
-from demine.store.mvt import encode_layer
+from demine.store.tile_layers import TileLayer
 from demine.store.users import Principal
-from demine.store.web_mercator import HALF_WORLD, MVT_EXTENT, mercator_sql, to_mercator
 
-if TYPE_CHECKING:
-    from demine.store.tiles import TileLayer
-
-OVERVIEW_MAX_ZOOM = 10
 CELLS = 64  # cells across one overview tile
 _CELL_BITS = CELLS.bit_length() - 1
 EXTENT = MVT_EXTENT
 
 
-@dataclass(frozen=True)
-class Overview:
-    """How a record layer is generalised: grouped by ``keys``; the ``weight``
-    column (an area, a quantity) summed under its own name; cells drawn as
-    squares, or as points for point records."""
-
-    keys: tuple[str, ...]
-    weight: str | None = None
-    squares: bool = True
-    max_zoom: int = OVERVIEW_MAX_ZOOM
-
-    @property
-    def properties(self) -> list[str]:
-        """What each grouped feature carries."""
-        return [*self.keys, "records", *([self.weight] if self.weight else [])]
+def mercator_sql(
+    lon: ColumnElement[Any], lat: ColumnElement[Any]
+) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """Web Mercator (:mod:`demine.geo.web_mercator`) as SQL expressions
+    (PostgreSQL)."""
+    lat = func.least(func.greatest(lat, -MAX_LAT), MAX_LAT)
+    x = EARTH_RADIUS * func.radians(lon)
+    y = EARTH_RADIUS * func.ln(func.tan(np.pi / 4 + func.radians(lat) / 2))
+    return x, y
 
 
 def overview_tile(
@@ -76,7 +73,7 @@ def overview_tile(
     filters: list[ColumnElement[bool]],
 ) -> bytes:
     """The generalised tile z/x/y of ``spec`` (MVT bytes, maybe empty)."""
-    if db.dialect == "postgresql":
+    if backend_of(db).spatial_sql:
         return _postgis_overview(db, spec, zxy, filters)
     return _encode_frame(spec, layer_frame(db, spec, who, filters), zxy)
 

@@ -21,10 +21,6 @@ from demine.store.users import Principal
 PERSONAL: frozenset[str] = frozenset({"person", "attendance", "certificate"})
 
 
-def is_personal(model: type[Base]) -> bool:
-    return model.__tablename__ in PERSONAL
-
-
 def may_read_people(who: Principal | None, organisation_id: int | None) -> bool:
     """Whether ``who`` may read the people of ``organisation_id``."""
     if who is None:

@@ -422,3 +422,50 @@ def reopened_pairs(conn: Connection) -> set[frozenset[int]]:
             if old is not None:
                 pairs.add(frozenset((int(old), int(row.reopened_hazard_id))))
     return pairs
+
+
+def clearance_lots(
+    session: Session,
+    first: dt.date,
+    last: dt.date,
+    min_m2: float,
+    max_m2: float,
+) -> list[dict[str, Any]]:
+    """Completed manual or multi-asset clearance activities with a team, ended
+    between ``first`` and ``last``, whose approved cleared ground is between
+    ``min_m2`` and ``max_m2``; largest first (the demo's inspected lots)."""
+    rows = session.execute(
+        select(
+            Activity.id,
+            Activity.organisation_id,
+            Activity.team_id,
+            Activity.end_date,
+            Activity.method,
+            Organisation.acronym,
+        )
+        .join(Organisation, Organisation.id == Activity.organisation_id)
+        .where(
+            Activity.activity_type == "clearance",
+            Activity.method.in_(["manual", "mixed"]),
+            Activity.status == "completed",
+            Activity.end_date >= first,
+            Activity.end_date <= last,
+            Activity.team_id.is_not(None),
+        )
+        .order_by(Activity.id)
+    ).all()
+    out = []
+    for r in rows:
+        area = sum(
+            rel.effective_m2
+            for rel in session.scalars(
+                select(Release).where(
+                    Release.activity_id == r.id,
+                    Release.kind == "cleared",
+                    Release.review_state == "approved",
+                )
+            )
+        )
+        if min_m2 <= area <= max_m2:
+            out.append({**r._mapping, "area": area})
+    return sorted(out, key=lambda r: -r["area"])

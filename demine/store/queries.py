@@ -2,8 +2,9 @@
 """Aggregate queries behind the national figures.
 
 Only approved records count: a submitted record enters the national figures
-after review. Areas come from the ledger columns, which are derived from
-geometry, so summing them never mixes typed-in numbers with measured ones.
+after review (:mod:`demine.store.counting` says what counts, once). Areas
+come from the ledger columns, which are derived from geometry, so summing
+them never mixes typed-in numbers with measured ones.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
 from demine.domain.vocab import ReviewState
+from demine.store.counting import counted_release
 from demine.store.schema import (
     Accident,
     Activity,
@@ -88,7 +90,7 @@ def _release_base(group: Any, label: str) -> Select[Any]:
         group.label(label),
         Release.kind,
         func.sum(Release.effective_m2),
-    ).where(Release.review_state == APPROVED)
+    ).where(counted_release())
 
 
 def released_by(conn: Connection, by: str) -> list[tuple[Any, str, float]]:
@@ -133,6 +135,7 @@ def items_by(conn: Connection, by: str) -> list[tuple[Any, str, int]]:
     """Items found, grouped by ``by`` (as :func:`released_by`) and category."""
     qty = func.sum(EOItem.quantity)
     base = EOItem.review_state == APPROVED
+    stmt: Select[Any, Any, Any]
     if by == "year":
         year = cast(extract("year", EOItem.found_on), Integer)
         stmt = (

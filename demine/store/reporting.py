@@ -6,7 +6,8 @@ the day the figures stand at. Records are placed in time by their own date:
 releases by ``released_on``, items by ``found_on``, accidents by
 ``occurred_on``, EORE by ``held_on``, QM by ``inspected_on``, funding by
 ``dated_on`` and activities by ``end_date`` (``start_date`` when unfinished).
-Releases count only on approved hazards, as in the ledger.
+Releases count only on approved hazards, as in the ledger
+(:func:`demine.store.counting.counted_release`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from demine.domain.vocab import (
     ReviewState,
 )
 from demine.store.bulk import read_frame
+from demine.store.counting import counted_release
 from demine.store.schema import (
     Accident,
     Activity,
@@ -66,7 +68,7 @@ def _released(start: dt.date | None, end: dt.date) -> Any:
     when: Any = Release.released_on.between(start, end)
     if start is None:
         when = or_(Release.released_on <= end, Release.released_on.is_(None))
-    return and_(Release.review_state == APPROVED, Hazard.review_state == APPROVED, when)
+    return and_(counted_release(), when)
 
 
 def released_by_kind(
@@ -107,11 +109,7 @@ def released_by_kind_undated(conn: Connection) -> pd.Series:
     stmt = (
         select(Release.kind, func.sum(Release.effective_m2))
         .join(Hazard, Hazard.id == Release.hazard_id)
-        .where(
-            Release.review_state == APPROVED,
-            Hazard.review_state == APPROVED,
-            Release.released_on.is_(None),
-        )
+        .where(counted_release(), Release.released_on.is_(None))
         .group_by(Release.kind)
     )
     rows = {str(_text(k)): float(a or 0.0) for k, a in conn.execute(stmt)}
@@ -123,11 +121,7 @@ def undated_releases(conn: Connection) -> tuple[int, float]:
     stmt = (
         select(func.count(Release.id), func.coalesce(func.sum(Release.effective_m2), 0))
         .join(Hazard, Hazard.id == Release.hazard_id)
-        .where(
-            Release.review_state == APPROVED,
-            Hazard.review_state == APPROVED,
-            Release.released_on.is_(None),
-        )
+        .where(counted_release(), Release.released_on.is_(None))
     )
     n, m2 = conn.execute(stmt).one()
     return int(n), float(m2)

@@ -28,6 +28,7 @@ from demine.errors import (
 )
 from demine.store.accreditation import check_activity_scope
 from demine.store.audit import record_event
+from demine.store.backends import backend_of
 from demine.store.database import Database
 from demine.store.editing import (
     GEOMETRY_FIELDS,
@@ -201,8 +202,7 @@ def _load_for_write(
 ) -> Base:
     model = MODELS[kind]
     stmt = select(model).where(model.id == record_id, visible(model, who))  # type: ignore[attr-defined]
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
+    stmt = backend_of(session).for_write(stmt)
     obj = session.scalars(stmt).first()
     if obj is None:
         raise NotFoundError(f"no {kind} with id {record_id}")
@@ -218,7 +218,7 @@ def _bump_version(session: Session, obj: Base, expected: int, submitted: Any) ->
         .values(version=expected + 1)
         .execution_options(synchronize_session=False)
     )
-    if done.rowcount != 1:
+    if done.rowcount != 1:  # type: ignore[attr-defined]
         session.refresh(obj)
         raise ConflictError(current=to_dict(obj), submitted=submitted)
     obj.version = expected + 1  # type: ignore[attr-defined]

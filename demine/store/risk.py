@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from demine.errors import StoreError
-from demine.store.bulk import indexes_rebuilt, insert_frame, quote, table
+from demine.store.backends import backend_of
+from demine.store.bulk import indexes_rebuilt, insert_frame, table
 from demine.store.database import Database
 
 CELLS = "risk_cell"
@@ -48,8 +49,28 @@ def _unit(values: pd.Series, what: str) -> np.ndarray:
     return risk
 
 
+def _interval(cells: pd.DataFrame, name: str, keep: np.ndarray) -> np.ndarray:
+    if name not in cells:
+        return np.full(int(keep.sum()), np.nan)
+    values = pd.to_numeric(cells[name][keep], errors="coerce")
+    present = values.notna()
+    if present.any():
+        _unit(values[present], f"risk cells {name}")
+    return values.to_numpy(dtype=np.float64)
+
+
+def _flags(frame: pd.DataFrame, keep: np.ndarray | None = None) -> np.ndarray:
+    """The ``applicable`` column as booleans (all true when absent)."""
+    n = len(frame) if keep is None else int(keep.sum())
+    if "applicable" not in frame:
+        return np.ones(n, dtype=bool)
+    values = frame["applicable"] if keep is None else frame["applicable"][keep]
+    return pd.to_numeric(values, errors="coerce").fillna(1).to_numpy() != 0
+
+
 def cell_rows(cells: pd.DataFrame, model: str | None, at: dt.datetime) -> pd.DataFrame:
-    """``risk_cell`` rows from ``geom`` (lon/lat polygons) and ``risk``.
+    """``risk_cell`` rows from ``geom`` (lon/lat polygons) and ``risk``, with
+    ``risk_low`` / ``risk_high`` and ``applicable`` when given.
 
     Cells without a shape are left out; a risk outside [0, 1] is an error.
     """
@@ -62,6 +83,9 @@ def cell_rows(cells: pd.DataFrame, model: str | None, at: dt.datetime) -> pd.Dat
         {
             "geom": geoms,
             "risk": risk,
+            "risk_low": _interval(cells, "risk_low", keep),
+            "risk_high": _interval(cells, "risk_high", keep),
+            "applicable": _flags(cells, keep),
             "model": model,
             "scored_at": pd.Series([at] * len(geoms), dtype=object),
             "min_lon": bounds[:, 0],
@@ -89,6 +113,7 @@ def hazard_rows(
             "risk": _unit(scored["risk"], "hazard risk"),
             "risk_max": _unit(scored["risk_max"], "hazard risk_max"),
             "cells": pd.to_numeric(scored["cells"]).fillna(0).astype(np.int64),
+            "applicable": _flags(scored),
             "model": model,
             "scored_at": pd.Series([at] * len(scored), dtype=object),
         }
@@ -96,10 +121,7 @@ def hazard_rows(
 
 
 def _clear(conn: Connection, name: str) -> None:
-    # TRUNCATE is transactional on PostgreSQL and far quicker than DELETE
-    # over millions of cells; SQLite's unqualified DELETE truncates too.
-    verb = "TRUNCATE TABLE" if conn.dialect.name == "postgresql" else "DELETE FROM"
-    conn.exec_driver_sql(f"{verb} {quote(conn, name)}")
+    backend_of(conn).clear(conn, name)
 
 
 def publish_risk(
@@ -154,13 +176,19 @@ def _reading(source: Connection | Database) -> Iterator[Connection]:
         yield conn
 
 
-def hazard_risks(source: Connection | Database) -> pd.Series:
+def hazard_risks(
+    source: Connection | Database, applicable_only: bool = False
+) -> pd.Series:
     """The published risk of each hazard: index hazard id, values 0 to 1.
 
-    Named ``risk``; empty when no risk has been published.
+    Named ``risk``; empty when no risk has been published. With
+    ``applicable_only``, hazards outside the model's area of applicability
+    are left out.
     """
     tbl = table(HAZARDS)
     stmt = select(tbl.c.hazard_id, tbl.c.risk).order_by(tbl.c.hazard_id)
+    if applicable_only:
+        stmt = stmt.where(tbl.c.applicable.is_(True))
     with _reading(source) as conn:
         rows = conn.execute(stmt).all()
     ids = [int(r[0]) for r in rows]
@@ -170,7 +198,8 @@ def hazard_risks(source: Connection | Database) -> pd.Series:
 
 
 def published(source: Connection | Database) -> dict[str, object]:
-    """How many cells and hazards are published, by which model, and when.
+    """How many cells and hazards are published, by which model, and when,
+    and how many cells lie outside the model's area of applicability.
 
     ``cell_deg`` is the width in degrees of one cell (cells of a run share a
     size), for the map to choose the zoom from which the layer is drawn.
@@ -183,6 +212,10 @@ def published(source: Connection | Database) -> dict[str, object]:
         select(func.max(cells.c.model)).scalar_subquery(),
         select(func.max(cells.c.scored_at)).scalar_subquery(),
         first.scalar_subquery(),
+        select(func.count())
+        .select_from(cells)
+        .where(cells.c.applicable.is_(False))
+        .scalar_subquery(),
     )
     with _reading(source) as conn:
         row = conn.execute(stmt).one()
@@ -192,4 +225,5 @@ def published(source: Connection | Database) -> dict[str, object]:
         "model": row[2],
         "scored_at": row[3],
         "cell_deg": float(row[4]) if row[4] is not None else None,
+        "outside": int(row[5]),
     }

@@ -10,7 +10,6 @@ one and its ``updated_at`` is set.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -25,10 +24,10 @@ from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import JSON, Boolean, Date, DateTime, func, select
 from sqlalchemy.engine import Connection
 
+from demine.store.backends import backend_of, quote
 from demine.store.bulk import (
     Progress,
     column_values,
-    quote,
     read_frame,
     table,
     with_defaults,
@@ -88,21 +87,7 @@ def reserve_ids(conn: Connection, name: str, n: int) -> NDArray[np.int64]:
     before they are written."""
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    if conn.dialect.name == "postgresql":
-        # One block of n ids in one statement (a million nextval calls take
-        # seconds). The EXCLUSIVE lock, held to the end of the transaction,
-        # keeps every other writer of the table, and so every other call
-        # of its sequence, out of the block; readers are not blocked.
-        conn.exec_driver_sql(f"LOCK TABLE {quote(conn, name)} IN EXCLUSIVE MODE")
-        last = conn.exec_driver_sql(
-            "SELECT setval(seq, nextval(seq) + %(n)s - 1) "
-            "FROM pg_get_serial_sequence(%(t)s, 'id') AS seq",
-            {"t": name, "n": n},
-        ).scalar_one()
-        return np.arange(int(last) - n + 1, int(last) + 1, dtype=np.int64)
-    tbl = table(name)
-    top = conn.execute(select(func.coalesce(func.max(tbl.c.id), 0))).scalar_one()
-    return np.arange(int(top) + 1, int(top) + 1 + n, dtype=np.int64)
+    return backend_of(conn).reserve_ids(conn, name, n)
 
 
 def read_by_ids(
@@ -134,65 +119,12 @@ def update_frame(
         return 0
     tbl = table(name)
     columns = [c for c in frame.columns if c != "id" and c in tbl.c]
-    dialect = conn.dialect.name
-    data = [column_values(tbl.c[c].type, frame[c], dialect) for c in columns]
+    backend = backend_of(conn)
+    data = [column_values(tbl.c[c].type, frame[c], backend.name) for c in columns]
     ids = [int(i) for i in frame["id"]]
-    if dialect == "postgresql":
-        _update_postgres(conn, name, columns, data, ids, touch)
-    else:
-        _update_sqlite(conn, name, columns, data, ids, touch)
+    backend.update_rows(conn, name, columns, data, ids, touch)
     log.info("updated %d %s rows", len(ids), name)
     return len(ids)
-
-
-def _update_sqlite(
-    conn: Connection,
-    name: str,
-    columns: list[str],
-    data: list[list[Any]],
-    ids: list[int],
-    touch: bool,
-) -> None:
-    sets = ", ".join(f"{quote(conn, c)} = ?" for c in columns)
-    if touch:
-        sets += ", version = version + 1, updated_at = ?"
-        # The text SQLAlchemy itself stores for a DateTime on SQLite (UTC).
-        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        data = [*data, [now] * len(ids)]
-    sql = f"UPDATE {quote(conn, name)} SET {sets} WHERE id = ?"
-    rows = [(*values, i) for *values, i in zip(*data, ids, strict=True)]
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    raw.executemany(sql, rows)
-
-
-def _update_postgres(
-    conn: Connection,
-    name: str,
-    columns: list[str],
-    data: list[list[Any]],
-    ids: list[int],
-    touch: bool,
-) -> None:
-    target = quote(conn, name)
-    temp = quote(conn, f"_upsert_{name}")
-    cols = ", ".join(quote(conn, c) for c in ["id", *columns])
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {temp}")
-    conn.exec_driver_sql(
-        f"CREATE TEMPORARY TABLE {temp} AS SELECT {cols} FROM {target} WITH NO DATA"
-    )
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    with raw.cursor() as cur, cur.copy(f"COPY {temp} ({cols}) FROM STDIN") as copy:
-        for row in zip(ids, *data, strict=True):
-            copy.write_row(row)
-    sets = ", ".join(f"{quote(conn, c)} = u.{quote(conn, c)}" for c in columns)
-    if touch:
-        sets += ", version = t.version + 1, updated_at = now()"
-    conn.exec_driver_sql(
-        f"UPDATE {target} AS t SET {sets} FROM {temp} AS u WHERE t.id = u.id"
-    )
-    conn.exec_driver_sql(f"DROP TABLE {temp}")
 
 
 def copy_frame(

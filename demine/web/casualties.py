@@ -19,11 +19,11 @@ from demine.analysis.casualties import (
     casualty_report,
     records,
 )
-from demine.api.deps import DbDep, User
 from demine.domain.labels import label_of
 from demine.domain.vocab import EOCategory, Sex, VictimActivity, VictimStatus
 from demine.geo.extent import Extent
 from demine.i18n import _
+from demine.serving.deps import DbDep, User
 from demine.web.pages import render
 
 router = APIRouter(include_in_schema=False)

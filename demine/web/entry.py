@@ -26,11 +26,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 
-from demine.api.deps import check_csrf
-from demine.api.records import ID_MAX
 from demine.domain.vocab import (
     AccidentType,
     ActivityStatus,
@@ -56,6 +53,7 @@ from demine.errors import (
 )
 from demine.geo.extent import Extent
 from demine.i18n import N_, _
+from demine.serving.deps import ID_MAX, check_csrf
 from demine.store import review
 from demine.store.database import Database
 from demine.store.editing import (
@@ -64,8 +62,8 @@ from demine.store.editing import (
     check_release_allowed,
     checked_row,
 )
-from demine.store.listing import MODELS, get_record, to_dict, visible
-from demine.store.schema import Organisation
+from demine.store.listing import MODELS, children_of, get_record
+from demine.store.lookups import organisation_names
 from demine.store.users import Principal
 from demine.web.pages import TEMPLATES, Writer, geometry_input, render
 
@@ -495,11 +493,8 @@ def _readdressed(exc: RecordError, key_prefix: str) -> FormError:
 
 
 def _organisations(db: Database) -> list[tuple[int, str]]:
-    with db.session() as session:
-        rows = session.execute(
-            select(Organisation.id, Organisation.name).order_by(Organisation.name)
-        ).all()
-    return [(int(i), str(n)) for i, n in rows]
+    with db.transaction() as conn:
+        return organisation_names(conn)
 
 
 def _editable_by(who: Principal, record: Mapping[str, Any]) -> bool:
@@ -558,16 +553,7 @@ def _children(
     """The records typed on this one's form that belong to it, ``who`` sees."""
     if spec.rows is None:
         return []
-    model = MODELS[spec.rows.kind]
-    link = model.__table__.c[spec.rows.link]
-    with db.session() as session:
-        found = session.scalars(
-            select(model)
-            .where(link == record_id, visible(model, who))
-            .order_by(model.__table__.c.id)
-            .limit(MAX_ROWS)
-        ).all()
-        return [to_dict(obj) for obj in found]
+    return children_of(db, spec.rows.kind, spec.rows.link, record_id, who, MAX_ROWS)
 
 
 def _new_form(spec: FormSpec) -> Callable[..., Response]:

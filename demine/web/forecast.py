@@ -14,11 +14,11 @@ import yaml
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from demine.analysis.forecast import Forecast, compare
-from demine.analysis.forecasting import run_scenarios
-from demine.analysis.scenario import parse_scenarios
-from demine.api.deps import DbDep, User, check_csrf
+from demine.analysis.forecast.register import run_scenarios
+from demine.analysis.forecast.scenario import parse_scenarios
+from demine.analysis.forecast.simulation import Forecast, compare
 from demine.errors import DemineError
+from demine.serving.deps import DbDep, User, check_csrf
 from demine.web.pages import render
 
 router = APIRouter(include_in_schema=False)

@@ -13,10 +13,10 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from demine.api.deps import DbDep, User
+from demine.serving.deps import DbDep, User
 from demine.store.listing import list_records
 from demine.store.risk import published
-from demine.store.tiles import LAYERS, SPECS
+from demine.store.tile_layers import LAYERS, SPECS
 
 router = APIRouter(include_in_schema=False)
 

@@ -15,12 +15,9 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from demine.analysis.checks import CheckOptions, validate_register
+from demine.analysis.checks import CheckOptions, validate_database
 from demine.analysis.cost_efficiency import cost_efficiency
-from demine.analysis.summary import national_summary, summary_by
-from demine.api.auth import log_in
-from demine.api.deps import DbDep, MaybeUser, Reviewer, User, check_csrf, csrf_token
-from demine.api.records import RecordId
+from demine.analysis.summary import dashboard
 from demine.domain.labels import kind_label, label, label_of
 from demine.domain.vocab import (
     EOCategory,
@@ -41,7 +38,17 @@ from demine.geo.extent import Extent
 from demine.i18n.jinja import install
 from demine.quality.figures import qa_figures
 from demine.quality.labels import QUALITY_VOCABULARIES
-from demine.store import queries, review
+from demine.serving.deps import (
+    DbDep,
+    MaybeUser,
+    RecordId,
+    Reviewer,
+    User,
+    check_csrf,
+    csrf_token,
+    log_in,
+)
+from demine.store import review
 from demine.store.audit import history
 from demine.store.listing import get_record
 from demine.store.users import Principal
@@ -300,12 +307,9 @@ def review_post(
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, db: DbDep, who: User) -> Response:
+def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
     with db.transaction() as conn:
-        figures = national_summary(conn)
-        by_year = summary_by(conn, "year")
-        by_method = summary_by(conn, "method")
-        remaining = queries.remaining_by_admin(conn)
+        shown = dashboard(conn)
         quality = qa_figures(conn)
         cost = cost_efficiency(conn, ["organisation"])
     return render(
@@ -314,11 +318,13 @@ def dashboard(request: Request, db: DbDep, who: User) -> Response:
         who,
         quality=quality,
         cost=cost,
-        figures=figures,
-        by_year=[(r["key"], r["released_m2"]) for r in by_year],
-        by_method=[(label_of(Method, r["key"]), r["released_m2"]) for r in by_method],
-        remaining=[(k, r) for k, _t, r in sorted(remaining, key=lambda t: -t[2])],
-        items=[(label_of(EOCategory, k), n) for k, n in figures["items"].items()],
+        figures=shown["figures"],
+        by_year=shown["by_year"],
+        by_method=[(label_of(Method, k), m2) for k, m2 in shown["by_method"]],
+        remaining=shown["remaining"],
+        items=[
+            (label_of(EOCategory, k), n) for k, n in shown["figures"]["items"].items()
+        ],
     )
 
 
@@ -336,14 +342,8 @@ def findings_run(
 ) -> Response:
     """Run every validation rule (and refresh the ledger) and list the findings."""
     check_csrf(request, csrf_token)
-    settings = request.app.state.settings
-    options = CheckOptions(
-        extent=Extent.parse(settings.extent),
-        max_segment_m=settings.max_segment_m,
-        area_tolerance=settings.area_tolerance,
-    )
-    with db.transaction() as conn:
-        found = validate_register(conn, options)
+    options = CheckOptions.from_settings(request.app.state.settings)
+    found = validate_database(db, options).findings
     return render(
         request,
         "findings.html",

@@ -14,8 +14,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from demine.api.deps import DbDep, User, check_csrf
-from demine.api.records import RecordId
 from demine.domain.qualification import WARNING_DAYS
 from demine.domain.vocab import (
     ActivityType,
@@ -28,6 +26,7 @@ from demine.domain.vocab import (
 from demine.errors import DemineError, RecordError
 from demine.i18n import _
 from demine.quality import accreditations, people, training
+from demine.serving.deps import DbDep, RecordId, User, check_csrf
 from demine.store import people as people_store
 from demine.store.quality import organisation_names
 from demine.store.quality import team_names as team_names_of

@@ -2,7 +2,8 @@
 """The work plan page: the form, the plan per team and the Gantt chart.
 
 The form is a GET (computing a plan changes nothing); only reviewers and
-administrators may run it, as over the API (:mod:`demine.api.plan`).
+administrators may run it, as over the API; both call
+:func:`demine.analysis.tasking.request.run_plan`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from demine.analysis.tasking import TaskingError
-from demine.analysis.tasking_gantt import gantt_bytes
-from demine.api.deps import DbDep, Reviewer
-from demine.api.plan import PlanRequest, run_plan
+from demine.analysis.tasking.gantt import gantt_bytes
+from demine.analysis.tasking.problem import TaskingError
+from demine.analysis.tasking.request import SERVED_MAX_MONTHS, PlanRequest, run_plan
 from demine.errors import DemineError
+from demine.serving.deps import DbDep, Reviewer
 from demine.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -66,7 +67,7 @@ def plan_page(
     context["ask"] = ask
     if run:
         try:
-            result = run_plan(db, ask)
+            result = run_plan(db, ask, max_months=SERVED_MAX_MONTHS)
             context["result"] = result
             context["plan"] = result.plan
             context["per_team"] = _per_team(result.plan.rows)

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from demine.analysis.criteria import CATALOGUE
-from demine.analysis.prioritisation import Ranking
-from demine.api.deps import DbDep, User
-from demine.api.priorities import MethodName, cached_ranking
+from demine.analysis.priorities.cache import cached_ranking
+from demine.analysis.priorities.criteria import CATALOGUE
+from demine.analysis.priorities.profile import MethodName
+from demine.analysis.priorities.ranking import Ranking
+from demine.serving.deps import DbDep, User
 from demine.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -108,7 +109,7 @@ def _rows(ranking: Ranking, top: int) -> list[dict[str, Any]]:
             lon, lat = where.at[hid, "lon"], where.at[hid, "lat"]
         out.append(
             {
-                "id": int(hid),  # type: ignore[call-overload]
+                "id": int(hid),
                 "rank": int(row["rank"]),
                 "score": float(row["score"]),
                 "name": row["name"] or f"hazard {hid}",

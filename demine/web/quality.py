@@ -16,8 +16,6 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from shapely.geometry import shape
 
-from demine.api.deps import DbDep, User, check_csrf
-from demine.api.records import RecordId
 from demine.domain.sampling import AQLS
 from demine.domain.vocab import RootCause, Severity
 from demine.errors import DemineError, RecordError
@@ -25,6 +23,7 @@ from demine.i18n import N_, _
 from demine.quality import inspections, nonconformities
 from demine.quality.figures import qa_figures
 from demine.quality.inspections import SamplingOptions
+from demine.serving.deps import DbDep, RecordId, User, check_csrf
 from demine.store.audit import history
 from demine.store.listing import Filters, get_record, list_records
 from demine.store.quality import organisation_names, team_names

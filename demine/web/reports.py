@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from demine.api.deps import DbDep, User
 from demine.reports.build import KINDS, check_request
 from demine.reports.errors import ReportError
+from demine.serving.deps import DbDep, User
 from demine.store import reporting
 from demine.web.pages import render
 

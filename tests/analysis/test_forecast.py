@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from demine.analysis.forecast import (
+from demine.analysis.forecast.simulation import (
     ForecastInputs,
     InputError,
     MethodInputs,

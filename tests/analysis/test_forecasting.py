@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import update
 
-from demine.analysis.forecast import Forecast, run_forecast
+from demine.analysis.forecast.register import run_forecast
+from demine.analysis.forecast.simulation import Forecast
 from demine.demo import generate
 from demine.domain.vocab import Method
 from demine.store.database import Database

@@ -9,10 +9,10 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from demine.analysis.forecast import ForecastInputs, Parameter, simulate
-from demine.analysis.forecasting import run_scenarios
-from demine.analysis.history import fit, fit_register, history_from_table
-from demine.analysis.scenario import parse_scenario
+from demine.analysis.forecast.history import fit, fit_register, history_from_table
+from demine.analysis.forecast.register import run_scenarios
+from demine.analysis.forecast.scenario import parse_scenario
+from demine.analysis.forecast.simulation import ForecastInputs, Parameter, simulate
 from demine.demo import generate
 from demine.store.bulk import read_frame
 from demine.store.database import Database

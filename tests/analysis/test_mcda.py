@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from demine.analysis.mcda import (
+from demine.analysis.priorities.mcda import (
     Preference,
     flows,
     normalise,

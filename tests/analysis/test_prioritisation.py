@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from demine.analysis.mcda import normalise, pairwise_flows
-from demine.analysis.prioritisation import Ranking, prioritise
-from demine.analysis.profile import load_profile
+from demine.analysis.priorities.mcda import normalise, pairwise_flows
+from demine.analysis.priorities.profile import load_profile
+from demine.analysis.priorities.ranking import Ranking, prioritise
 from demine.demo import generate
 from demine.store.database import Database
 from demine.store.loading import load_register

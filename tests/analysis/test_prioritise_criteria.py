@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from demine.analysis.criteria import criterion_values
-from demine.analysis.prioritisation import PrioritisationError, prioritise
-from demine.analysis.profile import load_profile, parse_profile
+from demine.analysis.priorities.criteria import criterion_values
+from demine.analysis.priorities.profile import load_profile, parse_profile
+from demine.analysis.priorities.ranking import PrioritisationError, prioritise
 from demine.geo.area import geodesic_area
 from demine.store.database import Database
 from demine.store.loading import load_register
@@ -213,6 +213,27 @@ def test_published_risk_becomes_a_criterion(loaded: Database) -> None:
     assert "risk" not in found.notes
     # H2 has no score: it takes the median of the scored ones.
     assert list(found.values["risk"]) == pytest.approx([0.8, 0.5, 0.2])
+
+
+def test_risk_outside_the_area_of_applicability_is_left_out(
+    loaded: Database,
+) -> None:
+    risk = pytest.importorskip("demine.store.risk")
+    cells = pd.DataFrame({"geom": [H1], "risk": [0.8]})
+    hazards = pd.DataFrame(
+        {
+            "hazard_id": [1, 2, 3],
+            "risk": [0.8, 0.4, 0.05],
+            "risk_max": [0.9, 0.5, 0.1],
+            "cells": [1, 1, 1],
+            "applicable": [True, True, False],
+        }
+    )
+    risk.publish_risk(loaded, cells, hazards, model="test")
+    with loaded.transaction() as conn:
+        found = criterion_values(conn, load_profile(), TODAY)
+    # H3's risk is a guess: it takes the median of H1 and H2, not its 0.05.
+    assert list(found.values["risk"]) == pytest.approx([0.8, 0.4, 0.6])
 
 
 def test_one_criterion_profile_ranks_by_it(loaded: Database) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from demine.analysis.criteria import CATALOGUE
-from demine.analysis.profile import (
+from demine.analysis.priorities.criteria import CATALOGUE
+from demine.analysis.priorities.profile import (
     DEFAULT_PROFILE,
     ProfileError,
     load_profile,

@@ -8,14 +8,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from demine.analysis.forecast import ForecastInputs, MethodInputs, Parameter, simulate
-from demine.analysis.forecasting import ForecastError, run_forecast, run_scenarios
-from demine.analysis.history import fit
-from demine.analysis.scenario import (
+from demine.analysis.forecast.history import fit
+from demine.analysis.forecast.register import ForecastError, run_forecast, run_scenarios
+from demine.analysis.forecast.scenario import (
     ScenarioError,
     load_scenarios,
     parse_scenario,
     parse_scenarios,
+)
+from demine.analysis.forecast.simulation import (
+    ForecastInputs,
+    MethodInputs,
+    Parameter,
+    simulate,
 )
 from demine.store.database import Database
 

@@ -12,17 +12,17 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from demine.analysis.tasking import (
+from demine.analysis.tasking.gantt import gantt_bytes
+from demine.analysis.tasking.problem import (
     Plan,
     TaskingError,
     TaskingOptions,
     build_problem,
     deadline_month,
     parse_horizon,
-    plan_tasks,
     weights_from_scores,
 )
-from demine.analysis.tasking_gantt import gantt_bytes
+from demine.analysis.tasking.solve import plan_tasks
 
 START = dt.date(2027, 1, 1)
 # Kilometres per degree of latitude, for placing sites at known distances.
@@ -397,7 +397,7 @@ def test_gantt_chart_draws_the_plan() -> None:
 def test_lp_guided_solve_keeps_greedy_and_a_valid_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from demine.analysis import tasking_milp
+    from demine.analysis.tasking import milp as tasking_milp
 
     teams, hazards, weights = random_instance(4, n_teams=8, n_hazards=50)
     options = TaskingOptions(months=6, start=START, time_limit=10)

@@ -14,8 +14,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
-from demine.api import create_app
-from demine.api.live import live_server
 from demine.domain.vocab import (
     OrganisationType,
     PersonRole,
@@ -23,6 +21,8 @@ from demine.domain.vocab import (
     ReviewState,
     Role,
 )
+from demine.server import create_app
+from demine.serving.live import live_server
 from demine.settings import Settings
 from demine.store import users
 from demine.store.database import Database, normalise_url

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from demine.api import create_app
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from tests.api.conftest import Seed, live_server, seed_register

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 from pyproj import Transformer
 
-from demine.api import create_app
 from demine.api.ogc import CRS84, SUPPORTED_CRS
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from tests.api.conftest import Seed, live_server, seed_register

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-import time
+from typing import Any
 
 import httpx
 import pytest
@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from demine.api import tiles as tile_routes
 from tests.api.conftest import Seed
 from tests.api.test_tiles import tile_of
+from tests.waiting import Arrivals
 
 
 def test_a_tile_asked_twenty_times_at_once_renders_once(
@@ -20,14 +21,21 @@ def test_a_tile_asked_twenty_times_at_once_renders_once(
 ) -> None:
     renders: list[tuple[int, int, int]] = []
     real = tile_routes.render_tile
+    arrivals = Arrivals()
+    real_class = tile_routes.visibility_class
+
+    def counted_class(who: Any) -> str:
+        arrivals.arrive()  # every request passes here before it asks for a render
+        return real_class(who)
 
     def slow_render(
         db: object, layer: str, z: int, x: int, y: int, who: object
     ) -> bytes:
         renders.append((z, x, y))
-        time.sleep(0.3)  # long enough for every request to arrive meanwhile
+        arrivals.wait(20)  # until every request has arrived
         return real(db, layer, z, x, y, who)
 
+    monkeypatch.setattr(tile_routes, "visibility_class", counted_class)
     monkeypatch.setattr(tile_routes, "render_tile", slow_render)
     x, y = tile_of(46.705, 39.805, 14)
     path = f"/tiles/hazard/14/{x}/{y}.mvt"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from demine.api import create_app
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from tests.api.conftest import seed_register
@@ -43,11 +43,12 @@ def test_no_server_errors(module_db: Database) -> None:
         )
         def call(case: Any) -> None:
             response = case.call(headers=headers)
-            if response.status_code >= 500 or "Traceback" in response.text:
+            # Bytes: exports and PDFs are binary files, not text.
+            if response.status_code >= 500 or b"Traceback" in response.content:
                 failures.append(
                     f"{case.method} {case.formatted_path} {case.query} "
                     f"{str(case.body)[:200]} -> {response.status_code} "
-                    f"{response.text[:200]}"
+                    f"{response.content[:200]!r}"
                 )
 
         call()

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from demine.api import create_app
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from tests import api as api_tests

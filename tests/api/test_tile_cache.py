@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import mapbox_vector_tile
 import pandas as pd
@@ -20,6 +19,7 @@ from demine.store.risk import publish_risk
 from demine.store.schema import Place
 from tests.api.conftest import Seed
 from tests.api.test_tiles import tile_of
+from tests.waiting import wait_until
 
 DRAFT_TILE = "/tiles/hazard/12/{}/{}.mvt".format(*tile_of(47.005, 40.005, 12))
 
@@ -129,10 +129,7 @@ def test_register_version_sees_another_connections_write(db: Database) -> None:
         other.dispose()
     # SQLite sees it at once; PostgreSQL publishes another backend's row
     # counts within about a second, so poll (a bound, not a timing test).
-    deadline = time.monotonic() + 15
-    while watcher.current() == before and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert watcher.current() != before
+    assert wait_until(lambda: watcher.current() != before)
 
 
 def _schema(db: Database) -> str | None:

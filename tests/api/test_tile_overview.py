@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from demine.store.database import Database
 from demine.store.editing import add_records
-from demine.store.overview import CELLS, OVERVIEW_MAX_ZOOM
+from demine.store.overview import CELLS
 from demine.store.schema import Hazard
-from demine.store.tiles import SPECS
+from demine.store.tile_layers import OVERVIEW_MAX_ZOOM, SPECS
 from tests.api.conftest import Seed
 from tests.api.test_tile_cache import approve_alpha_draft
 from tests.api.test_tiles import tile_of

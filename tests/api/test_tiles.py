@@ -9,7 +9,8 @@ import mapbox_vector_tile
 import numpy as np
 from fastapi.testclient import TestClient
 
-from demine.store.tiles import tile_bounds, to_mercator
+from demine.geo.web_mercator import to_mercator
+from demine.store.tiles import tile_bounds
 from tests.api.conftest import Seed
 
 

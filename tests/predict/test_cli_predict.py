@@ -80,12 +80,11 @@ def test_full_loop_on_the_demo_register(db_url: str, tmp_path: Path) -> None:
         "label",
         "--group",
         "admin_area",
-        "--rounds",
-        "20",
         "--out",
         str(model),
     )
     assert fitted["training"]["groups"] == 12
+    assert fitted["training"]["held_out_regions"] == 6
     report = tmp_path / "report.html"
     ev = run_json(
         "predict",
@@ -97,17 +96,25 @@ def test_full_loop_on_the_demo_register(db_url: str, tmp_path: Path) -> None:
         "admin_area",
         "--rounds",
         "20",
-        "--max-folds",
-        "4",
         "--out",
         str(report),
     )
     assert set(ev["models"]) == {
+        "rank ensemble",
+        "best single feature",
+        "rank logistic regression",
+        "monotone LightGBM",
         "LightGBM",
         "logistic regression",
         "distance to nearest find",
     }
+    # Six regions of neighbouring districts, each held out whole.
+    assert len(ev["folds"]) == 6
+    assert sum(len(f["held_out"]) for f in ev["folds"]) == 12
+    assert max(len(f["held_out"]) for f in ev["folds"]) >= 2
     assert all(not set(f["held_out"]) & set(f["trained_on"]) for f in ev["folds"])
+    assert len(ev["regions"]) == 6 * 7
+    assert ev["spread"]["rank ensemble"]["regions"] >= 5
     assert report.read_text("utf-8").count("data:image/png") >= 5
     risk, tif = tmp_path / "risk.gpkg", tmp_path / "risk.tif"
     scored = run_json(
@@ -117,6 +124,10 @@ def test_full_loop_on_the_demo_register(db_url: str, tmp_path: Path) -> None:
     out = read_table(risk)
     assert out["cell_id"].tolist() == table["cell_id"].tolist()
     assert out["risk"].between(0, 1).all()
+    assert (out["risk_low"] <= out["risk"]).all()
+    assert (out["risk"] <= out["risk_high"]).all()
+    assert set(out["applicable"].unique()) <= {0, 1}
+    assert out["applicable"].mean() > 0.5
     with rasterio.open(tif) as src:
         assert (src.read(1) >= 0).sum() == built["cells"]
     hazards = tmp_path / "hazards.csv"
@@ -208,8 +219,8 @@ def test_model_on_an_incompatible_grid_is_refused(
         str(csv_grid),
         "--group",
         "area",
-        "--rounds",
-        "10",
+        "--buffer",
+        "0",
         "--out",
         str(model),
     )

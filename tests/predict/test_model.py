@@ -26,7 +26,7 @@ def grid() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def model(grid: pd.DataFrame) -> RiskModel:
-    return fit_model(grid, "label", group="area", params=FAST)
+    return fit_model(grid, "label", group="area", buffer=500.0)
 
 
 def test_held_out_areas_are_ranked_far_better_than_random(grid: pd.DataFrame) -> None:

@@ -10,6 +10,7 @@ import logging
 import pytest
 
 MODULES = [
+    "applicability",
     "burn",
     "calibration",
     "columns",
@@ -21,11 +22,14 @@ MODULES = [
     "folds",
     "grid",
     "hazards",
+    "invariance",
     "labels",
     "metrics",
     "model",
     "parallel",
     "proximity",
+    "ranks",
+    "regions",
     "sample",
     "scoring",
     "terrain",

@@ -69,7 +69,9 @@ def test_lightgbm_and_its_calibration_never_see_the_held_out_group(
     monkeypatch.setattr(learners, "train_booster", spy)
     data = labelled_cells(grid, "label", group="area")
     marker = data.features.features.index("marker")
-    ev = evaluate(grid, "label", group="area", params=BoostingParams(rounds=5))
+    ev = evaluate(
+        grid, "label", group="area", params=BoostingParams(rounds=5), buffer=0.0
+    )
     per_fold = len(seen) // len(ev.folds)
     assert per_fold == 4  # three calibration folds and the final fit
     for i, record in enumerate(ev.folds):
@@ -104,6 +106,7 @@ def test_spatial_blocks_replace_a_missing_group_column() -> None:
         block=3_000.0,
         params=BoostingParams(rounds=10),
         max_folds=4,
+        regions=None,
     )
     assert ev.summary["grouping"] == "blocks of 3,000 m"
     assert len(ev.folds) == 4
@@ -117,10 +120,11 @@ def test_report_shows_curves_and_every_model() -> None:
         "label",
         group="area",
         params=BoostingParams(rounds=10),
+        buffer=0.0,
     )
     page = render(ev, source="synthetic")
     assert page.count("data:image/png;base64,") >= 5
-    for name in ("LightGBM", "logistic regression", "distance to nearest find"):
+    for name in ("rank ensemble", "best single feature", "LightGBM"):
         assert name in page
     assert "recall @20% area" in page
     table = ev.table()

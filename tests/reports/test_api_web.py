@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from demine.api import create_app
 from demine.domain.vocab import Role
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.users import add_user, create_token

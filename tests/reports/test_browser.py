@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from demine.api import create_app
-from demine.api.live import live_server
 from demine.domain.vocab import Role
+from demine.server import create_app
+from demine.serving.live import live_server
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.users import add_user

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from demine.analysis.cost_efficiency import cost_efficiency
-from demine.api import create_app
 from demine.domain.vocab import Role
 from demine.quality.figures import qa_figures
 from demine.reports import build_report, render_html, render_pdf
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.users import add_user, create_token

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,6 +15,7 @@ from demine.store.database import Database
 from demine.store.editing import add_records
 from demine.store.layer_frames import _point_coordinates
 from demine.store.tiles import render_tile
+from tests.waiting import Arrivals
 
 
 def test_plain_points_are_read_from_the_bytes_as_shapely_reads_them() -> None:
@@ -52,12 +53,19 @@ def test_tiles_asked_together_read_the_frame_once(
     )
     reads: list[int] = []
     real_read = layer_frames._read
+    arrivals = Arrivals()
+    real_class = layer_frames.visibility_class
+
+    def counted_class(who: Any) -> str:
+        arrivals.arrive()  # every tile passes here before it asks for the frame
+        return real_class(who)
 
     def counted(*args: object) -> layer_frames.LayerFrame:
         reads.append(1)
-        time.sleep(0.2)  # long enough for every thread to be waiting
+        arrivals.wait(8)  # until every thread has arrived
         return real_read(*args)
 
+    monkeypatch.setattr(layer_frames, "visibility_class", counted_class)
     monkeypatch.setattr(layer_frames, "_read", counted)
     with ThreadPoolExecutor(8) as pool:
         tiles = list(

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from demine.api import create_app
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from tests.api.conftest import PASSWORD, Seed, live_server, seed_register, square

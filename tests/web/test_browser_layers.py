@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from demine.api import create_app
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.editing import add_records
@@ -58,14 +58,19 @@ def _settlements(db: Database) -> dict[str, int]:
 
 
 def _risk(db: Database, seed: Seed) -> None:
-    """0.01° cells over the seeded hazards, risk rising to the east."""
+    """0.01° cells over the seeded hazards, risk rising to the east; the
+    northern two rows lie outside the model's area of applicability."""
     # West edges 46.68 ... 46.83, south edges 39.78 ... 39.91.
     lon, lat = np.meshgrid(46.68 + 0.01 * np.arange(16), 39.78 + 0.01 * np.arange(14))
     lon, lat = lon.ravel(), lat.ravel()
+    risk = (lon - lon.min()) / (lon.max() - lon.min())
     cells = pd.DataFrame(
         {
             "geom": shapely.box(lon, lat, lon + 0.01, lat + 0.01),
-            "risk": (lon - lon.min()) / (lon.max() - lon.min()),
+            "risk": risk,
+            "risk_low": risk * 0.8,
+            "risk_high": np.minimum(1.0, risk * 1.2 + 0.05),
+            "applicable": lat < 39.895,
         }
     )
     hazards = pd.DataFrame(
@@ -144,7 +149,20 @@ def test_risk_layer_is_off_until_toggled(page: Any) -> None:
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     popup = page.locator(".maplibregl-popup-content")
-    assert "Contamination risk: 1.00" in popup.inner_text()
+    assert "Contamination risk: 1.00 (0.80–1.00)" in popup.inner_text()
+    # Cells outside the area of applicability are drawn grey and say so.
+    grey = page.evaluate(
+        """window.demineMap.queryRenderedFeatures({layers: ['risk-fill']})
+            .filter(f => f.properties.applicable === false
+                         || f.properties.applicable === 0).length"""
+    )
+    assert grey > 0
+    assert "area of applicability" in page.locator("#risk-legend").inner_text()
+    point = page.evaluate("window.demineMap.project([46.835, 39.915])")
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    text = page.locator(".maplibregl-popup-content").inner_text()
+    assert "Outside the model's area of applicability." in text
+    shot(page, "map-risk-applicability")
     # Country-wide, cells of 0.01° would make heavy tiles: zoom 9 and closer.
     assert page.locator("#risk-zoom").is_hidden()
     page.evaluate("window.demineMap.jumpTo({center: [46.75, 39.85], zoom: 7})")

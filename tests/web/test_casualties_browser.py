@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from demine.api import create_app
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.editing import add_records

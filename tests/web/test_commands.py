@@ -70,7 +70,7 @@ def test_workers_build_the_app_from_the_environment(
 ) -> None:
     from fastapi.testclient import TestClient
 
-    from demine.api.app import app_from_environment
+    from demine.server import app_from_environment
 
     runner.invoke(app, ["init", "--db", db_url])
     monkeypatch.setenv("DEMINE_DATABASE_URL", db_url)

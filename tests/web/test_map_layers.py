@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from demine.store.database import Database
 from demine.store.risk import publish_risk
-from demine.store.tiles import LAYERS
+from demine.store.tile_layers import LAYERS
 from tests.api.conftest import Seed
 
 

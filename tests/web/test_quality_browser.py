@@ -19,10 +19,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from demine.api import create_app
 from demine.demo import generate
 from demine.demo.qa_chain import play
 from demine.domain.vocab import Role
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.loading import load_register

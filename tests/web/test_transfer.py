@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from demine.api import create_app
+from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.schema import Hazard

@@ -11,7 +11,16 @@ from __future__ import annotations
 import datetime as dt
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from demine.store.schema.base import (
@@ -25,7 +34,9 @@ from demine.store.schema.base import (
 
 
 class RiskCell(BBox, Base):
-    """One scored grid cell: its square in lon/lat and its risk, 0 to 1."""
+    """One scored grid cell: its square in lon/lat, its risk (0 to 1), the
+    interval around it, and whether it lies inside the model's area of
+    applicability (outside, the risk is a guess and the map greys it out)."""
 
     __tablename__ = "risk_cell"
     __table_args__ = (
@@ -37,6 +48,11 @@ class RiskCell(BBox, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     geom: Mapped[BaseGeometry | None] = mapped_column(Geometry("POLYGON"))
     risk: Mapped[float] = mapped_column(Float)
+    risk_low: Mapped[float | None] = mapped_column(Float)
+    risk_high: Mapped[float | None] = mapped_column(Float)
+    applicable: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )
     model: Mapped[str | None] = mapped_column(String(200))
     scored_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow
@@ -49,6 +65,8 @@ class HazardRisk(Base):
     ``risk`` is the mean risk of the cells whose centre lies inside the
     hazard, ``risk_max`` its riskiest cell, ``cells`` how many there are (0:
     the hazard is smaller than a cell and took its nearest cell's risk).
+    ``applicable`` is false when most of the hazard's cells lie outside the
+    model's area of applicability: prioritisation then leaves its risk out.
     """
 
     __tablename__ = "hazard_risk"
@@ -63,6 +81,9 @@ class HazardRisk(Base):
     risk: Mapped[float] = mapped_column(Float)
     risk_max: Mapped[float] = mapped_column(Float)
     cells: Mapped[int] = mapped_column(Integer, default=0)
+    applicable: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )
     model: Mapped[str | None] = mapped_column(String(200))
     scored_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow

@@ -36,8 +36,12 @@
     ["==", ["get", "hazard_class"], "cha"], "#d7191c",
     "#fdae61"];
   // Risk 0 to 1, pale yellow to dark red (the legend in map.css matches).
-  const riskColour = ["interpolate", ["linear"], num("risk"),
-    0, "#ffffcc", 0.25, "#fed976", 0.5, "#fd8d3c", 0.75, "#e31a1c", 1, "#800026"];
+  // Cells outside the model's area of applicability are grey: there the risk
+  // is a guess (the legend's grey swatch says so).
+  const outside = ["any", ["==", ["get", "applicable"], false], ["==", ["get", "applicable"], 0]];
+  const riskColour = ["case", outside, "#9e9e9e",
+    ["interpolate", ["linear"], num("risk"),
+      0, "#ffffcc", 0.25, "#fed976", 0.5, "#fd8d3c", 0.75, "#e31a1c", 1, "#800026"]];
   // Circle area grows with population: radius with its square root.
   const settlementRadius = ["interpolate", ["linear"], ["sqrt", num("population")],
     0, 3, 30, 5, 100, 9, 300, 16];
@@ -288,8 +292,17 @@
     if (map.getLayoutProperty("risk-fill", "visibility") === "none") return;
     const cells = map.queryRenderedFeatures(e.point, { layers: ["risk-fill"] });
     if (!cells.length) return;
-    const risk = Number(cells[0].properties.risk);
-    popup.setText(_("Contamination risk: %(risk)s", { risk: number(risk, 2) })).addTo(map);
+    const cell = cells[0].properties;
+    const risk = number(Number(cell.risk), 2);
+    const ranged = cell.risk_low !== undefined && cell.risk_high !== undefined;
+    let text = ranged
+      ? _("Contamination risk: %(risk)s (%(low)s–%(high)s)", {
+        risk: risk, low: number(Number(cell.risk_low), 2), high: number(Number(cell.risk_high), 2) })
+      : _("Contamination risk: %(risk)s", { risk: risk });
+    if (cell.applicable === false || cell.applicable === 0) {
+      text += " " + _("Outside the model's area of applicability.");
+    }
+    popup.setText(text).addTo(map);
   });
   for (const id of clickable) {
     map.on("mouseenter", id, function () { map.getCanvas().style.cursor = "pointer"; });

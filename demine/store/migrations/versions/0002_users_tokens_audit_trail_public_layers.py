@@ -7,6 +7,7 @@ Create Date: 2026-11-26 08:13:42.449091
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -19,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 ROLE_CHECK = "role = 'viewer' OR role = 'clerk' OR role = 'reviewer' OR role = 'admin'"
 
 
-def _created_at() -> sa.Column:
+def _created_at() -> sa.Column[Any]:
     return sa.Column(
         "created_at",
         sa.DateTime(timezone=True),

@@ -7,6 +7,7 @@ Create Date: 2026-11-26 10:20:00.000000
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -25,7 +26,7 @@ def _postgis() -> bool:
     return op.get_bind().dialect.name == "postgresql"
 
 
-def _scored_at() -> sa.Column:
+def _scored_at() -> sa.Column[Any]:
     return sa.Column("scored_at", sa.DateTime(timezone=True), nullable=False)
 
 
