@@ -1,7 +1,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The DemineError tree: every error the core raises on purpose."""
+"""The DemineError tree: every error the core raises on purpose.
+
+Messages are made in the language of the request or command that meets
+them (:mod:`demine.i18n`); a default message is marked here and translated
+when the error is raised.
+"""
 
 from __future__ import annotations
+
+from demine.i18n import N_, _, ngettext, npgettext
+from demine.i18n.kinds import kind_word
+from demine.i18n.numbers import number
 
 
 class DemineError(Exception):
@@ -12,10 +21,10 @@ class DemineError(Exception):
     """
 
     http_status: int = 500
-    default_message: str = "demine could not complete the request"
+    default_message: str = N_("demine could not complete the request")
 
     def __init__(self, message: str | None = None) -> None:
-        self.user_message = message or self.default_message
+        self.user_message = message or _(self.default_message)
         super().__init__(self.user_message)
 
 
@@ -23,28 +32,28 @@ class ConfigurationError(DemineError):
     """A setting or database URL is unusable."""
 
     http_status = 500
-    default_message = "demine is not configured correctly"
+    default_message = N_("demine is not configured correctly")
 
 
 class StoreError(DemineError):
     """The database refused or failed an operation."""
 
     http_status = 503
-    default_message = "the register database is not available"
+    default_message = N_("the register database is not available")
 
 
 class NotFoundError(DemineError):
     """A record asked for by id does not exist."""
 
     http_status = 404
-    default_message = "no such record"
+    default_message = N_("no such record")
 
 
 class RecordError(DemineError):
     """A record breaks a rule of the register: names the record and the field."""
 
     http_status = 422
-    default_message = "the record is not valid"
+    default_message = N_("the record is not valid")
 
     def __init__(
         self,
@@ -57,11 +66,14 @@ class RecordError(DemineError):
         self.entity = entity
         self.record = record
         self.field = field
+        #: The message without the record and field it names.
+        self.reason = message
         where = []
         if entity is not None:
-            where.append(entity if record is None else f"{entity} {record}")
+            kind = kind_word(entity)
+            where.append(kind if record is None else f"{kind} {record}")
         if field is not None:
-            where.append(f"field '{field}'")
+            where.append(_("field '%(field)s'", field=field))
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
 
@@ -70,7 +82,7 @@ class TransitionError(RecordError):
     """A status change or release that IMAS 07.11 does not allow."""
 
     http_status = 409
-    default_message = "the change is not allowed in the record's current status"
+    default_message = N_("the change is not allowed in the record's current status")
 
 
 class SourceError(DemineError):
@@ -81,7 +93,7 @@ class SourceError(DemineError):
     """
 
     http_status = 422
-    default_message = "the file cannot be imported"
+    default_message = N_("the file cannot be imported")
 
     def __init__(
         self,
@@ -99,11 +111,11 @@ class SourceError(DemineError):
         self.value = value
         where = [file] if file else []
         if row is not None:
-            where.append(f"row {row}")
+            where.append(_("row %(row)s", row=row))
         if field is not None:
-            where.append(f"field '{field}'")
+            where.append(_("field '%(field)s'", field=field))
         if value is not None:
-            where.append(f"value {str(value)[:80]!r}")
+            where.append(_("value %(value)r", value=str(value)[:80]))
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {reason}" if prefix else reason)
 
@@ -116,7 +128,7 @@ class ImportRejectedError(DemineError):
     """
 
     http_status = 422
-    default_message = "the import was rejected; nothing was written"
+    default_message = N_("the import was rejected; nothing was written")
 
     def __init__(self, problems: list[SourceError], file: str | None = None) -> None:
         self.problems = problems
@@ -124,12 +136,23 @@ class ImportRejectedError(DemineError):
         rows = {(p.file, p.row) for p in problems}
         first = problems[0] if problems else None
         head = f"{file}: " if file else ""
-        text = (
-            f"{head}{len(problems):,} problem(s) in {len(rows):,} row(s); "
-            "nothing was written"
+        counted = ngettext(
+            "%(num)s problem in %(rows)s; nothing was written",
+            "%(num)s problems in %(rows)s; nothing was written",
+            len(problems),
+            num=number(len(problems)),
+            # Translators: the rows the problems are in ("3 problems in 2 rows").
+            rows=npgettext(
+                "problems in rows",
+                "%(num)s row",
+                "%(num)s rows",
+                len(rows),
+                num=number(len(rows)),
+            ),
         )
+        text = head + counted
         if first is not None:
-            text += f"; first: {first}"
+            text += _("; first: %(problem)s", problem=first)
         super().__init__(text)
 
 
@@ -137,21 +160,21 @@ class PredictionError(DemineError):
     """A grid, label, model or feature table that prediction cannot use."""
 
     http_status = 422
-    default_message = "the prediction input is not usable"
+    default_message = N_("the prediction input is not usable")
 
 
 class AuthenticationError(DemineError):
     """The request carries no valid session or token, or a wrong password."""
 
     http_status = 401
-    default_message = "log in first"
+    default_message = N_("log in first")
 
 
 class PermissionDeniedError(DemineError):
     """The user is known but the role does not allow this."""
 
     http_status = 403
-    default_message = "your role does not allow this"
+    default_message = N_("your role does not allow this")
 
 
 class ConflictError(DemineError):
@@ -161,7 +184,7 @@ class ConflictError(DemineError):
     """
 
     http_status = 409
-    default_message = "the record was changed by someone else"
+    default_message = N_("the record was changed by someone else")
 
     def __init__(
         self,
@@ -179,11 +202,11 @@ class RateLimitError(DemineError):
     """Too many attempts in a short time (login)."""
 
     http_status = 429
-    default_message = "too many attempts; wait a minute and try again"
+    default_message = N_("too many attempts; wait a minute and try again")
 
 
 class PayloadTooLargeError(DemineError):
     """An upload or request body is larger than the configured limit."""
 
     http_status = 413
-    default_message = "the upload is larger than allowed"
+    default_message = N_("the upload is larger than allowed")

@@ -37,6 +37,7 @@ from demine.analysis.casualty_links import DEFAULT_LINK_DISTANCE_M, link_acciden
 from demine.domain.vocab import PlaceType, Sex, VictimActivity, VictimStatus
 from demine.errors import DemineError
 from demine.geo.area import equal_area_crs, to_equal_area
+from demine.i18n import N_, _, ngettext
 from demine.store.casualty_frames import CasualtyFrames, read_casualty_frames
 from demine.store.database import Database
 
@@ -62,7 +63,7 @@ class CasualtyQueryError(DemineError):
     """A casualty question that cannot be answered as asked (bad period...)."""
 
     http_status = 422
-    default_message = "the casualty query is not valid"
+    default_message = N_("the casualty query is not valid")
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,11 @@ class CasualtyReport:
         """The table for a grouping name of :data:`GROUPINGS`."""
         if by not in GROUPINGS:
             raise CasualtyQueryError(
-                f"unknown grouping {by!r}: use one of {', '.join(GROUPINGS)}"
+                _(
+                    "unknown grouping %(by)r: use one of %(values)s",
+                    by=by,
+                    values=", ".join(GROUPINGS),
+                )
             )
         name = {"age": "by_age_group", "admin": "by_admin"}.get(by, f"by_{by}")
         frame: pd.DataFrame = getattr(self, name)
@@ -235,19 +240,31 @@ def casualty_report(
 
 def check_options(bandwidth_m: float, link_distance_m: float, top: int) -> None:
     if not (math.isfinite(bandwidth_m) and bandwidth_m > 0):
-        raise CasualtyQueryError(f"bandwidth must be > 0 metres, got {bandwidth_m}")
+        raise CasualtyQueryError(
+            _(
+                "bandwidth must be > 0 metres, got %(bandwidth_m)s",
+                bandwidth_m=bandwidth_m,
+            )
+        )
     if not (math.isfinite(link_distance_m) and link_distance_m >= 0):
         raise CasualtyQueryError(
-            f"link distance must be ≥ 0 metres, got {link_distance_m}"
+            _(
+                "link distance must be ≥ 0 metres, got %(link_distance_m)s",
+                link_distance_m=link_distance_m,
+            )
         )
     if top < 1:
-        raise CasualtyQueryError(f"ask for at least 1 hotspot, got {top}")
+        raise CasualtyQueryError(_("ask for at least 1 hotspot, got %(top)s", top=top))
 
 
 def check_period(start: dt.date | None, end: dt.date | None) -> None:
     if start is not None and end is not None and start > end:
         raise CasualtyQueryError(
-            f"the period starts ({start}) after it ends ({end}): swap the dates"
+            _(
+                "the period starts (%(start)s) after it ends (%(end)s): swap the dates",
+                start=start,
+                end=end,
+            )
         )
 
 
@@ -272,8 +289,13 @@ def build_report(
     )
     if surface is not None and surface.outliers:
         notes.append(
-            f"{surface.outliers} accident(s) lie far from all others (misplaced?) "
-            "and are left out of the hotspot surface"
+            ngettext(
+                "%(num)s accident lies far from all others (misplaced?) and is "
+                "left out of the hotspot surface",
+                "%(num)s accidents lie far from all others (misplaced?) and are "
+                "left out of the hotspot surface",
+                surface.outliers,
+            )
         )
     killed = int((vic["outcome"] == "killed").sum())
     return CasualtyReport(
@@ -587,27 +609,55 @@ def _notes(acc: pd.DataFrame, vic: pd.DataFrame, admin: pd.DataFrame) -> list[st
     notes = []
     undated = int(acc["year"].isna().sum())
     if undated:
-        notes.append(f"{undated} accident(s) have no date: in the totals, in no year")
+        notes.append(
+            ngettext(
+                "%(num)s accident has no date: in the totals, in no year",
+                "%(num)s accidents have no date: in the totals, in no year",
+                undated,
+            )
+        )
     placed = int(acc["admin_by_location"].sum())
     if placed:
         notes.append(
-            f"{placed} accident(s) named no admin area: placed in the one their "
-            "point lies in"
+            ngettext(
+                "%(num)s accident named no admin area: placed in the one its "
+                "point lies in",
+                "%(num)s accidents named no admin area: placed in the one their "
+                "point lies in",
+                placed,
+            )
         )
     no_admin = int(acc["admin_area_id"].isna().sum())
     if no_admin:
-        notes.append(f"{no_admin} accident(s) have no admin area")
+        notes.append(
+            ngettext(
+                "%(num)s accident has no admin area",
+                "%(num)s accidents have no admin area",
+                no_admin,
+            )
+        )
     unknown_pop = admin[admin["admin_area_id"].notna() & admin["population"].isna()]
     if len(unknown_pop):
         notes.append(
-            f"{len(unknown_pop)} admin area(s) have no population (own or of their "
-            "settlements): no rate is given for them"
+            ngettext(
+                "%(num)s admin area has no population (own or of its "
+                "settlements): no rate is given for it",
+                "%(num)s admin areas have no population (own or of their "
+                "settlements): no rate is given for them",
+                len(unknown_pop),
+            )
         )
     unlocated = int(acc["lon"].isna().sum())
     if unlocated:
-        notes.append(f"{unlocated} accident(s) have no location: not on the map")
+        notes.append(
+            ngettext(
+                "%(num)s accident has no location: not on the map",
+                "%(num)s accidents have no location: not on the map",
+                unlocated,
+            )
+        )
     if len(acc) and not len(vic):
-        notes.append("no victims are recorded for these accidents")
+        notes.append(_("no victims are recorded for these accidents"))
     return notes
 
 
@@ -637,7 +687,7 @@ def _spatial(
     points[acc["lon"].isna().to_numpy()] = None
     if crs is None:
         crs = equal_area_crs((0.0, 0.0, 0.0, 0.0))
-    projected, _ = to_equal_area(points, crs)
+    projected, _unused = to_equal_area(points, crs)
     present = ~shapely.is_missing(projected)
     x = np.full(len(acc), np.nan)
     y = np.full(len(acc), np.nan)
@@ -651,7 +701,7 @@ def _spatial(
     hotspots = hotspot_peaks(surface, x, y, per_accident, top)
     if frames.hazards is None:
         return surface, hotspots, pd.DataFrame(columns=LINK_COLUMNS)
-    hazards, _ = to_equal_area(frames.hazards["geom"].to_numpy(dtype=object), crs)
+    hazards, _unused = to_equal_area(frames.hazards["geom"].to_numpy(dtype=object), crs)
     links = link_accidents(
         acc["id"].to_numpy(dtype=np.int64),
         projected,

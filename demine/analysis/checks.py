@@ -13,11 +13,14 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from demine.domain.findings import Finding, Rule
+from demine.domain.labels import kind_label
 from demine.domain.vocab import HazardStatus
 from demine.geo.extent import Extent
 from demine.geo.repair import repair
 from demine.geo.validation import GeometryKind as Expected
 from demine.geo.validation import check_geometries
+from demine.i18n import _
+from demine.i18n.numbers import number, percent
 from demine.settings import Settings
 from demine.store import repairs
 from demine.store.bulk import read_frame
@@ -104,7 +107,7 @@ def validate_register(
     findings: list[Finding] = []
     for entity, name, column, expected, overlaps in LAYERS:
         if step:
-            step(f"checking {entity} geometry")
+            step(_("checking the geometry of %(kind)s", kind=kind_label(entity, True)))
         frame = read_frame(conn, name, ["id", column])
         if frame.empty:
             continue
@@ -127,7 +130,7 @@ def validate_register(
         )
     findings = _without_reopened_overlaps(conn, findings)
     if step:
-        step("land-release ledger")
+        step(_("land-release ledger"))
     ledger = recompute_ledger(conn)
     findings.extend(ledger.findings)
     findings.extend(status_findings(conn))
@@ -173,8 +176,13 @@ def hazard_area_findings(conn: Connection, tolerance: float) -> list[Finding]:
             Rule.AREA_MISMATCH,
             "hazard",
             int(frame["id"].iat[i]),
-            f"typed-in area {reported[i]:,.0f} m² differs from the polygon's "
-            f"{measured[i]:,.0f} m² by {diff[i] / max(measured[i], 1.0):.0%}",
+            _(
+                "typed-in area %(reported)s m² differs from the polygon's "
+                "%(measured)s m² by %(share)s",
+                reported=number(reported[i]),
+                measured=number(measured[i]),
+                share=percent(diff[i] / max(measured[i], 1.0), 0),
+            ),
             area_m2=float(diff[i]),
         )
         for i in np.flatnonzero(bad)
@@ -201,15 +209,21 @@ def status_findings(conn: Connection) -> list[Finding]:
         (
             i,
             remaining[i],
-            f"hazard is closed but {remaining[i]:,.0f} m² remain unreleased",
+            _(
+                "hazard is closed but %(area)s m² remain unreleased",
+                area=number(remaining[i]),
+            ),
         )
         for i in np.flatnonzero(closed_left)
     ] + [
         (
             i,
             released[i],
-            f"hazard is open but {released[i]:,.0f} m² have been "
-            "released; its status should be worked_on",
+            _(
+                "hazard is open but %(area)s m² have been released; its status "
+                "should be worked on",
+                area=number(released[i]),
+            ),
         )
         for i in np.flatnonzero(open_worked)
     ]
@@ -233,7 +247,7 @@ def repair_register(conn: Connection, *, step: Step | None = None) -> int:
     changed = 0
     for entity in ("hazard", "release"):
         if step:
-            step(f"repairing {entity} geometry")
+            step(_("repairing the geometry of %(kind)s", kind=kind_label(entity, True)))
         frame = read_frame(conn, entity, ["id", "geom"])
         if frame.empty:
             continue

@@ -23,6 +23,7 @@ from pyproj import Transformer
 
 from demine.api.records import parse_bbox
 from demine.errors import NotFoundError, RecordError
+from demine.i18n import _
 from demine.serving.deps import DbDep, MaybeUser, RecordId, reader_for
 from demine.serving.fastpath import (
     ReadContext,
@@ -118,7 +119,8 @@ def reproject(texts: Sequence[str], crs: str) -> list[str]:
         out[:, 0], out[:, 1] = x, y
         if not np.isfinite(out).all():
             raise CrsError(
-                f"a geometry lies outside the area {crs} can represent", field="crs"
+                _("a geometry lies outside the area %(crs)s can represent", crs=crs),
+                field="crs",
             )
         return out
 
@@ -151,14 +153,17 @@ def parse_bbox_in(
     try:
         parts = [float(p) for p in text.split(",")]
     except ValueError:
-        raise RecordError("bbox must be four numbers", field="bbox") from None
+        raise RecordError(_("bbox must be four numbers"), field="bbox") from None
     if len(parts) != 4 or not np.isfinite(parts).all():
-        raise RecordError("bbox must be four numbers", field="bbox")
+        raise RecordError(_("bbox must be four numbers"), field="bbox")
     low1, low2, high1, high2 = parts
     if low1 > high1 or low2 > high2:
         raise RecordError(
-            "bbox must be the lower corner then the upper corner, "
-            f"in the axis order of {bbox_crs}",
+            _(
+                "bbox must be the lower corner then the upper corner, in the axis "
+                "order of %(bbox_crs)s",
+                bbox_crs=bbox_crs,
+            ),
             field="bbox",
         )
     t = np.linspace(0.0, 1.0, _BBOX_EDGE_POINTS)
@@ -171,11 +176,17 @@ def parse_bbox_in(
     )
     lon, lat = _transformer(bbox_crs, CRS84).transform(axis1, axis2)
     if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
-        raise RecordError(f"bbox lies outside the area {bbox_crs} covers", field="bbox")
+        raise RecordError(
+            _("bbox lies outside the area %(bbox_crs)s covers", bbox_crs=bbox_crs),
+            field="bbox",
+        )
     west, east = max(float(lon.min()), -180.0), min(float(lon.max()), 180.0)
     south, north = max(float(lat.min()), -90.0), min(float(lat.max()), 90.0)
     if west > east or south > north:
-        raise RecordError(f"bbox lies outside the area {bbox_crs} covers", field="bbox")
+        raise RecordError(
+            _("bbox lies outside the area %(bbox_crs)s covers", bbox_crs=bbox_crs),
+            field="bbox",
+        )
     return west, south, east, north
 
 
@@ -209,7 +220,7 @@ def _collection(request: Request, cid: str) -> dict[str, Any]:
 
 def _kind(cid: str) -> str:
     if cid not in COLLECTIONS:
-        raise NotFoundError(f"no collection {cid!r}")
+        raise NotFoundError(_("no collection %(cid)r", cid=cid))
     return COLLECTIONS[cid][0]
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from demine.analysis.summary import national_summary
+from demine.i18n import _
 from demine.serving.deps import (
     ID_MAX,
     DbDep,
@@ -74,12 +75,12 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     try:
         parts = tuple(float(p) for p in text.split(","))
     except ValueError:
-        raise RecordError("bbox must be four numbers", field="bbox") from None
+        raise RecordError(_("bbox must be four numbers"), field="bbox") from None
     if len(parts) != 4 or not all(abs(v) <= 180 for v in parts):
-        raise RecordError("bbox must be west,south,east,north", field="bbox")
+        raise RecordError(_("bbox must be west,south,east,north"), field="bbox")
     west, south, east, north = parts
     if west > east or south > north or abs(south) > 90 or abs(north) > 90:
-        raise RecordError("bbox must be west,south,east,north", field="bbox")
+        raise RecordError(_("bbox must be west,south,east,north"), field="bbox")
     return west, south, east, north
 
 

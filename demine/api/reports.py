@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from demine.i18n import current_language, use_language
 from demine.reports import build_report, render
 from demine.reports.errors import ReportBusyError
 from demine.serving.deps import DbDep, User
@@ -48,15 +49,20 @@ def report_document(
     donor: Annotated[str | None, Query(max_length=200)] = None,
     project: Annotated[str | None, Query(max_length=200)] = None,
     forecast: bool = True,
+    language: Annotated[
+        Literal["en", "az", "ru"] | None,
+        Query(description="en, az or ru [default: the user's or the browser's]"),
+    ] = None,
 ) -> Response:
     """The ``national``, ``donor`` or ``treaty`` report for the period."""
     if not _SLOTS.acquire(timeout=WAIT_SECONDS):
         raise ReportBusyError()
     try:
-        report = build_report(
-            db, kind, period, donor=donor, project=project, forecast=forecast
-        )
-        body = render(report, format)
+        with use_language(language or current_language()):
+            report = build_report(
+                db, kind, period, donor=donor, project=project, forecast=forecast
+            )
+            body = render(report, format)
     finally:
         _SLOTS.release()
     name = _filename(kind, report.period.label, format)

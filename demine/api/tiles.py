@@ -16,6 +16,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from demine.errors import NotFoundError
+from demine.i18n import _
 from demine.serving.fastpath import (
     compressed,
     read_context,
@@ -44,7 +45,7 @@ async def tile(
 ) -> Response:
     """One Mapbox vector tile of a map layer (hazard, release, eo_item, ...)."""
     if layer not in LAYERS:
-        raise NotFoundError(f"no map layer {layer!r}")
+        raise NotFoundError(_("no map layer %(layer)r", layer=layer))
     context = await read_context(request, layer_kind(layer))
     tile_bounds(z, x, y)  # a tile outside the grid is a 422 before any query
     seen = visibility_class(context.who)

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -28,19 +29,25 @@ from typer.core import TyperGroup
 
 from demine import __version__
 from demine.errors import DemineError
+from demine.i18n import SOURCE_LANGUAGE, _, use_language
 from demine.settings import Settings
 from demine.store.database import Database
 
 
 class DemineGroup(TyperGroup):
-    """Turns a DemineError anywhere in a command into a one-line error, exit 1."""
+    """Runs a command in the deployment's language (``DEMINE_LANGUAGE``) and
+    turns a DemineError anywhere in it into a one-line error, exit 1."""
 
     def invoke(self, ctx: Any) -> Any:
+        with use_language(cli_language()):
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except DemineError as exc:
             err.print(
-                f"error: {exc.user_message}",
+                _("error: %(user_message)s", user_message=exc.user_message),
                 style="red",
                 highlight=False,
                 soft_wrap=True,
@@ -71,6 +78,17 @@ DbOption = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print machine-readable JSON instead.")
 ]
+
+
+def cli_language() -> str:
+    """``DEMINE_LANGUAGE`` if it names a language demine speaks, else English.
+
+    A wrong value is reported by the command's own reading of the settings.
+    """
+    try:
+        return Settings().language
+    except ValidationError:
+        return SOURCE_LANGUAGE
 
 
 def settings_for(db: str | None) -> Settings:
@@ -112,7 +130,7 @@ def emit_json(data: Any) -> None:
 
 def version_callback(value: bool) -> None:
     if value:
-        out.print(f"demine {__version__}")
+        out.print(_("demine %(version)s", version=__version__))
         raise typer.Exit()
 
 

@@ -27,6 +27,8 @@ from demine.commands.app import (
     out,
     table,
 )
+from demine.i18n import _
+from demine.i18n.numbers import number
 
 
 @app.command()
@@ -63,7 +65,11 @@ def casualties(
     """Casualties (approved records only): killed, injured, accidents, rates."""
     if by is not None and by not in GROUPINGS:
         raise CasualtyQueryError(
-            f"unknown --by {by!r}: use one of {', '.join(GROUPINGS)}"
+            _(
+                "unknown --by %(by)r: use one of %(values)s",
+                by=by,
+                values=", ".join(GROUPINGS),
+            )
         )
     period = (_date(start, "--from"), _date(end, "--to"))
     database = open_db(db)
@@ -84,7 +90,11 @@ def _date(text: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise CasualtyQueryError(
-            f"{option} {text!r} is not a date: write YYYY-MM-DD, e.g. 2024-01-31"
+            _(
+                "%(option)s %(text)r is not a date: write YYYY-MM-DD, e.g. 2024-01-31",
+                option=option,
+                text=text,
+            )
         ) from None
 
 
@@ -103,20 +113,20 @@ def _json(report: CasualtyReport, by: str | None, hotspots: bool) -> dict[str, A
 
 
 def _print(report: CasualtyReport, by: str, hotspots: bool) -> None:
-    period = " to ".join(
-        d.isoformat() if d else "…" for d in (report.start, report.end)
-    )
-    rate = "—" if report.rate_per_100k is None else f"{report.rate_per_100k:,.1f}"
+    start, end = (d.isoformat() if d else "…" for d in (report.start, report.end))
+    rate = "—" if report.rate_per_100k is None else number(report.rate_per_100k, 1)
     out.print(
         table(
-            f"Casualties, {period}" if report.start or report.end else "Casualties",
-            ["figure", "value"],
+            _("Casualties, %(start)s to %(end)s", start=start, end=end)
+            if report.start or report.end
+            else _("Casualties"),
+            [_("figure"), _("value")],
             [
-                ["accidents", f"{report.accidents:,}"],
-                ["killed", f"{report.killed:,}"],
-                ["injured", f"{report.injured:,}"],
-                ["children (under 18)", f"{report.children:,}"],
-                ["per 100,000 inhabitants", rate],
+                [_("accidents"), number(report.accidents)],
+                [_("killed"), number(report.killed)],
+                [_("injured"), number(report.injured)],
+                [_("children (under 18)"), number(report.children)],
+                [_("per 100,000 inhabitants"), rate],
             ],
         )
     )
@@ -126,7 +136,7 @@ def _print(report: CasualtyReport, by: str, hotspots: bool) -> None:
     )
     out.print(
         table(
-            f"By {by}",
+            _("By %(grouping)s", grouping=by),
             list(shown.columns),
             [[_cell(k, v) for k, v in row.items()] for row in records(shown)],
         )
@@ -136,8 +146,18 @@ def _print(report: CasualtyReport, by: str, hotspots: bool) -> None:
         bandwidth = report.surface.bandwidth_m if report.surface else math.nan
         out.print(
             table(
-                f"Hotspots (Gaussian kernel, bandwidth {bandwidth:,.0f} m)",
-                ["rank", "lon", "lat", "accidents/km²", "accidents", "victims"],
+                _(
+                    "Hotspots (Gaussian kernel, bandwidth %(bandwidth)s m)",
+                    bandwidth=number(bandwidth),
+                ),
+                [
+                    _("rank"),
+                    _("lon"),
+                    _("lat"),
+                    _("accidents/km²"),
+                    _("accidents"),
+                    _("victims"),
+                ],
                 [
                     [
                         r["rank"],
@@ -152,16 +172,16 @@ def _print(report: CasualtyReport, by: str, hotspots: bool) -> None:
             )
         )
         if not rows:
-            out.print("no hotspots: no located accidents in the period")
+            out.print(_("no hotspots: no located accidents in the period"))
     for note in report.notes:
-        out.print(f"note: {note}")
+        out.print(_("note: %(note)s", note=note))
 
 
 def _cell(column: str, value: Any) -> str:
     if value is None:
-        return "unknown" if column == "year" else "—"
+        return _("unknown") if column == "year" else "—"
     if isinstance(value, float):
-        return "—" if math.isnan(value) else f"{value:,.1f}"
+        return "—" if math.isnan(value) else number(value, 1)
     if isinstance(value, int) and not isinstance(value, bool) and column != "year":
-        return f"{value:,}"
+        return number(value)
     return str(value)

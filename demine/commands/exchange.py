@@ -23,6 +23,8 @@ from demine.commands.app import (
 from demine.errors import ImportRejectedError, SourceError
 from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult
+from demine.i18n import _
+from demine.i18n.numbers import number
 from demine.store.database import Database
 
 ReportOption = Annotated[
@@ -97,13 +99,16 @@ def import_(
 
 def _print_result(result: ImportResult) -> None:
     for warning in result.warnings:
-        err.print(f"warning: {warning}", style="yellow", highlight=False)
-    title = "Dry run: nothing written" if result.dry_run else "Imported"
+        err.print(
+            _("warning: %(warning)s", warning=warning), style="yellow", highlight=False
+        )
+    title = _("Dry run: nothing written") if result.dry_run else _("Imported")
     rows = [
-        [kind, f"{c.inserted:,}", f"{c.updated:,}", f"{c.unchanged:,}"]
+        [kind, number(c.inserted), number(c.updated), number(c.unchanged)]
         for kind, c in result.counts.items()
     ]
-    out.print(table(title, ["table", "new", "updated", "unchanged"], rows))
+    columns = [_("table"), _("new"), _("updated"), _("unchanged")]
+    out.print(table(title, columns, rows))
 
 
 def _import_files(
@@ -124,7 +129,11 @@ def _import_files(
     name = REGISTER if kind.strip().lower() == REGISTER else resolve_kind(kind)
     if loaded is not None and name != REGISTER and name not in loaded.kinds():
         raise SourceError(
-            f"the mapping makes {', '.join(loaded.kinds())}, not {name}",
+            _(
+                "the mapping makes %(values)s, not %(name)s",
+                values=", ".join(loaded.kinds()),
+                name=name,
+            ),
             file=str(mapping),
         )
     with progress_bar(not json_) as start:
@@ -163,9 +172,15 @@ def _print_problems(problems: list[SourceError]) -> None:
         [p.file or "", p.row or "", p.field or "", str(p.value or "")[:40], p.reason]
         for p in problems[:LIMIT]
     ]
-    err.print(table("Rejected rows", ["file", "row", "field", "value", "reason"], rows))
+    columns = [_("file"), _("row"), _("field"), _("value"), _("reason")]
+    err.print(table(_("Rejected rows"), columns, rows))
     if len(problems) > LIMIT:
-        err.print(f"… and {len(problems) - LIMIT:,} more (use --report FILE)")
+        err.print(
+            _(
+                "… and %(more)s more (use --report FILE)",
+                more=number(len(problems) - LIMIT),
+            )
+        )
 
 
 @app.command("export")
@@ -197,8 +212,9 @@ def export(
     if json_:
         emit_json({"file": str(file), "layers": counts})
         return
-    rows = [[layer, f"{n:,}"] for layer, n in counts.items()]
-    out.print(table(f"Exported to {file}", ["layer", "features"], rows))
+    rows = [[layer, number(n)] for layer, n in counts.items()]
+    title = _("Exported to %(file)s", file=file)
+    out.print(table(title, [_("layer"), _("features")], rows))
 
 
 mapping_app = typer.Typer(help="Column mappings for imports.", no_args_is_help=True)
@@ -226,7 +242,7 @@ def mapping_template(
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        out.print(f"mapping template written to {output}")
+        out.print(_("mapping template written to %(output)s", output=output))
 
 
 forms_app = typer.Typer(help="Field forms (XLSForm for ODK and KoBoToolbox).")
@@ -241,4 +257,4 @@ def forms_xlsform(
     from demine.exchange.forms import write_xlsforms
 
     paths = write_xlsforms(directory)
-    out.print(table("XLSForms", ["form"], [[str(p)] for p in paths]))
+    out.print(table(_("XLSForms"), [_("form")], [[str(p)] for p in paths]))

@@ -18,6 +18,10 @@ from demine.commands.app import (
     out,
     table,
 )
+from demine.domain.labels import label_of
+from demine.domain.vocab import Method
+from demine.i18n import _, ngettext
+from demine.i18n.numbers import number, percent
 
 HorizonOption = Annotated[
     str, typer.Option("--horizon", help="Months to plan: 12m, 18m or 1y")
@@ -85,7 +89,7 @@ def plan(
     elif teams.strip().isdigit():
         count = int(teams)
     else:
-        raise TaskingError(f"--teams {teams!r}: give a number or 'all'")
+        raise TaskingError(_("--teams %(teams)r: give a number or 'all'", teams=teams))
     ask = PlanRequest(
         horizon=horizon,
         top=top,
@@ -98,7 +102,7 @@ def plan(
         profile=str(profile) if profile else None,
     )
     if not json_:
-        err.print(f"planning {months} months ...")
+        err.print(_("planning %(months)s months ...", months=months))
     result = run_plan(open_db(db), ask)
     if gantt is not None:
         from demine.analysis.tasking.gantt import write_gantt
@@ -111,49 +115,75 @@ def plan(
         return
     _print(result, rows)
     if gantt is not None:
-        out.print(f"Gantt chart written to {gantt}")
+        out.print(_("Gantt chart written to %(gantt)s", gantt=gantt))
 
 
 def _print(result: Any, limit: int) -> None:
     p = result.plan
     figures = [
-        ["months", f"{p.months[0]} to {p.months[-1]}"],
-        ["teams planned / active", f"{len(p.teams)} / {result.teams_available}"],
-        ["hazards planned / open", f"{result.hazards_planned} / {result.hazards_open}"],
-        ["priority weights", result.weights],
-        ["solver", f"{p.solver} ({p.status})"],
-        ["released m²", f"{p.released_m2:,.0f}"],
-        ["objective (weighted ha)", f"{p.objective:,.2f}"],
-        ["bound", "—" if p.bound is None else f"{p.bound:,.2f}"],
-        ["optimality gap", "—" if p.gap is None else f"{100 * p.gap:.2f}%"],
-        ["greedy objective", f"{p.greedy_objective:,.2f}"],
-        ["greedy released m²", f"{p.greedy_released_m2:,.0f}"],
-        ["improvement over greedy", _pct(p.improvement_pct)],
-        ["seconds (of which greedy)", f"{p.seconds:.1f} ({p.greedy_seconds:.1f})"],
+        [_("months"), _("%(first)s to %(last)s", first=p.months[0], last=p.months[-1])],
+        [_("teams planned / active"), f"{len(p.teams)} / {result.teams_available}"],
+        [
+            _("hazards planned / open"),
+            f"{result.hazards_planned} / {result.hazards_open}",
+        ],
+        [_("priority weights"), result.weights],
+        [_("solver"), f"{p.solver} ({p.status})"],
+        [_("released m²"), number(p.released_m2)],
+        [_("objective (weighted ha)"), number(p.objective, 2)],
+        [_("bound"), "—" if p.bound is None else number(p.bound, 2)],
+        [_("optimality gap"), "—" if p.gap is None else percent(p.gap, 2)],
+        [_("greedy objective"), number(p.greedy_objective, 2)],
+        [_("greedy released m²"), number(p.greedy_released_m2)],
+        [_("improvement over greedy"), _pct(p.improvement_pct)],
+        [
+            _("seconds (of which greedy)"),
+            f"{number(p.seconds, 1)} ({number(p.greedy_seconds, 1)})",
+        ],
     ]
     if len(p.deadlines):
         met = int(p.deadlines["met"].sum())
-        figures.append(["return dates met", f"{met} of {len(p.deadlines)} hazards"])
-    out.print(table("Work plan", ["figure", "value"], figures))
+        figures.append(
+            [
+                _("return dates met"),
+                ngettext(
+                    "%(met)s of %(num)s hazard",
+                    "%(met)s of %(num)s hazards",
+                    len(p.deadlines),
+                    met=met,
+                ),
+            ]
+        )
+    out.print(table(_("Work plan"), [_("figure"), _("value")], figures))
     shown = p.rows if limit <= 0 else p.rows.head(limit)
     lines, last = [], None
     for r in shown.itertuples():
-        team = "" if r.team_id == last else f"{r.team} [{r.method}]"
+        team = "" if r.team_id == last else f"{r.team} [{label_of(Method, r.method)}]"
         last = r.team_id
         label = f"{r.hazard_id} {r.hazard}".strip()
-        lines.append([team, r.month, label, f"{r.released_m2:,.0f}"])
-    title = "Plan per team"
+        lines.append([team, r.month, label, number(r.released_m2)])
+    title = _("Plan per team")
     if len(shown) < len(p.rows):
-        title += f" (first {len(shown):,} of {len(p.rows):,} rows; --rows 0 for all)"
-    out.print(table(title, ["team", "month", "hazard", "m²"], lines))
+        title = _(
+            "Plan per team (first %(shown)s of %(total)s rows; --rows 0 for all)",
+            shown=number(len(shown)),
+            total=number(len(p.rows)),
+        )
+    columns = [_("team"), _("month"), _("hazard"), "m²"]
+    out.print(table(title, columns, lines))
     totals = [
-        [t.team, t.method, f"{t.released_m2:,.0f}", t.hazards, f"{t.used_pct:.0f}%"]
+        [
+            t.team,
+            label_of(Method, t.method),
+            number(t.released_m2),
+            t.hazards,
+            percent(t.used_pct / 100, 0),
+        ]
         for t in p.teams.itertuples()
     ]
-    out.print(
-        table("Totals per team", ["team", "method", "m²", "hazards", "used"], totals)
-    )
+    columns = [_("team"), _("method"), "m²", _("hazards"), _("used")]
+    out.print(table(_("Totals per team"), columns, totals))
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.2f}%"
+    return "—" if value is None else percent(value / 100, 2, sign=True)

@@ -27,6 +27,8 @@ from demine.commands.app import (
     table,
 )
 from demine.errors import PredictionError
+from demine.i18n import _
+from demine.i18n.numbers import number
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +168,7 @@ def grid(
     from demine.predict.pipeline import GridRequest, bands, build_grid, plan_grid
 
     if exclude_own not in ("cell", "area"):
-        raise PredictionError("--exclude-own must be 'cell' or 'area'")
+        raise PredictionError(_("--exclude-own must be 'cell' or 'area'"))
     rule = LabelRule.parse(negatives, categories, accidents, negative_share)
     options = FeatureOptions(
         exclude_own,  # type: ignore[arg-type]
@@ -208,7 +210,7 @@ def _params(rounds: int) -> Any:
     from demine.predict.learners import BoostingParams
 
     if rounds < 1:
-        raise PredictionError("--rounds must be at least 1")
+        raise PredictionError(_("--rounds must be at least 1"))
     return BoostingParams(rounds=rounds)
 
 
@@ -236,7 +238,9 @@ def fit(
     from demine.predict.model import fit_model
 
     if calibration not in ("auto", "isotonic", "sigmoid", "none"):
-        raise PredictionError("--calibration must be auto, isotonic, sigmoid or none")
+        raise PredictionError(
+            _("--calibration must be auto, isotonic, sigmoid or none")
+        )
     frame = _read(grid_path, label)
     model = fit_model(
         frame,
@@ -257,7 +261,7 @@ def fit(
 
 def _regions(n: int) -> int | None:
     if n < 0 or n == 1:
-        raise PredictionError("--regions must be 0 (one group each) or at least 2")
+        raise PredictionError(_("--regions must be 0 (one group each) or at least 2"))
     return n or None
 
 
@@ -289,9 +293,15 @@ def _print_model(model: Any, out_path: Path, json_: bool) -> None:
     )
     held = t["held_out"]
     out.print(
-        f"held out {t['held_out_regions']} regions: ROC-AUC {held['roc_auc']:.3f}, "
-        f"PR-AUC {held['pr_auc']:.3f}, recall@20% {held['recall_at_20']:.3f} "
-        "(pooled; see 'predict evaluate' for each region)"
+        _(
+            "held out %(held_out_regions)s regions: ROC-AUC %(roc_auc).3f, PR-AUC "
+            "%(pr_auc).3f, recall@20%% %(recall_at_20).3f (pooled; see 'predict "
+            "evaluate' for each region)",
+            held_out_regions=t["held_out_regions"],
+            roc_auc=held["roc_auc"],
+            pr_auc=held["pr_auc"],
+            recall_at_20=held["recall_at_20"],
+        )
     )
     shares = [[n, f"{v:.1%}"] for n, v in top]
     out.print(table("importance (gain share)", ["feature", "share"], shares))
@@ -354,7 +364,7 @@ def evaluate(
         emit_json({"report": str(out_path), **ev.to_dict()})
         return
     _print_evaluation(ev)
-    err.print(f"report: {out_path}")
+    err.print(_("report: %(out_path)s", out_path=out_path))
 
 
 def _print_evaluation(ev: Any) -> None:
@@ -458,9 +468,11 @@ def score(
     from demine.predict.tables import count_rows
 
     if not model_path.exists():
-        raise PredictionError(f"{model_path}: no such model file")
+        raise PredictionError(
+            _("%(model_path)s: no such model file", model_path=model_path)
+        )
     if not grid_path.exists():
-        raise PredictionError(f"{grid_path}: no such file")
+        raise PredictionError(_("%(grid_path)s: no such file", grid_path=grid_path))
     model = RiskModel.from_json(model_path.read_text("utf-8"))
     rows = count_rows(grid_path)
     chunks = -(-rows // chunk_rows) if rows else 2
@@ -476,10 +488,16 @@ def score(
         emit_json(summary)
         return
     out.print(
-        f"scored {summary['cells']:,} cells: mean risk {summary['risk_mean']:.3f}, "
-        f"highest {summary['risk_max']:.3f}, "
-        f"{summary['outside_applicability']:,} outside the area of applicability "
-        f"-> {', '.join(summary['outputs'])}"
+        _(
+            "scored %(cells)s cells: mean risk %(risk_mean).3f, highest "
+            "%(risk_max).3f, %(outside)s outside the area of applicability -> "
+            "%(values)s",
+            cells=number(summary["cells"]),
+            risk_mean=summary["risk_mean"],
+            risk_max=summary["risk_max"],
+            outside=number(summary["outside_applicability"]),
+            values=", ".join(summary["outputs"]),
+        )
     )
 
 

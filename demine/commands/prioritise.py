@@ -18,6 +18,10 @@ from demine.commands.app import (
     out,
     table,
 )
+from demine.i18n import N_, _
+from demine.i18n.numbers import number, percent, signed
+
+DIRECTIONS = {"benefit": N_("more is more urgent"), "cost": N_("more is less urgent")}
 
 if TYPE_CHECKING:
     from demine.analysis.priorities.mcda import Sensitivity
@@ -58,7 +62,9 @@ def prioritise(
     from demine.analysis.priorities.ranking import sensitivity_dict
 
     if method is not None and method not in METHODS:
-        raise ProfileError(f"unknown --method {method!r}: use weighted or promethee")
+        raise ProfileError(
+            _("unknown --method %(method)r: use weighted or promethee", method=method)
+        )
     chosen = load_profile(profile)
     database = open_db(db)
     ranking = rank_hazards(database, chosen, method)
@@ -80,21 +86,28 @@ def _print_ranking(ranking: Ranking, top: int) -> None:
     crit = ranking.criteria
     out.print(
         table(
-            f"Criteria ({ranking.method}, {Path(ranking.profile.source).name})",
-            ["criterion", "unit", "direction", "weight"],
+            _(
+                "Criteria (%(method)s, %(profile)s)",
+                method=ranking.method,
+                profile=Path(ranking.profile.source).name,
+            ),
+            [_("criterion"), _("unit"), _("direction"), _("weight")],
             [
                 [
-                    c,
-                    CATALOGUE[c].unit,
-                    ranking.profile.criterion(c).direction,
-                    f"{ranking.weights[c]:.3f}",
+                    _(CATALOGUE[c].label),
+                    _(CATALOGUE[c].unit),
+                    _(DIRECTIONS[ranking.profile.criterion(c).direction]),
+                    number(ranking.weights[c], 3),
                 ]
                 for c in crit
             ],
         )
     )
     for name, why in ranking.notes.items():
-        err.print(f"note: criterion {name} left out: {why}", highlight=False)
+        err.print(
+            _("note: criterion %(name)s left out: %(why)s", name=name, why=why),
+            highlight=False,
+        )
     rows: list[list[Any]] = []
     for hid, row in ranking.head(top).iterrows():
         rows.append(
@@ -102,15 +115,19 @@ def _print_ranking(ranking: Ranking, top: int) -> None:
                 int(row["rank"]),
                 hid,
                 row["name"] or "",
-                f"{row['score']:.4f}",
-                f"{row['area_m2'] / 10_000:,.2f}",
+                number(row["score"], 4),
+                number(row["area_m2"] / 10_000, 2),
                 _explain(row, crit),
             ]
         )
     shown = table(
-        f"Top {min(top, len(ranking.table))} of {len(ranking.table):,} open "
-        "hazards (why: the largest contributions to the score)",
-        ["rank", "id", "name", "score", "ha", "why"],
+        _(
+            "Top %(top)s of %(total)s open hazards (why: the largest "
+            "contributions to the score)",
+            top=min(top, len(ranking.table)),
+            total=number(len(ranking.table)),
+        ),
+        [_("rank"), "id", _("name"), _("score"), "ha", _("why")],
         rows,
     )
     shown.columns[2].justify = shown.columns[-1].justify = "left"
@@ -119,16 +136,22 @@ def _print_ranking(ranking: Ranking, top: int) -> None:
 
 def _explain(row: Any, criteria: list[str], shown: int = EXPLAINED) -> str:
     """The criteria that moved the score most, largest first, with their sign."""
+    from demine.analysis.criteria import CATALOGUE
+
     parts = sorted(criteria, key=lambda c: -abs(float(row[c])))[:shown]
-    return ", ".join(f"{c.replace('_', ' ')} {float(row[c]):+.3f}" for c in parts)
+    return ", ".join(
+        f"{_(CATALOGUE[c].label)} {signed(float(row[c]), 3)}" for c in parts
+    )
 
 
 def _print_sensitivity(moved: Sensitivity) -> None:
+    from demine.analysis.criteria import CATALOGUE
+
     rows = [
         [
-            r["criterion"],
-            f"{r['change']:+.0%}",
-            f"{r['weight']:.3f} → {r['new_weight']:.3f}",
+            _(CATALOGUE[r["criterion"]].label),
+            percent(r["change"], 0, sign=True),
+            f"{number(r['weight'], 3)} → {number(r['new_weight'], 3)}",
             f"{r['overlap']}/{moved.top}",
             ", ".join(map(str, r["entered"])) or "-",
             ", ".join(map(str, r["left"])) or "-",
@@ -138,8 +161,16 @@ def _print_sensitivity(moved: Sensitivity) -> None:
     ]
     out.print(
         table(
-            f"Sensitivity of the top {moved.top} to each weight ±20%",
-            ["criterion", "change", "weight", "same", "entered", "left", "max shift"],
+            _("Sensitivity of the top %(top)s to each weight ±20%%", top=moved.top),
+            [
+                _("criterion"),
+                _("change"),
+                _("weight"),
+                _("same"),
+                _("entered"),
+                _("left"),
+                _("max shift"),
+            ],
             rows,
         )
     )

@@ -11,7 +11,10 @@ from typing import Annotated, Any
 import typer
 
 from demine.commands.app import DbOption, JsonOption, app, emit_json, open_db, out
+from demine.domain.labels import kind_label
 from demine.errors import RecordError
+from demine.i18n import _, ngettext
+from demine.i18n.numbers import number
 from demine.store.editing import KINDS, add_records
 
 
@@ -22,19 +25,33 @@ def read_rows(path: str) -> list[dict[str, Any]]:
         text = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
         data = json.loads(text)
     except FileNotFoundError:
-        raise RecordError(f"{source}: no such file") from None
+        raise RecordError(_("%(source)s: no such file", source=source)) from None
     except UnicodeDecodeError as exc:
-        raise RecordError(f"{source}: not UTF-8 text ({exc.reason})") from None
+        raise RecordError(
+            _(
+                "%(source)s: not UTF-8 text (%(reason)s)",
+                source=source,
+                reason=exc.reason,
+            )
+        ) from None
     except json.JSONDecodeError as exc:
         raise RecordError(
-            f"{source}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            _(
+                "%(source)s: not JSON (line %(lineno)s, column %(colno)s: %(msg)s)",
+                source=source,
+                lineno=exc.lineno,
+                colno=exc.colno,
+                msg=exc.msg,
+            )
         ) from None
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         data = data.get("features", [])
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise RecordError(f"{source}: expected an object or a list of objects")
+        raise RecordError(
+            _("%(source)s: expected an object or a list of objects", source=source)
+        )
     return [_feature_to_row(r) for r in data]
 
 
@@ -65,7 +82,16 @@ def add(
     if json_:
         emit_json({"kind": kind, "ids": ids})
     else:
-        out.print(f"added {len(ids):,} {kind} record(s): ids {_span(ids)}")
+        out.print(
+            ngettext(
+                "added %(num)s record of %(kind)s: id %(span)s",
+                "added %(num)s records of %(kind)s: ids %(span)s",
+                len(ids),
+                num=number(len(ids)),
+                kind=kind_label(kind, plural=True),
+                span=_span(ids),
+            )
+        )
 
 
 def _span(ids: list[int]) -> str:

@@ -20,7 +20,20 @@ from demine.commands.app import (
     progress_bar,
     table,
 )
+from demine.domain.labels import label_of
+from demine.domain.vocab import EOCategory, HazardStatus
 from demine.errors import DemineError
+from demine.i18n import N_, _
+from demine.i18n.numbers import number
+
+AREA_FIGURES = {
+    "total": N_("total"),
+    "cancelled": N_("cancelled"),
+    "reduced": N_("reduced"),
+    "cleared": N_("cleared"),
+    "released": N_("released"),
+    "remaining": N_("remaining"),
+}
 
 
 @app.command()
@@ -28,7 +41,7 @@ def init(db: DbOption = None) -> None:
     """Create an empty register, or migrate an existing one to this version."""
     database = open_db(db)
     database.upgrade()
-    out.print(f"register ready: {database.describe()}")
+    out.print(_("register ready: %(register)s", register=database.describe()))
 
 
 @app.command()
@@ -47,24 +60,39 @@ def demo(
     from demine.store.loading import load_register
 
     if scale not in ("small", "medium", "national"):
-        raise DemineError(f"unknown scale {scale!r}: use small, medium or national")
+        raise DemineError(
+            _("unknown scale %(scale)r: use small, medium or national", scale=scale)
+        )
     database = open_db(db)
     database.upgrade()
     if not _is_empty(database):
         raise DemineError(
-            f"{database.describe()} already holds a register; "
-            "use another --db or remove it first"
+            _(
+                "%(register)s already holds a register; use another --db or remove it "
+                "first",
+                register=database.describe(),
+            )
         )
     started = time.perf_counter()
-    err.print(f"generating the {scale} demo register (seed {seed}) ...")
+    err.print(
+        _(
+            "generating the %(scale)s demo register (seed %(seed)s) ...",
+            scale=scale,
+            seed=seed,
+        )
+    )
     frames = generate(scale, seed)  # type: ignore[arg-type]
     with progress_bar(not json_) as start:
         counts = load_register(database, frames, progress=start)
     played = play(database, seed)
     elapsed = time.perf_counter() - started
     err.print(
-        f"loaded {sum(counts.values()):,} rows into {database.describe()} "
-        f"in {elapsed:.1f} s"
+        _(
+            "loaded %(rows)s rows into %(register)s in %(seconds)s s",
+            rows=number(sum(counts.values())),
+            register=database.describe(),
+            seconds=number(elapsed, 1),
+        )
     )
     err.print(
         f"QA programme: lot rejected, land reopened (hazard {played.reopened_hazard}), "
@@ -92,7 +120,13 @@ def summary(
 ) -> None:
     """National figures: hazards, area released and remaining, items, casualties."""
     if by is not None and by not in GROUPINGS:
-        raise DemineError(f"unknown --by {by!r}: use one of {', '.join(GROUPINGS)}")
+        raise DemineError(
+            _(
+                "unknown --by %(by)r: use one of %(values)s",
+                by=by,
+                values=", ".join(GROUPINGS),
+            )
+        )
     database = open_db(db)
     database.require_initialised()
     _print_summary(database, json_, by)
@@ -107,22 +141,29 @@ def _print_summary(database: Any, json_: bool, by: str | None = None) -> None:
         emit_json(data)
         return
     area = data["area_m2"]
+    cas = data["casualties"]
     out.print(
         table(
-            "National register",
-            ["figure", "value"],
+            _("National register"),
+            [_("figure"), _("value")],
             [
-                ["hazards", f"{data['hazards']:,}"],
+                [_("hazardous areas"), number(data["hazards"])],
                 *[
-                    [f"hazards {k}", f"{v:,}"]
+                    [f"  {label_of(HazardStatus, k)}", number(v)]
                     for k, v in sorted(data["hazards_by_status"].items())
                 ],
-                *[[f"{k} (ha)", f"{v / 10_000:,.1f}"] for k, v in area.items()],
-                ["items found", f"{data['items_total']:,}"],
-                *[[f"  {k}", f"{v:,}"] for k, v in data["items"].items()],
-                ["accidents", f"{data['casualties']['accidents']:,}"],
-                ["killed", f"{data['casualties']['killed']:,}"],
-                ["injured", f"{data['casualties']['injured']:,}"],
+                *[
+                    [_("%(figure)s (ha)", figure=_(AREA_FIGURES[k])), ha(v)]
+                    for k, v in area.items()
+                ],
+                [_("items found"), number(data["items_total"])],
+                *[
+                    [f"  {label_of(EOCategory, k)}", number(v)]
+                    for k, v in data["items"].items()
+                ],
+                [_("accidents"), number(cas["accidents"])],
+                [_("killed"), number(cas["killed"])],
+                [_("injured"), number(cas["injured"])],
             ],
         )
     )
@@ -130,17 +171,21 @@ def _print_summary(database: Any, json_: bool, by: str | None = None) -> None:
         rows = data["by"]["rows"]
         out.print(
             table(
-                f"Released and found by {by}",
-                [by, "cancelled ha", "reduced ha", "cleared ha", "items"],
+                _("Released and found by %(grouping)s", grouping=by),
+                [by, _("cancelled ha"), _("reduced ha"), _("cleared ha"), _("items")],
                 [
                     [
-                        "(none)" if r["key"] is None else r["key"],
-                        f"{r['cancelled_m2'] / 10_000:,.1f}",
-                        f"{r['reduced_m2'] / 10_000:,.1f}",
-                        f"{r['cleared_m2'] / 10_000:,.1f}",
-                        f"{r['items_total']:,}",
+                        _("(none)") if r["key"] is None else r["key"],
+                        ha(r["cancelled_m2"]),
+                        ha(r["reduced_m2"]),
+                        ha(r["cleared_m2"]),
+                        number(r["items_total"]),
                     ]
                     for r in rows
                 ],
             )
         )
+
+
+def ha(m2: float) -> str:
+    return number(m2 / 10_000, 1)

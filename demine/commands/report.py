@@ -9,6 +9,9 @@ from typing import Annotated
 import typer
 
 from demine.commands.app import DbOption, app, err, open_db
+from demine.i18n import LANGUAGES, _, current_language, use_language
+from demine.i18n.numbers import number
+from demine.reports.errors import ReportError
 
 KindArg = Annotated[str, typer.Argument(help="national, donor or treaty")]
 
@@ -42,29 +45,74 @@ def report(
             help="Include the completion forecast (national report)",
         ),
     ] = True,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help="en, az or ru [default: DEMINE_LANGUAGE, else en]",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Make a report from the approved records and write it to --out."""
+    if language is not None and language not in LANGUAGES:
+        raise ReportError(
+            _(
+                "unknown language %(language)r: use one of %(known)s",
+                language=language,
+                known=", ".join(LANGUAGES),
+            )
+        )
+    with use_language(language or current_language()):
+        _make_report(kind, period, out_file, fmt, donor, project, forecast, db)
+
+
+def _make_report(
+    kind: str,
+    period: str,
+    out_file: Path,
+    fmt: str | None,
+    donor: str | None,
+    project: str | None,
+    forecast: bool,
+    db: str | None,
+) -> None:
     from demine.reports import build_report, render
-    from demine.reports.errors import ReportError
     from demine.reports.render import FORMATS
 
     chosen = (fmt or out_file.suffix.lstrip(".") or "").lower()
     if chosen not in FORMATS:
         raise ReportError(
-            f"unknown format {chosen or fmt!r}: give --format html or pdf "
-            "(or an --out file ending in .html or .pdf)"
+            _(
+                "unknown format %(format)r: give --format html or pdf (or an --out "
+                "file ending in .html or .pdf)",
+                format=chosen or fmt,
+            )
         )
     if not out_file.parent.is_dir():
         raise ReportError(
-            f"--out {out_file}: the folder {out_file.parent} does not exist"
+            _(
+                "--out %(out_file)s: the folder %(parent)s does not exist",
+                out_file=out_file,
+                parent=out_file.parent,
+            )
         )
     database = open_db(db)
     database.require_initialised()
-    err.print(f"making the {kind} report for {period} ...")
+    err.print(
+        _("making the %(kind)s report for %(period)s ...", kind=kind, period=period)
+    )
     document = build_report(
         database, kind, period, donor=donor, project=project, forecast=forecast
     )
     data = render(document, chosen)
     out_file.write_bytes(data)
-    err.print(f"wrote {out_file} ({len(data) / 1024:,.0f} KiB, {chosen})")
+    err.print(
+        _(
+            "wrote %(file)s (%(size)s KiB, %(format)s)",
+            file=out_file,
+            size=number(len(data) / 1024),
+            format=chosen,
+        )
+    )

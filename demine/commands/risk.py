@@ -11,6 +11,8 @@ import typer
 from demine.commands.app import DbOption, JsonOption, emit_json, open_db, out, table
 from demine.commands.predict import CrsOption, predict_app
 from demine.errors import PredictionError
+from demine.i18n import _
+from demine.i18n.numbers import number
 
 
 @predict_app.command()
@@ -32,7 +34,9 @@ def publish(
     from demine.store.risk import hazard_risks
 
     if not scores_path.exists():
-        raise PredictionError(f"{scores_path}: no such file")
+        raise PredictionError(
+            _("%(scores_path)s: no such file", scores_path=scores_path)
+        )
     database = open_db(db)
     database.require_initialised()
     done = publish_scores(database, scores_path, model, crs)
@@ -48,10 +52,15 @@ def publish(
         emit_json(summary)
         return
     out.print(
-        f"published {done.cells:,} risk cells and the risk of {done.hazards:,} "
-        f"hazards (model {done.model})"
+        _(
+            "published %(cells)s risk cells and the risk of %(hazards)s hazards "
+            "(model %(model)s)",
+            cells=number(done.cells),
+            hazards=number(done.hazards),
+            model=done.model,
+        )
     )
     if len(risks):
         top = risks.sort_values(ascending=False).head(10)
         rows = [[int(i), f"{v:.3f}"] for i, v in top.items()]
-        out.print(table("riskiest hazards", ["hazard", "mean risk"], rows))
+        out.print(table(_("riskiest hazards"), [_("hazard"), _("mean risk")], rows))

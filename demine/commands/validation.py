@@ -18,6 +18,8 @@ from demine.commands.app import (
     out,
     table,
 )
+from demine.i18n import _, ngettext
+from demine.i18n.numbers import number
 
 
 @app.command()
@@ -58,7 +60,7 @@ def validate(
     from demine.commands.app import settings_for
 
     options = CheckOptions.from_settings(settings_for(db), extent, max_segment_m)
-    step = None if json_ else (lambda text: err.print(f"… {text}"))
+    step = None if json_ else (lambda text: err.print(_("… %(text)s", text=text)))
     result = validate_database(open_db(db), options, repair=repair, step=step)
     findings, repaired, counts = result.findings, result.repaired, result.counts()
     if json_:
@@ -68,18 +70,34 @@ def validate(
             emit_json([f.as_dict() for f in findings])
     else:
         if repair:
-            out.print(f"repaired {repaired:,} geometries (see table geometry_repair)")
+            out.print(
+                _(
+                    "repaired %(repaired)s geometries (see table geometry_repair)",
+                    repaired=number(repaired),
+                )
+            )
         out.print(
             table(
-                f"{len(findings):,} findings",
-                ["rule", "count"],
-                [[rule, f"{n:,}"] for rule, n in counts.items()],
+                ngettext(
+                    "%(num)s finding",
+                    "%(num)s findings",
+                    len(findings),
+                    num=number(len(findings)),
+                ),
+                [_("rule"), _("count")],
+                [[rule, number(n)] for rule, n in counts.items()],
             )
         )
         if not summary_only and findings:
             rows = [[str(f.rule), f.entity, f.id, f.message] for f in findings[:limit]]
-            out.print(table("Findings", ["rule", "entity", "id", "message"], rows))
+            columns = [_("rule"), _("kind"), "id", _("message")]
+            out.print(table(_("Findings"), columns, rows))
             if len(findings) > limit:
-                out.print(f"… and {len(findings) - limit:,} more (use --json)")
+                out.print(
+                    _(
+                        "… and %(more)s more (use --json)",
+                        more=number(len(findings) - limit),
+                    )
+                )
     if fail and findings:
         raise typer.Exit(2)

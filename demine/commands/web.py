@@ -13,8 +13,10 @@ from typing import Annotated
 import typer
 
 from demine.commands.app import DbOption, app, err, out, settings_for
+from demine.domain.labels import label
 from demine.domain.vocab import Role
 from demine.errors import RecordError
+from demine.i18n import _
 from demine.store.database import Database
 from demine.store.users import add_user
 
@@ -51,7 +53,14 @@ def serve(
     database.require_initialised()
     # Brings registers made by an older demine up to date (adds user tables).
     database.upgrade()
-    out.print(f"demine on http://{host}:{port}/ (register: {database.describe()})")
+    out.print(
+        _(
+            "demine on http://%(host)s:%(port)s/ (register: %(register)s)",
+            host=host,
+            port=port,
+            register=database.describe(),
+        )
+    )
     if workers == 1:
         application = create_app(settings, database)
         uvicorn.run(
@@ -111,22 +120,35 @@ def user_add(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from stdin")
     ] = False,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", help="The user's interface language: en, az or ru"),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Add a user; asks for the password unless told otherwise."""
     if role is Role.CLERK and organisation_id is None:
-        raise RecordError("a clerk needs --organisation-id", field="organisation_id")
+        raise RecordError(_("a clerk needs --organisation-id"), field="organisation_id")
     if generate:
         password = secrets.token_urlsafe(12)
     elif password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = typer.prompt(
+            _("Password"), hide_input=True, confirmation_prompt=True
+        )
     database = Database(settings_for(db).database_url)
     database.require_initialised()
     database.upgrade()
-    user = add_user(database, username, password, role, organisation_id)
-    out.print(f"added {user.role.value} {user.username!r} (id {user.id})")
+    user = add_user(database, username, password, role, organisation_id, language)
+    out.print(
+        _(
+            "added %(role)s %(username)r (id %(id)s)",
+            role=label(user.role),
+            username=user.username,
+            id=user.id,
+        )
+    )
     if generate:
-        err.print("one-time password (write it down, it is not stored):")
+        err.print(_("one-time password (write it down, it is not stored):"))
         out.print(password, highlight=False)

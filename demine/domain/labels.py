@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What each vocabulary value is called for people, in the current language.
 
+The names of the kinds of record live in :mod:`demine.i18n.kinds` (errors,
+beneath the domain, name records too) and are re-exported here.
+
 The stored values of :mod:`demine.domain.vocab` never change with the
 language; their labels are gettext texts with the vocabulary as context
 (``pgettext("hazard status", "Open")``), because the same English word can
@@ -17,7 +20,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from demine.domain import vocab as v
+from demine.domain.findings import Rule
 from demine.i18n import NC_, Text
+from demine.i18n.kinds import KIND_WORDS, KINDS, kind_label, kind_word
 
 # Each text is spelled out in an NC_ call, so that Babel extracts it with its
 # context.
@@ -361,88 +366,202 @@ def choices(vocabulary: type[StrEnum]) -> list[tuple[str, str]]:
     return [(member.value, label(member)) for member in vocabulary]
 
 
-#: What each kind of record is called, one and many.
-KINDS: dict[str, tuple[Text, Text]] = {
-    "organisation": (
-        NC_("record kind", "Organisation"),
-        NC_("record kinds", "Organisations"),
-    ),
-    "place": (NC_("record kind", "Place"), NC_("record kinds", "Places")),
-    "team": (NC_("record kind", "Team"), NC_("record kinds", "Teams")),
-    "eo_model": (
-        NC_("record kind", "EO model"),
-        NC_("record kinds", "EO catalogue"),
-    ),
-    "hazard": (
-        NC_("record kind", "Hazardous area"),
-        NC_("record kinds", "Hazardous areas"),
-    ),
-    "activity": (NC_("record kind", "Activity"), NC_("record kinds", "Activities")),
-    "release": (
-        NC_("record kind", "Release product"),
-        NC_("record kinds", "Release products"),
-    ),
-    "eo_item": (NC_("record kind", "EO find"), NC_("record kinds", "EO finds")),
-    "accident": (NC_("record kind", "Accident"), NC_("record kinds", "Accidents")),
-    "victim": (NC_("record kind", "Victim"), NC_("record kinds", "Victims")),
-    "eore_session": (
-        NC_("record kind", "EORE session"),
-        NC_("record kinds", "EORE sessions"),
-    ),
-    "qm_finding": (
-        NC_("record kind", "QM finding"),
-        NC_("record kinds", "QM findings"),
-    ),
-    "inspection": (
-        NC_("record kind", "Inspection"),
-        NC_("record kinds", "Inspections"),
-    ),
-    "sample_unit": (
-        NC_("record kind", "Sampling unit"),
-        NC_("record kinds", "Sampling units"),
-    ),
-    "non_conformity": (
-        NC_("record kind", "Non-conformity"),
-        NC_("record kinds", "Non-conformities"),
-    ),
-    "monitoring_visit": (
-        NC_("record kind", "Monitoring visit"),
-        NC_("record kinds", "Monitoring visits"),
-    ),
-    "accreditation": (
-        NC_("record kind", "Accreditation"),
-        NC_("record kinds", "Accreditations"),
-    ),
-    "accreditation_suspension": (
-        NC_("record kind", "Accreditation suspension"),
-        NC_("record kinds", "Accreditation suspensions"),
-    ),
-    "course": (NC_("record kind", "Course"), NC_("record kinds", "Courses")),
-    "training_session": (
-        NC_("record kind", "Training session"),
-        NC_("record kinds", "Training sessions"),
-    ),
-    "person": (NC_("record kind", "Person"), NC_("record kinds", "Staff")),
-    "attendance": (
-        NC_("record kind", "Training result"),
-        NC_("record kinds", "Training results"),
-    ),
-    "certificate": (
-        NC_("record kind", "Certificate"),
-        NC_("record kinds", "Certificates"),
-    ),
-    "funding": (
-        NC_("record kind", "Funding record"),
-        NC_("record kinds", "Funding"),
-    ),
-    "reference_feature": (
-        NC_("record kind", "Reference feature"),
-        NC_("record kinds", "Reference layers"),
-    ),
+#: What each field of the register is called on a record's page.
+FIELDS: dict[str, Text] = {
+    "id": NC_("field", "Number"),
+    "external_id": NC_("field", "External id"),
+    "created_at": NC_("field", "Created"),
+    "updated_at": NC_("field", "Last changed"),
+    "version": NC_("field", "Version"),
+    "review_state": NC_("field", "Review state"),
+    "reported_by_id": NC_("field", "Reported by (organisation)"),
+    "name": NC_("field", "Name"),
+    "hazard_class": NC_("field", "Classification"),
+    "status": NC_("field", "Status"),
+    "contamination": NC_("field", "Contamination"),
+    "evidence": NC_("field", "Evidence"),
+    "reliability": NC_("field", "Reliability of the information"),
+    "land_use": NC_("field", "Land use"),
+    "blockages": NC_("field", "What it blocks"),
+    "estimated_devices": NC_("field", "Estimated devices"),
+    "women": NC_("field", "Women"),
+    "men": NC_("field", "Men"),
+    "girls": NC_("field", "Girls"),
+    "boys": NC_("field", "Boys"),
+    "admin_area_id": NC_("field", "Admin area"),
+    "settlement_id": NC_("field", "Settlement"),
+    "recorded_on": NC_("field", "Recorded on"),
+    "closed_on": NC_("field", "Closed on"),
+    "reported_area_m2": NC_("field", "Reported area (m²)"),
+    "area_m2": NC_("field", "Area (m²)"),
+    "cancelled_m2": NC_("field", "Cancelled (m²)"),
+    "reduced_m2": NC_("field", "Reduced (m²)"),
+    "cleared_m2": NC_("field", "Cleared (m²)"),
+    "remaining_m2": NC_("field", "Remaining (m²)"),
+    "notes": NC_("field", "Notes"),
+    "geom": NC_("field", "Geometry"),
+    "benchmark": NC_("field", "Benchmark"),
+    "activity_type": NC_("field", "Activity type"),
+    "method": NC_("field", "Method"),
+    "organisation_id": NC_("field", "Organisation"),
+    "team_id": NC_("field", "Team"),
+    "hazard_id": NC_("field", "Hazardous area"),
+    "start_date": NC_("field", "Start date"),
+    "end_date": NC_("field", "End date"),
+    "team_days": NC_("field", "Team-days"),
+    "cost_usd": NC_("field", "Cost (USD)"),
+    "activity_id": NC_("field", "Activity"),
+    "kind": NC_("field", "Kind"),
+    "released_on": NC_("field", "Released on"),
+    "depth_cm": NC_("field", "Depth (cm)"),
+    "effective_m2": NC_("field", "Counted in the ledger (m²)"),
+    "outside_m2": NC_("field", "Outside its hazard (m²)"),
+    "double_m2": NC_("field", "Released twice (m²)"),
+    "eo_model_id": NC_("field", "EO model"),
+    "category": NC_("field", "Category"),
+    "quantity": NC_("field", "Quantity"),
+    "found_on": NC_("field", "Found on"),
+    "condition": NC_("field", "Condition"),
+    "disposal": NC_("field", "Disposal"),
+    "accident_type": NC_("field", "Accident type"),
+    "occurred_on": NC_("field", "Date of the accident"),
+    "description": NC_("field", "Description"),
+    "accident_id": NC_("field", "Accident"),
+    "sex": NC_("field", "Sex"),
+    "age": NC_("field", "Age (years)"),
+    "outcome": NC_("field", "Killed or injured"),
+    "activity": NC_("field", "Activity at the time"),
+    "acronym": NC_("field", "Acronym"),
+    "org_type": NC_("field", "Type of organisation"),
+    "country": NC_("field", "Country"),
+    "accreditation": NC_("field", "Accreditation"),
+    "accredited_until": NC_("field", "Accredited until"),
+    "size": NC_("field", "Team size"),
+    "productivity_m2_day": NC_("field", "Productivity (m² per day)"),
+    "cost_per_day_usd": NC_("field", "Cost per day (USD)"),
+    "active": NC_("field", "Active"),
+    "base": NC_("field", "Base"),
+    "place_type": NC_("field", "Type of place"),
+    "code": NC_("field", "Code"),
+    "parent_id": NC_("field", "Part of"),
+    "population": NC_("field", "Population"),
+    "displaced_population": NC_("field", "Displaced population"),
+    "planned_return_on": NC_("field", "Planned return"),
+    "location": NC_("field", "Location"),
+    "boundary": NC_("field", "Boundary"),
+    "place_id": NC_("field", "Place"),
+    "held_on": NC_("field", "Held on"),
+    "inspected_on": NC_("field", "Inspected on"),
+    "severity": NC_("field", "Severity"),
+    "non_conformity": NC_("field", "Non-conformity"),
+    "corrective_action": NC_("field", "Corrective action"),
+    "donor_id": NC_("field", "Donor"),
+    "recipient_id": NC_("field", "Recipient"),
+    "project": NC_("field", "Project"),
+    "dated_on": NC_("field", "Dated"),
+    "amount": NC_("field", "Amount"),
+    "currency": NC_("field", "Currency"),
+    "amount_usd": NC_("field", "Amount (USD)"),
+}
+# Fields whose vocabulary depends on the kind of record.
+_BY_KIND: dict[tuple[str, str], type[StrEnum]] = {
+    ("hazard", "status"): v.HazardStatus,
+    ("activity", "status"): v.ActivityStatus,
+    ("victim", "status"): v.VictimStatus,
+    ("qm_finding", "kind"): v.QMKind,
+    ("funding", "kind"): v.FundingKind,
+    ("eore_session", "method"): v.EOREMethod,
+    ("hazard", "blockages"): v.Blockage,
+}
+#: What the audit trail calls each action.
+ACTIONS: dict[str, Text] = {
+    "create": NC_("audit action", "created"),
+    "update": NC_("audit action", "changed"),
+    "submit": NC_("audit action", "submitted"),
+    "approve": NC_("audit action", "approved"),
+    "reject": NC_("audit action", "rejected"),
+    "import": NC_("audit action", "imported"),
+    "import-update": NC_("audit action", "updated by an import"),
 }
 
 
-def kind_label(kind: str, plural: bool = False) -> str:
-    """What a kind of record is called (``hazard``: "Hazardous area")."""
-    names = KINDS.get(kind)
-    return str(names[1 if plural else 0]) if names else kind
+def field_label(field: str) -> str:
+    """What a field is called (``hazard_class``: "Classification")."""
+    text = FIELDS.get(field)
+    return str(text) if text is not None else field
+
+
+def field_value(kind: str, field: str, value: object) -> object:
+    """A stored value as a person reads it: vocabulary labels, lists joined."""
+    vocabulary = _BY_KIND.get((kind, field)) or BY_NAME.get(field)
+    if vocabulary is None or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return ", ".join(label_of(vocabulary, item) for item in value)
+    return label_of(vocabulary, value)
+
+
+def action_label(action: str) -> str:
+    """What the audit trail calls an action."""
+    text = ACTIONS.get(action)
+    return str(text) if text is not None else action
+
+
+# Statuses and release outcomes as a sentence names them ("from open to
+# worked on", "cannot record cleared land").
+_SENTENCE: dict[StrEnum, Text] = {
+    v.HazardStatus.OPEN: NC_("hazard status, in a sentence", "open"),
+    v.HazardStatus.WORKED_ON: NC_("hazard status, in a sentence", "worked on"),
+    v.HazardStatus.SUSPENDED: NC_("hazard status, in a sentence", "suspended"),
+    v.HazardStatus.CLOSED: NC_("hazard status, in a sentence", "closed"),
+    v.ReleaseKind.CANCELLED: NC_("release, in a sentence", "cancelled"),
+    v.ReleaseKind.REDUCED: NC_("release, in a sentence", "reduced"),
+    v.ReleaseKind.CLEARED: NC_("release, in a sentence", "cleared"),
+}
+
+
+def in_sentence(value: StrEnum) -> str:
+    """A status or release outcome as a sentence names it (lower case)."""
+    word = _SENTENCE.get(value)
+    return str(word) if word is not None else label(value)
+
+
+#: What each validation rule is called.
+RULES: dict[str, Text] = {
+    Rule.INVALID_GEOMETRY: NC_("validation rule", "Invalid geometry"),
+    Rule.EMPTY_GEOMETRY: NC_("validation rule", "Empty geometry"),
+    Rule.TOO_FEW_VERTICES: NC_("validation rule", "Too few vertices"),
+    Rule.DUPLICATE_GEOMETRY: NC_("validation rule", "Duplicate geometry"),
+    Rule.DUPLICATE_VERTEX: NC_("validation rule", "Repeated vertex"),
+    Rule.LONG_SEGMENT: NC_("validation rule", "Long segment"),
+    Rule.OVERLAP: NC_("validation rule", "Overlap"),
+    Rule.OUTSIDE_EXTENT: NC_("validation rule", "Outside the country"),
+    Rule.SWAPPED_COORDINATES: NC_("validation rule", "Swapped coordinates"),
+    Rule.WRONG_GEOMETRY_TYPE: NC_("validation rule", "Wrong geometry type"),
+    Rule.RELEASE_OUTSIDE_HAZARD: NC_("validation rule", "Release outside its hazard"),
+    Rule.DOUBLE_RELEASE: NC_("validation rule", "Released twice"),
+    Rule.AREA_MISMATCH: NC_("validation rule", "Area mismatch"),
+    Rule.STATUS_MISMATCH: NC_("validation rule", "Status mismatch"),
+}
+
+
+def rule_label(rule: str) -> str:
+    """What a validation rule is called (``double_release``: "Released twice")."""
+    text = RULES.get(rule)
+    return str(text) if text is not None else rule
+
+
+__all__ = [
+    "KINDS",
+    "KIND_WORDS",
+    "action_label",
+    "choices",
+    "field_label",
+    "field_value",
+    "in_sentence",
+    "kind_label",
+    "kind_word",
+    "label",
+    "label_of",
+    "rule_label",
+]

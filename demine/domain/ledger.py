@@ -32,8 +32,11 @@ import pandas as pd
 import shapely
 
 from demine.domain.findings import Finding, Rule
+from demine.domain.labels import in_sentence
 from demine.domain.vocab import ReleaseKind
 from demine.errors import RecordError
+from demine.i18n import _
+from demine.i18n.numbers import number
 
 __all__ = ["Ledger", "LedgerInput", "compute_ledger"]
 
@@ -82,7 +85,7 @@ def _dates(values: Any, ids: np.ndarray) -> np.ndarray:
     if len(bad):
         i = int(bad[0])
         raise RecordError(
-            f"is not a date: {raw.iloc[i]!r}",
+            _("is not a date: %(value)r", value=raw.iloc[i]),
             entity="release",
             record=ids[i] if i < len(ids) else i,
             field="released_on",
@@ -422,11 +425,13 @@ def _hazard_index(inp: LedgerInput) -> np.ndarray:
     hazards = pd.Index(inp.hazard_ids)
     if not hazards.is_unique:
         dup = hazards[hazards.duplicated()][0]
-        raise RecordError("appears twice in the ledger", entity="hazard", record=dup)
+        raise RecordError(_("appears twice in the ledger"), entity="hazard", record=dup)
     releases = pd.Index(inp.release_ids)
     if not releases.is_unique:
         dup = releases[releases.duplicated()][0]
-        raise RecordError("appears twice in the ledger", entity="release", record=dup)
+        raise RecordError(
+            _("appears twice in the ledger"), entity="release", record=dup
+        )
     return np.asarray(hazards.get_indexer(inp.release_hazard_ids), dtype=np.intp)
 
 
@@ -439,7 +444,11 @@ def _kind_codes(inp: LedgerInput) -> np.ndarray:
         i = int(np.flatnonzero(codes < 0)[0])
         allowed = ", ".join(k.value for k in _KINDS)
         raise RecordError(
-            f"unknown release kind {inp.release_kinds[i]!r}; allowed: {allowed}",
+            _(
+                "unknown release kind %(release_kind)r; allowed: %(allowed)s",
+                release_kind=inp.release_kinds[i],
+                allowed=allowed,
+            ),
             entity="release",
             record=inp.release_ids[i],
             field="kind",
@@ -452,9 +461,9 @@ def _release_rank(inp: LedgerInput) -> np.ndarray:
     dates = inp.release_dates.view(np.int64).copy()
     dates[np.isnat(inp.release_dates)] = np.iinfo(np.int64).max
     try:
-        id_codes, _ = pd.factorize(inp.release_ids, sort=True)
+        id_codes, _unused = pd.factorize(inp.release_ids, sort=True)
     except TypeError:  # ids of mixed types: order them as text
-        id_codes, _ = pd.factorize(inp.release_ids.astype(str), sort=True)
+        id_codes, _unused = pd.factorize(inp.release_ids.astype(str), sort=True)
     order = np.lexsort((np.arange(len(dates)), id_codes, dates))
     rank = np.empty(len(order), dtype=np.intp)
     rank[order] = np.arange(len(order))
@@ -577,12 +586,15 @@ class _Locator:
         ]
 
 
+def _release_word(kind: str) -> str:
+    try:
+        return in_sentence(ReleaseKind(kind))
+    except ValueError:
+        return kind
+
+
 def _m2(value: float) -> str:
-    return f"{value:.1f} m²"
-
-
-def _hazard_name(hazard_id: object) -> str:
-    return "no hazard" if pd.isna(hazard_id) else f"hazard {hazard_id}"
+    return _("%(area)s m²", area=number(value, 1))
 
 
 def _find_outside(
@@ -603,9 +615,20 @@ def _find_outside(
                 "rule": Rule.RELEASE_OUTSIDE_HAZARD,
                 "entity": "release",
                 "id": inp.release_ids[i],
-                "message": f"release {inp.release_ids[i]} names "
-                f"{_hazard_name(inp.release_hazard_ids[i])}, which is not in the "
-                f"register; its {_m2(outside[i])} count for no hazard",
+                "message": _(
+                    "release %(release)s names no hazard; its %(area)s count for "
+                    "no hazard",
+                    release=inp.release_ids[i],
+                    area=_m2(outside[i]),
+                )
+                if pd.isna(inp.release_hazard_ids[i])
+                else _(
+                    "release %(release)s names hazard %(hazard)s, which is not in "
+                    "the register; its %(area)s count for no hazard",
+                    release=inp.release_ids[i],
+                    hazard=inp.release_hazard_ids[i],
+                    area=_m2(outside[i]),
+                ),
                 "related_id": inp.release_hazard_ids[i],
                 "area_m2": float(outside[i]),
             }
@@ -622,8 +645,12 @@ def _find_outside(
                 "rule": Rule.RELEASE_OUTSIDE_HAZARD,
                 "entity": "release",
                 "id": inp.release_ids[i],
-                "message": f"{_m2(outside[i])} of release {inp.release_ids[i]} "
-                f"lie outside hazard {inp.hazard_ids[hidx[i]]}",
+                "message": _(
+                    "%(area)s of release %(release)s lie outside hazard %(hazard)s",
+                    area=_m2(outside[i]),
+                    release=inp.release_ids[i],
+                    hazard=inp.hazard_ids[hidx[i]],
+                ),
                 "related_id": inp.hazard_ids[hidx[i]],
                 "area_m2": float(outside[i]),
             }
@@ -651,16 +678,24 @@ def _find_double(
         i, j = later[p], earlier[p]
         rid, eid = inp.release_ids[i], inp.release_ids[j]
         date = inp.release_dates[j]
-        when = "undated" if np.isnat(date) else np.datetime_as_string(date, unit="D")
-        kind = str(inp.release_kinds[j]).strip().lower()
+        when = _("undated") if np.isnat(date) else np.datetime_as_string(date, unit="D")
+        kind = _release_word(str(inp.release_kinds[j]).strip().lower())
         rows.append(
             {
                 "rule": Rule.DOUBLE_RELEASE,
                 "entity": "release",
                 "id": rid,
-                "message": f"{_m2(area[p])} of release {rid} were already "
-                f"released by release {eid} ({kind}, {when}) "
-                f"of hazard {inp.release_hazard_ids[i]}; counted once",
+                "message": _(
+                    "%(area)s of release %(release)s were already released by "
+                    "release %(earlier)s (%(kind)s, %(when)s) of hazard %(hazard)s; "
+                    "counted once",
+                    area=_m2(area[p]),
+                    release=rid,
+                    earlier=eid,
+                    kind=kind,
+                    when=when,
+                    hazard=inp.release_hazard_ids[i],
+                ),
                 "related_id": eid,
                 "area_m2": float(area[p]),
             }
@@ -690,8 +725,13 @@ def _find_mismatch(
                 "rule": Rule.AREA_MISMATCH,
                 "entity": "release",
                 "id": inp.release_ids[i],
-                "message": f"release {inp.release_ids[i]} reports "
-                f"{_m2(reported[i])} but its polygon measures {_m2(geometric[i])}",
+                "message": _(
+                    "release %(release)s reports %(reported)s but its polygon "
+                    "measures %(measured)s",
+                    release=inp.release_ids[i],
+                    reported=_m2(reported[i]),
+                    measured=_m2(geometric[i]),
+                ),
                 "related_id": None,
                 "area_m2": float(diff[i]),
             }

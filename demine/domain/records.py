@@ -58,6 +58,8 @@ from demine.domain.vocab import (
     VictimStatus,
 )
 from demine.errors import RecordError
+from demine.i18n import _
+from demine.i18n.numbers import either
 
 __all__ = [
     "check_accident",
@@ -100,7 +102,11 @@ def parse_enum(
             pass
     allowed = ", ".join(m.value for m in enum_type)
     raise RecordError(
-        f"unknown value {value!r}; allowed: {allowed}",
+        _(
+            "unknown value %(value)r; allowed: %(allowed)s",
+            value=value,
+            allowed=allowed,
+        ),
         entity=entity,
         record=record,
         field=field,
@@ -133,7 +139,7 @@ class _Check:
     def require(self, *fields: str) -> None:
         for name in fields:
             if not self.has(name):
-                raise self.fail(name, "is required")
+                raise self.fail(name, _("is required"))
 
     def enum(self, field: str, enum_type: type[E]) -> E | None:
         if not self.has(field):
@@ -155,7 +161,7 @@ class _Check:
         elif isinstance(raw, Iterable):
             items = raw
         else:
-            raise self.fail(field, f"must be a list, got {raw!r}")
+            raise self.fail(field, _("must be a list, got %(raw)r", raw=raw))
         values = [
             parse_enum(enum_type, v, entity=self.entity, record=self.ref, field=field)
             for v in items
@@ -168,11 +174,11 @@ class _Check:
             return None
         value = _to_date(self.out[field])
         if value is None:
-            raise self.fail(field, f"is not a date: {self.out[field]!r}")
+            raise self.fail(field, _("is not a date: %(value)r", value=self.out[field]))
         if isinstance(today, datetime):
             today = today.date()
         if today is not None and value > today:
-            raise self.fail(field, f"{value.isoformat()} is in the future")
+            raise self.fail(field, _("%(day)s is in the future", day=value.isoformat()))
         self.out[field] = value
         return value
 
@@ -189,13 +195,23 @@ class _Check:
         raw = self.out[field]
         value = _to_float(raw)
         if value is None or not math.isfinite(value):
-            raise self.fail(field, f"is not a number: {raw!r}")
+            raise self.fail(field, _("is not a number: %(raw)r", raw=raw))
         if integer and not value.is_integer():
-            raise self.fail(field, f"must be a whole number, got {raw!r}")
+            raise self.fail(field, _("must be a whole number, got %(raw)r", raw=raw))
         if value < minimum:
-            raise self.fail(field, f"must be at least {minimum:g}, got {raw!r}")
+            raise self.fail(
+                field,
+                _(
+                    "must be at least %(minimum)g, got %(raw)r",
+                    minimum=minimum,
+                    raw=raw,
+                ),
+            )
         if maximum is not None and value > maximum:
-            raise self.fail(field, f"must be at most {maximum:g}, got {raw!r}")
+            raise self.fail(
+                field,
+                _("must be at most %(maximum)g, got %(raw)r", maximum=maximum, raw=raw),
+            )
         self.out[field] = int(value) if integer else value
         return value
 
@@ -203,13 +219,29 @@ class _Check:
         if not self.has(field):
             return
         value = self.out[field]
-        wanted = " or ".join(kinds)
+        wanted = either(kinds)
         if not isinstance(value, shapely.Geometry):
-            raise self.fail(field, f"must be a {wanted} geometry, got {value!r:.60}")
+            raise self.fail(
+                field,
+                _(
+                    "must be a %(wanted)s geometry, got %(value)s",
+                    wanted=wanted,
+                    value=repr(value)[:60],
+                ),
+            )
         if value.geom_type not in kinds:
-            raise self.fail(field, f"must be a {wanted}, got {value.geom_type}")
+            raise self.fail(
+                field,
+                _(
+                    "must be a %(wanted)s, got %(geom_type)s",
+                    wanted=wanted,
+                    geom_type=value.geom_type,
+                ),
+            )
         if value.is_empty:
-            raise self.fail(field, f"is an empty {value.geom_type}")
+            raise self.fail(
+                field, _("is an empty %(geom_type)s", geom_type=value.geom_type)
+            )
 
 
 def _to_date(value: object) -> date | None:
@@ -287,7 +319,11 @@ def check_activity(
     if start is not None and end is not None and end < start:
         raise c.fail(
             "end_date",
-            f"ends {end.isoformat()}, before it starts {start.isoformat()}",
+            _(
+                "ends %(end)s, before it starts %(start)s",
+                end=end.isoformat(),
+                start=start.isoformat(),
+            ),
         )
     if kind in (ActivityType.TS, ActivityType.CLEARANCE):
         c.require("hazard_id")
@@ -309,7 +345,9 @@ def check_release(
     if kind is ReleaseKind.CLEARED:
         c.require("depth_cm")
     if kind is ReleaseKind.CANCELLED and c.has("depth_cm"):
-        raise c.fail("depth_cm", "cancelled land was not searched, so it has no depth")
+        raise c.fail(
+            "depth_cm", _("cancelled land was not searched, so it has no depth")
+        )
     c.number("depth_cm")
     c.number("area_m2")
     c.date("released_on", today=today)

@@ -34,9 +34,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from demine.domain.labels import in_sentence
 from demine.domain.records import parse_enum
 from demine.domain.vocab import Evidence, HazardClass, HazardStatus, ReleaseKind
 from demine.errors import TransitionError
+from demine.i18n import N_, _
 
 __all__ = [
     "DIRECT_EVIDENCE",
@@ -107,19 +109,38 @@ def check_transition(
     if old == to:
         return to
     if to not in TRANSITIONS[old]:
-        allowed = ", ".join(sorted(s.value for s in TRANSITIONS[old])) or "none"
-        why = " (closure is final: record new evidence as a new hazard)"
+        allowed = ", ".join(sorted(in_sentence(s) for s in TRANSITIONS[old]))
+        text = (
+            N_(
+                "cannot change status from %(old)s to %(new)s; from %(old)s "
+                "allowed: %(allowed)s (closure is final: record new evidence as "
+                "a new hazard)"
+            )
+            if old is S.CLOSED
+            else N_(
+                "cannot change status from %(old)s to %(new)s; from %(old)s "
+                "allowed: %(allowed)s"
+            )
+        )
         raise TransitionError(
-            f"cannot change status from {old.value} to {to.value}; from "
-            f"{old.value} allowed: {allowed}" + (why if old is S.CLOSED else ""),
+            _(
+                text,
+                old=in_sentence(old),
+                new=in_sentence(to),
+                allowed=allowed or _("none"),
+            ),
             entity="hazard",
             record=hazard_id,
             field="status",
         )
     if to is S.CLOSED and remaining_m2 > tolerance_m2:
         raise TransitionError(
-            f"cannot close: {remaining_m2:.1f} m² of {total_m2:.1f} m² "
-            "have not been released",
+            _(
+                "cannot close: %(remaining_m2).1f m² of %(total_m2).1f m² have not "
+                "been released",
+                remaining_m2=remaining_m2,
+                total_m2=total_m2,
+            ),
             entity="hazard",
             record=hazard_id,
             field="status",
@@ -144,13 +165,20 @@ def check_release(
     rk = parse_enum(ReleaseKind, kind, entity="release", field="kind")
     if rk not in _RELEASES[st]:
         reason = (
-            "a closed hazard takes no further release"
+            _("a closed hazard takes no further release")
             if st is S.CLOSED
-            else "work on a suspended hazard is stopped; only cancellation "
-            "by non-technical survey is allowed"
+            else _(
+                "work on a suspended hazard is stopped; only cancellation by "
+                "non-technical survey is allowed"
+            )
         )
         raise TransitionError(
-            f"cannot record {rk.value} land on a {st.value} hazard: {reason}",
+            _(
+                "cannot record %(release)s land on a %(status)s hazard: %(reason)s",
+                release=in_sentence(rk),
+                status=in_sentence(st),
+                reason=reason,
+            ),
             entity="hazard",
             record=hazard_id,
             field="status",
@@ -190,8 +218,12 @@ def status_after_release(
         return S.CLOSED
     if st is S.CLOSED:
         raise TransitionError(
-            f"hazard is closed but {remaining_m2:.1f} m² of {total_m2:.1f} m² "
-            "remain unreleased",
+            _(
+                "hazard is closed but %(remaining_m2).1f m² of %(total_m2).1f m² "
+                "remain unreleased",
+                remaining_m2=remaining_m2,
+                total_m2=total_m2,
+            ),
             entity="hazard",
             record=hazard_id,
             field="status",
@@ -237,8 +269,10 @@ def check_classification(
     old, to = _class(current, hazard_id), _class(new, hazard_id)
     if old is HazardClass.CHA and to is HazardClass.SHA and not technical_survey:
         raise TransitionError(
-            "a confirmed hazard (cha) can only become suspected (sha) after a "
-            "technical survey",
+            _(
+                "a confirmed hazard (cha) can only become suspected (sha) after a "
+                "technical survey"
+            ),
             entity="hazard",
             record=hazard_id,
             field="hazard_class",

@@ -39,6 +39,7 @@ from demine.exchange.parsing import (
     parse_vocab,
     parse_vocab_lists,
 )
+from demine.i18n import _
 
 Mask = NDArray[np.bool_]
 
@@ -133,7 +134,12 @@ def _convert(
         assert fs.enum is not None
         out, bad = parse_vocab(values, fs.enum)
         allowed = ", ".join(m.value for m in fs.enum)
-        problems.add(bad, fs.name, values, f"unknown value; allowed: {allowed}")
+        problems.add(
+            bad,
+            fs.name,
+            values,
+            _("unknown value; allowed: %(allowed)s", allowed=allowed),
+        )
         return out
     if kind == "vocabs":
         assert fs.enum is not None
@@ -143,7 +149,7 @@ def _convert(
             bad,
             fs.name,
             pd.Series(culprits, dtype=object),
-            f"unknown value; allowed: {allowed}",
+            _("unknown value; allowed: %(allowed)s", allowed=allowed),
         )
         return lists
     if kind in ("int", "float"):
@@ -152,7 +158,7 @@ def _convert(
         return _dates(fs, values, problems, options)
     if kind == "bool":
         bools, bad = parse_bool(values)
-        problems.add(bad, fs.name, values, "is not yes/no (true/false, 1/0)")
+        problems.add(bad, fs.name, values, _("is not yes/no (true/false, 1/0)"))
         return bools
     if kind == "geometry":
         return _geometries(fs, values, problems)
@@ -171,23 +177,29 @@ def _numbers(fs: FieldSpec, values: pd.Series, problems: Problems) -> pd.Series:
         bad,
         fs.name,
         values,
-        "is not a number (for decimal commas or thousands separators, "
-        "give the number format in the mapping)",
+        _(
+            "is not a number (for decimal commas or thousands separators, give the "
+            "number format in the mapping)"
+        ),
     )
     present = ~np.isnan(numbers)
     finite = np.isfinite(numbers)
-    problems.add(present & ~finite, fs.name, values, "is not a finite number")
+    problems.add(present & ~finite, fs.name, values, _("is not a finite number"))
     if fs.type == "int":
         fraction = present & finite & (numbers != np.round(numbers))
-        problems.add(fraction, fs.name, values, "must be a whole number")
+        problems.add(fraction, fs.name, values, _("must be a whole number"))
         numbers = np.where(fraction, np.nan, numbers)
     if fs.minimum is not None:
         low = present & (numbers < fs.minimum)
-        problems.add(low, fs.name, values, f"must be at least {fs.minimum:g}")
+        problems.add(
+            low, fs.name, values, _("must be at least %(minimum)g", minimum=fs.minimum)
+        )
         numbers = np.where(low, np.nan, numbers)
     if fs.maximum is not None:
         high = present & (numbers > fs.maximum)
-        problems.add(high, fs.name, values, f"must be at most {fs.maximum:g}")
+        problems.add(
+            high, fs.name, values, _("must be at most %(maximum)g", maximum=fs.maximum)
+        )
         numbers = np.where(high, np.nan, numbers)
     numbers = np.where(finite, numbers, np.nan)
     if fs.type == "int":
@@ -203,12 +215,14 @@ def _dates(
         bad,
         fs.name,
         values,
-        "is not a date (ISO 8601 such as 2019-12-31; give other formats "
-        "in the mapping)",
+        _(
+            "is not a date (ISO 8601 such as 2019-12-31; give other formats in the "
+            "mapping)"
+        ),
     )
     if fs.past_only:
         late = ~np.isnat(dates) & (dates > np.datetime64(options.today, "D"))
-        problems.add(late, fs.name, values, "is in the future")
+        problems.add(late, fs.name, values, _("is in the future"))
         dates = np.where(late, np.datetime64("NaT"), dates)
     return dates
 
@@ -219,7 +233,10 @@ def _texts(fs: FieldSpec, values: pd.Series, problems: Problems) -> pd.Series:
         lengths = text.str.len().to_numpy(dtype=float, na_value=0.0)
         long = lengths > fs.max_length
         problems.add(
-            long, fs.name, values, f"is longer than {fs.max_length} characters"
+            long,
+            fs.name,
+            values,
+            _("is longer than %(max_length)s characters", max_length=fs.max_length),
         )
         text = text.where(~long, None)
     return text
@@ -242,7 +259,7 @@ def _json(fs: FieldSpec, values: pd.Series, problems: Problems) -> NDArray[Any]:
             out[i] = parsed
         else:
             bad[i] = True
-    problems.add(bad, fs.name, values, "is not a JSON object")
+    problems.add(bad, fs.name, values, _("is not a JSON object"))
     return out
 
 
@@ -278,7 +295,7 @@ def _geometries(
     fs: FieldSpec, values: pd.Series, problems: Problems
 ) -> NDArray[np.object_]:
     geoms, bad = to_geometries(values)
-    problems.add(bad, fs.name, values, "is not a readable geometry (WKT or GeoJSON)")
+    problems.add(bad, fs.name, values, _("is not a readable geometry (WKT or GeoJSON)"))
     present = ~shapely.is_missing(geoms)
     has_z = present & np.asarray(shapely.has_z(geoms), dtype=bool)
     if has_z.any():  # ODK altitudes, PolygonZ shapefiles: the register is 2D
@@ -294,7 +311,7 @@ def _geometries(
         present & ~finite,
         fs.name,
         geoms,
-        "has coordinates that are not numbers",
+        _("has coordinates that are not numbers"),
     )
     out_of_range = (
         present
@@ -353,7 +370,11 @@ def _fit_type(
         wrong,
         fs.name,
         geoms,
-        lambda g: f"{g.geom_type} given where {wanted} is expected",
+        lambda g: _(
+            "%(geom_type)s given where %(wanted)s is expected",
+            geom_type=g.geom_type,
+            wanted=wanted,
+        ),
     )
     geoms[wrong] = None
     return geoms
@@ -371,13 +392,13 @@ def _check_required(
             continue
         if fs.name not in clean.columns:
             raise SourceError(
-                "is required and the file (or its mapping) does not give it",
+                _("is required and the file (or its mapping) does not give it"),
                 file=problems.file,
                 field=fs.name,
             )
         # Values already reported as bad are not "missing" as well.
         missing = blank(raw[fs.name])
-        problems.add(missing, fs.name, raw[fs.name], "is required")
+        problems.add(missing, fs.name, raw[fs.name], _("is required"))
 
 
 def _check_between_fields(
@@ -407,21 +428,21 @@ def _check_activity(
         early_start,
         "start_date",
         raw.get("start_date", pd.Series(start)),
-        "is in the future, and only a planned activity may start later",
+        _("is in the future, and only a planned activity may start later"),
     )
     late_end = (status == ActivityStatus.COMPLETED.value) & (end > today)
     problems.add(
         late_end,
         "end_date",
         raw.get("end_date", pd.Series(end)),
-        "is in the future, and the activity is completed",
+        _("is in the future, and the activity is completed"),
     )
     before = end < start
     problems.add(
         before,
         "end_date",
         raw.get("end_date", pd.Series(end)),
-        "is before the start date",
+        _("is before the start date"),
     )
     if "hazard" in options.optional:
         return
@@ -434,7 +455,7 @@ def _check_activity(
         needs & hazard.isna().to_numpy(),
         "hazard",
         hazard,
-        "is required for technical survey and clearance",
+        _("is required for technical survey and clearance"),
     )
 
 
@@ -452,11 +473,11 @@ def _check_release(
             (kinds == ReleaseKind.CLEARED.value) & ~has_depth,
             "depth_cm",
             depth,
-            "is required for cleared land (the depth it was cleared to)",
+            _("is required for cleared land (the depth it was cleared to)"),
         )
     problems.add(
         (kinds == ReleaseKind.CANCELLED.value) & has_depth,
         "depth_cm",
         depth,
-        "cancelled land was not searched, so it has no depth",
+        _("cancelled land was not searched, so it has no depth"),
     )

@@ -27,6 +27,7 @@ from sqlalchemy import JSON, Boolean, Column, Date, Enum, Float, Integer, String
 
 from demine.domain.vocab import Blockage, ContaminationType
 from demine.errors import SourceError
+from demine.i18n import _
 from demine.store.schema import Base
 from demine.store.types import Geometry
 
@@ -255,7 +256,13 @@ def _order(kind: str, fields: list[FieldSpec]) -> tuple[FieldSpec, ...]:
 def entity(kind: str) -> EntitySpec:
     """The spec of register entity ``kind`` (a table name such as ``hazard``)."""
     if kind not in LAYERS:
-        raise SourceError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        raise SourceError(
+            _(
+                "unknown kind %(kind)r; use one of %(values)s",
+                kind=kind,
+                values=", ".join(KINDS),
+            )
+        )
     table = Base.metadata.tables[kind]
     fields = [_field(kind, c) for c in table.c if c.name not in BOOKKEEPING]
     return EntitySpec(kind, LAYERS[kind], _order(kind, fields), MAIN_GEOMETRY.get(kind))
@@ -274,4 +281,6 @@ def resolve_kind(name: str) -> str:
     if key in aliases:
         return aliases[key]
     names = ", ".join(LAYERS.values())
-    raise SourceError(f"unknown kind {name!r}; use one of: {names}")
+    raise SourceError(
+        _("unknown kind %(name)r; use one of: %(names)s", name=name, names=names)
+    )

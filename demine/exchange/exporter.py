@@ -34,6 +34,8 @@ from sqlalchemy.engine import Connection
 
 from demine.errors import SourceError
 from demine.exchange.entities import BBOX, KINDS, LAYERS, EntitySpec, entity
+from demine.i18n import _
+from demine.i18n.numbers import number
 from demine.store.bulk import read_frame
 from demine.store.database import Database
 
@@ -70,14 +72,20 @@ def export_format(path: Path, fmt: str | None) -> str:
     if fmt is not None:
         if fmt not in FORMATS:
             raise SourceError(
-                f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}"
+                _(
+                    "unknown format %(fmt)r; use one of %(values)s",
+                    fmt=fmt,
+                    values=", ".join(FORMATS),
+                )
             )
         return fmt
     found = SUFFIX_FORMAT.get(path.suffix.lower())
     if found is None:
         raise SourceError(
-            "cannot tell the format from the file name; use --format "
-            f"({', '.join(FORMATS)})",
+            _(
+                "cannot tell the format from the file name; use --format (%(values)s)",
+                values=", ".join(FORMATS),
+            ),
             file=str(path),
         )
     return found
@@ -350,8 +358,12 @@ def write_workbook(path: Path, frames: dict[str, pd.DataFrame]) -> dict[str, int
         text = _text_frame(frame)
         if len(text) > XLSX_ROWS:
             raise SourceError(
-                f"{LAYERS[kind]}: {len(text):,} rows do not fit in an XLSX sheet; "
-                "export a GeoPackage or CSV",
+                _(
+                    "%(layers)s: %(n)s rows do not fit in an XLSX sheet; export a "
+                    "GeoPackage or CSV",
+                    layers=LAYERS[kind],
+                    n=number(len(text)),
+                ),
                 file=str(path),
             )
         _check_lengths(path, kind, text, XLSX_CELL, "an XLSX cell")
@@ -376,8 +388,15 @@ def _check_lengths(
         if (lengths > limit).any():
             pos = int(np.argmax(lengths > limit))
             raise SourceError(
-                f"{LAYERS[kind]}: {name} holds {int(lengths[pos]):,} characters, "
-                f"more than {where} takes ({limit:,}); export a GeoPackage instead",
+                _(
+                    "%(layers)s: %(name)s holds %(length)s characters, more than "
+                    "%(where)s takes (%(limit)s); export a GeoPackage instead",
+                    layers=LAYERS[kind],
+                    name=name,
+                    length=number(int(lengths[pos])),
+                    where=where,
+                    limit=number(limit),
+                ),
                 file=str(path),
                 row=pos + 2,
                 field=name,
@@ -387,8 +406,11 @@ def _check_lengths(
 def _write_shapefile(path: Path, spec: EntitySpec, frame: pd.DataFrame) -> None:
     if "geometry" not in frame.columns:
         raise SourceError(
-            f"{spec.layer} have no geometry; a Shapefile needs one (use CSV, "
-            "XLSX or GeoPackage)",
+            _(
+                "%(layer)s have no geometry; a Shapefile needs one (use CSV, XLSX or "
+                "GeoPackage)",
+                layer=spec.layer,
+            ),
             file=str(path),
         )
     geoms = frame["geometry"].to_numpy(dtype=object)
@@ -396,8 +418,12 @@ def _write_shapefile(path: Path, spec: EntitySpec, frame: pd.DataFrame) -> None:
     kinds = {_family(g) for g in present}
     if len(kinds) > 1:
         raise SourceError(
-            f"{spec.layer} mix geometry types ({', '.join(sorted(kinds))}); a "
-            "Shapefile holds one (use GeoPackage)",
+            _(
+                "%(layer)s mix geometry types (%(values)s); a Shapefile holds one "
+                "(use GeoPackage)",
+                layer=spec.layer,
+                values=", ".join(sorted(kinds)),
+            ),
             file=str(path),
         )
     short = {fs.name: fs.short for fs in spec.fields}

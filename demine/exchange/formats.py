@@ -34,6 +34,8 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from demine.errors import SourceError
+from demine.i18n import _, ngettext
+from demine.i18n.numbers import number
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +98,12 @@ def detect_format(path: Path) -> str:
         return TABLE[suffix]
     known = ", ".join(sorted({*VECTOR, *TABLE, ".json"}))
     raise SourceError(
-        f"unknown file type {suffix or '(none)'}; use {known}", file=str(path)
+        _(
+            "unknown file type %(suffix)s; use %(known)s",
+            suffix=suffix or "(none)",
+            known=known,
+        ),
+        file=str(path),
     )
 
 
@@ -108,10 +115,14 @@ def list_layers(path: Path) -> list[str]:
     if fmt in ("csv", "json"):
         return []
     try:
-        return [str(name) for name, _ in pyogrio.list_layers(path)]
+        return [str(name) for name, _unused in pyogrio.list_layers(path)]
     except Exception as exc:  # GDAL raises several types for one cause
         raise SourceError(
-            f"cannot open: {_gdal_reason(exc)}{_where_in_json(path, exc)}",
+            _(
+                "cannot open: %(gdal_reason)s%(where_in_json)s",
+                gdal_reason=_gdal_reason(exc),
+                where_in_json=_where_in_json(path, exc),
+            ),
             file=str(path),
         ) from None
 
@@ -121,7 +132,7 @@ def read_source(
 ) -> SourceTable:
     """Read ``path``; ``prefer_layer`` is taken when several layers and no choice."""
     if not path.exists():
-        raise SourceError("no such file", file=str(path))
+        raise SourceError(_("no such file"), file=str(path))
     fmt = detect_format(path)
     if fmt == "csv":
         return read_csv(path, options)
@@ -129,8 +140,10 @@ def read_source(
         return read_xlsx(path, options, prefer_layer)
     if fmt == "json":
         raise SourceError(
-            "not a GeoJSON FeatureCollection; form submissions load with "
-            "'demine import submissions'",
+            _(
+                "not a GeoJSON FeatureCollection; form submissions load with 'demine "
+                "import submissions'"
+            ),
             file=str(path),
         )
     return read_vector(path, fmt, options, prefer_layer)
@@ -143,7 +156,12 @@ def choose_layer(
     if wanted is not None:
         if wanted not in layers:
             raise SourceError(
-                f"no layer {wanted!r}; layers: {', '.join(layers)}", file=str(path)
+                _(
+                    "no layer %(wanted)r; layers: %(values)s",
+                    wanted=wanted,
+                    values=", ".join(layers),
+                ),
+                file=str(path),
             )
         return wanted
     if len(layers) <= 1:
@@ -151,7 +169,11 @@ def choose_layer(
     if prefer is not None and prefer in layers:
         return prefer
     raise SourceError(
-        f"has {len(layers)} layers; choose one with --layer: {', '.join(layers)}",
+        _(
+            "has %(n)s layers; choose one with --layer: %(values)s",
+            n=len(layers),
+            values=", ".join(layers),
+        ),
         file=str(path),
     )
 
@@ -174,7 +196,11 @@ def read_vector(
         raise _encoding_error(path, exc, options.encoding) from None
     except Exception as exc:
         raise SourceError(
-            f"cannot read: {_gdal_reason(exc)}{_where_in_json(path, exc)}",
+            _(
+                "cannot read: %(gdal_reason)s%(where_in_json)s",
+                gdal_reason=_gdal_reason(exc),
+                where_in_json=_where_in_json(path, exc),
+            ),
             file=str(path),
         ) from None
     geoms = None
@@ -194,7 +220,9 @@ def source_crs(path: Path | str, declared: Any, assumed: str | None) -> CRS:
         if assumed is not None:
             return CRS.from_user_input(assumed)
     except CRSError as exc:
-        raise SourceError(f"unknown CRS: {exc}", file=str(path)) from None
+        raise SourceError(
+            _("unknown CRS: %(reason)s", reason=exc), file=str(path)
+        ) from None
     log.warning("%s declares no CRS; reading it as WGS84 (EPSG:4326)", path)
     return CRS.from_epsg(4326)
 
@@ -223,9 +251,12 @@ def _where_in_json(path: Path, exc: Exception) -> str:
         return ""
     line = int(match.group(1))
     with path.open("rb") as fh:
-        head = b"".join(fh.readline() for _ in range(line))
+        head = b"".join(fh.readline() for _unused in range(line))
     features = len(re.findall(rb'"type"\s*:\s*"Feature"', head))
-    return f" (in feature {max(features, 1)}; the file may be truncated)"
+    return _(
+        " (in feature %(feature)s; the file may be truncated)",
+        feature=max(features, 1),
+    )
 
 
 def _encoding_error(
@@ -236,7 +267,7 @@ def _encoding_error(
     GDAL hands over one field's bytes at a time, so they are looked up in
     the file to find the feature (GeoJSON) they belong to.
     """
-    hint = (
+    hint = _(
         "set the file's encoding (source.encoding in the mapping, or "
         "--encoding), e.g. latin-1 or cp1252"
     )
@@ -247,13 +278,20 @@ def _encoding_error(
     pos = data.find(bad) if bad else -1
     if pos < 0:
         return SourceError(
-            f"is not {name} text ({exc.reason}); {hint}", file=str(path), value=value
+            _(
+                "is not %(name)s text (%(reason)s); %(hint)s",
+                name=name,
+                reason=exc.reason,
+                hint=hint,
+            ),
+            file=str(path),
+            value=value,
         )
     keys = re.findall(rb'"([^"]+)"\s*:\s*"?$', data[max(0, pos - 200) : pos])
     field = keys[-1].decode("utf-8", "replace") if keys else None
     features = len(re.findall(rb'"type"\s*:\s*"Feature"', data[:pos]))
     return SourceError(
-        f"is not {name} text; {hint}",
+        _("is not %(name)s text; %(hint)s", name=name, hint=hint),
         file=str(path),
         row=max(features, 1),
         field=field,
@@ -269,7 +307,7 @@ def read_csv(path: Path, options: ReadOptions) -> SourceTable:
     data = path.read_bytes()
     text = decode(path, data, options.encoding, options.delimiter)
     if not text.strip():
-        raise SourceError("is empty", file=str(path))
+        raise SourceError(_("is empty"), file=str(path))
     sep = options.delimiter or sniff_delimiter(text)
     header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=sep))
     header = [h.strip() for h in header]
@@ -290,7 +328,9 @@ def read_csv(path: Path, options: ReadOptions) -> SourceTable:
         )
     except (pd.errors.ParserError, ValueError) as exc:
         _check_rows(path, text, sep, len(header))  # names the row, if it can
-        raise SourceError(f"is not valid CSV: {exc}", file=str(path)) from None
+        raise SourceError(
+            _("is not valid CSV: %(reason)s", reason=exc), file=str(path)
+        ) from None
     frame.columns = header
     if rows is None:
         rows = np.arange(2, len(frame) + 2, dtype=np.int64)
@@ -312,13 +352,18 @@ def decode(path: Path, data: bytes, encoding: str | None, delimiter: str | None)
     try:
         text = data.decode(name)
     except LookupError:
-        raise SourceError(f"unknown encoding {encoding!r}", file=str(path)) from None
+        raise SourceError(
+            _("unknown encoding %(encoding)r", encoding=encoding), file=str(path)
+        ) from None
     except UnicodeDecodeError as exc:
         raise _csv_encoding_error(path, data, exc, encoding, delimiter) from None
     if encoding and _is_mojibake(data, encoding):
         raise SourceError(
-            f"is declared {encoding} but is UTF-8 text (accents would come out "
-            "as 'Ã©'); remove the encoding setting",
+            _(
+                "is declared %(encoding)s but is UTF-8 text (accents would come out "
+                "as 'Ã©'); remove the encoding setting",
+                encoding=encoding,
+            ),
             file=str(path),
         )
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -358,8 +403,11 @@ def _csv_encoding_error(
     field = header[index].strip() if 0 <= index < len(header) else None
     value = fields[index] if 0 <= index < len(fields) else None
     return SourceError(
-        f"is not {encoding or 'UTF-8'} text; set the file's encoding "
-        "(source.encoding in the mapping, or --encoding), e.g. latin-1 or cp1252",
+        _(
+            "is not %(encoding)s text; set the file's encoding (source.encoding in the "
+            "mapping, or --encoding), e.g. latin-1 or cp1252",
+            encoding=encoding or "UTF-8",
+        ),
         file=str(path),
         row=data.count(b"\n", 0, start) + 1,
         field=field,
@@ -380,12 +428,17 @@ def _check_header(path: Path, header: list[str]) -> None:
     for i, name in enumerate(header, start=1):
         if not name:
             raise SourceError(
-                f"column {i} of the header has no name", file=str(path), row=1
+                _("column %(i)s of the header has no name", i=i), file=str(path), row=1
             )
         if name in seen:
             raise SourceError(
-                f"column {name!r} appears twice in the header (columns {seen[name]} "
-                f"and {i})",
+                _(
+                    "column %(name)r appears twice in the header (columns %(seen)s "
+                    "and %(i)s)",
+                    name=name,
+                    seen=seen[name],
+                    i=i,
+                ),
                 file=str(path),
                 row=1,
                 field=name,
@@ -408,17 +461,32 @@ def _check_rows(path: Path, text: str, sep: str, width: int) -> NDArray[np.int64
     bad = [(n, c) for n, c in counts if c != width]
     if bad:
         row, count = bad[0]
-        more = f" ({len(bad) - 1:,} more rows like it)" if len(bad) > 1 else ""
+        more = (
+            ngettext(
+                " (%(num)s more row like it)",
+                " (%(num)s more rows like it)",
+                len(bad) - 1,
+                num=number(len(bad) - 1),
+            )
+            if len(bad) > 1
+            else ""
+        )
         last = row == counts[-1][0] and not text.endswith("\n")
-        why = "; the file looks truncated" if last and count < width else ""
+        why = _("; the file looks truncated") if last and count < width else ""
         raise SourceError(
-            f"has {count} fields where the header has {width}{why}{more}",
+            _(
+                "has %(count)s fields where the header has %(width)s%(why)s%(more)s",
+                count=count,
+                width=width,
+                why=why,
+                more=more,
+            ),
             file=str(path),
             row=row,
         )
     if '"' in text and text.count('"') % 2:
-        raise SourceError("has an unclosed quote; is it truncated?", file=str(path))
-    return np.asarray([n for n, _ in counts[1:]], dtype=np.int64)
+        raise SourceError(_("has an unclosed quote; is it truncated?"), file=str(path))
+    return np.asarray([n for n, _unused in counts[1:]], dtype=np.int64)
 
 
 # -- XLSX ------------------------------------------------------------------
@@ -431,7 +499,10 @@ def _open_workbook(path: Path) -> Any:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise SourceError(
-            f"is not a readable XLSX workbook (damaged or truncated?): {exc}",
+            _(
+                "is not a readable XLSX workbook (damaged or truncated?): %(reason)s",
+                reason=exc,
+            ),
             file=str(path),
         ) from None
 
@@ -455,7 +526,9 @@ def _cells(path: str, mtime_ns: int, size: int) -> dict[str, list[tuple[Any, ...
             for name in book.sheetnames
         }
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
-        raise SourceError(f"is damaged or truncated: {exc}", file=path) from None
+        raise SourceError(
+            _("is damaged or truncated: %(reason)s", reason=exc), file=path
+        ) from None
     finally:
         book.close()
 
@@ -467,7 +540,9 @@ def read_xlsx(path: Path, options: ReadOptions, prefer: str | None) -> SourceTab
     assert sheet_name is not None
     cells = sheets[sheet_name]
     if not cells:
-        raise SourceError(f"sheet {sheet_name!r} is empty", file=str(path))
+        raise SourceError(
+            _("sheet %(sheet_name)r is empty", sheet_name=sheet_name), file=str(path)
+        )
     header = [("" if h is None else str(h)).strip() for h in cells[0]]
     while header and not header[-1]:
         header.pop()

@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Field forms: XLSForm definitions for ODK Collect and KoBoToolbox.
 
+Every question, hint, message and choice is written in each language demine
+speaks (``label::Azərbaycanca (az)`` columns), so ODK Collect and KoBo show
+the enumerator's language; the form opens in the deployment's language.
+
 Five forms cover what teams report from the field: non-technical survey
 (a new hazardous area), clearance progress (work on a hazard, land
 released, items found), EO found (a spot report), accident with its
@@ -23,34 +27,29 @@ from pathlib import Path
 from typing import Any
 
 from demine.domain import vocab
+from demine.domain.labels import label as vocabulary_label
+from demine.i18n import LANGUAGES, N_, NC_, Text, _, current_language, use_language
 
 VERSION = "2024120101"
 
-# Words whose usual spelling is not the vocabulary value with spaces.
-LABELS: dict[str, str] = {
-    "sha": "SHA (suspected: indirect evidence)",
-    "cha": "CHA (confirmed: direct evidence)",
-    "nts": "Non-technical survey",
-    "ts": "Technical survey",
-    "bac": "Battle area clearance",
-    "eod": "EOD spot task",
-    "qa_qc": "QA/QC visit",
-    "eore": "EORE",
-    "ap_mine": "AP mine",
-    "at_mine": "AT mine",
-    "uxo": "UXO",
-    "axo": "AXO",
-    "ied": "IED",
-    "saa": "Small arms ammunition",
-    "mdd": "Mine detection dogs",
-    "in_situ": "Destroyed in situ",
-    "face_to_face": "Face to face",
+# Labels a form words more fully than the register's short ones.
+FORM_LABELS: dict[StrEnum, Text] = {
+    vocab.HazardClass.SHA: NC_("field form", "SHA (suspected: indirect evidence)"),
+    vocab.HazardClass.CHA: NC_("field form", "CHA (confirmed: direct evidence)"),
 }
+# Columns whose text is written once per language (label::English (en), ...).
+TRANSLATED = ("label", "hint", "constraint_message", "required_message")
 
 
-def label(value: str) -> str:
-    """How a vocabulary value reads on a form."""
-    return LABELS.get(value, value.replace("_", " ").capitalize())
+def label(value: StrEnum) -> str:
+    """How a vocabulary value reads on a form, in the current language."""
+    override = FORM_LABELS.get(value)
+    return str(override) if override is not None else vocabulary_label(value)
+
+
+def language_column(column: str, code: str) -> str:
+    """An XLSForm column of one language, as ODK and KoBo name them."""
+    return f"{column}::{LANGUAGES[code]} ({code})"
 
 
 # Choice lists: list name -> vocabulary (optionally only some values).
@@ -84,8 +83,11 @@ def q(kind: str, name: str, text: str, **extra: str) -> Row:
     return {"type": kind, "name": name, "label": text, **extra}
 
 
-NOT_FUTURE = {"constraint": ". <= today()", "constraint_message": "Not in the future"}
-NOT_NEGATIVE = {"constraint": ". >= 0", "constraint_message": "Cannot be negative"}
+NOT_FUTURE = {
+    "constraint": ". <= today()",
+    "constraint_message": N_("Not in the future"),
+}
+NOT_NEGATIVE = {"constraint": ". >= 0", "constraint_message": N_("Cannot be negative")}
 
 
 def _header(form: str) -> list[Row]:
@@ -94,28 +96,28 @@ def _header(form: str) -> list[Row]:
         q(
             "text",
             "organisation",
-            "Organisation (acronym or register id)",
+            N_("Organisation (acronym or register id)"),
             required="yes",
         ),
-        q("text", "team", "Team (register id)"),
+        q("text", "team", N_("Team (register id)")),
     ]
 
 
 def _item_questions(depth: str, location: str, **location_extra: str) -> list[Row]:
     """One EO item's questions: the EO found form and clearance's items repeat."""
     return [
-        q("select_one eo_category", "category", "Category", required="yes"),
-        q("text", "model", "Model (e.g. PMN-2, TM-62M)"),
+        q("select_one eo_category", "category", N_("Category"), required="yes"),
+        q("text", "model", N_("Model (e.g. PMN-2, TM-62M)")),
         q(
             "integer",
             "quantity",
-            "Quantity",
+            N_("Quantity"),
             required="yes",
             constraint=". >= 1",
-            constraint_message="At least one",
+            constraint_message=N_("At least one"),
         ),
-        q("select_one eo_condition", "condition", "Condition"),
-        q("select_one disposal", "disposal", "Disposal"),
+        q("select_one eo_condition", "condition", N_("Condition")),
+        q("select_one disposal", "disposal", N_("Disposal")),
         q("decimal", depth, "Depth (cm)", **NOT_NEGATIVE),
         q("geopoint", location, "Location", **location_extra),
     ]
@@ -135,11 +137,14 @@ def _item_fields(depth: str, location: str) -> dict[str, Any]:
 
 
 def _beneficiaries(required: str) -> list[Row]:
-    rows = [{"type": "begin_group", "name": "beneficiaries", "label": "People"}]
-    for name in ("women", "men", "girls", "boys"):
-        rows.append(
-            q("integer", name, name.capitalize(), required=required, **NOT_NEGATIVE)
-        )
+    rows = [{"type": "begin_group", "name": "beneficiaries", "label": N_("People")}]
+    for name, text in (
+        ("women", N_("Women")),
+        ("men", N_("Men")),
+        ("girls", N_("Girls")),
+        ("boys", N_("Boys")),
+    ):
+        rows.append(q("integer", name, text, required=required, **NOT_NEGATIVE))
     rows.append({"type": "end_group", "name": "", "label": ""})
     return rows
 
@@ -162,22 +167,37 @@ class FormSpec:
 
 NTS = FormSpec(
     "demine_nts",
-    "Non-technical survey",
+    N_("Non-technical survey"),
     [
         *_header("demine_nts"),
-        q("date", "survey_date", "Date of the survey", required="yes", **NOT_FUTURE),
-        q("text", "hazard_name", "Name of the hazardous area"),
-        q("select_one hazard_class", "hazard_class", "Classification", required="yes"),
-        q("select_multiple contamination", "contamination", "Contamination"),
-        q("select_one evidence", "evidence", "Evidence", required="yes"),
-        q("select_one reliability", "reliability", "Reliability of the information"),
-        q("select_one land_use", "land_use", "Land use"),
-        q("select_multiple blockage", "blockages", "What it blocks"),
-        q("integer", "estimated_devices", "Estimated devices", **NOT_NEGATIVE),
+        q(
+            "date",
+            "survey_date",
+            N_("Date of the survey"),
+            required="yes",
+            **NOT_FUTURE,
+        ),
+        q("text", "hazard_name", N_("Name of the hazardous area")),
+        q(
+            "select_one hazard_class",
+            "hazard_class",
+            N_("Classification"),
+            required="yes",
+        ),
+        q("select_multiple contamination", "contamination", N_("Contamination")),
+        q("select_one evidence", "evidence", N_("Evidence"), required="yes"),
+        q(
+            "select_one reliability",
+            "reliability",
+            N_("Reliability of the information"),
+        ),
+        q("select_one land_use", "land_use", N_("Land use")),
+        q("select_multiple blockage", "blockages", N_("What it blocks")),
+        q("integer", "estimated_devices", N_("Estimated devices"), **NOT_NEGATIVE),
         *_beneficiaries("no"),
-        q("geoshape", "area", "Boundary of the hazardous area", required="yes"),
-        q("geopoint", "benchmark", "Benchmark"),
-        q("text", "notes", "Notes"),
+        q("geoshape", "area", N_("Boundary of the hazardous area"), required="yes"),
+        q("geopoint", "benchmark", N_("Benchmark")),
+        q("text", "notes", N_("Notes")),
     ],
     [
         {
@@ -226,33 +246,49 @@ NTS = FormSpec(
 
 CLEARANCE = FormSpec(
     "demine_clearance",
-    "Clearance progress",
+    N_("Clearance progress"),
     [
         *_header("demine_clearance"),
-        q("text", "task_id", "Task id (the activity in the register)", required="yes"),
-        q("text", "hazard_ref", "Hazard id (in the register)", required="yes"),
-        q("select_one work_type", "work_type", "Work", required="yes"),
-        q("select_one method", "method", "Method", required="yes"),
-        q("select_one activity_status", "task_status", "Task status", required="yes"),
-        q("date", "report_date", "Date of this report", required="yes", **NOT_FUTURE),
-        q("decimal", "team_days", "Team-days worked", **NOT_NEGATIVE),
-        q("select_one release_kind", "released_kind", "Land released"),
+        q(
+            "text",
+            "task_id",
+            N_("Task id (the activity in the register)"),
+            required="yes",
+        ),
+        q("text", "hazard_ref", N_("Hazard id (in the register)"), required="yes"),
+        q("select_one work_type", "work_type", N_("Work"), required="yes"),
+        q("select_one method", "method", N_("Method"), required="yes"),
+        q(
+            "select_one activity_status",
+            "task_status",
+            N_("Task status"),
+            required="yes",
+        ),
+        q(
+            "date",
+            "report_date",
+            N_("Date of this report"),
+            required="yes",
+            **NOT_FUTURE,
+        ),
+        q("decimal", "team_days", N_("Team-days worked"), **NOT_NEGATIVE),
+        q("select_one release_kind", "released_kind", N_("Land released")),
         q(
             "geoshape",
             "released_area",
-            "Boundary of the land released",
+            N_("Boundary of the land released"),
             relevant="${released_kind} != ''",
             required="yes",
         ),
         q(
             "decimal",
             "depth_cm",
-            "Clearance depth (cm)",
+            N_("Clearance depth (cm)"),
             relevant="${released_kind} = 'cleared'",
             required="yes",
             **NOT_NEGATIVE,
         ),
-        {"type": "begin_repeat", "name": "items", "label": "Items found"},
+        {"type": "begin_repeat", "name": "items", "label": N_("Items found")},
         *_item_questions("item_depth_cm", "item_location"),
         {"type": "end_repeat", "name": "", "label": ""},
     ],
@@ -308,13 +344,13 @@ CLEARANCE = FormSpec(
 
 EO_FOUND = FormSpec(
     "demine_eo_found",
-    "Explosive ordnance found",
+    N_("Explosive ordnance found"),
     [
         *_header("demine_eo_found"),
-        q("date", "found_date", "Date found", required="yes", **NOT_FUTURE),
+        q("date", "found_date", N_("Date found"), required="yes", **NOT_FUTURE),
         *_item_questions("depth_cm", "location", required="yes"),
-        q("text", "hazard_ref", "Hazard id, if in a known hazardous area"),
-        q("text", "task_id", "Task id, if found during a task"),
+        q("text", "hazard_ref", N_("Hazard id, if in a known hazardous area")),
+        q("text", "task_id", N_("Task id, if found during a task")),
     ],
     [
         {
@@ -334,27 +370,31 @@ EO_FOUND = FormSpec(
 
 ACCIDENT = FormSpec(
     "demine_accident",
-    "Accident and victims",
+    N_("Accident and victims"),
     [
         *_header("demine_accident"),
-        q("date", "accident_date", "Date", required="yes", **NOT_FUTURE),
-        q("select_one accident_type", "accident_type", "Type", required="yes"),
-        q("geopoint", "location", "Location", required="yes"),
-        q("text", "model", "Device model, if known"),
-        q("text", "hazard_ref", "Hazard id, if in a known hazardous area"),
-        q("text", "description", "What happened"),
-        {"type": "begin_repeat", "name": "victims", "label": "Victims"},
-        q("select_one sex", "sex", "Sex", required="yes"),
+        q("date", "accident_date", N_("Date"), required="yes", **NOT_FUTURE),
+        q("select_one accident_type", "accident_type", N_("Type"), required="yes"),
+        q("geopoint", "location", N_("Location"), required="yes"),
+        q("text", "model", N_("Device model, if known")),
+        q("text", "hazard_ref", N_("Hazard id, if in a known hazardous area")),
+        q("text", "description", N_("What happened")),
+        {"type": "begin_repeat", "name": "victims", "label": N_("Victims")},
+        q("select_one sex", "sex", N_("Sex"), required="yes"),
         q(
             "integer",
             "age",
-            "Age (years)",
+            N_("Age (years)"),
             constraint=". >= 0 and . <= 120",
-            constraint_message="0 to 120",
+            constraint_message=N_("0 to 120"),
         ),
-        q("select_one outcome", "outcome", "Killed or injured", required="yes"),
-        q("select_one victim_status", "victim_status", "Civilian, deminer or military"),
-        q("select_one victim_activity", "victim_activity", "Activity at the time"),
+        q("select_one outcome", "outcome", N_("Killed or injured"), required="yes"),
+        q(
+            "select_one victim_status",
+            "victim_status",
+            N_("Civilian, deminer or military"),
+        ),
+        q("select_one victim_activity", "victim_activity", N_("Activity at the time")),
         {"type": "end_repeat", "name": "", "label": ""},
     ],
     [
@@ -395,13 +435,13 @@ ACCIDENT = FormSpec(
 
 EORE = FormSpec(
     "demine_eore",
-    "EORE session",
+    N_("EORE session"),
     [
         *_header("demine_eore"),
-        q("date", "session_date", "Date", required="yes", **NOT_FUTURE),
-        q("select_one eore_method", "eore_method", "Method", required="yes"),
-        q("text", "place", "Place (register id, code or name)"),
-        q("geopoint", "location", "Location"),
+        q("date", "session_date", N_("Date"), required="yes", **NOT_FUTURE),
+        q("select_one eore_method", "eore_method", N_("Method"), required="yes"),
+        q("text", "place", N_("Place (register id, code or name)")),
+        q("geopoint", "location", N_("Location")),
         *_beneficiaries("yes"),
     ],
     [
@@ -431,18 +471,16 @@ FORMS: dict[str, FormSpec] = {
 
 
 def choice_rows() -> list[Row]:
-    """Every choice list, from the register's vocabularies."""
+    """Every choice list, from the register's vocabularies, in every language."""
     rows = []
     for list_name, (enum, only) in CHOICES.items():
         for member in enum:
             if only is None or member.value in only:
-                rows.append(
-                    {
-                        "list_name": list_name,
-                        "name": member.value,
-                        "label": label(member.value),
-                    }
-                )
+                row = {"list_name": list_name, "name": member.value}
+                for code in LANGUAGES:
+                    with use_language(code):
+                        row[language_column("label", code)] = label(member)
+                rows.append(row)
     return rows
 
 
@@ -461,30 +499,35 @@ def write_xlsform(spec: FormSpec, path: Path) -> Path:
     book = Workbook()
     survey = book.active
     survey.title = "survey"
-    columns = [
-        "type",
-        "name",
-        "label",
-        "hint",
-        "required",
-        "relevant",
-        "constraint",
-        "constraint_message",
-        "calculation",
-        "appearance",
-    ]
+    plain = ["type", "name", "required", "relevant", "constraint", "calculation"]
+    texts = [c for c in TRANSLATED if any(c in row for row in spec.survey)]
+    columns = plain + [language_column(c, code) for c in texts for code in LANGUAGES]
     survey.append(columns)
     for row in spec.survey:
-        survey.append([row.get(c, "") for c in columns])
+        cells = [row.get(c, "") for c in plain]
+        for c in texts:
+            for code in LANGUAGES:
+                with use_language(code):
+                    cells.append(_(row[c]) if row.get(c) else "")
+        survey.append(cells)
     choices = book.create_sheet("choices")
-    choices.append(["list_name", "name", "label"])
+    labels = [language_column("label", code) for code in LANGUAGES]
+    choices.append(["list_name", "name", *labels])
     used = _used_lists(spec)
     for row in choice_rows():
         if row["list_name"] in used:
-            choices.append([row["list_name"], row["name"], row["label"]])
+            choices.append([row["list_name"], row["name"], *(row[c] for c in labels)])
     settings = book.create_sheet("settings")
-    settings.append(["form_title", "form_id", "version"])
-    settings.append([spec.title, spec.form_id, VERSION])
+    settings.append(["form_title", "form_id", "version", "default_language"])
+    language = current_language()
+    settings.append(
+        [
+            _(spec.title),
+            spec.form_id,
+            VERSION,
+            f"{LANGUAGES[language]} ({language})",
+        ]
+    )
     book.save(path)
     return path
 

@@ -41,6 +41,7 @@ from demine.exchange.references import resolve_references
 from demine.exchange.rules import check_before_write, settle_hazards
 from demine.exchange.staging import Batch, PlaceIndex, stage
 from demine.exchange.writing import write_batch
+from demine.i18n import _
 from demine.store.audit import insert_events, record_values
 from demine.store.bulk import check_foreign_keys, foreign_keys_deferred
 from demine.store.database import Database
@@ -271,8 +272,12 @@ def _duplicates(batch: Batch) -> list[SourceError]:
         other = same[0] if same[0] != pos else same[1]
         out.append(
             SourceError(
-                "is used by more than one row of this import (also "
-                f"{batch.files[other]} row {batch.rows[other]})",
+                _(
+                    "is used by more than one row of this import (also %(file)s row "
+                    "%(row)s)",
+                    file=batch.files[other],
+                    row=batch.rows[other],
+                ),
                 file=str(batch.files[pos]),
                 row=int(batch.rows[pos]),
                 field="external_id",

@@ -64,6 +64,7 @@ from demine.exchange.parsing import (
     fold,
     map_distinct,
 )
+from demine.i18n import _
 
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 SPECIAL = ("_row", "_file", "_stem")
@@ -136,7 +137,7 @@ class Condition:
     def select(self, table: SourceTable, file: str) -> NDArray[np.bool_]:
         series = _column(table, self.column, "when", file)
         if self.greater_than is not None:
-            numbers, _ = NumberFormat().parse(series)
+            numbers, _unused = NumberFormat().parse(series)
             return np.nan_to_num(numbers, nan=-np.inf) > self.greater_than
         text = as_text(series).fillna("")
         hit = text.isin(self.values).to_numpy(dtype=bool)
@@ -191,11 +192,13 @@ def load_mapping(path: Path) -> Mapping:
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise SourceError("no such mapping file", file=str(path)) from None
+        raise SourceError(_("no such mapping file"), file=str(path)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SourceError(f"is not valid YAML: {exc}", file=str(path)) from None
+        raise SourceError(
+            _("is not valid YAML: %(reason)s", reason=exc), file=str(path)
+        ) from None
     if not isinstance(data, dict):
-        raise SourceError("must be a YAML mapping of keys", file=str(path))
+        raise SourceError(_("must be a YAML mapping of keys"), file=str(path))
     return parse_mapping(data, str(path))
 
 
@@ -205,25 +208,29 @@ def parse_mapping(data: MappingType[str, Any], where: str = "mapping") -> Mappin
     single = {"kind", "fields", "when", "optional", "review_state", "distinct"}
     unknown = set(data) - known - single
     if unknown:
-        raise SourceError(f"unknown key(s): {', '.join(sorted(unknown))}", file=where)
+        raise SourceError(
+            _("unknown key(s): %(values)s", values=", ".join(sorted(unknown))),
+            file=where,
+        )
     if "targets" in data:
         raw_targets = data["targets"]
         if not isinstance(raw_targets, list) or not raw_targets:
-            raise SourceError("'targets' must be a non-empty list", file=where)
+            raise SourceError(_("'targets' must be a non-empty list"), file=where)
     elif "kind" in data:
         raw_targets = [{k: data[k] for k in single if k in data}]
     else:
         raise SourceError(
-            "needs 'kind' and 'fields', or a list of 'targets'", file=where
+            _("needs 'kind' and 'fields', or a list of 'targets'"), file=where
         )
     targets = tuple(_target(t, where) for t in raw_targets)
     source = data.get("source") or {}
     if not isinstance(source, dict):
-        raise SourceError("'source' must be a mapping", file=where)
+        raise SourceError(_("'source' must be a mapping"), file=where)
     unknown = set(source) - {"layer", "sheet", "encoding", "delimiter", "crs"}
     if unknown:
         raise SourceError(
-            f"unknown source key(s): {', '.join(sorted(unknown))}", file=where
+            _("unknown source key(s): %(values)s", values=", ".join(sorted(unknown))),
+            file=where,
         )
     read = ReadOptions(
         layer=source.get("layer") or source.get("sheet"),
@@ -233,7 +240,7 @@ def parse_mapping(data: MappingType[str, Any], where: str = "mapping") -> Mappin
     )
     unmatched = str(data.get("unmatched", "error"))
     if unmatched not in ("error", "skip"):
-        raise SourceError("'unmatched' must be 'error' or 'skip'", file=where)
+        raise SourceError(_("'unmatched' must be 'error' or 'skip'"), file=where)
     return Mapping(
         targets=targets,
         read=read,
@@ -250,43 +257,58 @@ def _crs_text(value: Any, where: str) -> str | None:
     try:
         CRS.from_user_input(value)
     except Exception as exc:
-        raise SourceError(f"unknown CRS {value!r}: {exc}", file=where) from None
+        raise SourceError(
+            _("unknown CRS %(value)r: %(reason)s", value=value, reason=exc), file=where
+        ) from None
     return str(value)
 
 
 def _records(data: Any, where: str) -> dict[str, list[dict[str, Any]]]:
     if not isinstance(data, dict):
-        raise SourceError("'records' must map kinds to lists of records", file=where)
+        raise SourceError(_("'records' must map kinds to lists of records"), file=where)
     out: dict[str, list[dict[str, Any]]] = {}
     for name, rows in data.items():
         kind = resolve_kind(str(name))
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise SourceError(f"records.{name} must be a list of mappings", file=where)
+            raise SourceError(
+                _("records.%(name)s must be a list of mappings", name=name), file=where
+            )
         out[kind] = rows
     return out
 
 
 def _target(data: Any, where: str) -> Target:
     if not isinstance(data, dict) or "kind" not in data:
-        raise SourceError("each target needs a 'kind'", file=where)
+        raise SourceError(_("each target needs a 'kind'"), file=where)
     kind = resolve_kind(str(data["kind"]))
     spec = entity(kind)
     raw_fields = data.get("fields") or {}
     if not isinstance(raw_fields, dict):
-        raise SourceError(f"{kind}: 'fields' must be a mapping", file=where)
+        raise SourceError(
+            _("%(kind)s: 'fields' must be a mapping", kind=kind), file=where
+        )
     rules = {}
     for name, raw in raw_fields.items():
         fs = spec.by_name.get(str(name))
         if fs is None or fs.derived:
             allowed = ", ".join(f.name for f in spec.importable())
             raise SourceError(
-                f"{kind} has no field {name!r}; fields: {allowed}", file=where
+                _(
+                    "%(kind)s has no field %(name)r; fields: %(allowed)s",
+                    kind=kind,
+                    name=name,
+                    allowed=allowed,
+                ),
+                file=where,
             )
         rules[fs.name] = _rule(fs.name, raw, where)
     optional = frozenset(str(f) for f in data.get("optional") or [])
     for name in optional:
         if name not in spec.by_name:
-            raise SourceError(f"optional: {kind} has no field {name!r}", file=where)
+            raise SourceError(
+                _("optional: %(kind)s has no field %(name)r", kind=kind, name=name),
+                file=where,
+            )
     return Target(
         kind=kind,
         fields=rules,
@@ -301,13 +323,13 @@ def _condition(data: Any, where: str) -> Condition | None:
     if data is None:
         return None
     if not isinstance(data, dict) or "column" not in data:
-        raise SourceError("'when' needs a 'column'", file=where)
+        raise SourceError(_("'when' needs a 'column'"), file=where)
     if "gt" in data:
         return Condition(str(data["column"]), greater_than=float(data["gt"]))
     values = data.get("in", data.get("not_in"))
     if not isinstance(values, list):
         raise SourceError(
-            "'when' needs a list under 'in', 'not_in' or a 'gt'", file=where
+            _("'when' needs a list under 'in', 'not_in' or a 'gt'"), file=where
         )
     return Condition(
         str(data["column"]),
@@ -331,15 +353,27 @@ def _rule(name: str, raw: Any, where: str) -> FieldRule:
     if raw is None or isinstance(raw, int | float | bool | list):
         return FieldRule(name, value=raw, constant=True)
     if not isinstance(raw, dict):
-        raise SourceError(f"field {name}: cannot read {raw!r}", file=where)
+        raise SourceError(
+            _("field %(name)s: cannot read %(raw)r", name=name, raw=raw), file=where
+        )
     unknown = set(raw) - RULE_KEYS
     if unknown:
         raise SourceError(
-            f"field {name}: unknown key(s) {', '.join(sorted(unknown))}", file=where
+            _(
+                "field %(name)s: unknown key(s) %(values)s",
+                name=name,
+                values=", ".join(sorted(unknown)),
+            ),
+            file=where,
         )
     if sum(k in raw for k in SOURCES) != 1:
         raise SourceError(
-            f"field {name}: give exactly one of {', '.join(SOURCES)}", file=where
+            _(
+                "field %(name)s: give exactly one of %(values)s",
+                name=name,
+                values=", ".join(SOURCES),
+            ),
+            file=where,
         )
     return FieldRule(
         name,
@@ -369,7 +403,9 @@ def _value_map(data: Any, name: str, where: str) -> dict[str, Any] | None:
     if data is None:
         return None
     if not isinstance(data, dict):
-        raise SourceError(f"field {name}: 'values' must be a mapping", file=where)
+        raise SourceError(
+            _("field %(name)s: 'values' must be a mapping", name=name), file=where
+        )
     return {_key(k): v for k, v in data.items()}
 
 
@@ -385,7 +421,9 @@ def _number_format(data: Any, name: str, where: str) -> NumberFormat | None:
     if data == "comma":
         return NumberFormat(decimal=",", thousands=".")
     if not isinstance(data, dict):
-        raise SourceError(f"field {name}: 'number' must be a mapping", file=where)
+        raise SourceError(
+            _("field %(name)s: 'number' must be a mapping", name=name), file=where
+        )
     return NumberFormat(
         decimal=str(data.get("decimal", ".")),
         thousands=data.get("thousands"),
@@ -421,7 +459,7 @@ def apply_mapping(
             ~taken,
             shown or "(row)",
             values.reset_index(drop=True),
-            "matches none of the mapping's targets (add one, or 'unmatched: skip')",
+            _("matches none of the mapping's targets (add one, or 'unmatched: skip')"),
         )
     return out
 
@@ -488,7 +526,7 @@ def _distinct(
             mask,
             column,
             frame[column],
-            "differs between rows that make the same record (same external_id)",
+            _("differs between rows that make the same record (same external_id)"),
         )
     return np.asarray(first, dtype=bool)
 
@@ -514,10 +552,16 @@ def _column(table: SourceTable, name: str, field_name: str, file: str) -> pd.Ser
         return table.frame[lower[name.lower()]]
     columns = [str(c) for c in table.frame.columns]
     close = difflib.get_close_matches(name, columns, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = _(" (did you mean %(column)r?)", column=close[0]) if close else ""
     raise SourceError(
-        f"the mapping reads column {name!r} for {field_name}, and the file has "
-        f"no such column{hint}; columns: {', '.join(columns)}",
+        _(
+            "the mapping reads column %(name)r for %(field_name)s, and the file has "
+            "no such column%(hint)s; columns: %(values)s",
+            name=name,
+            field_name=field_name,
+            hint=hint,
+            values=", ".join(columns),
+        ),
         file=file,
         field=field_name,
     )
@@ -536,8 +580,11 @@ def _values(
     if rule.geometry:
         if table.geometry is None:
             raise SourceError(
-                f"{rule.field}: the mapping takes the file's geometry, and the file "
-                "has none (give lon/lat or wkt columns)",
+                _(
+                    "%(field)s: the mapping takes the file's geometry, and the file "
+                    "has none (give lon/lat or wkt columns)",
+                    field=rule.field,
+                ),
                 file=table.name,
                 field=rule.field,
             )
@@ -589,7 +636,10 @@ def _convert(
             bad,
             rule.field,
             raw,
-            f"is not a date in the mapping's format ({', '.join(rule.date)})",
+            _(
+                "is not a date in the mapping's format (%(values)s)",
+                values=", ".join(rule.date),
+            ),
         )
         return pd.Series(dates)
     if rule.number is not None:
@@ -599,8 +649,17 @@ def _convert(
             bad,
             rule.field,
             raw,
-            f"is not a number in the mapping's format (decimal {fmt.decimal!r}"
-            + (f", thousands {fmt.thousands!r})" if fmt.thousands else ")"),
+            _(
+                "is not a number in the mapping's format (decimal %(decimal)r, "
+                "thousands %(thousands)r)",
+                decimal=fmt.decimal,
+                thousands=fmt.thousands,
+            )
+            if fmt.thousands
+            else _(
+                "is not a number in the mapping's format (decimal %(decimal)r)",
+                decimal=fmt.decimal,
+            ),
         )
         return pd.Series(numbers)
     if rule.split is not None:
@@ -655,7 +714,9 @@ def _date_parts(rule: FieldRule, table: SourceTable, problems: Problems) -> pd.S
             drop=True
         )
     dates, bad = date_from_parts(year, month, day_values)
-    problems.add(bad, rule.field, year, "does not make a date with the month and day")
+    problems.add(
+        bad, rule.field, year, _("does not make a date with the month and day")
+    )
     return pd.Series(dates)
 
 
@@ -666,7 +727,7 @@ def _geometry(
     if rule.wkt:
         raw = _column(table, rule.wkt, rule.field, table.name).reset_index(drop=True)
         geoms, bad = to_geometries(raw)
-        problems.add(bad, rule.field, raw, "is not readable WKT or GeoJSON")
+        problems.add(bad, rule.field, raw, _("is not readable WKT or GeoJSON"))
     else:
         geoms = _points(rule, table, problems)
     crs = rule.crs or read.crs
@@ -685,14 +746,16 @@ def _points(
     rule: FieldRule, table: SourceTable, problems: Problems
 ) -> NDArray[np.object_]:
     if not rule.lat:
-        raise SourceError(f"field {rule.field}: 'lon' needs 'lat'", file=table.name)
+        raise SourceError(
+            _("field %(field)s: 'lon' needs 'lat'", field=rule.field), file=table.name
+        )
     fmt = rule.number or NumberFormat()
     xs = _column(table, str(rule.lon), rule.field, table.name).reset_index(drop=True)
     ys = _column(table, rule.lat, rule.field, table.name).reset_index(drop=True)
     x, bad_x = fmt.parse(xs)
     y, bad_y = fmt.parse(ys)
-    problems.add(bad_x, rule.lon or "lon", xs, "is not a coordinate")
-    problems.add(bad_y, rule.lat, ys, "is not a coordinate")
+    problems.add(bad_x, rule.lon or "lon", xs, _("is not a coordinate"))
+    problems.add(bad_y, rule.lat, ys, _("is not a coordinate"))
     geoms = np.full(len(x), None, dtype=object)
     both = ~np.isnan(x) & ~np.isnan(y)
     geoms[both] = shapely.points(x[both], y[both])
@@ -701,6 +764,6 @@ def _points(
         half & ~bad_x & ~bad_y,
         rule.field,
         xs.where(~np.isnan(x), ys),
-        "has only one of longitude and latitude",
+        _("has only one of longitude and latitude"),
     )
     return geoms

@@ -19,10 +19,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from demine.domain.labels import kind_word
 from demine.errors import SourceError
 from demine.exchange.entities import REF_KEYS, entity
 from demine.exchange.parsing import fold, map_distinct
 from demine.exchange.staging import Batch
+from demine.i18n import _
 from demine.store.lookups import column_values
 from demine.store.upsert import ids_by_key
 
@@ -143,12 +145,19 @@ def _report(
         missing,
         name,
         keys,
-        f"no {target} with this {by} in the register or in this import",
+        _(
+            "no %(target)s with this %(by)s in the register or in this import",
+            target=kind_word(target),
+            by=by,
+        ),
     )
     problems.add(
         ambiguous,
         name,
         keys,
-        f"names several {target} records; use the external id",
+        _(
+            "names several %(target)s records; use the external id",
+            target=kind_word(target),
+        ),
     )
     return problems.items

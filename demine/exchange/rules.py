@@ -24,6 +24,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from demine.domain import status
+from demine.domain.labels import in_sentence
 from demine.domain.vocab import (
     ActivityType,
     HazardClass,
@@ -32,6 +33,8 @@ from demine.domain.vocab import (
 )
 from demine.errors import SourceError, TransitionError
 from demine.exchange.staging import Batch
+from demine.i18n import _, ngettext
+from demine.i18n.numbers import number
 from demine.store.accreditation import scope_problems
 from demine.store.editing import closing_tolerance_m2
 from demine.store.lookups import last_release_on, technically_surveyed
@@ -151,8 +154,14 @@ def _keep_worked_status(
     column[positions[behind]] = before[behind]
     batch.frame["status"] = column
     return [
-        f"{int(behind.sum()):,} hazards the file calls open are worked on or "
-        "closed in the register, by work recorded since; their status is kept"
+        ngettext(
+            "%(num)s hazard the file calls open is worked on or closed in the "
+            "register, by work recorded since; its status is kept",
+            "%(num)s hazards the file calls open are worked on or closed in the "
+            "register, by work recorded since; their status is kept",
+            int(behind.sum()),
+            num=number(int(behind.sum())),
+        )
     ]
 
 
@@ -180,9 +189,12 @@ def _hazard_changes(
         allowed = status.TRANSITIONS[HazardStatus(old)]
         if HazardStatus(new) in allowed:
             continue
-        names = ", ".join(sorted(s.value for s in allowed)) or "none"
-        reason = (
-            f"the register has this hazard {old}; from {old} it may become: {names}"
+        names = ", ".join(sorted(in_sentence(s) for s in allowed)) or _("none")
+        reason = _(
+            "the register has this hazard %(status)s; from %(status)s it may "
+            "become: %(allowed)s",
+            status=in_sentence(HazardStatus(old)),
+            allowed=names,
         )
         out.append(_problem(batch, int(pos), "status", new, reason))
     new_class = _values(batch, "hazard_class", positions)
@@ -194,8 +206,8 @@ def _hazard_changes(
         for pos in positions[down]:
             if int(ids[pos]) in surveyed:
                 continue
-            reason = (
-                "a confirmed hazard (cha) becomes suspected (sha) only after a "
+            reason = _(
+                "a confirmed hazard (CHA) becomes suspected (SHA) only after a "
                 "technical survey, and none is recorded for it"
             )
             out.append(_problem(batch, int(pos), "hazard_class", "sha", reason))
@@ -267,8 +279,12 @@ def settle_hazards(
             continue
         elif row.status == HazardStatus.CLOSED.value and row.remaining_m2 > tolerance:
             closure = TransitionError(
-                f"cannot be closed: {row.remaining_m2:,.1f} m² of "
-                f"{row.area_m2:,.1f} m² have not been released"
+                _(
+                    "cannot be closed: %(remaining_m2)s m² of %(area_m2)s m² have not "
+                    "been released",
+                    remaining_m2=number(row.remaining_m2, 1),
+                    area_m2=number(row.area_m2, 1),
+                )
             )
             out += _blame(batches, ids, int(row.id), [], closure)
     if not out and changes:
@@ -295,9 +311,7 @@ def _worked_on(batch: Batch | None) -> dict[int, list[int]]:
 def _reason(exc: TransitionError) -> str:
     """The rule's words without the "hazard 12, field 'status':" in front,
     which the problem's own file, row and field replace."""
-    if exc.entity is None and exc.field is None:
-        return exc.user_message
-    return exc.user_message.split(": ", 1)[-1]
+    return exc.reason
 
 
 def _blame(
@@ -330,9 +344,9 @@ def _apply_status(conn: Connection, changes: list[tuple[int, str]]) -> None:
     last = last_release_on(conn, closed)
     frame = pd.DataFrame(
         {
-            "id": [hid for hid, _ in changes],
-            "status": [st for _, st in changes],
-            "closed_on": [last.get(hid) for hid, _ in changes],
+            "id": [hid for hid, _unused in changes],
+            "status": [st for _unused, st in changes],
+            "closed_on": [last.get(hid) for hid, _unused in changes],
         }
     )
     update_frame(conn, "hazard", frame)  # a status change is content: touched

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from demine.domain.labels import label_of
+from demine.domain.vocab import PlaceType
 from demine.errors import SourceError
 from demine.exchange.checks import CheckOptions, Problems, check_table
 from demine.exchange.entities import KINDS, LAYERS, entity
@@ -26,6 +28,7 @@ from demine.exchange.formats import ReadOptions, list_layers, read_source
 from demine.exchange.mapping import Mapping, Staged, apply_mapping
 from demine.exchange.native import native_mapping
 from demine.exchange.parsing import as_text, fold
+from demine.i18n import _
 from demine.store.bulk import read_frame
 from demine.store.database import Database
 
@@ -100,18 +103,27 @@ class PlaceIndex:
                 out[i] = found[0]
         counts = keys.map(lambda k: len(groups.get(k, [])) if len(places) else 0)
         present = text.notna().to_numpy()
-        kind = f" of type {place_type}" if place_type else ""
         problems.add(
             present & (counts.to_numpy() == 0),
             name,
             text,
-            f"names no place{kind} in the register (import places first)",
+            _(
+                "names no place of type %(type)s in the register (import places first)",
+                type=label_of(PlaceType, place_type),
+            )
+            if place_type
+            else _("names no place in the register (import places first)"),
         )
         problems.add(
             present & (counts.to_numpy() > 1),
             name,
             text,
-            f"names several places{kind}; use the place's code or type",
+            _(
+                "names several places of type %(type)s; use the place's code",
+                type=label_of(PlaceType, place_type),
+            )
+            if place_type
+            else _("names several places; use the place's code or type"),
         )
         return pd.Series(out, dtype=object)
 
@@ -159,8 +171,12 @@ def _layers_to_read(
     wanted = [k for k in KINDS if LAYERS[k] in layers]
     if not wanted:
         raise SourceError(
-            "holds no register layers (expected some of: "
-            f"{', '.join(LAYERS.values())}); layers: {', '.join(layers)}",
+            _(
+                "holds no register layers (expected some of: %(expected)s); layers: "
+                "%(layers)s",
+                expected=", ".join(LAYERS.values()),
+                layers=", ".join(layers),
+            ),
             file=str(path),
         )
     if len(list_layers(path)) <= 1:
@@ -192,13 +208,21 @@ def _stage_table(
         used, unused = native_mapping(kind, table, options)
         if unused:
             result.warnings.append(
-                f"{table.name}: columns not imported (no {kind} field of that "
-                f"name; write a mapping to use them): {', '.join(unused)}"
+                _(
+                    "%(table)s: columns not imported (no %(kind)s field of that name; "
+                    "write a mapping to use them): %(values)s",
+                    table=table.name,
+                    kind=kind,
+                    values=", ".join(unused),
+                )
             )
         if "external_id" not in used.targets[0].fields and asked != REGISTER:
             result.warnings.append(
-                f"{table.name}: no external_id column, so importing the file "
-                "again will add its rows again"
+                _(
+                    "%(table)s: no external_id column, so importing the file again "
+                    "will add its rows again",
+                    table=table.name,
+                )
             )
     else:
         used = mapping
@@ -217,7 +241,11 @@ def _mapping_records(mapping: Mapping) -> list[Staged]:
         unknown = [c for c in frame.columns if c not in spec.by_name]
         if unknown:
             raise SourceError(
-                f"records.{kind}: unknown field(s) {', '.join(map(str, unknown))}",
+                _(
+                    "records.%(kind)s: unknown field(s) %(values)s",
+                    kind=kind,
+                    values=", ".join(map(str, unknown)),
+                ),
                 file=mapping.path,
             )
         rows = np.arange(1, len(frame) + 1, dtype=np.int64)
@@ -244,16 +272,16 @@ def check_staged(
         result.problems.extend(problems.items)
         parts.setdefault(item.kind, []).append((clean, item))
     for kind, items in parts.items():
-        frames = [clean for clean, _ in items]
+        frames = [clean for clean, _unused in items]
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        rows = np.concatenate([s.rows for _, s in items])
+        rows = np.concatenate([s.rows for _unused, s in items])
         files = np.concatenate(
-            [np.full(len(s.rows), s.file, dtype=object) for _, s in items]
+            [np.full(len(s.rows), s.file, dtype=object) for _unused, s in items]
         )
         review = np.concatenate(
             [
                 np.full(len(s.rows), s.review_state or review_state, dtype=object)
-                for _, s in items
+                for _unused, s in items
             ]
         )
         result.batches[kind] = Batch(

@@ -42,6 +42,7 @@ from demine.exchange.forms import FORMS, FormSpec
 from demine.exchange.importer import ImportResult, import_batches
 from demine.exchange.mapping import Staged, apply_mapping, parse_mapping
 from demine.exchange.staging import PlaceIndex, Staging, check_staged
+from demine.i18n import _
 from demine.store.database import Database
 
 GEO_SUFFIXES = ("Latitude", "Longitude", "Altitude", "Accuracy")
@@ -88,14 +89,22 @@ def _form(subs: Submissions, asked: str | None) -> FormSpec:
     name = asked or subs.form
     if name is None:
         raise SourceError(
-            "does not say which form it holds (no demine_form column); give --form "
-            f"({', '.join(FORMS)})",
+            _(
+                "does not say which form it holds (no demine_form column); give "
+                "--form (%(values)s)",
+                values=", ".join(FORMS),
+            ),
             file=subs.file,
         )
     key = name if name in FORMS else f"demine_{name}"
     if key not in FORMS:
         raise SourceError(
-            f"unknown form {name!r}; forms: {', '.join(FORMS)}", file=subs.file
+            _(
+                "unknown form %(name)r; forms: %(values)s",
+                name=name,
+                values=", ".join(FORMS),
+            ),
+            file=subs.file,
         )
     return FORMS[key]
 
@@ -163,7 +172,7 @@ def _complete(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
 def read_submissions(path: Path) -> Submissions:
     """Read any accepted export into :class:`Submissions`."""
     if not path.exists():
-        raise SourceError("no such file", file=str(path))
+        raise SourceError(_("no such file"), file=str(path))
     suffix = path.suffix.lower()
     if suffix == ".zip":
         return _read_central_zip(path)
@@ -174,7 +183,9 @@ def read_submissions(path: Path) -> Submissions:
         return _from_frame(str(path), frame, np.arange(2, len(frame) + 2))
     if suffix == ".xlsx":
         return _read_kobo_xlsx(path)
-    raise SourceError("unknown export; use .csv, .zip, .json or .xlsx", file=str(path))
+    raise SourceError(
+        _("unknown export; use .csv, .zip, .json or .xlsx"), file=str(path)
+    )
 
 
 def _read_csv_bytes(path: Path | str, data: bytes) -> pd.DataFrame:
@@ -184,7 +195,9 @@ def _read_csv_bytes(path: Path | str, data: bytes) -> pd.DataFrame:
     try:
         return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, ValueError) as exc:
-        raise SourceError(f"is not valid CSV: {exc}", file=str(path)) from None
+        raise SourceError(
+            _("is not valid CSV: %(reason)s", reason=exc), file=str(path)
+        ) from None
 
 
 def _read_central_zip(path: Path) -> Submissions:
@@ -193,9 +206,11 @@ def _read_central_zip(path: Path) -> Submissions:
             names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
             files = {n: archive.read(n) for n in names}
     except zipfile.BadZipFile as exc:
-        raise SourceError(f"is not a readable zip: {exc}", file=str(path)) from None
+        raise SourceError(
+            _("is not a readable zip: %(reason)s", reason=exc), file=str(path)
+        ) from None
     if not files:
-        raise SourceError("holds no CSV files", file=str(path))
+        raise SourceError(_("holds no CSV files"), file=str(path))
     main_name = min(files, key=len)  # "form.csv"; repeats are "form-items.csv"
     main = _read_csv_bytes(f"{path}:{main_name}", files.pop(main_name))
     subs = _from_frame(f"{path}", main, np.arange(2, len(main) + 2))
@@ -257,7 +272,7 @@ def _instance_ids(frame: pd.DataFrame, file: str) -> np.ndarray:
     if "_uuid" in frame.columns:
         return np.asarray(("uuid:" + frame["_uuid"].astype(str)).to_numpy(), object)
     raise SourceError(
-        "has no instanceID (meta-instanceID, KEY or _uuid) to identify submissions",
+        _("has no instanceID (meta-instanceID, KEY or _uuid) to identify submissions"),
         file=file,
     )
 
@@ -268,7 +283,11 @@ def _form_name(frame: pd.DataFrame, file: str) -> str | None:
     names = {str(v) for v in frame["demine_form"] if str(v).strip()}
     if len(names) > 1:
         raise SourceError(
-            f"mixes submissions of several forms: {', '.join(sorted(names))}", file=file
+            _(
+                "mixes submissions of several forms: %(values)s",
+                values=", ".join(sorted(names)),
+            ),
+            file=file,
         )
     return names.pop() if names else None
 
@@ -277,17 +296,24 @@ def _read_json(path: Path) -> Submissions:
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise SourceError(f"is not UTF-8 text ({exc.reason})", file=str(path)) from None
+        raise SourceError(
+            _("is not UTF-8 text (%(reason)s)", reason=exc.reason), file=str(path)
+        ) from None
     except json.JSONDecodeError as exc:
         raise SourceError(
-            f"is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "is it truncated?",
+            _(
+                "is not JSON (line %(lineno)s, column %(colno)s: %(msg)s); is it "
+                "truncated?",
+                lineno=exc.lineno,
+                colno=exc.colno,
+                msg=exc.msg,
+            ),
             file=str(path),
         ) from None
     records = data.get("value", data.get("results")) if isinstance(data, dict) else data
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise SourceError(
-            'expected ODK Central\'s {"value": [...]} or KoBo\'s {"results": [...]}',
+            _('expected ODK Central\'s {"value": [...]} or KoBo\'s {"results": [...]}'),
             file=str(path),
         )
     mains: list[dict[str, Any]] = []
@@ -307,8 +333,11 @@ def _read_json(path: Path) -> Submissions:
         str(path), _form_name(main, str(path)), main, np.arange(1, len(main) + 1)
     )
     for name, found in repeats.items():
-        frame = pd.DataFrame([row for row, _ in found], dtype=object)
-        subs.repeats[name] = (frame, np.array([n for _, n in found], dtype=np.int64))
+        frame = pd.DataFrame([row for row, _unused in found], dtype=object)
+        subs.repeats[name] = (
+            frame,
+            np.array([n for _unused, n in found], dtype=np.int64),
+        )
     return subs
 
 
@@ -353,7 +382,7 @@ def _json_instance(
             return str(value)
     if record.get("_uuid"):
         return f"uuid:{record['_uuid']}"
-    raise SourceError("submission has no instanceID", file=file, row=n)
+    raise SourceError(_("submission has no instanceID"), file=file, row=n)
 
 
 def _read_kobo_xlsx(path: Path) -> Submissions:

@@ -34,6 +34,7 @@ from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult, import_files
 from demine.exchange.mapping import Mapping, parse_mapping
 from demine.exchange.staging import REGISTER
+from demine.i18n import _
 from demine.store.bulk import read_frame
 from demine.store.database import Database
 from demine.store.listing import visible_rows
@@ -60,20 +61,26 @@ MULTI = ("gpkg", "xlsx")
 def kind_and_mapping(kind_text: str, mapping_text: str) -> tuple[str, Mapping | None]:
     """The kind asked for and the parsed mapping, checked against each other."""
     if not kind_text:
-        raise SourceError("choose what the files hold")
+        raise SourceError(_("choose what the files hold"))
     kind = REGISTER if kind_text == REGISTER else resolve_kind(kind_text)
     if not mapping_text.strip():
         return kind, None
     try:
         data = yaml.safe_load(mapping_text)
     except yaml.YAMLError as exc:
-        raise SourceError(f"is not valid YAML: {exc}", file="mapping") from None
+        raise SourceError(
+            _("is not valid YAML: %(reason)s", reason=exc), file="mapping"
+        ) from None
     if not isinstance(data, dict):
-        raise SourceError("must be a YAML mapping of keys", file="mapping")
+        raise SourceError(_("must be a YAML mapping of keys"), file="mapping")
     mapping = parse_mapping(data, "mapping")
     if kind != REGISTER and kind not in mapping.kinds():
         raise SourceError(
-            f"the mapping makes {', '.join(mapping.kinds())}, not {kind}",
+            _(
+                "the mapping makes %(values)s, not %(kind)s",
+                values=", ".join(mapping.kinds()),
+                kind=kind,
+            ),
             file="mapping",
         )
     return kind, mapping
@@ -119,15 +126,29 @@ def export_kinds(kind: str, fmt: str) -> tuple[str, list[str]]:
     a SourceError when that format cannot hold them."""
     fmt = fmt.strip().lower()
     if fmt not in EXPORT_FORMATS:
-        raise SourceError(f"unknown format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
+        raise SourceError(
+            _(
+                "unknown format %(fmt)r; use %(values)s",
+                fmt=fmt,
+                values=", ".join(EXPORT_FORMATS),
+            )
+        )
     kinds = list(KINDS) if kind == REGISTER else [resolve_kind(kind)]
     if len(kinds) > 1 and fmt not in MULTI:
         raise SourceError(
-            f"{fmt} holds one kind of record; choose one, or GeoPackage or XLSX "
-            "for the whole register"
+            _(
+                "%(fmt)s holds one kind of record; choose one, or GeoPackage or XLSX "
+                "for the whole register",
+                fmt=fmt,
+            )
         )
     if fmt == "geojson" and kinds[0] not in MAIN_GEOMETRY:
-        raise SourceError(f"{LAYERS[kinds[0]]} have no geometry; choose CSV or XLSX")
+        raise SourceError(
+            _(
+                "%(layers)s have no geometry; choose CSV or XLSX",
+                layers=LAYERS[kinds[0]],
+            )
+        )
     return fmt, kinds
 
 

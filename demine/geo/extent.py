@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from demine.errors import RecordError
+from demine.i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -45,15 +46,25 @@ class Extent:
     def __post_init__(self) -> None:
         values = (self.min_lon, self.min_lat, self.max_lon, self.max_lat)
         if not all(math.isfinite(v) for v in values):
-            raise RecordError(f"extent bounds must be finite: {values}", field="extent")
+            raise RecordError(
+                _("extent bounds must be finite: %(values)s", values=values),
+                field="extent",
+            )
         if not (-180.0 <= self.min_lon <= self.max_lon <= 180.0):
             raise RecordError(
-                f"extent longitudes must satisfy -180 <= min <= max <= 180: {values}",
+                _(
+                    "extent longitudes must satisfy -180 <= min <= max <= 180: "
+                    "%(values)s",
+                    values=values,
+                ),
                 field="extent",
             )
         if not (-90.0 <= self.min_lat <= self.max_lat <= 90.0):
             raise RecordError(
-                f"extent latitudes must satisfy -90 <= min <= max <= 90: {values}",
+                _(
+                    "extent latitudes must satisfy -90 <= min <= max <= 90: %(values)s",
+                    values=values,
+                ),
                 field="extent",
             )
 
@@ -84,7 +95,9 @@ class Extent:
     def describe(self) -> str:
         """Human-readable label: the name, or the four numbers."""
         numbers = ",".join(f"{v:g}" for v in self.bounds)
-        return f"{self.name} ({numbers})" if self.name else f"extent ({numbers})"
+        if self.name:
+            return f"{self.name} ({numbers})"
+        return _("extent (%(bounds)s)", bounds=numbers)
 
     @classmethod
     def named(cls, name: str) -> Extent:
@@ -100,7 +113,10 @@ class Extent:
             if key in (code.casefold(), extent.name.casefold()):
                 return extent
         known = ", ".join(f"{e.name} ({c})" for c, e in COUNTRY_EXTENTS.items())
-        raise RecordError(f"unknown extent {name!r}; known: {known}", field="extent")
+        raise RecordError(
+            _("unknown extent %(name)r; known: %(known)s", name=name, known=known),
+            field="extent",
+        )
 
     @classmethod
     def parse(cls, text: str) -> Extent:
@@ -120,7 +136,11 @@ class Extent:
             values = [float(p) for p in parts]
         except ValueError:
             raise RecordError(
-                f"extent must be four numbers 'minlon,minlat,maxlon,maxlat': {text!r}",
+                _(
+                    "extent must be four numbers 'minlon,minlat,maxlon,maxlat': "
+                    "%(text)r",
+                    text=text,
+                ),
                 field="extent",
             ) from None
         min_lon, min_lat, max_lon, max_lat = values

@@ -39,6 +39,7 @@ import shapely
 from numpy.typing import NDArray
 
 from demine.domain.findings import Finding, Rule
+from demine.domain.labels import kind_word
 from demine.geo.area import geodesic_area, geodesic_distance
 from demine.geo.arrays import IdsLike, as_geometry_array, as_ids, plain
 from demine.geo.extent import WORLD, Extent
@@ -56,6 +57,8 @@ from demine.geo.rings import (
     rings_of,
     segments_of,
 )
+from demine.i18n import N_, _, ngettext
+from demine.i18n.numbers import number
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +76,7 @@ _REASON_POINT = re.compile(r"\[\s*([-+.\deE]+)\s+([-+.\deE]+)")
 
 
 def _where(x: float, y: float) -> str:
-    return f"lon {x:.6f}, lat {y:.6f}"
+    return _("lon %(lon).6f, lat %(lat).6f", lon=x, lat=y)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,12 @@ class _Batch:
             rule=rule,
             entity=self.entity,
             id=plain(self.ids[pos]),
-            message=f"{self.entity} {self.ids[pos]}: {message}",
+            message=_(
+                "%(kind)s %(id)s: %(problem)s",
+                kind=kind_word(self.entity),
+                id=self.ids[pos],
+                problem=message,
+            ),
             x=None if x is None else float(x),
             y=None if y is None else float(y),
             related_id=related,
@@ -125,7 +133,7 @@ def _check_empty(batch: _Batch, present: NDArray[np.bool_]) -> list[Finding]:
         batch.finding(
             Rule.EMPTY_GEOMETRY,
             int(pos),
-            "no geometry" if missing[pos] else "empty geometry",
+            _("no geometry") if missing[pos] else _("empty geometry"),
         )
         for pos in np.flatnonzero(~present)
     ]
@@ -146,8 +154,13 @@ def _check_type(
             batch.finding(
                 Rule.WRONG_GEOMETRY_TYPE,
                 int(pos),
-                f"{geom.geom_type} given where a {expected} is expected, "
-                f"at {_where(point.x, point.y)}",
+                _(
+                    "%(geom_type)s given where a %(expected)s is expected, at "
+                    "%(where)s",
+                    geom_type=geom.geom_type,
+                    expected=expected,
+                    where=_where(point.x, point.y),
+                ),
                 x=point.x,
                 y=point.y,
             )
@@ -163,20 +176,34 @@ def _check_few_vertices(
     needed = np.where(rings.ring_closed, 3, 2)
     short = np.flatnonzero(distinct < needed)
     mask = np.zeros(len(batch.geoms), dtype=bool)
-    geoms, first, _ = _first_per_group(rings.ring_geom[short])
+    geoms, first, _unused = _first_per_group(rings.ring_geom[short])
     mask[geoms] = True
     # Position of each ring's first coordinate, to locate the problem.
     ring_start = np.searchsorted(rings.ring, np.arange(len(rings.ring_geom)))
     findings = []
     for pos, ring in zip(geoms, short[first], strict=True):
         x, y = rings.coords[ring_start[ring]]
-        kind = "polygon ring" if rings.ring_closed[ring] else "line"
+        text = (
+            N_(
+                "a polygon ring has only %(distinct)s distinct vertices (needs "
+                "%(needed)s), at %(where)s"
+            )
+            if rings.ring_closed[ring]
+            else N_(
+                "a line has only %(distinct)s distinct vertices (needs "
+                "%(needed)s), at %(where)s"
+            )
+        )
         findings.append(
             batch.finding(
                 Rule.TOO_FEW_VERTICES,
                 int(pos),
-                f"a {kind} has only {distinct[ring]} distinct vertices "
-                f"(needs {needed[ring]}), at {_where(x, y)}",
+                _(
+                    text,
+                    distinct=distinct[ring],
+                    needed=needed[ring],
+                    where=_where(x, y),
+                ),
                 x=x,
                 y=y,
             )
@@ -191,15 +218,19 @@ def _check_invalid(batch: _Batch, invalid: NDArray[np.bool_]) -> list[Finding]:
     for pos, reason in zip(positions, reasons, strict=True):
         match = _REASON_POINT.search(reason)
         x = y = None
-        where = ""
+        text = _("invalid geometry: %(reason)s", reason=reason)
         if match:
             x, y = float(match.group(1)), float(match.group(2))
-            where = f" at {_where(x, y)}"
+            text = _(
+                "invalid geometry at %(where)s: %(reason)s",
+                where=_where(x, y),
+                reason=reason,
+            )
         findings.append(
             batch.finding(
                 Rule.INVALID_GEOMETRY,
                 int(pos),
-                f"invalid geometry{where}: {reason}",
+                text,
                 x=x,
                 y=y,
             )
@@ -213,8 +244,8 @@ def _check_duplicates(
     """Exactly equal geometries after normalising; also returns 'later' mask."""
     positions = np.flatnonzero(present)
     keys = shapely.to_wkb(shapely.normalize(batch.geoms[positions]))
-    codes, _ = pd.factorize(pd.Series(keys, dtype=object))
-    _, first_of_code, _ = _first_per_group(np.asarray(codes, dtype=np.intp))
+    codes, _unused = pd.factorize(pd.Series(keys, dtype=object))
+    _unused, first_of_code, _unused = _first_per_group(np.asarray(codes, dtype=np.intp))
     first = positions[first_of_code[codes]]
     later = first != positions
     mask = np.zeros(len(batch.geoms), dtype=bool)
@@ -226,8 +257,12 @@ def _check_duplicates(
             batch.finding(
                 Rule.DUPLICATE_GEOMETRY,
                 int(pos),
-                f"same geometry as {batch.entity} {batch.ids[orig]}, "
-                f"at {_where(point.x, point.y)}",
+                _(
+                    "same geometry as %(kind)s %(id)s, at %(where)s",
+                    kind=kind_word(batch.entity),
+                    id=batch.ids[orig],
+                    where=_where(point.x, point.y),
+                ),
                 x=point.x,
                 y=point.y,
                 related_pos=int(orig),
@@ -242,12 +277,16 @@ def _check_repeated_vertices(batch: _Batch, segments: Segments) -> list[Finding]
     findings = []
     for pos, seg, count in zip(geoms, zero[first], counts, strict=True):
         x, y = segments.start[seg]
-        plural = "vertex is" if count == 1 else "vertices are"
         findings.append(
             batch.finding(
                 Rule.DUPLICATE_VERTEX,
                 int(pos),
-                f"{count} {plural} repeated consecutively, first at {_where(x, y)}",
+                ngettext(
+                    "%(num)s vertex is repeated consecutively, first at %(where)s",
+                    "%(num)s vertices are repeated consecutively, first at %(where)s",
+                    int(count),
+                    where=_where(x, y),
+                ),
                 x=x,
                 y=y,
             )
@@ -289,13 +328,21 @@ def _check_long_segments(
     findings = []
     for pos, seg, count in zip(geoms, long[first], counts, strict=True):
         (x0, y0), (x1, y1) = segments.start[seg], segments.end[seg]
-        plural = "segment" if count == 1 else "segments"
         findings.append(
             batch.finding(
                 Rule.LONG_SEGMENT,
                 int(pos),
-                f"{count} {plural} longer than {max_segment_m:,.0f} m; longest "
-                f"{dist[seg]:,.0f} m from {_where(x0, y0)} to {_where(x1, y1)}",
+                ngettext(
+                    "%(num)s segment longer than %(max_segment_m)s m; longest "
+                    "%(dist)s m from %(where)s to %(where2)s",
+                    "%(num)s segments longer than %(max_segment_m)s m; longest "
+                    "%(dist)s m from %(where)s to %(where2)s",
+                    int(count),
+                    max_segment_m=number(max_segment_m),
+                    dist=number(dist[seg]),
+                    where=_where(x0, y0),
+                    where2=_where(x1, y1),
+                ),
                 x=(x0 + x1) / 2.0,
                 y=(y0 + y1) / 2.0,
             )
@@ -338,7 +385,7 @@ def _check_extent(
     n_out = np.bincount(index[outside], minlength=n)
     n_swapped_in = np.bincount(index[extent.contains(y, x)], minlength=n)
     out_idx = np.flatnonzero(outside)
-    geoms, first, _ = _first_per_group(index[out_idx])
+    geoms, first, _unused = _first_per_group(index[out_idx])
     findings = []
     for pos, c in zip(geoms, out_idx[first], strict=True):
         if n_swapped_in[pos] == n_coords[pos]:
@@ -346,9 +393,14 @@ def _check_extent(
                 batch.finding(
                     Rule.SWAPPED_COORDINATES,
                     int(pos),
-                    f"latitude and longitude look swapped: {_where(x[c], y[c])} "
-                    f"is outside {extent.describe()}, {_where(y[c], x[c])} "
-                    "is inside (location given as swapped back)",
+                    _(
+                        "latitude and longitude look swapped: %(where)s is outside "
+                        "%(extent)s, %(swapped)s is inside (location given as "
+                        "swapped back)",
+                        where=_where(x[c], y[c]),
+                        extent=extent.describe(),
+                        swapped=_where(y[c], x[c]),
+                    ),
                     x=y[c],
                     y=x[c],
                 )
@@ -359,8 +411,14 @@ def _check_extent(
                 batch.finding(
                     Rule.OUTSIDE_EXTENT,
                     int(pos),
-                    f"{outside_n} of {n_coords[pos] - n_closed[pos]} vertices "
-                    f"outside {extent.describe()}, first at {_where(x[c], y[c])}",
+                    _(
+                        "%(outside_n)s of %(total)s vertices outside %(extent)s, "
+                        "first at %(where)s",
+                        outside_n=outside_n,
+                        total=n_coords[pos] - n_closed[pos],
+                        extent=extent.describe(),
+                        where=_where(x[c], y[c]),
+                    ),
                     x=x[c],
                     y=y[c],
                 )
@@ -396,8 +454,13 @@ def _check_overlaps(
             batch.finding(
                 Rule.OVERLAP,
                 pos,
-                f"overlaps {batch.entity} {batch.ids[other]} by {area[i]:,.1f} m² "
-                f"around {_where(xs[k], ys[k])}",
+                _(
+                    "overlaps %(kind)s %(id)s by %(area)s m² around %(where)s",
+                    kind=kind_word(batch.entity),
+                    id=batch.ids[other],
+                    area=number(area[i], 1),
+                    where=_where(xs[k], ys[k]),
+                ),
                 x=xs[k],
                 y=ys[k],
                 related_pos=other,

@@ -8,10 +8,13 @@ every other one (it imports nothing of demine), so the domain core can word
 its findings and errors too. How to add or translate a message:
 ``docs/translating.md``.
 
->>> from demine.i18n import _, use_language
->>> with use_language("en"):
-...     _("Hazard %(id)s submitted for review.", id=12)
-'Hazard 12 submitted for review.'
+>>> from demine.i18n import _, ngettext, use_language
+>>> with use_language("ru"):
+...     _("Map"), ngettext("%(num)s finding", "%(num)s findings", 3)
+('Карта', '3 замечания')
+>>> with use_language("az"):
+...     _("Review queue")
+'Yoxlama növbəsi'
 """
 
 from demine.i18n.language import (

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 #: Language codes demine speaks (BCP 47), and each one's name in itself.
 LANGUAGES: dict[str, str] = {
     "en": "English",
+    "az": "Azərbaycanca",
+    "ru": "Русский",
 }
 SOURCE_LANGUAGE = "en"
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Numbers, percentages and dates as the current language writes them (CLDR).
+"""Numbers, percentages, dates and lists as the current language writes them (CLDR).
 
 ``1166842.5`` hectares read ``1,166,842.5`` in English, ``1 166 842,5`` in
 Russian (a no-break space groups the digits) and ``1.166.842,5`` in
@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
 from demine.i18n.language import current_language
@@ -71,9 +73,17 @@ def date(value: dt.date | None, style: str = "medium") -> str:
     return _babel_date(value, format=style, locale=current_language())
 
 
-def datetime(value: dt.datetime | None, style: str = "medium") -> str:
-    """A moment as the language writes it, in the zone it carries."""
-    if value is None:
+def datetime(value: dt.datetime | str | None, style: str = "medium") -> str:
+    """A moment (or its ISO 8601 text) as the language writes it, in its zone."""
+    if value is None or value == "":
         return MISSING
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     zone = value.tzinfo or dt.UTC
     return _babel_datetime(value, format=style, tzinfo=zone, locale=current_language())
+
+
+def either(items: Iterable[object]) -> str:
+    """Alternatives as the language lists them (``a or b``, ``a və ya b``)."""
+    texts = [str(item) for item in items]
+    return format_list(texts, style="or", locale=current_language()) if texts else ""

@@ -19,6 +19,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
 from demine.errors import PredictionError
+from demine.i18n import _
 
 Method = Literal["auto", "isotonic", "sigmoid", "none"]
 #: Isotonic regression needs this many labelled cells, and of each class.
@@ -72,7 +73,7 @@ class Calibrator:
             return cls(
                 "sigmoid", {"a": float(lr.coef_[0, 0]), "b": float(lr.intercept_[0])}
             )
-        raise PredictionError(f"unknown calibration method {method!r}")
+        raise PredictionError(_("unknown calibration method %(method)r", method=method))
 
     def apply(self, score: NDArray[np.float64]) -> NDArray[np.float64]:
         """Probabilities in [0, 1] for raw scores."""

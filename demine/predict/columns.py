@@ -23,6 +23,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from demine.errors import PredictionError
+from demine.i18n import _
+from demine.i18n.numbers import number
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +95,10 @@ class FeatureSet:
             log.info("not used as features (position or id): %s", ", ".join(positional))
         if not names:
             raise PredictionError(
-                "the table has no numeric feature columns "
-                f"(columns: {', '.join(map(str, frame.columns[:12]))}...)"
+                _(
+                    "the table has no numeric feature columns (columns: %(values)s...)",
+                    values=", ".join(map(str, frame.columns[:12])),
+                )
             )
         indicators = frozenset(n for n in names if _is_indicator(frame[n]))
         return cls(tuple(names), indicators)
@@ -131,8 +135,11 @@ class FeatureSet:
         if not have & set(self.features):
             sample = ", ".join(self.features[:8])
             raise PredictionError(
-                "the grid has none of the model's feature columns "
-                f"(the model expects e.g. {sample}); was it built for another grid?"
+                _(
+                    "the grid has none of the model's feature columns (the model "
+                    "expects e.g. %(sample)s); was it built for another grid?",
+                    sample=sample,
+                )
             )
 
 
@@ -157,8 +164,12 @@ def _as_number(series: pd.Series, name: str, indicator: bool) -> NDArray[np.floa
         if bad.any():
             example = series[bad].iloc[0]
             raise PredictionError(
-                f"column '{name}' holds text ({example!r}) where the model "
-                "expects a number: the grid does not match the model"
+                _(
+                    "column '%(name)s' holds text (%(example)r) where the model "
+                    "expects a number: the grid does not match the model",
+                    name=name,
+                    example=example,
+                )
             )
         series = converted
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -166,8 +177,12 @@ def _as_number(series: pd.Series, name: str, indicator: bool) -> NDArray[np.floa
         finite = values[np.isfinite(values)]
         if not np.isin(finite, (0.0, 1.0)).all():
             raise PredictionError(
-                f"column '{name}' is a 0/1 indicator in the model but holds "
-                f"other values here (e.g. {finite[~np.isin(finite, (0, 1))][0]:g})"
+                _(
+                    "column '%(name)s' is a 0/1 indicator in the model but holds "
+                    "other values here (e.g. %(value)g)",
+                    name=name,
+                    value=finite[~np.isin(finite, (0, 1))][0],
+                )
             )
     return np.asarray(values, dtype=np.float64)
 
@@ -185,8 +200,11 @@ def labels_of(frame: pd.DataFrame, label: str) -> NDArray[np.int8]:
     """
     if label not in frame.columns:
         raise PredictionError(
-            f"no label column '{label}' in the grid "
-            f"(columns: {', '.join(map(str, frame.columns[:12]))}...)"
+            _(
+                "no label column '%(label)s' in the grid (columns: %(values)s...)",
+                label=label,
+                values=", ".join(map(str, frame.columns[:12])),
+            )
         )
     raw = frame[label]
     values = pd.to_numeric(raw, errors="coerce")
@@ -194,8 +212,12 @@ def labels_of(frame: pd.DataFrame, label: str) -> NDArray[np.int8]:
     if bad.any():
         others = sorted({str(v) for v in raw[bad].unique()[:5]})
         raise PredictionError(
-            f"label column '{label}' must hold 1 (mines found), 0 (searched, "
-            f"clean) or -1 / empty (unknown); it also holds {', '.join(others)}"
+            _(
+                "label column '%(label)s' must hold 1 (mines found), 0 (searched, "
+                "clean) or -1 / empty (unknown); it also holds %(values)s",
+                label=label,
+                values=", ".join(others),
+            )
         )
     return np.asarray(values.fillna(-1).to_numpy(dtype=np.int8), dtype=np.int8)
 
@@ -206,8 +228,15 @@ def require_both_classes(y: NDArray[np.int8], label: str, where: str = "") -> No
     if pos == 0 or neg == 0:
         missing = "positive (1)" if pos == 0 else "negative (0)"
         raise PredictionError(
-            f"label column '{label}'{where} has no {missing} cells "
-            f"({pos:,} positive, {neg:,} negative): a model needs both"
+            _(
+                "label column '%(label)s'%(where)s has no %(missing)s cells (%(pos)s "
+                "positive, %(neg)s negative): a model needs both",
+                label=label,
+                where=where,
+                missing=missing,
+                pos=number(pos),
+                neg=number(neg),
+            )
         )
 
 
@@ -219,8 +248,11 @@ def require_some_values(x: NDArray[np.float32], names: Iterable[str]) -> list[in
     )
     if not present.any():
         raise PredictionError(
-            "every feature is missing in every labelled cell "
-            f"({', '.join(names[:8])}...): nothing to learn from"
+            _(
+                "every feature is missing in every labelled cell (%(values)s...): "
+                "nothing to learn from",
+                values=", ".join(names[:8]),
+            )
         )
     empty = [n for n, p in zip(names, present, strict=True) if not p]
     if empty:

@@ -22,6 +22,7 @@ from pyproj import CRS, Transformer
 
 from demine.errors import PredictionError
 from demine.geo.area import equal_area_crs
+from demine.i18n import _
 
 LON = re.compile(r"^(lon|lng|long|longitude|longitud)([ _].*)?$", re.IGNORECASE)
 LAT = re.compile(r"^(lat|latitude|latitud)([ _].*)?$", re.IGNORECASE)
@@ -136,15 +137,17 @@ def fit_lattice(x: NDArray[np.float64], y: NDArray[np.float64]) -> Lattice:
     """
     finite = np.isfinite(x) & np.isfinite(y)
     if not finite.all():
-        raise PredictionError("some cells have no coordinates: cannot make a raster")
+        raise PredictionError(_("some cells have no coordinates: cannot make a raster"))
     dx, dy = _step(x, "x"), _step(y, "y")
     col_f = (x - x.min()) / dx
     row_f = (y.max() - y) / dy
     col, row = np.rint(col_f), np.rint(row_f)
     if np.abs(col_f - col).max() > 0.05 or np.abs(row_f - row).max() > 0.05:
         raise PredictionError(
-            "the cells do not lie on a regular lattice: write CSV or GeoPackage "
-            "instead of GeoTIFF"
+            _(
+                "the cells do not lie on a regular lattice: write CSV or GeoPackage "
+                "instead of GeoTIFF"
+            )
         )
     return Lattice(
         x0=float(x.min() - dx / 2),
@@ -168,5 +171,5 @@ def _step(values: NDArray[np.float64], axis: str) -> float:
     diffs = diffs[diffs > 1e-6 * float(np.ptp(unique))]
     step = float(diffs.min()) if len(diffs) else math.nan
     if not math.isfinite(step) or step <= 0:
-        raise PredictionError(f"cannot find the cell size along {axis}")
+        raise PredictionError(_("cannot find the cell size along %(axis)s", axis=axis))
     return step

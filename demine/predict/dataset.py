@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from pyproj import CRS
 
 from demine.errors import PredictionError
+from demine.i18n import _
 from demine.predict.columns import (
     FeatureSet,
     labels_of,
@@ -121,7 +122,7 @@ def labelled_cells(
     y_all = labels_of(frame, label)
     require_both_classes(y_all, label)
     if group is not None and group not in frame.columns:
-        raise PredictionError(f"no group column '{group}' in the grid")
+        raise PredictionError(_("no group column '%(group)s' in the grid", group=group))
     features = FeatureSet.infer(frame, label, group, exclude)
     positions = np.flatnonzero(y_all >= 0).astype(np.int64)
     rows = frame.iloc[positions]
@@ -160,8 +161,10 @@ def _groups(
         return block_groups(xy, size), f"blocks of {size:,.0f} m"
     if require:
         raise PredictionError(
-            "validation holds out whole areas, never random rows: give --group "
-            "COLUMN, or a table with coordinates for spatial blocks"
+            _(
+                "validation holds out whole areas, never random rows: give --group "
+                "COLUMN, or a table with coordinates for spatial blocks"
+            )
         )
     log.warning("no groups and no coordinates: calibration folds are random rows")
     rng = np.random.default_rng(0)

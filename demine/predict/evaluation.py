@@ -21,6 +21,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from demine.errors import PredictionError
+from demine.i18n import _
+from demine.i18n.numbers import number
 from demine.predict import metrics
 from demine.predict.dataset import (
     Cells,
@@ -354,12 +356,16 @@ def region_folds(
     n_groups = len(set(cells.groups))
     if cells.xy is None or (regions is None and n_groups > max_folds):
         return group_folds(cells.groups, max_folds=max_folds)
-    folds, _ = transfer_folds(cells.groups, cells.xy, regions, buffer)
+    folds, _unused = transfer_folds(cells.groups, cells.xy, regions, buffer)
     empty = [f for f in folds if not len(f.train)]
     if empty:
         raise PredictionError(
-            f"held out {', '.join(empty[0].held_out)}, no training cell is "
-            f"farther than the buffer ({buffer:,.0f} m): give a smaller --buffer"
+            _(
+                "held out %(values)s, no training cell is farther than the buffer "
+                "(%(buffer)s m): give a smaller --buffer",
+                values=", ".join(empty[0].held_out),
+                buffer=number(buffer),
+            )
         )
     return folds
 

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from demine.errors import PredictionError
+from demine.i18n import _
 
 #: Up to this many groups, every group is held out on its own.
 MAX_FOLDS = 20
@@ -41,7 +42,7 @@ def block_groups(xy: NDArray[np.float64], size: float) -> NDArray[np.object_]:
     ['b0_0', 'b0_0', 'b1_0']
     """
     if size <= 0:
-        raise PredictionError("the block size must be positive")
+        raise PredictionError(_("the block size must be positive"))
     ij = np.floor(xy / size).astype(np.int64).astype(str)
     names = np.char.add(np.char.add(np.char.add("b", ij[:, 0]), "_"), ij[:, 1])
     return names.astype(object)
@@ -80,11 +81,14 @@ def group_folds(
     )
     if len(names) < 2:
         raise PredictionError(
-            f"validation needs at least two groups to hold out; found {len(names)}"
+            _(
+                "validation needs at least two groups to hold out; found %(n)s",
+                n=len(names),
+            )
         )
     k = min(max_folds, len(names))
     if k < 2:
-        raise PredictionError("validation needs at least two folds")
+        raise PredictionError(_("validation needs at least two folds"))
     if len(names) <= max_folds:
         fold_of = np.arange(len(names), dtype=np.int64)
     else:
@@ -119,5 +123,9 @@ def check_disjoint(groups: NDArray[np.object_], folds: list[Fold]) -> None:
         leaked = set(names[fold.train]) & set(names[fold.test])
         if leaked:
             raise PredictionError(
-                f"fold {i + 1} trains on held-out group(s) {sorted(leaked)[:5]}"
+                _(
+                    "fold %(fold)s trains on held-out group(s) %(groups)s",
+                    fold=i + 1,
+                    groups=sorted(leaked)[:5],
+                )
             )

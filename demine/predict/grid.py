@@ -26,6 +26,7 @@ from pyproj import CRS
 
 from demine.errors import PredictionError
 from demine.geo.area import equal_area_crs
+from demine.i18n import _
 
 _SIZE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(m|km)?\s*$", re.IGNORECASE)
 
@@ -44,13 +45,16 @@ def parse_length(text: str | float) -> float:
         match = _SIZE.match(text)
         if match is None:
             raise PredictionError(
-                f"length {text!r} is not understood: write e.g. 100m or 1km"
+                _(
+                    "length %(text)r is not understood: write e.g. 100m or 1km",
+                    text=text,
+                )
             )
         value = float(match.group(1)) * (
             1000.0 if (match.group(2) or "m").lower() == "km" else 1.0
         )
     if not math.isfinite(value) or value <= 0:
-        raise PredictionError(f"length must be positive, got {text!r}")
+        raise PredictionError(_("length must be positive, got %(text)r", text=text))
     return value
 
 
@@ -178,7 +182,9 @@ def grid_over(
     """
     xmin, ymin, xmax, ymax = bounds
     if not all(math.isfinite(v) for v in bounds) or xmin > xmax or ymin > ymax:
-        raise PredictionError(f"the region has no usable extent: {bounds!r}")
+        raise PredictionError(
+            _("the region has no usable extent: %(bounds)r", bounds=bounds)
+        )
     x0 = math.floor(xmin / cell) * cell
     y0 = math.ceil(ymax / cell) * cell
     nx = max(1, math.ceil((xmax - x0) / cell))

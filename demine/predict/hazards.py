@@ -21,6 +21,7 @@ import shapely
 from numpy.typing import NDArray
 
 from demine.errors import PredictionError
+from demine.i18n import _
 
 How = Literal["mean", "max", "p90"]
 
@@ -62,7 +63,9 @@ class HazardRiskAccumulator:
         centres = _centres(cells)
         risk = np.asarray(risk, dtype=np.float64)
         if len(centres) != len(risk):
-            raise PredictionError(f"{len(centres)} cells but {len(risk)} risk values")
+            raise PredictionError(
+                _("%(n)s cells but %(n2)s risk values", n=len(centres), n2=len(risk))
+            )
         known = np.isfinite(risk) & ~shapely.is_missing(centres)
         centres, risk = centres[known], risk[known]
         if not len(centres):
@@ -140,5 +143,7 @@ def hazard_risk(cells: Any, risk: Any, hazards: Any, how: How = "mean") -> pd.Se
     """
     column = {"mean": "risk_mean", "max": "risk_max", "p90": "risk_p90"}.get(how)
     if column is None:
-        raise PredictionError(f"unknown aggregation {how!r}: use mean, max or p90")
+        raise PredictionError(
+            _("unknown aggregation %(how)r: use mean, max or p90", how=how)
+        )
     return hazard_risk_table(cells, risk, hazards)[column].rename("risk")

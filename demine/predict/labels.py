@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from demine.domain.vocab import EOCategory, ReleaseKind
 from demine.errors import PredictionError
+from demine.i18n import _
 from demine.predict.burn import PolygonLayer
 
 POSITIVE, NEGATIVE, UNKNOWN = 1, 0, -1
@@ -60,7 +61,12 @@ class LabelRule:
             else _names(categories, {c.value for c in EOCategory}, "EO category")
         )
         if not 0.0 <= min_share <= 1.0:
-            raise PredictionError(f"the released share must be 0-1, got {min_share}")
+            raise PredictionError(
+                _(
+                    "the released share must be 0-1, got %(min_share)s",
+                    min_share=min_share,
+                )
+            )
         return cls(kinds, cats, accidents, float(min_share))
 
 
@@ -69,9 +75,16 @@ def _names(text: str, allowed: set[str], what: str) -> frozenset[str]:
     unknown = sorted(names - allowed)
     if unknown:
         known = ", ".join(sorted(allowed))
-        raise PredictionError(f"unknown {what}: {', '.join(unknown)} (known: {known})")
+        raise PredictionError(
+            _(
+                "unknown %(what)s: %(values)s (known: %(known)s)",
+                what=what,
+                values=", ".join(unknown),
+                known=known,
+            )
+        )
     if not names:
-        raise PredictionError(f"name at least one {what}")
+        raise PredictionError(_("name at least one %(what)s", what=what))
     return names
 
 

@@ -21,6 +21,7 @@ from pyproj import CRS
 
 from demine.errors import PredictionError
 from demine.geo.area import to_equal_area
+from demine.i18n import _
 from demine.predict.burn import PolygonLayer
 from demine.predict.grid import GridSpec
 from demine.predict.labels import LabelRule, ReleasedGround
@@ -127,7 +128,7 @@ def project(frame: pd.DataFrame, crs: CRS, column: str = "geom") -> NDArray[np.o
     keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     if not keep.any():
         return np.empty(0, dtype=object)
-    projected, _ = to_equal_area(geoms[keep], crs)
+    projected, _unused = to_equal_area(geoms[keep], crs)
     return np.asarray(projected, dtype=object)
 
 
@@ -271,6 +272,6 @@ def region_of(areas: NDArray[np.object_]) -> shapely.Geometry:
     """The union of the admin areas' polygons: the default region of a grid."""
     if not len(areas):
         raise PredictionError(
-            "the register has no admin areas with boundaries: give --region FILE"
+            _("the register has no admin areas with boundaries: give --region FILE")
         )
     return shapely.union_all(shapely.make_valid(areas))

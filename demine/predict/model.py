@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 
 from demine import __version__
 from demine.errors import PredictionError
+from demine.i18n import _
 from demine.predict import metrics
 from demine.predict.applicability import Applicability, fit_applicability
 from demine.predict.calibration import Calibrator, Method
@@ -148,19 +149,28 @@ class RiskModel:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise PredictionError(f"not a demine model file: {exc.msg}") from None
+            raise PredictionError(
+                _("not a demine model file: %(msg)s", msg=exc.msg)
+            ) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise PredictionError("not a demine model file (no 'format' marker)")
+            raise PredictionError(_("not a demine model file (no 'format' marker)"))
         version = int(data.get("version", 0))
         if version > VERSION:
             raise PredictionError(
-                f"model format version {data['version']} is newer than this "
-                f"demine understands ({VERSION}); upgrade demine"
+                _(
+                    "model format version %(version)s is newer than this demine "
+                    "understands (%(version2)s); upgrade demine",
+                    version=data["version"],
+                    version2=VERSION,
+                )
             )
         if version < VERSION:
             raise PredictionError(
-                f"model format version {version} is a LightGBM model of an earlier "
-                "demine; fit it again with 'demine predict fit'"
+                _(
+                    "model format version %(version)s is a LightGBM model of an "
+                    "earlier demine; fit it again with 'demine predict fit'",
+                    version=version,
+                )
             )
         features = FeatureSet(tuple(data["features"]), frozenset(data["indicators"]))
         names = features.features

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from demine.errors import PredictionError
+from demine.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +42,17 @@ def cluster(
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover - a declared dependency
-        raise PredictionError("chunked runs need dask[distributed]") from None
+        raise PredictionError(_("chunked runs need dask[distributed]")) from None
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
         except OSError as exc:
             raise PredictionError(
-                f"cannot reach Dask scheduler {scheduler}: {exc}"
+                _(
+                    "cannot reach Dask scheduler %(scheduler)s: %(reason)s",
+                    scheduler=scheduler,
+                    reason=exc,
+                )
             ) from None
         with client:
             log.info("Dask scheduler %s: %d workers", scheduler, _workers(client))

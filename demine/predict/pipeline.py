@@ -22,6 +22,8 @@ from pyproj import CRS, Transformer
 
 from demine.errors import PredictionError
 from demine.geo.area import to_equal_area
+from demine.i18n import _
+from demine.i18n.numbers import number
 from demine.predict.coordinates import Lattice, fit_lattice, locate
 from demine.predict.features import LABEL, band_features
 from demine.predict.grid import GridSpec, grid_crs, grid_over
@@ -71,7 +73,7 @@ def plan_grid(db: Database, request: GridRequest) -> Layers:
     lo_x, lo_y, hi_x, hi_y = (float(b) for b in shapely.bounds(region_ll))
     bounds = (lo_x, lo_y, hi_x, hi_y)
     crs = grid_crs(bounds)
-    projected, _ = to_equal_area(np.array([region_ll], dtype=object), crs)
+    projected, _unused = to_equal_area(np.array([region_ll], dtype=object), crs)
     region = projected[0]
     xmin, ymin, xmax, ymax = (float(b) for b in shapely.bounds(region))
     spec = grid_over((xmin, ymin, xmax, ymax), request.cell, crs)
@@ -90,13 +92,15 @@ def _region_file(path: str) -> shapely.Geometry:
     try:
         frame = pyogrio.read_dataframe(path)
     except (pyogrio.errors.DataSourceError, OSError) as exc:
-        raise PredictionError(f"{path}: cannot read the region ({exc})") from None
+        raise PredictionError(
+            _("%(path)s: cannot read the region (%(reason)s)", path=path, reason=exc)
+        ) from None
     if frame.crs is None:
-        raise PredictionError(f"{path}: the region file has no CRS")
+        raise PredictionError(_("%(path)s: the region file has no CRS", path=path))
     geoms = frame.to_crs(4326).geometry.to_numpy()
     polys = geoms[np.isin(shapely.get_type_id(geoms), [3, 6])]
     if not len(polys):
-        raise PredictionError(f"{path}: the region file has no polygons")
+        raise PredictionError(_("%(path)s: the region file has no polygons", path=path))
     return shapely.union_all(shapely.make_valid(polys))
 
 
@@ -138,7 +142,9 @@ def build_grid(
 
         map_ordered(_band, layers, bands(spec, chunk_cells), consume, client)
     if not counts["cells"]:
-        raise PredictionError("the region holds no grid cell: is the cell too large?")
+        raise PredictionError(
+            _("the region holds no grid cell: is the cell too large?")
+        )
     return {**counts, "columns": columns, "cell_m": spec.cell, "out": str(out)}
 
 
@@ -170,7 +176,12 @@ class RasterSink:
     def __post_init__(self) -> None:
         cells = self.lattice.nx * self.lattice.ny
         if cells > 400_000_000:
-            raise PredictionError(f"the raster would have {cells:,} pixels: too many")
+            raise PredictionError(
+                _(
+                    "the raster would have %(cells)s pixels: too many",
+                    cells=number(cells),
+                )
+            )
         self.values = np.full((self.lattice.ny, self.lattice.nx), NODATA, np.float32)
 
     def add(self, chunk: pd.DataFrame, risk: np.ndarray) -> None:
@@ -199,14 +210,19 @@ def raster_sink(grid: str | Path, out: Path, crs: str | None) -> RasterSink:
     for chunk in iter_table(grid):
         loc = locate(chunk, given)
         if loc is None:
-            raise PredictionError(f"{grid}: no coordinates to place cells in a GeoTIFF")
+            raise PredictionError(
+                _("%(grid)s: no coordinates to place cells in a GeoTIFF", grid=grid)
+            )
         xs.append(loc.x)
         ys.append(loc.y)
         found_crs = loc.crs
     if found_crs is None:
         raise PredictionError(
-            f"{grid}: the CRS of its x / y columns is unknown: give --crs "
-            "(or keep the .prj file beside the CSV)"
+            _(
+                "%(grid)s: the CRS of its x / y columns is unknown: give --crs (or "
+                "keep the .prj file beside the CSV)",
+                grid=grid,
+            )
         )
     lattice = fit_lattice(np.concatenate(xs), np.concatenate(ys))
     return RasterSink(out, lattice, found_crs, None)
@@ -313,15 +329,26 @@ def hazard_risks(
     """Mean and maximum risk per hazard from a scored grid, read in chunks."""
     given = CRS.from_user_input(crs) if crs else crs_of(risk_table)
     if Path(risk_table).suffix.lower() in (".tif", ".tiff"):
-        raise PredictionError("aggregate from the scored table (.gpkg, .csv, .parquet)")
+        raise PredictionError(
+            _("aggregate from the scored table (.gpkg, .csv, .parquet)")
+        )
     acc: HazardRiskAccumulator | None = None
     for chunk in iter_table(risk_table):
         if RISK not in chunk.columns:
-            raise PredictionError(f"{risk_table}: no '{RISK}' column; score it first")
+            raise PredictionError(
+                _(
+                    "%(risk_table)s: no '%(risk)s' column; score it first",
+                    risk_table=risk_table,
+                    risk=RISK,
+                )
+            )
         loc = locate(chunk, given)
         if loc is None or loc.crs is None:
             raise PredictionError(
-                f"{risk_table}: cell locations or their CRS unknown: give --crs"
+                _(
+                    "%(risk_table)s: cell locations or their CRS unknown: give --crs",
+                    risk_table=risk_table,
+                )
             )
         if acc is None:
             to_grid = Transformer.from_crs("EPSG:4326", loc.crs, always_xy=True)
@@ -333,7 +360,9 @@ def hazard_risks(
             acc = HazardRiskAccumulator(polys)
         acc.add(shapely.points(loc.x, loc.y), chunk[RISK].to_numpy(dtype=np.float64))
     if acc is None:
-        raise PredictionError(f"{risk_table}: the table is empty")
+        raise PredictionError(
+            _("%(risk_table)s: the table is empty", risk_table=risk_table)
+        )
     table = acc.table()
     keep = [
         c

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from pyproj import CRS, Transformer
 
 from demine.errors import PredictionError
+from demine.i18n import _
 from demine.predict.coordinates import Locations, fit_lattice, locate
 from demine.predict.hazards import hazard_risk_table
 from demine.predict.model import HIGH, INSIDE, LOW, RISK
@@ -52,9 +53,13 @@ def _squares(loc: Locations, path: Path) -> NDArray[np.object_]:
         lattice = fit_lattice(loc.x, loc.y)
     except PredictionError as exc:
         raise PredictionError(
-            f"{path}: cells without polygons must lie on a regular lattice to be "
-            f"drawn as squares ({exc}); give the table a geometry column of cell "
-            "polygons (WKT) or publish the GeoPackage from 'predict score'"
+            _(
+                "%(path)s: cells without polygons must lie on a regular lattice to be "
+                "drawn as squares (%(reason)s); give the table a geometry column of "
+                "cell polygons (WKT) or publish the GeoPackage from 'predict score'",
+                path=path,
+                reason=exc,
+            )
         ) from None
     hx, hy = lattice.dx / 2, lattice.dy / 2
     return np.asarray(shapely.box(loc.x - hx, loc.y - hy, loc.x + hx, loc.y + hy))
@@ -88,19 +93,34 @@ def scored_cells(path: Path, crs: str | None = None) -> tuple[pd.DataFrame, CRS]
     """
     if path.suffix.lower() in (".tif", ".tiff"):
         raise PredictionError(
-            f"{path}: publish the scored table (.gpkg, .csv, .parquet), not a GeoTIFF"
+            _(
+                "%(path)s: publish the scored table (.gpkg, .csv, .parquet), not a "
+                "GeoTIFF",
+                path=path,
+            )
         )
     frame = read_table(path)
     if RISK not in frame.columns:
-        raise PredictionError(f"{path}: no '{RISK}' column; run 'predict score' first")
+        raise PredictionError(
+            _(
+                "%(path)s: no '%(risk)s' column; run 'predict score' first",
+                path=path,
+                risk=RISK,
+            )
+        )
     given = CRS.from_user_input(crs) if crs else frame.attrs.get("crs")
     loc = locate(frame, given)
     if loc is None:
         raise PredictionError(
-            f"{path}: the cells have no geometry, x / y or lon / lat columns"
+            _(
+                "%(path)s: the cells have no geometry, x / y or lon / lat columns",
+                path=path,
+            )
         )
     if loc.crs is None:
-        raise PredictionError(f"{path}: the CRS of the cells is unknown: give --crs")
+        raise PredictionError(
+            _("%(path)s: the CRS of the cells is unknown: give --crs", path=path)
+        )
     shapes = _given_shapes(frame)
     cells = pd.DataFrame(
         {
@@ -125,7 +145,7 @@ def publish_scores(
     cells, grid = scored_cells(path, crs)
     scored = cells[np.isfinite(cells[RISK].to_numpy())]
     if scored.empty:
-        raise PredictionError(f"{path}: no cell has a risk value")
+        raise PredictionError(_("%(path)s: no cell has a risk value", path=path))
     hazards = read_hazards(db)
     in_grid = pd.Series(
         _to(WGS84, grid, hazards["geom"].to_numpy(dtype=object)),

@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 from pyproj import CRS, Transformer
 
 from demine.errors import PredictionError
+from demine.i18n import _
 from demine.predict.terrain import RasterLayer
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def _rasterio() -> Any:
     try:
         import rasterio
     except ImportError:  # pragma: no cover - rasterio is a declared dependency
-        raise PredictionError("GeoTIFF needs the rasterio package") from None
+        raise PredictionError(_("GeoTIFF needs the rasterio package")) from None
     return rasterio
 
 
@@ -39,13 +40,17 @@ def read_raster(
     try:
         src = rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
-        raise PredictionError(f"{path}: cannot read raster ({exc})") from None
+        raise PredictionError(
+            _("%(path)s: cannot read raster (%(reason)s)", path=path, reason=exc)
+        ) from None
     with src:
         if src.crs is None:
-            raise PredictionError(f"{path}: the raster has no CRS")
+            raise PredictionError(_("%(path)s: the raster has no CRS", path=path))
         a, b, c, d, e, f = tuple(src.transform)[:6]
         if b or d:
-            raise PredictionError(f"{path}: rotated rasters are not supported")
+            raise PredictionError(
+                _("%(path)s: rotated rasters are not supported", path=path)
+            )
         rows, cols = (0, src.height), (0, src.width)
         if lonlat_bounds is not None:
             lo_x, lo_y, hi_x, hi_y = lonlat_bounds

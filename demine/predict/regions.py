@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from demine.errors import PredictionError
+from demine.i18n import _
 from demine.predict.folds import Fold, check_disjoint
 
 #: Regions held out by default, and the buffer around them (metres).
@@ -45,7 +46,7 @@ def neighbour_regions(
     frame = pd.DataFrame({"g": names, "x": xy[:, 0], "y": xy[:, 1]})
     stats = frame.groupby("g").agg(n=("x", "size"), x=("x", "mean"), y=("y", "mean"))
     if k < 2:
-        raise PredictionError("hold out at least two regions")
+        raise PredictionError(_("hold out at least two regions"))
     members = {g: [g] for g in stats.index}
     size = stats["n"].astype(float).to_dict()
     centre = {g: stats.loc[g, ["x", "y"]].to_numpy(float) for g in stats.index}
@@ -98,7 +99,10 @@ def transfer_folds(
     n_groups = len(set(names))
     if n_groups < 2:
         raise PredictionError(
-            f"validation needs at least two groups to hold out; found {n_groups}"
+            _(
+                "validation needs at least two groups to hold out; found %(n_groups)s",
+                n_groups=n_groups,
+            )
         )
     joined = xy is not None and regions is not None and n_groups >= 2 * regions
     region = neighbour_regions(names, xy, regions) if joined else names  # type: ignore[arg-type]
@@ -107,7 +111,9 @@ def transfer_folds(
         test = np.flatnonzero(region == name)
         train = np.flatnonzero(region != name)
         if xy is not None and buffer > 0 and len(train):
-            gap, _ = cKDTree(xy[test]).query(xy[train], distance_upper_bound=buffer)
+            gap, _unused = cKDTree(xy[test]).query(
+                xy[train], distance_upper_bound=buffer
+            )
             train = train[~np.isfinite(gap)]
         held = tuple(sorted(set(names[test])))
         folds.append(Fold(train.astype(np.int64), test.astype(np.int64), held))
@@ -122,8 +128,12 @@ def check_buffer(xy: NDArray[np.float64], folds: list[Fold], buffer: float) -> N
     for i, fold in enumerate(folds):
         if not len(fold.train) or not len(fold.test):
             continue
-        gap, _ = cKDTree(xy[fold.test]).query(xy[fold.train])
+        gap, _unused = cKDTree(xy[fold.test]).query(xy[fold.train])
         if float(gap.min()) < buffer:
             raise PredictionError(
-                f"fold {i + 1} trains on a cell {gap.min():.0f} m from a test cell"
+                _(
+                    "fold %(value)s trains on a cell %(min).0f m from a test cell",
+                    value=i + 1,
+                    min=gap.min(),
+                )
             )

@@ -24,6 +24,7 @@ import shapely
 from pyproj import CRS
 
 from demine.errors import PredictionError
+from demine.i18n import _
 from demine.predict.columns import labels_of
 from demine.predict.coordinates import locate
 from demine.predict.grid import GridSpec
@@ -43,7 +44,7 @@ def kind_of(path: str | Path) -> str:
 
 
 def _missing(path: Path) -> PredictionError:
-    return PredictionError(f"{path}: no such file")
+    return PredictionError(_("%(path)s: no such file", path=path))
 
 
 def grid_spec_of(path: str | Path) -> GridSpec | None:
@@ -91,7 +92,9 @@ def count_rows(path: str | Path) -> int | None:
     try:
         return int(pyogrio.read_info(path)["features"])
     except pyogrio.errors.DataSourceError as exc:
-        raise PredictionError(f"{path}: cannot read the table ({exc})") from None
+        raise PredictionError(
+            _("%(path)s: cannot read the table (%(reason)s)", path=path, reason=exc)
+        ) from None
 
 
 def iter_table(
@@ -108,7 +111,9 @@ def iter_table(
             chunk.attrs["crs"] = crs
             yield chunk
     except (pyogrio.errors.DataSourceError, pd.errors.ParserError, OSError) as exc:
-        raise PredictionError(f"{path}: cannot read the table ({exc})") from None
+        raise PredictionError(
+            _("%(path)s: cannot read the table (%(reason)s)", path=path, reason=exc)
+        ) from None
 
 
 def _chunks(
@@ -150,7 +155,7 @@ def read_table(
             chunk = chunk[y >= 0]
         parts.append(chunk)
     if not parts:
-        raise PredictionError(f"{path}: the table is empty")
+        raise PredictionError(_("%(path)s: the table is empty", path=path))
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     if isinstance(parts[0], gpd.GeoDataFrame) and not isinstance(
         frame, gpd.GeoDataFrame
@@ -176,7 +181,10 @@ class TableWriter:
         self.kind = kind_of(path)
         if self.kind == "vector":
             raise PredictionError(
-                f"{path}: write .csv, .gpkg or .parquet (or .tif for risk)"
+                _(
+                    "%(path)s: write .csv, .gpkg or .parquet (or .tif for risk)",
+                    path=path,
+                )
             )
         self.crs = crs
         self.spec = spec
@@ -256,8 +264,10 @@ class TableWriter:
         loc = locate(chunk, self.crs)
         if loc is None:
             raise PredictionError(
-                "cannot write a GeoPackage: the table has no geometry or "
-                "coordinates; write .csv instead"
+                _(
+                    "cannot write a GeoPackage: the table has no geometry or "
+                    "coordinates; write .csv instead"
+                )
             )
         if "geometry" in chunk.columns:
             # A column of WKT text, as in CSV grids: keep the shapes themselves.

@@ -82,11 +82,19 @@ def check_request(
     Returns the parsed period; raises :class:`ReportError` with what to change.
     """
     if kind not in KINDS:
-        raise ReportError(f"unknown report {kind!r}: use one of {', '.join(KINDS)}")
+        raise ReportError(
+            _(
+                "unknown report %(kind)r: use one of %(values)s",
+                kind=kind,
+                values=", ".join(KINDS),
+            )
+        )
     if kind == "donor" and not (donor and donor.strip()):
-        raise ReportError("a donor report needs a donor (--donor NAME or donor=NAME)")
+        raise ReportError(
+            _("a donor report needs a donor (--donor NAME or donor=NAME)")
+        )
     if project is not None and kind != "donor":
-        raise ReportError("a project belongs to a donor report only")
+        raise ReportError(_("a project belongs to a donor report only"))
     when = period if isinstance(period, Period) else Period.parse(period)
     db.require_initialised()
     with db.transaction() as conn:
@@ -101,12 +109,16 @@ def _require_records(conn: object, period: Period) -> None:
     """An empty register, or a period with nothing in it, is an error."""
     if reporting.approved_hazards(conn) == 0:  # type: ignore[arg-type]
         raise ReportError(
-            "the register has no approved hazards: import or approve records first"
+            _("the register has no approved hazards: import or approve records first")
         )
     counts = reporting.dated_records(conn, period.start, period.end)  # type: ignore[arg-type]
     if not any(counts.values()):
         first, last = reporting.date_span(conn)  # type: ignore[arg-type]
         span = f"; its records run from {first} to {last}" if first else ""
         raise ReportError(
-            f"the register has no approved records dated in {period.label}{span}"
+            _(
+                "the register has no approved records dated in %(label)s%(span)s",
+                label=period.label,
+                span=span,
+            )
         )

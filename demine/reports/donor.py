@@ -36,7 +36,7 @@ def find_donor(conn: Connection, name: str) -> tuple[int, str]:
     known = reporting.donors(conn)
     if known.empty:
         raise ReportError(
-            "the register has no approved funding: no donor report can be made"
+            _("the register has no approved funding: no donor report can be made")
         )
     wanted = name.strip().casefold()
     match = known[
@@ -45,7 +45,13 @@ def find_donor(conn: Connection, name: str) -> tuple[int, str]:
     ]
     if match.empty:
         names = ", ".join(known["name"].head(LISTED))
-        raise ReportError(f"unknown donor {name!r}: donors in the register are {names}")
+        raise ReportError(
+            _(
+                "unknown donor %(name)r: donors in the register are %(names)s",
+                name=name,
+                names=names,
+            )
+        )
     return int(match["id"].iloc[0]), str(match["name"].iloc[0])
 
 
@@ -61,8 +67,14 @@ def donor_sections(
         chosen = [p for p in projects if p.casefold() == project.strip().casefold()]
         if not chosen:
             raise ReportError(
-                f"donor {donor_name!r} has no project {project!r} up to {period.end}: "
-                f"its projects are {', '.join(projects[:LISTED]) or 'none'}"
+                _(
+                    "donor %(donor)r has no project %(project)r up to %(end)s: "
+                    "its projects are %(projects)s",
+                    donor=donor_name,
+                    project=project,
+                    end=period.end,
+                    projects=", ".join(projects[:LISTED]) or "none",
+                )
             )
         mine_to_date = mine_to_date[mine_to_date["project"] == chosen[0]]
     everyone = reporting.funding(conn, period.start, period.end)
@@ -72,8 +84,19 @@ def donor_sections(
     ]
     if mine.empty:
         raise ReportError(
-            f"donor {donor_name!r} has no approved funding dated in {period.label}"
-            + (f" for project {project!r}" if project else "")
+            _(
+                "donor %(donor)r has no approved funding dated in %(period)s for "
+                "project %(project)r",
+                donor=donor_name,
+                period=period.label,
+                project=project,
+            )
+            if project
+            else _(
+                "donor %(donor)r has no approved funding dated in %(period)s",
+                donor=donor_name,
+                period=period.label,
+            )
         )
     return donor_name, [
         _funds_section(mine, mine_to_date),

@@ -162,7 +162,10 @@ def _from_analysis(section: Section, report: Any) -> None:
                 "casualties_by_admin",
                 _("Casualties by admin area"),
                 columns,
-                [[_plain(r[c.key]) for c in columns] for _, r in admin.iterrows()],
+                [
+                    [_plain(r[c.key]) for c in columns]
+                    for _unused, r in admin.iterrows()
+                ],
             )
         )
     years = report.by_year
@@ -193,7 +196,7 @@ def _group_table(key: str, title: str, frame: pd.DataFrame, column: str) -> Tabl
     ]
     rows = [
         [label(column, r[column]), *[int(r[c]) for c in GROUP_COLUMNS]]
-        for _, r in frame.iterrows()
+        for _unused, r in frame.iterrows()
     ]
     total = [_("Total"), *[int(frame[c].sum()) for c in GROUP_COLUMNS]]
     total[1] = None  # an accident with two victims is in two rows

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from demine.i18n import _
 from demine.reports.errors import PeriodError
 
 _YEAR = re.compile(r"^(\d{4})$")
@@ -34,16 +35,25 @@ class Period:
         """
         raw = (text or "").strip()
         if not raw:
-            raise PeriodError("give a reporting period, e.g. 2024 or 2024-01..2024-06")
+            raise PeriodError(
+                _("give a reporting period, e.g. 2024 or 2024-01..2024-06")
+            )
         left, sep, right = raw.partition("..")
-        start, _ = _bounds(left.strip(), raw)
-        _, end = _bounds(right.strip(), raw) if sep else _bounds(left.strip(), raw)
+        start, _unused = _bounds(left.strip(), raw)
+        _unused, end = (
+            _bounds(right.strip(), raw) if sep else _bounds(left.strip(), raw)
+        )
         if end < start:
-            raise PeriodError(f"period {raw!r} ends before it starts")
+            raise PeriodError(_("period %(raw)r ends before it starts", raw=raw))
         if start.year < FIRST_YEAR or end.year > LAST_YEAR:
             raise PeriodError(
-                f"period {raw!r} lies outside {FIRST_YEAR}–{LAST_YEAR}; "
-                "give the years the register covers"
+                _(
+                    "period %(raw)r lies outside %(first_year)s–%(last_year)s; give "
+                    "the years the register covers",
+                    raw=raw,
+                    first_year=FIRST_YEAR,
+                    last_year=LAST_YEAR,
+                )
             )
         return cls(start, end)
 
@@ -77,8 +87,18 @@ def _bounds(part: str, whole: str) -> tuple[dt.date, dt.date]:
             day = dt.date(int(m[1]), int(m[2]), int(m[3]))
             return day, day
     except ValueError as exc:
-        raise PeriodError(f"period {whole!r}: {part!r} is not a date ({exc})") from None
+        raise PeriodError(
+            _(
+                "period %(whole)r: %(part)r is not a date (%(reason)s)",
+                whole=whole,
+                part=part,
+                reason=exc,
+            )
+        ) from None
     raise PeriodError(
-        f"period {whole!r} is not understood: use YYYY, YYYY-MM, YYYY-MM-DD "
-        "or two of them joined by '..' (e.g. 2024-01..2024-06)"
+        _(
+            "period %(whole)r is not understood: use YYYY, YYYY-MM, YYYY-MM-DD or two "
+            "of them joined by '..' (e.g. 2024-01..2024-06)",
+            whole=whole,
+        )
     )

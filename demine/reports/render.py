@@ -123,4 +123,4 @@ def render(report: Report, fmt: str) -> bytes:
         return render_pdf(report)
     from demine.reports.errors import ReportError
 
-    raise ReportError(f"unknown format {fmt!r}: use html or pdf")
+    raise ReportError(_("unknown format %(fmt)r: use html or pdf", fmt=fmt))

@@ -11,6 +11,8 @@ from fastapi import Depends, Query, Request
 from fastapi import Path as PathParam
 
 from demine.errors import AuthenticationError, PermissionDeniedError
+from demine.i18n import LANGUAGES, _, choose_language
+from demine.serving.language import SESSION_KEY as LANGUAGE_KEY
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.public import public_layers
@@ -39,7 +41,7 @@ def get_settings(request: Request) -> Settings:
 
 def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _unused, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
@@ -54,8 +56,8 @@ def current_user(request: Request) -> Principal | None:
     if token is not None:
         who = principal_for_token(db, token)
         if who is None:
-            raise AuthenticationError("the API token is not valid")
-        return who
+            raise AuthenticationError(_("the API token is not valid"))
+        return _speaking(who)
     user_id = request.session.get("user_id")
     if not isinstance(user_id, int):
         return None
@@ -65,6 +67,13 @@ def current_user(request: Request) -> Principal | None:
         return None
     if request.method not in ("GET", "HEAD", "OPTIONS") and _is_api(request):
         check_csrf(request, request.headers.get(CSRF_HEADER))
+    return _speaking(who)
+
+
+def _speaking(who: Principal) -> Principal:
+    """The rest of the request speaks the user's stored language, if any."""
+    if who.language in LANGUAGES:
+        choose_language(who.language)
     return who
 
 
@@ -88,7 +97,7 @@ def check_csrf(request: Request, supplied: str | None) -> None:
         and supplied
         and hmac.compare_digest(expected, supplied)
     ):
-        raise PermissionDeniedError("the form has expired; reload the page")
+        raise PermissionDeniedError(_("the form has expired; reload the page"))
 
 
 def require_user(
@@ -101,20 +110,20 @@ def require_user(
 
 def require_reviewer(who: Annotated[Principal, Depends(require_user)]) -> Principal:
     if not who.can_review:
-        raise PermissionDeniedError("only reviewers and administrators may do this")
+        raise PermissionDeniedError(_("only reviewers and administrators may do this"))
     return who
 
 
 def require_admin(who: Annotated[Principal, Depends(require_user)]) -> Principal:
     if who.role.value != "admin":
-        raise PermissionDeniedError("only administrators may do this")
+        raise PermissionDeniedError(_("only administrators may do this"))
     return who
 
 
 def reader_for(request: Request, kind: str, who: Principal | None) -> Principal | None:
     """Allow an anonymous read only of a layer the administrator made public."""
     if who is None and kind not in public_layers(get_db(request)):
-        raise AuthenticationError("log in to read this layer")
+        raise AuthenticationError(_("log in to read this layer"))
     return who
 
 
@@ -131,8 +140,12 @@ def log_in(request: Request, username: str, password: str) -> Principal:
     client = request.client.host if request.client else "unknown"
     request.app.state.login_limiter.hit(f"ip:{client}", f"user:{username}")
     who = authenticate(request.app.state.db, username, password)
-    # A new session on login, so a session fixed before login is worthless.
+    # A new session on login, so a session fixed before login is worthless;
+    # only the language chosen on the login page carries over.
+    language = request.session.get(LANGUAGE_KEY)
     request.session.clear()
+    if language in LANGUAGES:
+        request.session[LANGUAGE_KEY] = language
     request.session["user_id"] = who.id
     csrf_token(request)
     return who

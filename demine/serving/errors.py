@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from demine.errors import AuthenticationError, ConflictError, DemineError, RecordError
+from demine.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def _describe(errors: list[dict[str, Any]]) -> str:
     for err in errors[:5]:
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
         parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
-    return "; ".join(parts) or "the request is not valid"
+    return "; ".join(parts) or _("the request is not valid")
 
 
 async def on_validation_error(request: Request, exc: Exception) -> Response:
@@ -75,7 +76,7 @@ async def on_validation_error(request: Request, exc: Exception) -> Response:
     errors = list(exc.errors())
     malformed = any(e.get("type") == "json_invalid" for e in errors)
     status = 400 if malformed else 422
-    message = "the body is not valid JSON" if malformed else _describe(errors)
+    message = _("the body is not valid JSON") if malformed else _describe(errors)
     if not wants_json(request):
         return _page(request, status, message)
     return JSONResponse({"error": message, "status": status}, status_code=status)
@@ -99,7 +100,7 @@ async def on_data_error(request: Request, exc: Exception) -> Response:
     log.info(
         "%s %s: database refused a value: %s", request.method, request.url.path, exc
     )
-    message = "a value in the request cannot be stored (control characters?)"
+    message = _("a value in the request cannot be stored (control characters?)")
     if not wants_json(request):
         return _page(request, 422, message)
     return JSONResponse({"error": message, "status": 422}, status_code=422)
@@ -110,12 +111,12 @@ async def on_unexpected(request: Request, exc: Exception) -> Response:
         getattr(exc, "orig", None), OverflowError
     ):
         # SQLite cannot bind an integer beyond 64 bits: the client's input.
-        message = "a number in the request is out of range"
+        message = _("a number in the request is out of range")
         if not wants_json(request):
             return _page(request, 422, message)
         return JSONResponse({"error": message, "status": 422}, status_code=422)
     log.exception("%s %s failed", request.method, request.url.path)
-    message = "internal error; the administrator can find details in the log"
+    message = _("internal error; the administrator can find details in the log")
     if not wants_json(request):
         return _page(request, 500, message)
     return JSONResponse({"error": message, "status": 500}, status_code=500)

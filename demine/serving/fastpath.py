@@ -21,6 +21,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from demine.errors import AuthenticationError
+from demine.i18n import _
 from demine.serving.deps import current_user
 from demine.serving.response_cache import ResponseCache
 from demine.serving.response_store import ResponseStore
@@ -58,7 +59,7 @@ def _known(request: Request, version: str) -> _Known:
 
 def _credential(request: Request) -> tuple[str, Any] | None:
     header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _unused, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         digest = hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
         return ("bearer", digest)
@@ -99,7 +100,7 @@ async def read_context(request: Request, kind: str) -> ReadContext:
     if known.public is None:
         known.public = await run_in_threadpool(public_layers, request.app.state.db)
     if kind not in known.public:
-        raise AuthenticationError("log in to read this layer")
+        raise AuthenticationError(_("log in to read this layer"))
     return ReadContext(None, version)
 
 
@@ -154,7 +155,7 @@ async def render_once(
 
         task = asyncio.ensure_future(run_in_threadpool(work))
         inflight[key] = task
-        task.add_done_callback(lambda _: inflight.pop(key, None))
+        task.add_done_callback(lambda _unused: inflight.pop(key, None))
     return await asyncio.shield(task)
 
 

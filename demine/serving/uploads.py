@@ -11,6 +11,8 @@ from pathlib import Path
 from starlette.datastructures import UploadFile
 
 from demine.errors import PayloadTooLargeError, SourceError
+from demine.i18n import _
+from demine.i18n.numbers import number
 
 
 async def save_uploads(
@@ -20,7 +22,7 @@ async def save_uploads(
     ``reserved``); refuse more than ``limit`` bytes in all."""
     chosen = [f for f in files if f.filename]
     if not chosen:
-        raise SourceError("choose one or more files to import")
+        raise SourceError(_("choose one or more files to import"))
     folder.mkdir(parents=True, exist_ok=False, mode=0o700)
     total = 0
     paths: list[Path] = []
@@ -33,7 +35,10 @@ async def save_uploads(
                 total += len(chunk)
                 if total > limit:
                     raise PayloadTooLargeError(
-                        f"the upload is larger than allowed ({limit:,} bytes)"
+                        _(
+                            "the upload is larger than allowed (%(limit)s bytes)",
+                            limit=number(limit),
+                        )
                     )
                 out.write(chunk)
         paths.append(path)

@@ -32,6 +32,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from demine.errors import StoreError
+from demine.i18n import _
+from demine.i18n.numbers import number
 from demine.store.backends import backend_of, quote
 from demine.store.schema import Base
 from demine.store.types import Geometry, decode_many, encode_many
@@ -147,7 +149,7 @@ def with_defaults(tbl: Table, frame: pd.DataFrame) -> pd.DataFrame:
             extra[col.name] = default.arg  # type: ignore[attr-defined]
         elif getattr(default, "is_callable", False):
             make = default.arg  # type: ignore[attr-defined]
-            extra[col.name] = [make(None) for _ in range(len(frame))]
+            extra[col.name] = [make(None) for _unused in range(len(frame))]
     return frame.assign(**extra) if extra else frame
 
 
@@ -174,7 +176,7 @@ def read_frame(
     # pandas probe each row's attributes, which costs seconds per 100k rows.
     rows = [tuple(r) for r in result.fetchall()]
     values: list[tuple[Any, ...]] = (
-        list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        list(zip(*rows, strict=True)) if rows else [() for _unused in names]
     )
     frame = pd.DataFrame(
         {n: pd.Series(c, dtype=object) for n, c in zip(names, values, strict=True)}
@@ -212,12 +214,12 @@ def indexes_rebuilt(conn: Connection, name: str, rows: int) -> Iterator[None]:
         yield
         return
     indexes = secondary_indexes(conn, name)
-    for index, _ in indexes:
+    for index, _unused in indexes:
         conn.exec_driver_sql(f"DROP INDEX {quote(conn, index)}")
     yield
     if indexes:
         backend_of(conn).before_index_build(conn)
-    for _, create in indexes:
+    for _unused, create in indexes:
         conn.exec_driver_sql(create)
 
 
@@ -243,5 +245,9 @@ def check_foreign_keys(conn: Connection, tables: Iterable[str] | None = None) ->
     if found:
         sample = ", ".join(f"{t} row {r} -> {p}" for t, r, p in found[:5])
         raise StoreError(
-            f"{len(found):,} rows reference records that do not exist: {sample}"
+            _(
+                "%(n)s rows reference records that do not exist: %(sample)s",
+                n=number(len(found)),
+                sample=sample,
+            )
         )

@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from demine.errors import ConfigurationError, StoreError
+from demine.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +58,14 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
     try:
         sa_url = make_url(normalise_url(url))
     except ArgumentError as exc:
-        raise ConfigurationError(f"not a database URL: {url!r}") from exc
+        raise ConfigurationError(_("not a database URL: %(url)r", url=url)) from exc
     if sa_url.get_backend_name() not in {"sqlite", "postgresql"}:
         raise ConfigurationError(
-            f"unsupported database {sa_url.get_backend_name()!r}: "
-            "use a SQLite file or PostgreSQL/PostGIS"
+            _(
+                "unsupported database %(get_backend_name)r: use a SQLite file or "
+                "PostgreSQL/PostGIS",
+                get_backend_name=sa_url.get_backend_name(),
+            )
         )
     connect_args: dict[str, Any] = {}
     if schema is not None and sa_url.get_backend_name() == "postgresql":
@@ -101,19 +105,34 @@ class Database:
                     conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
                 command.upgrade(alembic_config(conn), "head")
         except OperationalError as exc:
-            raise StoreError(f"cannot open {self.describe()}: {exc.orig}") from exc
+            raise StoreError(
+                _(
+                    "cannot open %(register)s: %(reason)s",
+                    register=self.describe(),
+                    reason=exc.orig,
+                )
+            ) from exc
 
     def is_initialised(self) -> bool:
         try:
             return inspect(self.engine).has_table("hazard")
         except OperationalError as exc:
-            raise StoreError(f"cannot open {self.describe()}: {exc.orig}") from exc
+            raise StoreError(
+                _(
+                    "cannot open %(register)s: %(reason)s",
+                    register=self.describe(),
+                    reason=exc.orig,
+                )
+            ) from exc
 
     def require_initialised(self) -> None:
         if not self.is_initialised():
             raise StoreError(
-                f"{self.describe()} has no register yet: run 'demine init' "
-                "or 'demine demo'"
+                _(
+                    "%(register)s has no register yet: run 'demine init' or 'demine "
+                    "demo'",
+                    register=self.describe(),
+                )
             )
 
     @contextmanager

@@ -22,9 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from demine.domain import records, status
+from demine.domain.labels import kind_word
 from demine.domain.vocab import HazardStatus, ReviewState
 from demine.errors import RecordError
 from demine.geo.area import geodesic_area
+from demine.i18n import _
 from demine.store.accreditation import check_activity_scope
 from demine.store.database import Database
 from demine.store.derived import BBOX, run_ledger
@@ -73,7 +75,7 @@ def parse_geometry(value: Any) -> Any:
                 return shapely.from_geojson(text)
             return shapely.from_wkt(text)
     except shapely.errors.GEOSException as exc:
-        raise ValueError(f"unreadable geometry: {exc}") from exc
+        raise ValueError(_("unreadable geometry: %(reason)s", reason=exc)) from exc
     return value
 
 
@@ -110,7 +112,12 @@ def insert_records(
     """:func:`add_records` inside the caller's session (and transaction)."""
     if kind not in KINDS:
         raise RecordError(
-            f"unknown kind {kind!r}; use one of {', '.join(KINDS)}", field="kind"
+            _(
+                "unknown kind %(kind)r; use one of %(values)s",
+                kind=kind,
+                values=", ".join(KINDS),
+            ),
+            field="kind",
         )
     model, check, dated = KINDS[kind]
     today = today or dt.date.today()
@@ -172,7 +179,7 @@ def model_columns(
     unknown = sorted(set(data) - columns)
     if unknown:
         raise RecordError(
-            f"unknown field(s) {', '.join(unknown)}",
+            _("unknown field(s) %(values)s", values=", ".join(unknown)),
             entity=kind,
             record=data.get("external_id"),
             field=unknown[0],
@@ -197,7 +204,11 @@ def check_references(
             continue
         if session.get(model, value) is None:
             raise RecordError(
-                f"no {model.__tablename__} with id {value!r}",
+                _(
+                    "no %(kind)s with id %(id)r",
+                    kind=kind_word(model.__tablename__),
+                    id=value,
+                ),
                 entity=kind,
                 record=clean.get("external_id") or f"#{index}",
                 field=field,
@@ -209,7 +220,7 @@ def check_release_allowed(session: Session, clean: Mapping[str, Any]) -> None:
     hazard = session.get(Hazard, clean.get("hazard_id"))
     if hazard is None:
         raise RecordError(
-            "a release must name the hazard it releases",
+            _("a release must name the hazard it releases"),
             entity="release",
             record=clean.get("external_id"),
             field="hazard_id",

@@ -24,8 +24,10 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ColumnElement, Table, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from demine.domain.labels import kind_word
 from demine.domain.vocab import ReviewState, Role
 from demine.errors import NotFoundError, RecordError
+from demine.i18n import _
 from demine.store.backends import backend_of
 from demine.store.database import Database
 from demine.store.personal import PERSONAL, personal_clause
@@ -126,7 +128,7 @@ class Filters:
 
 def model_for(kind: str) -> type[Base]:
     if kind not in MODELS:
-        raise NotFoundError(f"no such kind of record: {kind!r}")
+        raise NotFoundError(_("no such kind of record: %(kind)r", kind=kind_word(kind)))
     return MODELS[kind]
 
 
@@ -239,14 +241,19 @@ def _where(
         clauses.append(bbox_clause(session, kind, model, f.bbox))
     if f.admin_area_id is not None:
         if "admin_area_id" not in cols:
-            raise RecordError(f"{kind} has no admin area", field="admin_area_id")
+            raise RecordError(
+                _("%(kind)s has no admin area", kind=kind_word(kind)),
+                field="admin_area_id",
+            )
         clauses.append(cols.admin_area_id == f.admin_area_id)
     if f.organisation_id is not None:
         col = cols.organisation_id if "organisation_id" in cols else cols.reported_by_id
         clauses.append(col == f.organisation_id)
     if f.status is not None:
         if "status" not in cols:
-            raise RecordError(f"{kind} has no status", field="status")
+            raise RecordError(
+                _("%(kind)s has no status", kind=kind_word(kind)), field="status"
+            )
         clauses.append(cols.status == _vocab_value(cols.status, f.status))
     if f.review_state is not None:
         value = _vocab_value(cols.review_state, f.review_state)
@@ -263,7 +270,12 @@ def _vocab_value(column: Any, value: str) -> str:
     allowed = list(getattr(column.type, "enums", []))
     if allowed and value not in allowed:
         raise RecordError(
-            f"{value!r} is not one of {', '.join(allowed)}", field=column.key
+            _(
+                "%(value)r is not one of %(values)s",
+                value=value,
+                values=", ".join(allowed),
+            ),
+            field=column.key,
         )
     return value
 
@@ -293,7 +305,9 @@ def bbox_clause(
         return overlap
     name = GEOMETRY_COLUMNS.get(kind)
     if name is None:
-        raise RecordError(f"{kind} has no location", field="bbox")
+        raise RecordError(
+            _("%(kind)s has no location", kind=kind_word(kind)), field="bbox"
+        )
     geom = cols[name]
     if backend_of(session).spatial_sql:
         return func.ST_Intersects(geom, func.ST_MakeEnvelope(*bbox, 4326))
@@ -314,7 +328,7 @@ def _order(model: type[Base], sort: str | None) -> list[Any]:
         return [cols.id]
     name = sort.lstrip("-")
     if name not in cols or name in GEOMETRY_COLUMNS.values():
-        raise RecordError(f"cannot sort by {name!r}", field="sort")
+        raise RecordError(_("cannot sort by %(name)r", name=name), field="sort")
     col = cols[name]
     return [col.desc() if sort.startswith("-") else col.asc(), cols.id]
 
@@ -416,5 +430,11 @@ def get_record(
             select(model).where(model.id == record_id, visible(model, who))  # type: ignore[attr-defined]
         ).first()
         if obj is None:
-            raise NotFoundError(f"no {kind} with id {record_id}")
+            raise NotFoundError(
+                _(
+                    "no %(kind)s with id %(record_id)s",
+                    kind=kind_word(kind),
+                    record_id=record_id,
+                )
+            )
         return to_dict(obj)

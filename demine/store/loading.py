@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from demine.domain.ledger import Ledger
 from demine.domain.vocab import ReviewState
 from demine.errors import StoreError
+from demine.i18n import _
 from demine.store.bulk import (
     Progress,
     check_foreign_keys,
@@ -55,7 +56,7 @@ def load_register(
     if unknown:
         raise ValueError(f"not register tables: {sorted(unknown)}")
     tick = progress("areas and ledger", 1) if progress else None
-    ready, _ = derive(frames)
+    ready, _unused = derive(frames)
     if tick is not None:
         tick(1)
     counts: dict[str, int] = {}
@@ -77,7 +78,11 @@ def load_register(
         # The driver's own words say which row and constraint; nothing was kept.
         detail = str(exc.orig).strip().splitlines()
         raise StoreError(
-            f"loading {current} failed, nothing was written: {' '.join(detail[:2])}"
+            _(
+                "loading %(current)s failed, nothing was written: %(values)s",
+                current=current,
+                values=" ".join(detail[:2]),
+            )
         ) from exc
     return counts
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select
 
 from demine.errors import RecordError
+from demine.i18n import _
 from demine.store.database import Database
 from demine.store.listing import MODELS
 from demine.store.personal import PERSONAL
@@ -29,7 +30,9 @@ def set_public_layers(db: Database, layers: Iterable[str]) -> set[str]:
     wanted = set(layers)
     unknown = sorted(wanted - PUBLISHABLE)
     if unknown:
-        raise RecordError(f"unknown layer(s) {', '.join(unknown)}", field="layers")
+        raise RecordError(
+            _("unknown layer(s) %(values)s", values=", ".join(unknown)), field="layers"
+        )
     with db.session() as session:
         session.execute(delete(PublicLayer))
         session.add_all(PublicLayer(layer=name) for name in sorted(wanted))

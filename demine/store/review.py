@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from demine.domain.labels import kind_word
 from demine.domain.vocab import ReviewState, Role
 from demine.errors import (
     ConflictError,
@@ -26,6 +27,7 @@ from demine.errors import (
     PermissionDeniedError,
     RecordError,
 )
+from demine.i18n import _
 from demine.store.accreditation import check_activity_scope
 from demine.store.audit import record_event
 from demine.store.backends import backend_of
@@ -80,7 +82,9 @@ TRANSITIONS: dict[str, tuple[frozenset[ReviewState], ReviewState]] = {
 
 def _writable_kind(kind: str) -> None:
     if kind not in KINDS:
-        raise PermissionDeniedError(f"{kind} records cannot be written here")
+        raise PermissionDeniedError(
+            _("%(kind)s records cannot be written here", kind=kind_word(kind))
+        )
 
 
 def client_fields(row: Mapping[str, Any], kind: str) -> dict[str, Any]:
@@ -88,7 +92,10 @@ def client_fields(row: Mapping[str, Any], kind: str) -> dict[str, Any]:
     bad = sorted(set(row) & PROTECTED)
     if bad:
         raise RecordError(
-            f"field(s) {', '.join(bad)} are set by demine, not by you",
+            _(
+                "field(s) %(values)s are set by demine, not by you",
+                values=", ".join(bad),
+            ),
             entity=kind,
             field=bad[0],
         )
@@ -112,14 +119,16 @@ def _check_shape(kind: str, name: str, value: Any) -> None:
     if not isinstance(geom, BaseGeometry):
         return
     if geom.is_empty:
-        raise RecordError("the geometry is empty", entity=kind, field=name)
+        raise RecordError(_("the geometry is empty"), entity=kind, field=name)
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         if geom.area == 0.0:
-            raise RecordError("the polygon has no area", entity=kind, field=name)
+            raise RecordError(_("the polygon has no area"), entity=kind, field=name)
         if not geom.is_valid:
             reason = shapely.is_valid_reason(geom)
             raise RecordError(
-                f"the polygon is not valid ({reason})", entity=kind, field=name
+                _("the polygon is not valid (%(reason)s)", reason=reason),
+                entity=kind,
+                field=name,
             )
 
 
@@ -150,10 +159,10 @@ def create_record(
     for kind_ in (kind, *(c.kind for c in children)):
         _writable_kind(kind_)
     if not who.can_write:
-        raise PermissionDeniedError("viewers cannot add records")
+        raise PermissionDeniedError(_("viewers cannot add records"))
     if who.role is Role.CLERK:
         if who.organisation_id is None:
-            raise PermissionDeniedError("a clerk must belong to an organisation")
+            raise PermissionDeniedError(_("a clerk must belong to an organisation"))
         state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
     else:
         state = ReviewState.APPROVED
@@ -205,7 +214,13 @@ def _load_for_write(
     stmt = backend_of(session).for_write(stmt)
     obj = session.scalars(stmt).first()
     if obj is None:
-        raise NotFoundError(f"no {kind} with id {record_id}")
+        raise NotFoundError(
+            _(
+                "no %(kind)s with id %(record_id)s",
+                kind=kind_word(kind),
+                record_id=record_id,
+            )
+        )
     return obj
 
 
@@ -249,7 +264,7 @@ def update_record(
                 or state is ReviewState.APPROVED
             )
         ):
-            raise PermissionDeniedError("you may not edit this record")
+            raise PermissionDeniedError(_("you may not edit this record"))
         if before["version"] != version:
             raise ConflictError(current=before, submitted={**data, "version": version})
         merged = {k: v for k, v in before.items() if k not in PROTECTED}
@@ -295,12 +310,12 @@ def change_review_state(
     """Submit, approve or reject a record; approving a release updates its hazard."""
     _writable_kind(kind)
     if action not in TRANSITIONS:
-        raise RecordError(f"unknown action {action!r}", field="action")
+        raise RecordError(_("unknown action %(action)r", action=action), field="action")
     sources, target = TRANSITIONS[action]
     if action != "submit" and not who.can_review:
-        raise PermissionDeniedError("only reviewers may approve or reject")
+        raise PermissionDeniedError(_("only reviewers may approve or reject"))
     if action == "reject" and not (reason and reason.strip()):
-        raise RecordError("give the reason for rejecting", field="reason")
+        raise RecordError(_("give the reason for rejecting"), field="reason")
     with db.session() as session:
         obj = _load_for_write(session, kind, record_id, who)
         before = to_dict(obj)
@@ -310,11 +325,15 @@ def change_review_state(
             and not who.can_review
             and (not who.can_write or owner != who.organisation_id)
         ):
-            raise PermissionDeniedError("you may submit your organisation's only")
+            raise PermissionDeniedError(_("you may submit your organisation's only"))
         state = ReviewState(obj.review_state)  # type: ignore[attr-defined]
         if state not in sources:
             raise ConflictError(
-                f"cannot {action} a record that is {state.value}",
+                _(
+                    "cannot %(action)s a record that is %(state)s",
+                    action=action,
+                    state=state.value,
+                ),
                 current=before,
                 submitted={"action": action},
             )

@@ -20,6 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from demine.errors import StoreError
+from demine.i18n import _
+from demine.i18n.numbers import number
 from demine.store.backends import backend_of
 from demine.store.bulk import indexes_rebuilt, insert_frame, table
 from demine.store.database import Database
@@ -43,8 +45,14 @@ def _unit(values: pd.Series, what: str) -> np.ndarray:
     bad = np.flatnonzero(~np.isfinite(risk) | (risk < 0) | (risk > 1))
     if len(bad):
         raise StoreError(
-            f"{what}: risk must be a number from 0 to 1; row {int(bad[0]) + 1} "
-            f"has {values.iloc[bad[0]]} ({len(bad):,} such rows)"
+            _(
+                "%(what)s: risk must be a number from 0 to 1; row %(row)s has "
+                "%(value)s (%(n)s such rows)",
+                what=what,
+                row=int(bad[0]) + 1,
+                value=values.iloc[bad[0]],
+                n=number(len(bad)),
+            )
         )
     return risk
 
@@ -106,7 +114,7 @@ def hazard_rows(
     scored = hazards[pd.to_numeric(hazards["risk"], errors="coerce").notna()]
     ids = pd.to_numeric(scored["hazard_id"], errors="coerce")
     if ids.isna().any() or ids.duplicated().any():
-        raise StoreError("hazard risk: every row needs a hazard_id, once")
+        raise StoreError(_("hazard risk: every row needs a hazard_id, once"))
     return pd.DataFrame(
         {
             "hazard_id": ids.astype(np.int64).to_numpy(),
@@ -160,8 +168,12 @@ def _insert_hazards(conn: Connection, frame: pd.DataFrame) -> int:
     missing = np.unique(wanted[~np.isin(wanted, known)]).tolist()
     if missing:
         raise StoreError(
-            f"hazard risk names {len(missing):,} hazards the register does not "
-            f"hold, e.g. {missing[:5]}: score against this register's hazards"
+            _(
+                "hazard risk names %(n)s hazards the register does not hold, e.g. "
+                "%(missing)s: score against this register's hazards",
+                n=number(len(missing)),
+                missing=missing[:5],
+            )
         )
     return insert_frame(conn, HAZARDS, frame)
 

@@ -31,6 +31,7 @@ from sqlalchemy import (
 from demine.errors import NotFoundError, RecordError
 from demine.geo.mvt import encodable, encode_layer
 from demine.geo.web_mercator import HALF_WORLD, MVT_EXTENT, to_lonlat, to_mercator
+from demine.i18n import _
 from demine.store.backends import backend_of
 from demine.store.database import Database
 from demine.store.layer_frames import layer_frame, present
@@ -47,7 +48,7 @@ MAX_ZOOM = 22
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     """Web Mercator bounds (minx, miny, maxx, maxy) of tile z/x/y."""
     if not 0 <= z <= MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
-        raise RecordError(f"no tile {z}/{x}/{y}", field="tile")
+        raise RecordError(_("no tile %(z)s/%(x)s/%(y)s", z=z, x=x, y=y), field="tile")
     size = 2 * HALF_WORLD / 2**z
     minx = -HALF_WORLD + x * size
     maxy = HALF_WORLD - y * size
@@ -59,7 +60,7 @@ def render_tile(
 ) -> bytes:
     """The tile z/x/y of ``layer`` as Mapbox Vector Tile bytes (maybe empty)."""
     if layer not in SPECS:
-        raise NotFoundError(f"no map layer {layer!r}")
+        raise NotFoundError(_("no map layer %(layer)r", layer=layer))
     bounds = tile_bounds(z, x, y)
     spec = SPECS[layer]
     if spec.overview is not None and z <= spec.overview.max_zoom:
@@ -199,7 +200,7 @@ def _tile_coordinates(
     geoms: np.ndarray, bounds: tuple[float, float, float, float]
 ) -> np.ndarray:
     """Lon/lat geometries in integer tile units (y up), clipped and wound for MVT."""
-    minx, miny, maxx, _ = bounds
+    minx, miny, maxx, _unused = bounds
     scale = EXTENT / (maxx - minx)
 
     def to_tile(coords: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from demine.domain.vocab import Role
 from demine.errors import AuthenticationError, RecordError
+from demine.i18n import LANGUAGES, _
 from demine.store.database import Database
 from demine.store.schema import ApiToken, Organisation, User
 
@@ -31,6 +32,7 @@ class Principal:
     username: str
     role: Role
     organisation_id: int | None
+    language: str | None = None
 
     @property
     def can_review(self) -> bool:
@@ -42,7 +44,9 @@ class Principal:
 
 
 def _principal(user: User) -> Principal:
-    return Principal(user.id, user.username, Role(user.role), user.organisation_id)
+    return Principal(
+        user.id, user.username, Role(user.role), user.organisation_id, user.language
+    )
 
 
 def add_user(
@@ -51,18 +55,26 @@ def add_user(
     password: str,
     role: Role = Role.VIEWER,
     organisation_id: int | None = None,
+    language: str | None = None,
 ) -> Principal:
     """Create a user; the password is stored only as an argon2 hash."""
+    _check_language(language)
     if not username.strip() or len(username) > 80:
-        raise RecordError("give a user name of 1 to 80 characters", field="username")
+        raise RecordError(_("give a user name of 1 to 80 characters"), field="username")
     if len(password) < 8:
-        raise RecordError("use a password of at least 8 characters", field="password")
+        raise RecordError(
+            _("use a password of at least 8 characters"), field="password"
+        )
     with db.session() as session:
         if organisation_id is not None and not session.get(
             Organisation, organisation_id
         ):
             raise RecordError(
-                f"no organisation with id {organisation_id}", field="organisation_id"
+                _(
+                    "no organisation with id %(organisation_id)s",
+                    organisation_id=organisation_id,
+                ),
+                field="organisation_id",
             )
         user = User(
             username=username.strip(),
@@ -70,13 +82,15 @@ def add_user(
             role=role,
             organisation_id=organisation_id,
             active=True,
+            language=language,
         )
         session.add(user)
         try:
             session.flush()
         except IntegrityError:
             raise RecordError(
-                f"user {username!r} exists already", field="username"
+                _("user %(username)r exists already", username=username),
+                field="username",
             ) from None
         return _principal(user)
 
@@ -91,7 +105,7 @@ def authenticate(db: Database, username: str, password: str) -> Principal:
         except (VerificationError, InvalidHashError):
             user = None
         if user is None or not user.active:
-            raise AuthenticationError("wrong user name or password")
+            raise AuthenticationError(_("wrong user name or password"))
         if _HASHER.check_needs_rehash(user.password_hash):
             user.password_hash = _HASHER.hash(password)
         return _principal(user)
@@ -102,6 +116,28 @@ def get_principal(db: Database, user_id: int) -> Principal | None:
     with db.session() as session:
         user = session.get(User, user_id)
         return _principal(user) if user is not None and user.active else None
+
+
+def set_language(db: Database, user_id: int, language: str | None) -> None:
+    """Store the user's interface language (None: follow the browser)."""
+    _check_language(language)
+    with db.session() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise RecordError(_("no user with id %(id)s", id=user_id), field="user")
+        user.language = language
+
+
+def _check_language(language: str | None) -> None:
+    if language is not None and language not in LANGUAGES:
+        raise RecordError(
+            _(
+                "unknown language %(language)r: use one of %(known)s",
+                language=language,
+                known=", ".join(LANGUAGES),
+            ),
+            field="language",
+        )
 
 
 def list_users(db: Database) -> list[Principal]:

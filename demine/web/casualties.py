@@ -86,7 +86,11 @@ def _date(text: str, field: str) -> dt.date | None:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise CasualtyQueryError(
-            f"{field} {text!r} is not a date: write YYYY-MM-DD"
+            _(
+                "%(field)s %(text)r is not a date: write YYYY-MM-DD",
+                field=field,
+                text=text,
+            )
         ) from None
 
 

@@ -28,6 +28,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from demine.domain.labels import kind_word
 from demine.domain.vocab import (
     AccidentType,
     ActivityStatus,
@@ -424,7 +425,7 @@ async def _record(
                 # subclasses it, and geometry_input needs no more than read().
                 row[f.name] = await geometry_input(values[f.name], chosen)  # type: ignore[arg-type]
             except RecordError as exc:
-                raise FormError(exc.user_message.split(": ", 1)[-1], key) from None
+                raise FormError(exc.reason, key) from None
         elif f.widget in ("ref", "organisation"):
             row[f.name] = _reference(values[f.name], f.name, key, db, who)
         else:
@@ -439,9 +440,13 @@ def _point(values: Mapping[str, str], name: str, key: str) -> dict[str, Any] | N
     try:
         x, y = float(lon), float(lat)
     except ValueError:
-        raise FormError("give longitude and latitude in decimal degrees", key) from None
+        raise FormError(
+            _("give longitude and latitude in decimal degrees"), key
+        ) from None
     if not (-180 <= x <= 180 and -90 <= y <= 90):
-        raise FormError("longitude must lie within ±180° and latitude within ±90°", key)
+        raise FormError(
+            _("longitude must lie within ±180° and latitude within ±90°"), key
+        )
     return {"type": "Point", "coordinates": [x, y]}
 
 
@@ -452,14 +457,16 @@ def _reference(
     if not text:
         return None
     if not text.isdigit() or not 1 <= int(text) <= ID_MAX:
-        raise FormError("give the record's number (a whole number)", key)
+        raise FormError(_("give the record's number (a whole number)"), key)
     value = int(text)
     target = REFERENCE_KINDS.get(name)
     if target is not None:
         try:
             get_record(db, target, value, who)
         except NotFoundError:
-            raise FormError(f"no {target} with id {value}", key) from None
+            raise FormError(
+                _("no %(kind)s with id %(id)s", kind=kind_word(target), id=value), key
+            ) from None
     return value
 
 
@@ -483,9 +490,7 @@ def _checked_row(
 
 def _readdressed(exc: RecordError, key_prefix: str) -> FormError:
     """The error of a record rule, addressed to the input it is about."""
-    message = exc.user_message
-    if exc.field:
-        message = message.split(f"field '{exc.field}': ", 1)[-1]
+    message = exc.reason if exc.field else exc.user_message
     if isinstance(exc, TransitionError):
         # The hazard's status forbids the release: point at the hazard chosen.
         return FormError(message, "hazard_id")
@@ -509,7 +514,7 @@ def _editable_by(who: Principal, record: Mapping[str, Any]) -> bool:
 
 def _may_edit(who: Principal, record: Mapping[str, Any]) -> None:
     if not _editable_by(who, record):
-        raise PermissionDeniedError("you may not edit this record")
+        raise PermissionDeniedError(_("you may not edit this record"))
 
 
 # -- showing the form -------------------------------------------------------
@@ -625,7 +630,7 @@ async def _create(
             if spec.rows.kind == "release":
                 if parent.get("hazard_id") is None:
                     raise FormError(
-                        "release products need the hazard the activity worked on",
+                        _("release products need the hazard the activity worked on"),
                         "hazard_id",
                     )
                 child["hazard_id"] = parent["hazard_id"]
@@ -689,7 +694,7 @@ def _edit_post(spec: FormSpec) -> Callable[..., Awaitable[Response]]:
             values["organisation_id"] = str(who.organisation_id or "")
         try:
             if not version.isdigit() or not 1 <= int(version) <= ID_MAX:
-                raise FormError("the form has no valid version; reload it", "")
+                raise FormError(_("the form has no valid version; reload it"), "")
             changes = _editable(
                 spec, await _record(form, spec.fields, values, "", "", db, who)
             )
@@ -735,7 +740,7 @@ def _editable(spec: FormSpec, changes: dict[str, Any]) -> dict[str, Any]:
 
 def _id(record_id: int) -> int:
     if not 1 <= record_id <= ID_MAX:
-        raise NotFoundError(f"no record with id {record_id}")
+        raise NotFoundError(_("no record with id %(record_id)s", record_id=record_id))
     return record_id
 
 

@@ -14,13 +14,15 @@ import yaml
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from demine.analysis.forecast.register import run_scenarios
+from demine.analysis.forecast.register import run_scenarios, scenario_label
 from demine.analysis.forecast.scenario import parse_scenarios
 from demine.analysis.forecast.simulation import Forecast, compare
 from demine.errors import DemineError
+from demine.i18n import _
 from demine.serving.deps import DbDep, User, check_csrf
-from demine.web.pages import render
+from demine.web.pages import TEMPLATES, render
 
+TEMPLATES.env.globals["scenario_label"] = scenario_label
 router = APIRouter(include_in_schema=False)
 
 WEB_DRAWS = 1000
@@ -72,11 +74,11 @@ def _page(
         scenarios = []
         if scenarios_yaml.strip():
             if len(scenarios_yaml) > MAX_YAML:
-                raise DemineError("the scenario text is too long")
+                raise DemineError(_("the scenario text is too long"))
             try:
                 data = yaml.safe_load(scenarios_yaml)
             except yaml.YAMLError:
-                raise DemineError("the scenario text is not valid YAML") from None
+                raise DemineError(_("the scenario text is not valid YAML")) from None
             scenarios = parse_scenarios(data, "scenario text")
         forecasts = run_scenarios(db, scenarios, draws=WEB_DRAWS, seed=0)
     except DemineError as exc:

@@ -15,10 +15,11 @@ from pathlib import Path
 from babel.messages.extract import extract_from_file
 from fastapi import APIRouter
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from demine.errors import NotFoundError
-from demine.i18n import LANGUAGES, use_language
-from demine.i18n import gettext as _
+from demine.i18n import LANGUAGES, _, current_language, use_language
+from demine.web.pages import TEMPLATES
 
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).parent / "static"
@@ -44,8 +45,21 @@ def script_catalogue(language: str) -> bytes:
     return json.dumps(texts, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
+def script_texts() -> Markup:
+    """The scripts' texts in the current language, to embed in a page.
+
+    JSON inside <script type="application/json">: "</" is escaped so that no
+    text can close the element.
+    """
+    text = script_catalogue(current_language()).decode("utf-8")
+    return Markup(text.replace("</", "<\\/"))
+
+
+TEMPLATES.env.globals["script_texts"] = script_texts
+
+
 @router.get("/i18n/{language}.json")
-def script_texts(language: str) -> Response:
+def script_texts_json(language: str) -> Response:
     """The scripts' texts in ``language`` (public: they hold no data)."""
     if language not in LANGUAGES:
         raise NotFoundError(_("no such language: %(language)s", language=language))

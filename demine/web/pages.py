@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from demine.analysis.checks import CheckOptions, validate_database
 from demine.analysis.cost_efficiency import cost_efficiency
 from demine.analysis.summary import dashboard
+from demine.domain import labels
 from demine.domain.labels import kind_label, label, label_of
 from demine.domain.vocab import (
     EOCategory,
@@ -35,6 +36,7 @@ from demine.errors import (
     RecordError,
 )
 from demine.geo.extent import Extent
+from demine.i18n import LANGUAGES, _
 from demine.i18n.jinja import install
 from demine.quality.figures import qa_figures
 from demine.quality.labels import QUALITY_VOCABULARIES
@@ -48,6 +50,7 @@ from demine.serving.deps import (
     csrf_token,
     log_in,
 )
+from demine.serving.language import SESSION_KEY
 from demine.store import review
 from demine.store.audit import history
 from demine.store.listing import get_record
@@ -59,6 +62,10 @@ TEMPLATES.env.globals.update(
     label=label,
     label_of=label_of,
     kind_label=kind_label,
+    record_field=labels.field_label,
+    field_value=labels.field_value,
+    action_label=labels.action_label,
+    rule_label=labels.rule_label,
     HazardClass=HazardClass,
     HazardStatus=HazardStatus,
     Method=Method,
@@ -71,7 +78,7 @@ router = APIRouter(include_in_schema=False)
 
 def require_writer(who: User) -> Principal:
     if not who.can_write:
-        raise PermissionDeniedError("viewers cannot add or edit records")
+        raise PermissionDeniedError(_("viewers cannot add or edit records"))
     return who
 
 
@@ -98,9 +105,11 @@ def error_page(status: int, message: str) -> HTMLResponse:
     return HTMLResponse(html, status_code=status)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
+    """The path to go on to, if it stays on this site, else the map."""
     # Only same-site paths, so the login form cannot bounce users elsewhere.
-    if target and target.startswith("/") and not target.startswith("//"):
+    # ("/\\host" is "//host" to a browser.)
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return "/map"
 
@@ -112,7 +121,7 @@ def home() -> RedirectResponse:
 
 @router.get("/login")
 def login_form(request: Request, who: MaybeUser, next: str | None = None) -> Response:
-    return render(request, "login.html", who, next=_safe_next(next))
+    return render(request, "login.html", who, next=safe_next(next))
 
 
 @router.post("/login")
@@ -131,10 +140,10 @@ def login_post(
             request,
             "login.html",
             error=exc.user_message,
-            next=_safe_next(next),
+            next=safe_next(next),
             status_code=exc.http_status,
         )
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
@@ -142,7 +151,11 @@ def logout_post(
     request: Request, csrf_token: Annotated[str, Form()] = ""
 ) -> RedirectResponse:
     check_csrf(request, csrf_token)
+    # The language chosen stays for the login page and the next user.
+    language = request.session.get(SESSION_KEY)
     request.session.clear()
+    if language in LANGUAGES:
+        request.session[SESSION_KEY] = language
     return RedirectResponse("/login", status_code=303)
 
 
@@ -275,13 +288,15 @@ async def geometry_input(text: str, upload: UploadFile | None) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RecordError(f"not GeoJSON: {exc.msg}", field="geom") from None
+        raise RecordError(
+            _("not GeoJSON: %(msg)s", msg=exc.msg), field="geom"
+        ) from None
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         data = (data.get("features") or [{}])[0]
     if isinstance(data, dict) and data.get("type") == "Feature":
         data = data.get("geometry")
     if not isinstance(data, dict):
-        raise RecordError("give a GeoJSON geometry", field="geom")
+        raise RecordError(_("give a GeoJSON geometry"), field="geom")
     return data
 
 

@@ -17,6 +17,7 @@ from demine.analysis.tasking.gantt import gantt_bytes
 from demine.analysis.tasking.problem import TaskingError
 from demine.analysis.tasking.request import SERVED_MAX_MONTHS, PlanRequest, run_plan
 from demine.errors import DemineError
+from demine.i18n import _
 from demine.serving.deps import DbDep, Reviewer
 from demine.web.pages import render
 
@@ -83,9 +84,18 @@ def _number(text: str, name: str, low: float, high: float, kind: type) -> Any:
     try:
         value = kind(text.strip())
     except ValueError:
-        raise TaskingError(f"{name}: {text!r} is not a number") from None
+        raise TaskingError(
+            _("%(name)s: %(text)r is not a number", name=name, text=text)
+        ) from None
     if not low <= value <= high:
-        raise TaskingError(f"{name} must be between {low:g} and {high:g}")
+        raise TaskingError(
+            _(
+                "%(name)s must be between %(low)g and %(high)g",
+                name=name,
+                low=low,
+                high=high,
+            )
+        )
     return value
 
 

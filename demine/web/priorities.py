@@ -12,6 +12,7 @@ from demine.analysis.priorities.cache import cached_ranking
 from demine.analysis.priorities.criteria import CATALOGUE
 from demine.analysis.priorities.profile import MethodName
 from demine.analysis.priorities.ranking import Ranking
+from demine.i18n import _
 from demine.serving.deps import DbDep, User
 from demine.web.pages import render
 
@@ -61,6 +62,7 @@ def priorities_page(
         scale=_scale(ranking, top),
         sensitivity=None if moved is None else moved.summary.to_dict("records"),
         sensitivity_top=None if moved is None else moved.top,
+        criterion_labels={name: _(info.label) for name, info in CATALOGUE.items()},
     )
 
 
@@ -68,8 +70,8 @@ def _criteria(ranking: Ranking) -> list[dict[str, Any]]:
     return [
         {
             "name": c,
-            "label": CATALOGUE[c].label,
-            "unit": CATALOGUE[c].unit,
+            "label": _(CATALOGUE[c].label),
+            "unit": _(CATALOGUE[c].unit),
             "direction": ranking.profile.criterion(c).direction,
             "weight": ranking.weights[c],
             "colour": COLOURS.get(c, "#777777"),
@@ -112,7 +114,7 @@ def _rows(ranking: Ranking, top: int) -> list[dict[str, Any]]:
                 "id": int(hid),
                 "rank": int(row["rank"]),
                 "score": float(row["score"]),
-                "name": row["name"] or f"hazard {hid}",
+                "name": row["name"] or _("hazard %(id)s", id=hid),
                 "ha": float(row["area_m2"]) / 10_000,
                 "segments": segments,
                 "values": {c: float(values.at[hid, c]) for c in ranking.criteria},

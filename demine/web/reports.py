@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from demine.i18n import current_language
 from demine.reports.build import KINDS, check_request
 from demine.reports.errors import ReportError
 from demine.serving.deps import DbDep, User
@@ -51,7 +52,7 @@ def reports_page(
         except ReportError as exc:
             error = exc.user_message
         else:
-            query = {"period": period}
+            query = {"period": period, "language": current_language()}
             if kind == "donor":
                 query.update({"donor": donor or ""})
                 if project:

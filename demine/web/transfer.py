@@ -109,7 +109,7 @@ async def import_preview(request: Request, who: Reviewer) -> Response:
         mapping_text = await _mapping_text(form, entered["mapping_text"])
         if mapping_text:
             (folder / MAPPING_NAME).write_text(mapping_text, encoding="utf-8")
-        kind, _ = kind_and_mapping(entered["kind"], mapping_text)
+        kind, _unused = kind_and_mapping(entered["kind"], mapping_text)
         result = await run_in_threadpool(
             import_upload,
             request.app.state.db,
@@ -146,7 +146,7 @@ async def import_confirm(request: Request, who: Reviewer) -> Response:
         or not TOKEN.match(token)
         or not (UPLOADS / token).is_dir()
     ):
-        raise SourceError("that upload is no longer waiting; upload the files again")
+        raise SourceError(_("that upload is no longer waiting; upload the files again"))
     folder = UPLOADS / token
     request.session.pop("transfer_import", None)
     try:
@@ -184,7 +184,7 @@ async def _mapping_text(form: FormData, typed: str) -> str:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             raise SourceError(
-                "the mapping file is not UTF-8 text", file=upload.filename
+                _("the mapping file is not UTF-8 text"), file=upload.filename
             ) from None
     return typed
 

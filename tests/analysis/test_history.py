@@ -72,7 +72,7 @@ def test_register_fit_matches_a_hand_count(demo: Database) -> None:
     )
     # A survey-only method (drone NTS) releases no technical area: left out, said so.
     assert "drone" not in fitted.inputs.methods
-    assert any("drone" in n for n in fitted.notes)
+    assert any("Drone" in n for n in fitted.notes)  # the method, as labelled
     kinds = rel.groupby("kind")["effective_m2"].sum()
     reduce = fitted.inputs.ts_reduce_share
     assert reduce.mean == pytest.approx(

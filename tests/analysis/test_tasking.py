@@ -312,7 +312,7 @@ def test_soft_deadline_reports_what_is_missed() -> None:
                 ]
             ),
             TaskingOptions(start=START),
-            "hazard 7 .*no active team of a suitable method.*manual",
+            "hazard 7 .*no active team of a suitable method.*Manual",
         ),
         (
             teams_frame([(1, "manual", 100.0, 0.0)]),

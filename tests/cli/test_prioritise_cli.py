@@ -41,7 +41,7 @@ def test_prioritise_the_demo(db_url: str, tmp_path: Path) -> None:
     code, out = run("prioritise", "--db", db_url, "--top", "3")
     assert code == 0, out
     assert "Top 3 of" in out
-    assert "people blocked +" in out
+    assert "People blocked +" in out
     first = data["items"][0]["name"]
     assert first in out
 

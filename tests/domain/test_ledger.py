@@ -89,8 +89,8 @@ def test_strips_findings(strips: LedgerInput) -> None:
     assert double.area_m2 == pytest.approx(1_000)
     (mismatch,) = by_rule(ledger, Rule.AREA_MISMATCH)
     assert mismatch.id == 2  # 3250 vs 3300 for release 3 is within 5 %
-    assert "3500.0 m²" in mismatch.message
-    assert "3000.0 m²" in mismatch.message
+    assert "3,500.0 m²" in mismatch.message
+    assert "3,000.0 m²" in mismatch.message
     assert all(f.x is None and f.y is None for f in ledger.findings)
 
 

@@ -47,7 +47,9 @@ def test_transition_table(old: HazardStatus, new: HazardStatus) -> None:
             change()
         assert (err.value.entity, err.value.record) == ("hazard", "H-7")
         assert err.value.field == "status"
-        assert f"from {old.value} to {new.value}" in str(err.value)
+        # Statuses as a sentence names them: "from worked on to open".
+        was, now = (s.value.replace("_", " ") for s in (old, new))
+        assert f"from {was} to {now}" in str(err.value)
         assert str(err.value).startswith("hazard H-7, field 'status'")
 
 

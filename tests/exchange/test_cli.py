@@ -40,7 +40,7 @@ def test_import_report_and_dry_run(db_url: str, tmp_path: Path) -> None:
         app, ["import", "hazards", str(bad), "--db", db_url, "--report", str(report)]
     )
     assert result.exit_code == 1
-    assert "2 problem(s) in 2 row(s); nothing was written" in result.output
+    assert "2 problems in 2 rows; nothing was written" in result.output
     assert "Traceback" not in result.output
     with report.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

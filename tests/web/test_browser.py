@@ -172,6 +172,6 @@ def test_clerk_submits_reviewer_approves_dashboard_changes(
     assert int(reviewer.locator("#hazard-count").inner_text()) == before + 1
     shot(reviewer, "dashboard")
     reviewer.goto(f"/records/hazard/{record_id}")
-    trail = reviewer.locator("table").nth(1).inner_text()
-    assert "create" in trail
-    assert "approve" in trail
+    trail = reviewer.locator("table").nth(1)
+    assert trail.locator("tr[data-action=create]").count() == 1
+    assert trail.locator("tr[data-action=approve]").count() == 1

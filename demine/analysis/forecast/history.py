@@ -23,6 +23,9 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from demine.analysis.forecast.simulation import ForecastInputs, MethodInputs, Parameter
+from demine.domain.labels import label_of
+from demine.domain.vocab import Method
+from demine.i18n import _, ngettext
 from demine.store.history import (
     read_activities,
     read_activity_areas,
@@ -200,12 +203,18 @@ def fit_methods(
         staff = teams[teams["method"] == method]
         n_teams = float(counts.get(method, 0))
         prod = ratio_parameter(
-            rows, "released", "team_days", "activities: area released / team-days"
+            rows, "released", "team_days", _("activities: area released / team-days")
         )
         if prod is None and (h["method"] == method).any():
             notes.append(
-                f"{int(n_teams)} {method} team(s) left out: their activities "
-                "release no technical area"
+                ngettext(
+                    "%(num)s team (%(method)s) left out: its activities release no "
+                    "technical area",
+                    "%(num)s teams (%(method)s) left out: their activities release "
+                    "no technical area",
+                    int(n_teams),
+                    method=label_of(Method, method),
+                )
             )
             continue
         if prod is None and not staff.empty:
@@ -213,7 +222,7 @@ def fit_methods(
                 float(staff["productivity_m2_day"].mean()),
                 _spread(staff["productivity_m2_day"]),
                 len(staff),
-                "team table: productivity_m2_day",
+                _("team table: productivity_m2_day"),
             )
         if prod is None:
             continue
@@ -221,18 +230,23 @@ def fit_methods(
             rows.assign(cost_usd=rows["cost_usd"].where(rows["cost_usd"] > 0)),
             "cost_usd",
             "team_days",
-            "activities: cost / team-days",
+            _("activities: cost / team-days"),
         )
         if cost is None and not staff.empty:
             cost = Parameter(
                 float(staff["cost"].mean()),
                 _spread(staff["cost"]),
                 len(staff),
-                "team table: cost_per_day_usd",
+                _("team table: cost_per_day_usd"),
             )
         if cost is None:
-            cost = Parameter(float("nan"), 0.0, 0, "unknown")
-            notes.append(f"no cost per team-day known for {method}")
+            cost = Parameter(float("nan"), 0.0, 0, _("unknown"))
+            notes.append(
+                _(
+                    "no cost per team-day known for %(method)s",
+                    method=label_of(Method, method),
+                )
+            )
         methods[method] = MethodInputs(n_teams, prod, cost)
     return methods, notes
 
@@ -252,7 +266,7 @@ def fit_working_days(history: pd.DataFrame) -> Parameter:
         float(per.median()),
         _spread(by_year),
         len(rows),
-        "activities: team-days per team and year",
+        _("activities: team-days per team and year"),
     )
 
 
@@ -284,11 +298,19 @@ def fit_shares(
     if sha["released"].sum() <= 0:
         sha = wide
     cancel = ratio_parameter(
-        sha, "cancelled", "released", "releases: cancelled / released on SHA", "share"
+        sha,
+        "cancelled",
+        "released",
+        _("releases: cancelled / released on SHA"),
+        "share",
     )
     tech = wide.assign(technical=wide["reduced"] + wide["cleared"])
     reduce = ratio_parameter(
-        tech, "reduced", "technical", "releases: reduced / (reduced + cleared)", "share"
+        tech,
+        "reduced",
+        "technical",
+        _("releases: reduced / (reduced + cleared)"),
+        "share",
     )
     return (
         cancel or Parameter(0.0, 0.0, 0, "assumed (no releases)", "share"),
@@ -318,7 +340,7 @@ def fit_budget(funding: pd.DataFrame, history: pd.DataFrame) -> Parameter | None
         float(per_year.mean()),
         _spread(per_year),
         n,
-        "funding disbursed or activity cost per year, the larger",
+        _("funding disbursed or activity cost per year, the larger"),
     )
 
 
@@ -335,13 +357,13 @@ def fit_throughput(history: pd.DataFrame) -> tuple[Parameter | None, Parameter |
         float(full.mean()),
         _spread(full),
         int((h["technical"] > 0).sum()),
-        "history: technical area released per year",
+        _("history: technical area released per year"),
     )
     cost = ratio_parameter(
         h.assign(cost_usd=h["cost_usd"].where(h["cost_usd"] > 0)),
         "cost_usd",
         "technical",
-        "history: cost / technical area",
+        _("history: cost / technical area"),
     )
     return capacity, cost
 

@@ -20,10 +20,19 @@ from demine.analysis.forecast.simulation import (
     simulate,
 )
 from demine.errors import DemineError
+from demine.i18n import N_, _
+from demine.i18n.numbers import number
 from demine.store.database import Database
 from demine.store.fingerprint import tables_fingerprint
 
 BASELINE = "register"
+
+
+def scenario_label(name: str) -> str:
+    """A scenario's name as people read it; the baseline's in their language."""
+    return _("the register as it stands") if name == BASELINE else name
+
+
 # The tables the fit reads: a change in any of them refits.
 SOURCES = ("hazard", "activity", "release", "team", "funding")
 MAX_DRAWS = 50_000
@@ -38,7 +47,7 @@ class ForecastError(DemineError):
     """The register cannot support a forecast (empty, no teams, no money)."""
 
     http_status = 422
-    default_message = "the register cannot support a forecast"
+    default_message = N_("the register cannot support a forecast")
 
 
 def fit_database(db: Database, start_year: int | None = None) -> Fitted:
@@ -60,7 +69,13 @@ def fit_database(db: Database, start_year: int | None = None) -> Fitted:
 
 def _check_draws(draws: int) -> None:
     if not 1 <= draws <= MAX_DRAWS:
-        raise ForecastError(f"draws must be between 1 and {MAX_DRAWS:,} (got {draws})")
+        raise ForecastError(
+            _(
+                "draws must be between 1 and %(max_draws)s (got %(draws)s)",
+                max_draws=number(MAX_DRAWS),
+                draws=draws,
+            )
+        )
 
 
 def forecast_fitted(
@@ -79,9 +94,13 @@ def forecast_fitted(
         except InputError as exc:
             hint = ""
             if exc.field == "teams":
-                hint = "; a scenario can add teams with their productivity and cost"
+                hint = _("; a scenario can add teams with their productivity and cost")
             raise ForecastError(
-                f"no forecast from the register as it stands: {exc}{hint}"
+                _(
+                    "no forecast from the register as it stands: %(reason)s%(hint)s",
+                    reason=exc,
+                    hint=hint,
+                )
             ) from None
     result = simulate(inputs, draws, seed, name)
     result.parameters["method_shares"] = fitted.method_shares.to_dict(orient="records")

@@ -35,6 +35,7 @@ from demine.analysis.forecast.simulation import (
 )
 from demine.domain.vocab import Method
 from demine.errors import DemineError
+from demine.i18n import N_, _
 
 METHODS = tuple(m.value for m in Method)
 PER_METHOD = ("teams", "productivity_m2_day", "cost_per_day_usd")
@@ -56,7 +57,7 @@ class ScenarioError(DemineError):
     """A scenario that cannot be run: names the file, scenario and field."""
 
     http_status = 422
-    default_message = "the scenario is not valid"
+    default_message = N_("the scenario is not valid")
 
     def __init__(
         self,
@@ -128,13 +129,17 @@ class Scenario:
         if key == "teams":
             teams = _apply(Parameter(current.teams), spec).mean
             if teams < 0:
-                raise self.error("the number of teams cannot be negative", where)
+                raise self.error(_("the number of teams cannot be negative"), where)
             new = replace(current, teams=teams)
         else:
             param = _apply(getattr(current, key), spec, f"scenario {self.name}")
             if not math.isfinite(param.mean) or param.mean < 0:
                 raise self.error(
-                    f"needs a value: the register has none for {method}", where
+                    _(
+                        "needs a value: the register has none for %(method)s",
+                        method=method,
+                    ),
+                    where,
                 )
             new = _with(current, key, param)
         if key == "teams" and new.teams > 0:
@@ -142,8 +147,12 @@ class Scenario:
                 known = math.isfinite(getattr(new, need).mean)
                 if not known and not _has(self.changes, need, method):
                     raise self.error(
-                        f"{method} teams need {need}.{method}: the register has "
-                        "no history for them",
+                        _(
+                            "%(method)s teams need %(need)s.%(method)s: the register "
+                            "has no history for them",
+                            method=method,
+                            need=need,
+                        ),
                         where,
                     )
         return new
@@ -153,7 +162,7 @@ class Scenario:
         current: Parameter | None = getattr(inputs, key)
         if spec is None or spec == "unlimited":
             if key != "budget_usd_per_year":
-                raise self.error("needs a number", key)
+                raise self.error(_("needs a number"), key)
             return None
         if current is None and key == "capacity_m2_per_year":
             # Scaling the capacity starts from what the history released a year.
@@ -166,13 +175,13 @@ class Scenario:
             current = Parameter(math.nan, 0.0, 0, "", kind)  # type: ignore[arg-type]
         new = _apply(current, spec, f"scenario {self.name}")
         if not math.isfinite(new.mean):
-            raise self.error("needs a value: the register has none", key)
+            raise self.error(_("needs a value: the register has none"), key)
         if new.mean < 0:
-            raise self.error(f"cannot be negative (got {new.mean:g})", key)
+            raise self.error(_("cannot be negative (got %(mean)g)", mean=new.mean), key)
         if key in SHARES:
             new = replace(new, mean=min(new.mean, 1.0), kind="share")
         if key == "working_days" and new.mean > 366:
-            raise self.error("a year has at most 366 days", key)
+            raise self.error(_("a year has at most 366 days"), key)
         return new
 
     def _uncertainty(self, inputs: ForecastInputs) -> ForecastInputs:
@@ -265,46 +274,66 @@ MAX_NUMBER = 1e15
 
 def _number(value: Any, err: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise err(f"expected a number, got {value!r}", where)
+        raise err(_("expected a number, got %(value)r", value=value), where)
     if not math.isfinite(float(value)):
-        raise err(f"expected a finite number, got {value!r}", where)
+        raise err(_("expected a finite number, got %(value)r", value=value), where)
     if abs(float(value)) > MAX_NUMBER:
-        raise err(f"{value:g} is implausibly large (at most {MAX_NUMBER:g})", where)
+        raise err(
+            _(
+                "%(value)g is implausibly large (at most %(max_number)g)",
+                value=value,
+                max_number=MAX_NUMBER,
+            ),
+            where,
+        )
     return float(value)
 
 
 def _check_spec(spec: Any, err: Any, where: str) -> None:
     if not isinstance(spec, Mapping):
         if _number(spec, err, where) < 0:
-            raise err(f"cannot be negative (got {spec!r})", where)
+            raise err(_("cannot be negative (got %(spec)r)", spec=spec), where)
         return
     unknown = sorted(set(map(str, spec)) - set(SPEC_KEYS))
     if unknown:
         raise err(
-            f"unknown key(s) {', '.join(unknown)}: use value, add or scale, "
-            "with sd or cv",
+            _(
+                "unknown key(s) %(values)s: use value, add or scale, with sd or cv",
+                values=", ".join(unknown),
+            ),
             where,
         )
     ops = [k for k in ("value", "add", "scale") if k in spec]
     if len(ops) > 1:
-        raise err(f"give one of value, add, scale (got {', '.join(ops)})", where)
+        raise err(
+            _("give one of value, add, scale (got %(values)s)", values=", ".join(ops)),
+            where,
+        )
     for key in spec:
         number = _number(spec[key], err, f"{where}.{key}")
         if key != "add" and number < 0:
-            raise err(f"cannot be negative (got {number:g})", f"{where}.{key}")
+            raise err(
+                _("cannot be negative (got %(number)g)", number=number),
+                f"{where}.{key}",
+            )
         if key == "cv" and number > MAX_CV:
-            raise err(f"a coefficient of variation is 0 to {MAX_CV:g}", f"{where}.cv")
+            raise err(
+                _("a coefficient of variation is 0 to %(max_cv)g", max_cv=MAX_CV),
+                f"{where}.cv",
+            )
 
 
 def parse_scenario(data: Any, source: str = "", index: int | None = None) -> Scenario:
     """One scenario from parsed YAML/JSON; every field checked and named."""
     label = f"#{index + 1}" if index is not None else None
     if not isinstance(data, Mapping):
-        raise ScenarioError("a scenario is a mapping of fields", source=source or None)
+        raise ScenarioError(
+            _("a scenario is a mapping of fields"), source=source or None
+        )
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ScenarioError(
-            "every scenario needs a name",
+            _("every scenario needs a name"),
             source=source or None,
             scenario=label,
             field="name",
@@ -315,26 +344,32 @@ def parse_scenario(data: Any, source: str = "", index: int | None = None) -> Sce
 
     unknown = sorted(set(map(str, data)) - set(FIELDS))
     if unknown:
-        raise err(f"unknown field: use {', '.join(FIELDS)}", unknown[0])
+        raise err(
+            _("unknown field: use %(values)s", values=", ".join(FIELDS)), unknown[0]
+        )
     for key in SCALARS:
         if key in data:
             value = _number(data[key], err, key)
             if value < 0:
-                raise err(f"cannot be negative (got {value:g})", key)
+                raise err(_("cannot be negative (got %(value)g)", value=value), key)
     if "start_year" in data and not 1900 <= data["start_year"] <= 2200:
-        raise err("expected a year between 1900 and 2200", "start_year")
+        raise err(_("expected a year between 1900 and 2200"), "start_year")
     if "horizon_years" in data and not 1 <= data["horizon_years"] <= MAX_HORIZON:
-        raise err(f"expected 1 to {MAX_HORIZON} years", "horizon_years")
+        raise err(
+            _("expected 1 to %(max_horizon)s years", max_horizon=MAX_HORIZON),
+            "horizon_years",
+        )
     for key in PER_METHOD:
         if key not in data:
             continue
         block = data[key]
         if not isinstance(block, Mapping):
-            raise err("expected a mapping of method: value", key)
+            raise err(_("expected a mapping of method: value"), key)
         for method, spec in block.items():
             if method not in METHODS:
                 raise err(
-                    f"unknown method: use {', '.join(METHODS)}", f"{key}.{method}"
+                    _("unknown method: use %(values)s", values=", ".join(METHODS)),
+                    f"{key}.{method}",
                 )
             _check_spec(spec, err, f"{key}.{method}")
     for key in SINGLE:
@@ -351,16 +386,20 @@ def _check_uncertainty(spec: Any, err: Any) -> None:
     if spec is None:
         return
     if not isinstance(spec, Mapping):
-        raise err("expected a mapping", "uncertainty")
+        raise err(_("expected a mapping"), "uncertainty")
     for key, value in spec.items():
         where = f"uncertainty.{key}"
         if key not in UNCERTAINTY:
-            raise err(f"unknown key: use {', '.join(UNCERTAINTY)}", where)
+            raise err(
+                _("unknown key: use %(values)s", values=", ".join(UNCERTAINTY)), where
+            )
         if key == "deterministic":
             if not isinstance(value, bool):
-                raise err("expected true or false", where)
+                raise err(_("expected true or false"), where)
         elif not 0 <= _number(value, err, where) <= MAX_CV:
-            raise err(f"a coefficient of variation is 0 to {MAX_CV:g}", where)
+            raise err(
+                _("a coefficient of variation is 0 to %(max_cv)g", max_cv=MAX_CV), where
+            )
 
 
 def parse_scenarios(data: Any, source: str = "") -> list[Scenario]:
@@ -369,14 +408,14 @@ def parse_scenarios(data: Any, source: str = "") -> list[Scenario]:
         extra = sorted(set(map(str, data)) - {"scenarios"})
         if extra:
             raise ScenarioError(
-                "next to 'scenarios' nothing else is allowed",
+                _("next to 'scenarios' nothing else is allowed"),
                 source=source or None,
                 field=extra[0],
             )
         items = data["scenarios"]
         if not isinstance(items, list) or not items:
             raise ScenarioError(
-                "expected a non-empty list", source=source or None, field="scenarios"
+                _("expected a non-empty list"), source=source or None, field="scenarios"
             )
         found = [parse_scenario(item, source, i) for i, item in enumerate(items)]
     else:
@@ -385,7 +424,10 @@ def parse_scenarios(data: Any, source: str = "") -> list[Scenario]:
     doubles = sorted({n for n in names if names.count(n) > 1})
     if doubles:
         raise ScenarioError(
-            f"scenario names must differ: {', '.join(doubles)} appears twice",
+            _(
+                "scenario names must differ: %(values)s appears twice",
+                values=", ".join(doubles),
+            ),
             source=source or None,
         )
     return found
@@ -399,15 +441,19 @@ def load_scenarios(paths: list[Path] | list[str]) -> list[Scenario]:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except OSError as exc:
             raise ScenarioError(
-                f"cannot read: {exc.strerror}", source=str(path)
+                _("cannot read: %(strerror)s", strerror=exc.strerror), source=str(path)
             ) from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            line = f" (line {mark.line + 1})" if mark is not None else ""
-            raise ScenarioError(f"not valid YAML{line}", source=str(path)) from None
+            line = _(" (line %(line)s)", line=mark.line + 1) if mark else ""
+            raise ScenarioError(
+                _("not valid YAML%(line)s", line=line), source=str(path)
+            ) from None
         found.extend(parse_scenarios(data, str(path)))
     names = [s.name for s in found]
     doubles = sorted({n for n in names if names.count(n) > 1})
     if doubles:
-        raise ScenarioError(f"scenario names must differ: {', '.join(doubles)}")
+        raise ScenarioError(
+            _("scenario names must differ: %(values)s", values=", ".join(doubles))
+        )
     return found

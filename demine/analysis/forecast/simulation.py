@@ -24,6 +24,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from demine.i18n import _
+
 QUANTILES: dict[str, float] = {"p10": 0.10, "p50": 0.50, "p90": 0.90}
 MAX_HORIZON = 500
 MAX_CV = 10.0
@@ -224,45 +226,53 @@ class InputError(ValueError):
 def check_inputs(inputs: ForecastInputs) -> None:
     """Raise InputError on inputs that make no forecast (named, never a crash)."""
     if min(inputs.sha_m2, inputs.cha_m2) < 0:
-        raise InputError("open area cannot be negative", "sha_m2")
+        raise InputError(_("open area cannot be negative"), "sha_m2")
     if inputs.open_m2 <= 0:
         raise InputError(
-            "there is no open hazardous area to release (no approved hazard is "
-            "open; a scenario may set sha_m2 and cha_m2)",
+            _(
+                "there is no open hazardous area to release (no approved hazard is "
+                "open; a scenario may set sha_m2 and cha_m2)"
+            ),
             "sha_m2",
         )
     budget = inputs.budget_usd_per_year
     if budget is not None and budget.mean < 0:
         raise InputError(
-            "the budget per year cannot be negative", "budget_usd_per_year"
+            _("the budget per year cannot be negative"), "budget_usd_per_year"
         )
     if inputs.capacity_m2_per_year is not None:
         if inputs.capacity_m2_per_year.mean <= 0:
             raise InputError(
-                "the historical capacity per year is zero", "capacity_m2_per_year"
+                _("the historical capacity per year is zero"), "capacity_m2_per_year"
             )
         return
     teams = sum(m.teams for m in inputs.methods.values())
     if teams <= 0 and (budget is None or budget.mean <= 0):
         raise InputError(
-            "zero teams and no budget: nothing would ever be released", "teams"
+            _("zero teams and no budget: nothing would ever be released"), "teams"
         )
     if teams <= 0:
-        raise InputError("zero teams: the budget has nobody to pay", "teams")
+        raise InputError(_("zero teams: the budget has nobody to pay"), "teams")
     if budget is not None and budget.mean <= 0:
-        raise InputError("zero budget: the teams cannot be paid", "budget_usd_per_year")
+        raise InputError(
+            _("zero budget: the teams cannot be paid"), "budget_usd_per_year"
+        )
     if inputs.working_days.mean <= 0:
-        raise InputError("working days per year must be more than zero", "working_days")
+        raise InputError(
+            _("working days per year must be more than zero"), "working_days"
+        )
     for name, m in inputs.methods.items():
         if m.teams < 0:
-            raise InputError("the number of teams cannot be negative", f"teams.{name}")
+            raise InputError(
+                _("the number of teams cannot be negative"), f"teams.{name}"
+            )
         if m.teams > 0 and not m.productivity_m2_day.mean > 0:
             raise InputError(
-                "productivity must be more than zero", f"productivity_m2_day.{name}"
+                _("productivity must be more than zero"), f"productivity_m2_day.{name}"
             )
         if m.cost_per_day_usd.mean < 0:
             raise InputError(
-                "cost per team-day cannot be negative", f"cost_per_day_usd.{name}"
+                _("cost per team-day cannot be negative"), f"cost_per_day_usd.{name}"
             )
 
 

@@ -41,6 +41,8 @@ from demine.domain.vocab import (
 )
 from demine.errors import DemineError
 from demine.geo.area import equal_area_crs, to_equal_area
+from demine.i18n import N_, _
+from demine.i18n.numbers import either
 from demine.store.bulk import read_frame, table
 from demine.store.priorities import read_hazards
 
@@ -61,8 +63,8 @@ class CriterionInfo:
 
 CATALOGUE: dict[str, CriterionInfo] = {
     "people_blocked": CriterionInfo(
-        "People blocked",
-        "people",
+        N_("People blocked"),
+        N_("people"),
         "benefit",
         "Population of the hazard's settlement (its settlement_id, else the "
         "nearest settlement within settlement_distance_m) plus its displaced "
@@ -71,80 +73,80 @@ CATALOGUE: dict[str, CriterionInfo] = {
         {"settlement_distance_m": 2000.0, "return_horizon_days": 730.0},
     ),
     "casualties": CriterionInfo(
-        "Casualties nearby",
-        "weighted victims",
+        N_("Casualties nearby"),
+        N_("weighted victims"),
         "benefit",
         "Victims of accidents in or near the hazard (at least 1 per accident), "
         "decaying linearly to 0 at radius_m and halving every half_life_years.",
         {"radius_m": 2000.0, "half_life_years": 3.0},
     ),
     "infrastructure": CriterionInfo(
-        "Infrastructure",
-        "proximity 0-1",
+        N_("Infrastructure"),
+        N_("proximity 0-1"),
         "benefit",
         "1 if the hazard blocks infrastructure; else closeness to "
         "reconstruction projects and power lines (1 touching, 0 at distance_m).",
         {"distance_m": 1000.0},
     ),
     "roads": CriterionInfo(
-        "Roads",
-        "proximity 0-1",
+        N_("Roads"),
+        N_("proximity 0-1"),
         "benefit",
         "1 if the hazard blocks a road; else closeness to roads.",
         {"distance_m": 500.0},
     ),
     "agriculture": CriterionInfo(
-        "Agricultural land",
-        "level 0-1",
+        N_("Agricultural land"),
+        N_("level 0-1"),
         "benefit",
         "1 for farmland or a blocked agricultural use, 0.7 for grazing land.",
     ),
     "water": CriterionInfo(
-        "Water",
-        "proximity 0-1",
+        N_("Water"),
+        N_("proximity 0-1"),
         "benefit",
         "1 if the hazard blocks water or is water land; else closeness to water.",
         {"distance_m": 500.0},
     ),
     "cultural_heritage": CriterionInfo(
-        "Cultural heritage",
-        "proximity 0-1",
+        N_("Cultural heritage"),
+        N_("proximity 0-1"),
         "benefit",
         "1 if the hazard blocks a cultural site; else closeness to heritage sites.",
         {"distance_m": 1000.0},
     ),
     "environment": CriterionInfo(
-        "Environmental sensitivity",
-        "level 0-1",
+        N_("Environmental sensitivity"),
+        N_("level 0-1"),
         "benefit",
         "Closeness to protected areas (up to 1) or forest (up to 0.5, also "
         "forest land use).",
         {"distance_m": 250.0},
     ),
     "contamination": CriterionInfo(
-        "Contamination threat",
-        "level 0-1",
+        N_("Contamination threat"),
+        N_("level 0-1"),
         "benefit",
         "The most dangerous recorded contamination type (AP mines 1.0 ... "
         "abandoned ordnance 0.4; unknown 0.5).",
     ),
     "evidence": CriterionInfo(
-        "Evidence",
-        "level 0-1",
+        N_("Evidence"),
+        N_("level 0-1"),
         "benefit",
         "Strength of the evidence (accident 1.0 ... none 0.1; a CHA at least "
         "0.8) times the reliability of the information.",
     ),
     "effort": CriterionInfo(
-        "Expected effort",
-        "team-days",
+        N_("Expected effort"),
+        N_("team-days"),
         "cost",
         "Remaining area divided by the median productivity of the most "
         "productive suitable method among the register's active teams.",
     ),
     "risk": CriterionInfo(
-        "Predicted risk",
-        "probability 0-1",
+        N_("Predicted risk"),
+        N_("probability 0-1"),
         "benefit",
         "Contamination likelihood predicted by the model (demine predict).",
     ),
@@ -191,7 +193,7 @@ class PrioritisationError(DemineError):
     """Nothing to prioritise, or a criterion cannot be computed."""
 
     http_status = 422
-    default_message = "the hazards cannot be prioritised"
+    default_message = N_("the hazards cannot be prioritised")
 
 
 class AbsentError(Exception):
@@ -233,7 +235,7 @@ class Context:
         geoms = geoms[~shapely.is_missing(geoms)] if len(geoms) else geoms
         if not len(geoms) or self.crs is None:
             return np.empty(0, dtype=object)
-        projected, _ = to_equal_area(geoms, self.crs)
+        projected, _unused = to_equal_area(geoms, self.crs)
         return projected[~shapely.is_empty(projected)]
 
     def has(self, column: str, value: str) -> NDArray[np.bool_]:
@@ -285,7 +287,10 @@ def load_context(
     hazards = read_hazards(conn, statuses)
     if hazards.empty:
         raise PrioritisationError(
-            f"no approved hazards with status {' or '.join(statuses)} to prioritise"
+            _(
+                "no approved hazards with status %(values)s to prioritise",
+                values=either(statuses),
+            )
         )
     geoms = hazards["geom"].to_numpy(dtype=object)
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
@@ -294,7 +299,7 @@ def load_context(
     if present.any():
         bounds = shapely.total_bounds(geoms[present])
         crs = equal_area_crs(tuple(float(b) for b in bounds))  # type: ignore[arg-type]
-        shapes[present], _ = to_equal_area(geoms[present], crs)
+        shapes[present], _unused = to_equal_area(geoms[present], crs)
     return Context(conn, hazards, shapes, crs, today or dt.date.today())
 
 
@@ -331,7 +336,7 @@ def people_blocked(ctx: Context, params: Mapping[str, float]) -> pd.Series:
         points = towns["location"].to_numpy(dtype=object)
         has_point = ~(shapely.is_missing(points) | shapely.is_empty(points))
         if has_point.any():
-            projected, _ = to_equal_area(points[has_point], ctx.crs)
+            projected, _unused = to_equal_area(points[has_point], ctx.crs)
             ids = towns.index.to_numpy()[has_point]
             want = np.flatnonzero(~known & ~shapely.is_missing(ctx.shapes))
             pairs = shapely.STRtree(projected).query_nearest(
@@ -391,7 +396,7 @@ def casualties(ctx: Context, params: Mapping[str, float]) -> pd.Series:
     points = accidents["geom"].to_numpy(dtype=object)
     located = np.flatnonzero(~(shapely.is_missing(points) | shapely.is_empty(points)))
     if len(located) and ctx.crs is not None and radius > 0:
-        projected, _ = to_equal_area(points[located], ctx.crs)
+        projected, _unused = to_equal_area(points[located], ctx.crs)
         h, a, d = ctx.near(projected, radius)
         hz_ix.append(h)
         acc_ix.append(located[a])
@@ -516,7 +521,7 @@ def effort(ctx: Context, params: Mapping[str, float]) -> pd.Series:
     rates = method_productivity(ctx.conn)
     clearing = {m.value: rates[m.value] for m in CLEARING if m.value in rates}
     if not clearing:
-        raise AbsentError("no active team with a clearing method and a productivity")
+        raise AbsentError(_("no active team with a clearing method and a productivity"))
     best = max(clearing.values())
     without = [v for k, v in clearing.items() if k != Method.MECHANICAL.value]
     # Where machines cannot go, the best non-mechanical method sets the pace.
@@ -534,24 +539,28 @@ def risk(ctx: Context, params: Mapping[str, float]) -> pd.Series:
         from demine.store.risk import hazard_risks
     except ImportError:
         raise AbsentError(
-            "the contamination model's hazard risks are not available"
+            _("the contamination model's hazard risks are not available")
         ) from None
     # A register made before the risk table existed has no published risk;
     # asking anyway would abort the transaction on PostgreSQL.
     if not inspect(ctx.conn).has_table("hazard_risk"):
-        raise AbsentError("this register has no published risk table (run demine init)")
+        raise AbsentError(
+            _("this register has no published risk table (run demine init)")
+        )
     # Only where the model applies: outside its area of applicability the
     # risk is a guess, and such hazards take the median like unscored ones.
     scores = hazard_risks(ctx.conn, applicable_only=True)
     if scores is None or len(scores) == 0:
         raise AbsentError(
-            "no hazard has a predicted risk inside the model's area of "
-            "applicability yet (run demine predict)"
+            _(
+                "no hazard has a predicted risk inside the model's area of "
+                "applicability yet (run demine predict)"
+            )
         )
     scores = pd.to_numeric(pd.Series(scores), errors="coerce")
     values = scores.reindex(ctx.hazards.index)
     if values.isna().all():
-        raise AbsentError("no open hazard has a predicted risk yet")
+        raise AbsentError(_("no open hazard has a predicted risk yet"))
     missing = int(values.isna().sum())
     if missing:
         # Unscored hazards take the median, neither pushed up nor down.

@@ -22,6 +22,8 @@ from demine.analysis.priorities.criteria import CATALOGUE
 from demine.analysis.priorities.mcda import PREFERENCE_KINDS, Preference
 from demine.domain.vocab import HazardStatus
 from demine.errors import SourceError
+from demine.i18n import N_, _
+from demine.i18n.numbers import either
 
 PROFILES = Path(__file__).parent / "profiles"
 DEFAULT_PROFILE = PROFILES / "default.yaml"
@@ -44,7 +46,7 @@ _CRITERION_KEYS = {"weight", "direction", "preference", "q", "p"}
 class ProfileError(SourceError):
     """A prioritisation profile that cannot be used: names file and field."""
 
-    default_message = "the prioritisation profile is not valid"
+    default_message = N_("the prioritisation profile is not valid")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,11 @@ class Profile:
             return self
         if method not in METHODS:
             raise ProfileError(
-                f"unknown method {method!r}: use {' or '.join(METHODS)}",
+                _(
+                    "unknown method %(method)r: use %(values)s",
+                    method=method,
+                    values=either(METHODS),
+                ),
                 field="method",
             )
         return replace(self, method=method)
@@ -103,12 +109,15 @@ def load_profile(path: str | Path | None = None) -> Profile:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ProfileError(
-            f"cannot read the profile: {exc.strerror}", file=source
+            _("cannot read the profile: %(strerror)s", strerror=exc.strerror),
+            file=source,
         ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ProfileError(f"not valid YAML: {exc}", file=source) from None
+        raise ProfileError(
+            _("not valid YAML: %(reason)s", reason=exc), file=source
+        ) from None
     return parse_profile(data, source)
 
 
@@ -119,19 +128,26 @@ def parse_profile(data: Any, source: str = "<profile>") -> Profile:
         return ProfileError(reason, file=source, field=where, value=value)
 
     if not isinstance(data, dict):
-        raise fail("expected a mapping with 'criteria' (and 'method')")
+        raise fail(_("expected a mapping with 'criteria' (and 'method')"))
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise fail(
-            f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
-            f"allowed: {', '.join(sorted(_TOP_KEYS))}"
+            _(
+                "unknown key(s) %(keys)s; allowed: %(allowed)s",
+                keys=", ".join(sorted(map(str, unknown))),
+                allowed=", ".join(sorted(_TOP_KEYS)),
+            )
         )
     method = data.get("method", "promethee")
     if method not in METHODS:
-        raise fail(f"use {' or '.join(METHODS)}", "method", method)
+        raise fail(_("use %(values)s", values=either(METHODS)), "method", method)
     normalisation = data.get("normalisation", "minmax")
     if normalisation not in NORMALISATIONS:
-        raise fail(f"use {' or '.join(NORMALISATIONS)}", "normalisation", normalisation)
+        raise fail(
+            _("use %(values)s", values=either(NORMALISATIONS)),
+            "normalisation",
+            normalisation,
+        )
     statuses = data.get("statuses", [HazardStatus.OPEN.value, "worked_on"])
     allowed_status = [s.value for s in HazardStatus]
     if (
@@ -140,16 +156,21 @@ def parse_profile(data: Any, source: str = "<profile>") -> Profile:
         or any(s not in allowed_status for s in statuses)
     ):
         raise fail(
-            f"a list of hazard statuses from {', '.join(allowed_status)}",
+            _(
+                "a list of hazard statuses from %(values)s",
+                values=", ".join(allowed_status),
+            ),
             "statuses",
             statuses,
         )
     raw = data.get("criteria")
     if not isinstance(raw, dict) or not raw:
-        raise fail("give at least one criterion as a mapping", "criteria")
+        raise fail(_("give at least one criterion as a mapping"), "criteria")
     criteria = tuple(_criterion(str(name), spec, fail) for name, spec in raw.items())
     if not any(c.weight > 0 for c in criteria):
-        raise fail("all weights are zero: at least one must be above zero", "criteria")
+        raise fail(
+            _("all weights are zero: at least one must be above zero"), "criteria"
+        )
     description = data.get("description", "")
     return Profile(
         source=source,
@@ -164,56 +185,71 @@ def parse_profile(data: Any, source: str = "<profile>") -> Profile:
 def _criterion(name: str, spec: Any, fail: Any) -> CriterionSetting:
     where = f"criteria.{name}"
     if name not in CATALOGUE:
-        raise fail(f"unknown criterion; known: {', '.join(CATALOGUE)}", where, name)
+        raise fail(
+            _("unknown criterion; known: %(values)s", values=", ".join(CATALOGUE)),
+            where,
+            name,
+        )
     info = CATALOGUE[name]
     if not isinstance(spec, dict):
-        raise fail("expected a mapping with 'weight'", where)
+        raise fail(_("expected a mapping with 'weight'"), where)
     allowed = _CRITERION_KEYS | set(info.params)
     unknown = set(spec) - allowed
     if unknown:
         raise fail(
-            f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
-            f"allowed: {', '.join(sorted(allowed))}",
+            _(
+                "unknown key(s) %(values)s; allowed: %(values2)s",
+                values=", ".join(sorted(map(str, unknown))),
+                values2=", ".join(sorted(allowed)),
+            ),
             where,
         )
     if "weight" not in spec:
-        raise fail("every criterion needs a weight", f"{where}.weight")
+        raise fail(_("every criterion needs a weight"), f"{where}.weight")
     weight = _number(spec["weight"], f"{where}.weight", fail)
     if weight < 0:
-        raise fail("a weight must not be negative", f"{where}.weight", weight)
+        raise fail(_("a weight must not be negative"), f"{where}.weight", weight)
     direction = spec.get("direction", info.direction)
     if direction not in DIRECTIONS:
-        raise fail(f"use {' or '.join(DIRECTIONS)}", f"{where}.direction", direction)
+        raise fail(
+            _("use %(values)s", values=either(DIRECTIONS)),
+            f"{where}.direction",
+            direction,
+        )
     kind = spec.get("preference", "usual")
     if kind not in PREFERENCE_KINDS:
         raise fail(
-            f"use one of {', '.join(PREFERENCE_KINDS)}", f"{where}.preference", kind
+            _("use one of %(values)s", values=", ".join(PREFERENCE_KINDS)),
+            f"{where}.preference",
+            kind,
         )
     q = _number(spec.get("q", 0.0), f"{where}.q", fail)
     p = _number(spec.get("p", 0.0), f"{where}.p", fail)
     for key, value in (("q", q), ("p", p)):
         if value < 0:
-            raise fail("a threshold must not be negative", f"{where}.{key}", value)
+            raise fail(_("a threshold must not be negative"), f"{where}.{key}", value)
     if kind == "linear" and p <= q:
-        raise fail(f"a linear preference needs p above q (q = {q:g})", f"{where}.p", p)
+        raise fail(
+            _("a linear preference needs p above q (q = %(q)g)", q=q), f"{where}.p", p
+        )
     if kind == "v_shape" and p <= 0:
-        raise fail("a v_shape preference needs p above 0", f"{where}.p", p)
+        raise fail(_("a v_shape preference needs p above 0"), f"{where}.p", p)
     if kind == "u_shape" and q <= 0:
-        raise fail("a u_shape preference needs q above 0", f"{where}.q", q)
+        raise fail(_("a u_shape preference needs q above 0"), f"{where}.q", q)
     params = dict(info.params)
     for key in info.params:
         if key in spec:
             value = _number(spec[key], f"{where}.{key}", fail)
             if value < 0:
-                raise fail("must not be negative", f"{where}.{key}", value)
+                raise fail(_("must not be negative"), f"{where}.{key}", value)
             params[key] = value
     return CriterionSetting(name, weight, direction, Preference(kind, q, p), params)
 
 
 def _number(value: Any, where: str, fail: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise fail("expected a number", where, value)
+        raise fail(_("expected a number"), where, value)
     number = float(value)
     if number != number or number in (float("inf"), float("-inf")):
-        raise fail("expected a finite number", where, value)
+        raise fail(_("expected a finite number"), where, value)
     return number

@@ -25,6 +25,7 @@ from demine.analysis.priorities.criteria import (
     criterion_values,
 )
 from demine.analysis.priorities.profile import Profile, load_profile
+from demine.i18n import _
 from demine.store.database import Database
 
 __all__ = ["PrioritisationError", "Ranking", "prioritise"]
@@ -154,7 +155,11 @@ def prioritise(
     if not used:
         reasons = "; ".join(f"{k}: {v}" for k, v in found.notes.items())
         raise PrioritisationError(
-            f"no criterion of {profile.source} can be computed ({reasons})"
+            _(
+                "no criterion of %(source)s can be computed (%(reasons)s)",
+                source=profile.source,
+                reasons=reasons,
+            )
         )
     names = [c.name for c in used]
     matrix = found.values[names].to_numpy(dtype=np.float64)

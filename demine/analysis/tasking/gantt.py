@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from demine.analysis.tasking.problem import Plan, TaskingError
+from demine.i18n import _
 
 FORMATS = ("svg", "png")
 ROW_INCHES = 0.22
@@ -91,9 +92,9 @@ def gantt_figure(plan: Plan, title: str | None = None) -> Figure:
 def gantt_bytes(plan: Plan, fmt: str = "svg") -> bytes:
     """The chart as SVG or PNG bytes."""
     if fmt not in FORMATS:
-        raise TaskingError(f"Gantt chart format {fmt!r}: use svg or png")
+        raise TaskingError(_("Gantt chart format %(fmt)r: use svg or png", fmt=fmt))
     if len(plan.rows) == 0:
-        raise TaskingError("the plan assigns no work, so there is no chart to draw")
+        raise TaskingError(_("the plan assigns no work, so there is no chart to draw"))
     buffer = io.BytesIO()
     gantt_figure(plan).savefig(buffer, format=fmt, dpi=150 if fmt == "png" else None)
     return buffer.getvalue()
@@ -103,10 +104,18 @@ def write_gantt(plan: Plan, path: Path) -> Path:
     """Write the chart to ``path`` (.svg or .png)."""
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise TaskingError(f"{path}: the Gantt chart file must end in .svg or .png")
+        raise TaskingError(
+            _("%(path)s: the Gantt chart file must end in .svg or .png", path=path)
+        )
     data = gantt_bytes(plan, fmt)
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise TaskingError(f"{path}: cannot write the chart: {exc.strerror}") from None
+        raise TaskingError(
+            _(
+                "%(path)s: cannot write the chart: %(strerror)s",
+                path=path,
+                strerror=exc.strerror,
+            )
+        ) from None
     return path

@@ -55,8 +55,25 @@ from demine.analysis.tasking.problem import (
     SolveResult,
     TaskingError,
 )
+from demine.i18n import N_, _
+from demine.i18n.numbers import number
 
 EPS = 1e-9
+
+
+# HiGHS's words for how a solve ended, as the plan shows them.
+HIGHS_STATUS = {
+    "Optimal": N_("Optimal"),
+    "Time limit reached": N_("Time limit reached"),
+    "Infeasible": N_("Infeasible"),
+    "Solution limit reached": N_("Solution limit reached"),
+    "Iteration limit reached": N_("Iteration limit reached"),
+    "Interrupted by user": N_("Interrupted by user"),
+}
+
+
+def _status(highs_status: str) -> str:
+    return _(HIGHS_STATUS.get(highs_status, highs_status))
 
 
 def candidate_pairs(problem: Problem, greedy: Assignment | None) -> NDArray[np.int64]:
@@ -154,7 +171,7 @@ def solve_milp(problem: Problem, start: Assignment | None) -> SolveResult:
     left = max(limit - (time.perf_counter() - began), 1.0)
     highs = _solve(model, start, left)
     seconds = time.perf_counter() - began
-    status = highs.modelStatusToString(highs.getModelStatus())
+    status = _status(highs.modelStatusToString(highs.getModelStatus()))
     info = highs.getInfo()
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
         raise _no_plan(problem, status)
@@ -165,7 +182,12 @@ def solve_milp(problem: Problem, start: Assignment | None) -> SolveResult:
     bound = float(info.mip_dual_bound)
     if lp_bound is not None:
         bound = max(bound, lp_bound)
-        status = f"{status} (LP-guided, {len(cands):,} of {full.n_pairs:,} pairs)"
+        status = _(
+            "%(status)s (LP-guided, %(used)s of %(pairs)s pairs)",
+            status=status,
+            used=number(len(cands)),
+            pairs=number(full.n_pairs),
+        )
     gap = abs(bound - objective) / max(abs(objective), 1e-12)
     return SolveResult(
         assignment=assignment,
@@ -225,13 +247,19 @@ def _dated_nearest(problem: Problem, cands: NDArray[np.int64]) -> NDArray[np.boo
 def _no_plan(problem: Problem, status: str) -> TaskingError:
     if "nfeasible" in status:
         return TaskingError(
-            "no plan releases every hazard blocking a settlement by its "
-            "return date with these teams; plan with soft deadlines, a longer "
-            "reach (max distance) or more teams"
+            _(
+                "no plan releases every hazard blocking a settlement by its return "
+                "date with these teams; plan with soft deadlines, a longer reach (max "
+                "distance) or more teams"
+            )
         )
     return TaskingError(
-        f"the solver found no plan within {problem.options.time_limit:g} s "
-        f"({status}); allow more time or plan fewer hazards"
+        _(
+            "the solver found no plan within %(time_limit)g s (%(status)s); allow "
+            "more time or plan fewer hazards",
+            time_limit=problem.options.time_limit,
+            status=status,
+        )
     )
 
 

@@ -28,8 +28,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from demine.domain.labels import label_of
 from demine.domain.vocab import Blockage, HazardClass, LandUse, Method
 from demine.errors import DemineError
+from demine.i18n import N_, _
+from demine.i18n.numbers import number
 
 Deadlines = Literal["hard", "soft"]
 Solver = Literal["milp", "greedy"]
@@ -39,7 +42,7 @@ class TaskingError(DemineError):
     """A tasking problem that cannot be planned as asked: says what and why."""
 
     http_status = 422
-    default_message = "the work plan cannot be made from this input"
+    default_message = N_("the work plan cannot be made from this input")
 
 
 # Site conditions a hazard can have, read from its attributes by
@@ -97,27 +100,31 @@ class TaskingOptions:
     def validate(self) -> None:
         """A TaskingError naming the first option out of range."""
         checks: list[tuple[bool, str]] = [
-            (self.months >= 1, f"horizon must be at least 1 month, not {self.months}"),
-            (self.months <= 120, f"horizon of {self.months} months is over 120"),
-            (0 < self.working_days <= 31, "working_days must be in (0, 31]"),
-            (self.max_distance_km > 0, "max_distance_km must be positive"),
-            (self.speed_kmh > 0, "speed_kmh must be positive"),
-            (self.road_factor >= 1, "road_factor must be at least 1"),
-            (0 < self.hours_per_day <= 24, "hours_per_day must be in (0, 24]"),
-            (self.setup_days >= 0, "setup_days must not be negative"),
-            (self.max_teams_per_hazard >= 1, "max_teams_per_hazard must be >= 1"),
-            (self.deadlines in ("hard", "soft"), "deadlines must be hard or soft"),
-            (self.late_penalty >= 0, "late_penalty must not be negative"),
-            (self.overdue_boost >= 1, "overdue_boost must be at least 1"),
-            (0 < self.time_limit <= 3600, "time_limit must be in (0, 3600] seconds"),
-            (0 <= self.mip_gap < 1, "mip_gap must be in [0, 1)"),
-            (self.extra_candidates >= 1, "extra_candidates must be >= 1"),
-            (self.teams_per_deadline >= 1, "teams_per_deadline must be >= 1"),
-            (self.solver in ("milp", "greedy"), "solver must be milp or greedy"),
+            (self.months >= 1, N_("horizon must be at least 1 month, not %(months)s")),
+            (self.months <= 120, N_("horizon of %(months)s months is over 120")),
+            (0 < self.working_days <= 31, N_("working_days must be in (0, 31]")),
+            (self.max_distance_km > 0, N_("max_distance_km must be positive")),
+            (self.speed_kmh > 0, N_("speed_kmh must be positive")),
+            (self.road_factor >= 1, N_("road_factor must be at least 1")),
+            (0 < self.hours_per_day <= 24, N_("hours_per_day must be in (0, 24]")),
+            (self.setup_days >= 0, N_("setup_days must not be negative")),
+            (self.max_teams_per_hazard >= 1, N_("max_teams_per_hazard must be >= 1")),
+            (self.deadlines in ("hard", "soft"), N_("deadlines must be hard or soft")),
+            (self.late_penalty >= 0, N_("late_penalty must not be negative")),
+            (self.overdue_boost >= 1, N_("overdue_boost must be at least 1")),
+            (
+                0 < self.time_limit <= 3600,
+                N_("time_limit must be in (0, 3600] seconds"),
+            ),
+            (0 <= self.mip_gap < 1, N_("mip_gap must be in [0, 1)")),
+            (self.extra_candidates >= 1, N_("extra_candidates must be >= 1")),
+            (self.teams_per_deadline >= 1, N_("teams_per_deadline must be >= 1")),
+            (self.solver in ("milp", "greedy"), N_("solver must be milp or greedy")),
         ]
         for ok, message in checks:
             if not ok:
-                raise TaskingError(message)
+                # A mapping fills the placeholders a message has and no others.
+                raise TaskingError(_(message, months=self.months))
 
 
 def parse_horizon(text: str | int) -> int:
@@ -125,12 +132,16 @@ def parse_horizon(text: str | int) -> int:
     raw = str(text).strip().lower()
     match = re.fullmatch(r"(\d{1,4})\s*(m|mo|months?|y|yr|years?)?", raw)
     if match is None:
-        raise TaskingError(f"horizon {text!r}: write months as 12m or years as 1y")
+        raise TaskingError(
+            _("horizon %(text)r: write months as 12m or years as 1y", text=text)
+        )
     count = int(match.group(1))
     unit = match.group(2) or "m"
     months = count * 12 if unit.startswith("y") else count
     if months < 1:
-        raise TaskingError(f"horizon {text!r} is empty: plan at least 1 month")
+        raise TaskingError(
+            _("horizon %(text)r is empty: plan at least 1 month", text=text)
+        )
     return months
 
 
@@ -142,7 +153,7 @@ def month_starts(start: dt.date, months: int) -> list[dt.date]:
     """First day of each month of the horizon."""
     out = []
     year, month = start.year, start.month
-    for _ in range(months + 1):
+    for _unused in range(months + 1):
         out.append(dt.date(year, month, 1))
         month += 1
         if month > 12:
@@ -198,7 +209,11 @@ def suitable(
     for method in methods:
         if method not in SUITABILITY:
             raise TaskingError(
-                f"team method {method!r} is not one of {', '.join(SUITABILITY)}"
+                _(
+                    "team method %(method)r is not one of %(values)s",
+                    method=method,
+                    values=", ".join(SUITABILITY),
+                )
             )
         ok = np.ones(size, dtype=bool)
         for condition in SUITABILITY[method]:
@@ -231,7 +246,7 @@ def weights_from_scores(scores: pd.Series, floor: float = 0.1) -> pd.Series:
     values = pd.to_numeric(scores, errors="coerce")
     if values.isna().any():
         bad = values.index[values.isna()][0]
-        raise TaskingError(f"hazard {bad}: priority score is not a number")
+        raise TaskingError(_("hazard %(id)s: priority score is not a number", id=bad))
     low, high = float(values.min()), float(values.max()) if len(values) else 0.0
     if len(values) == 0 or high - low <= 0:
         return pd.Series(1.0, index=scores.index)
@@ -425,7 +440,7 @@ def build_problem(
     """
     options.validate()
     if options.start is None:
-        raise TaskingError("the plan needs a start month")
+        raise TaskingError(_("the plan needs a start month"))
     prod, area, w = _checked(teams, hazards, weights)
     start = options.start.replace(day=1)
     months = month_starts(start, options.months)
@@ -482,25 +497,33 @@ def _checked(
     _require(teams, TEAM_COLUMNS, "teams")
     _require(hazards, HAZARD_COLUMNS, "hazards")
     if len(teams) == 0:
-        raise TaskingError("there are no active teams to plan: add teams first")
+        raise TaskingError(_("there are no active teams to plan: add teams first"))
     if len(hazards) == 0:
-        raise TaskingError("there are no open hazards with area left to plan")
+        raise TaskingError(_("there are no open hazards with area left to plan"))
     prod = pd.to_numeric(teams["productivity_m2_day"], errors="coerce")
     bad = prod.index[~(prod > 0)]
     if len(bad):
         raise TaskingError(
-            f"team {bad[0]}: productivity_m2_day must be a positive number, "
-            f"not {teams.loc[bad[0], 'productivity_m2_day']!r}"
+            _(
+                "team %(id)s: productivity_m2_day must be a positive number, not "
+                "%(productivity)r",
+                id=bad[0],
+                productivity=teams.loc[bad[0], "productivity_m2_day"],
+            )
         )
     area = pd.to_numeric(hazards["remaining_m2"], errors="coerce")
     bad = area.index[~(area >= 0)]
     if len(bad):
-        raise TaskingError(f"hazard {bad[0]}: remaining_m2 must be >= 0")
+        raise TaskingError(_("hazard %(id)s: remaining_m2 must be >= 0", id=bad[0]))
     w = weights.reindex(hazards.index)
     if w.isna().any():
-        raise TaskingError(f"hazard {w.index[w.isna()][0]}: no priority weight")
+        raise TaskingError(
+            _("hazard %(id)s: no priority weight", id=w.index[w.isna()][0])
+        )
     if (w < 0).any():
-        raise TaskingError(f"hazard {w.index[w < 0][0]}: priority weight is negative")
+        raise TaskingError(
+            _("hazard %(id)s: priority weight is negative", id=w.index[w < 0][0])
+        )
     return prod, area, w
 
 
@@ -526,7 +549,13 @@ def _due_months(
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise TaskingError(f"{what} table lacks column(s): {', '.join(missing)}")
+        raise TaskingError(
+            _(
+                "%(what)s table lacks column(s): %(values)s",
+                what=what,
+                values=", ".join(missing),
+            )
+        )
 
 
 def _distances(teams: pd.DataFrame, hazards: pd.DataFrame) -> NDArray[np.float64]:
@@ -536,7 +565,9 @@ def _distances(teams: pd.DataFrame, hazards: pd.DataFrame) -> NDArray[np.float64
     h_lat = pd.to_numeric(hazards["lat"], errors="coerce").to_numpy(dtype=float)
     if np.isnan(h_lon).any() or np.isnan(h_lat).any():
         bad = hazards.index[np.isnan(h_lon) | np.isnan(h_lat)][0]
-        raise TaskingError(f"hazard {bad}: no location (lon/lat) to plan travel")
+        raise TaskingError(
+            _("hazard %(id)s: no location (lon/lat) to plan travel", id=bad)
+        )
     km = distance_km(t_lon, t_lat, h_lon, h_lat)
     # A team without a recorded base is taken to be at the site: no travel.
     return np.where(np.isnan(km), 0.0, km)
@@ -563,28 +594,47 @@ def check_deadlines(
             able = sorted(m for m, bars in SUITABILITY.items() if not bars & here)
             near = ok[:, h] & (km[:, h] <= opts.max_distance_km)
             why = (
-                "no active team of a suitable method exists"
+                _("no active team of a suitable method exists")
                 if not ok[:, h].any()
-                else f"no suitable team is based within {opts.max_distance_km:g} km"
+                else _(
+                    "no suitable team is based within %(km)s km",
+                    km=number(opts.max_distance_km),
+                )
                 if not near.any()
-                else "every suitable team would spend the month travelling"
+                else _("every suitable team would spend the month travelling")
             )
+            methods = ", ".join(label_of(Method, m) for m in able) or _("none")
             raise TaskingError(
-                f"{label} must be released by {by} (displaced people return), "
-                f"but {why}; suitable methods: {', '.join(able) or 'none'}"
+                _(
+                    "%(hazard)s must be released by %(day)s (displaced people "
+                    "return), but %(why)s; suitable methods: %(methods)s",
+                    hazard=label,
+                    day=by,
+                    why=why,
+                    methods=methods,
+                )
             )
         t = problem.pair_team[teams]
         most = float(np.sum(problem.capacity[t] - problem.pair_setup[teams]))
         most *= problem.deadline[h] + 1
         if most < problem.area[h] * (1 - 1e-9):
             raise TaskingError(
-                f"{label} must be released by {by}: {problem.area[h] * 1e4:,.0f} m² "
-                f"left, but all {len(t)} teams within reach release at most "
-                f"{most * 1e4:,.0f} m² by then; plan with soft deadlines or add teams"
+                _(
+                    "%(hazard)s must be released by %(day)s: %(left)s m² left, but "
+                    "all %(n)s teams within reach release at most %(most)s m² by "
+                    "then; plan with soft deadlines or add teams",
+                    hazard=label,
+                    day=by,
+                    left=number(problem.area[h] * 1e4),
+                    n=len(t),
+                    most=number(most * 1e4),
+                )
             )
 
 
 def _hazard_label(problem: Problem, h: int) -> str:
     name = problem.hazard_names[h]
     hid = problem.hazard_ids[h]
-    return f"hazard {hid} ({name})" if name else f"hazard {hid}"
+    if name:
+        return _("hazard %(id)s (%(name)s)", id=hid, name=name)
+    return _("hazard %(id)s", id=hid)

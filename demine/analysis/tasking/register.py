@@ -27,6 +27,8 @@ from demine.analysis.tasking.problem import (
     weights_from_scores,
 )
 from demine.analysis.tasking.solve import plan_tasks
+from demine.i18n import _
+from demine.i18n.numbers import number
 from demine.store.database import Database
 from demine.store.tasking import active_teams, workable_hazards
 
@@ -73,9 +75,17 @@ def plan_register(
     ranking already at hand (the API's cached one); otherwise it is computed.
     """
     if not 1 <= top <= MAX_TOP:
-        raise TaskingError(f"top must be between 1 and {MAX_TOP:,}, not {top}")
+        raise TaskingError(
+            _(
+                "top must be between 1 and %(max_top)s, not %(top)s",
+                max_top=number(MAX_TOP),
+                top=top,
+            )
+        )
     if teams is not None and teams < 1:
-        raise TaskingError(f"{teams} teams asked for: plan at least one team")
+        raise TaskingError(
+            _("%(teams)s teams asked for: plan at least one team", teams=teams)
+        )
     if options.start is None:
         options = replace(options, start=first_of_next_month(today or dt.date.today()))
     options.validate()
@@ -86,11 +96,11 @@ def plan_register(
     if teams is not None:
         team_table = team_table.sort_index().head(teams)
     if len(team_table) == 0:
-        raise TaskingError("there are no active approved teams to plan")
+        raise TaskingError(_("there are no active approved teams to plan"))
     if len(hazards) == 0:
-        raise TaskingError("there are no open hazards with area left to plan")
+        raise TaskingError(_("there are no open hazards with area left to plan"))
     if ranking is not None:
-        scores, source = _ranked(ranking.table, hazards), "prioritisation score"
+        scores, source = _ranked(ranking.table, hazards), _("prioritisation score")
     else:
         scores, source = _scores(db, hazards, profile)
     chosen = _select(hazards, scores, top, options)
@@ -115,18 +125,18 @@ def _scores(
     except ImportError:
         if profile is not None:
             raise TaskingError(
-                "a priority profile was given but prioritisation is not available"
+                _("a priority profile was given but prioritisation is not available")
             ) from None
-        return _fallback_scores(hazards), "1 per m² (prioritisation not available)"
+        return _fallback_scores(hazards), _("1 per m² (prioritisation not available)")
     chosen = load_profile(profile) if profile is not None else None
     ranking = prioritise(db, profile=chosen)
-    return _ranked(ranking.table, hazards), "prioritisation score"
+    return _ranked(ranking.table, hazards), _("prioritisation score")
 
 
 def _ranked(table: pd.DataFrame, hazards: pd.DataFrame) -> pd.Series:
     scores = pd.to_numeric(table["score"], errors="coerce").reindex(hazards.index)
     if scores.notna().sum() == 0:
-        raise TaskingError("the priority ranking covers none of the open hazards")
+        raise TaskingError(_("the priority ranking covers none of the open hazards"))
     # A hazard the ranking left out comes last.
     return scores.fillna(scores.min())
 

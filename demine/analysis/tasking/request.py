@@ -23,6 +23,7 @@ from demine.analysis.tasking.problem import (
 )
 from demine.analysis.tasking.register import RegisterPlan, plan_register
 from demine.errors import DemineError
+from demine.i18n import _
 from demine.store.database import Database
 
 #: Longest horizon one served request (API, web page) may plan.
@@ -53,7 +54,9 @@ def parse_month(text: str, what: str = "start") -> dt.date:
     try:
         return dt.datetime.strptime(text.strip(), "%Y-%m").date()
     except ValueError:
-        raise TaskingError(f"{what} {text!r} is not a month: write YYYY-MM") from None
+        raise TaskingError(
+            _("%(what)s %(text)r is not a month: write YYYY-MM", what=what, text=text)
+        ) from None
 
 
 def run_plan(
@@ -69,7 +72,11 @@ def run_plan(
     months = parse_horizon(ask.horizon)
     if max_months is not None and months > max_months:
         raise TaskingError(
-            f"horizon {ask.horizon!r}: at most {max_months} months in one request"
+            _(
+                "horizon %(horizon)r: at most %(max_months)s months in one request",
+                horizon=ask.horizon,
+                max_months=max_months,
+            )
         )
     options = TaskingOptions(
         months=months,

@@ -23,6 +23,7 @@ from demine.analysis.tasking.problem import (
     TaskingOptions,
     build_problem,
 )
+from demine.i18n import _
 
 
 def plan_tasks(
@@ -69,8 +70,10 @@ def plan_tasks(
     if options.solver == "greedy":
         if options.deadlines == "hard" and not greedy_ok:
             raise TaskingError(
-                "the greedy plan misses a settlement's return date; "
-                "use the MILP solver or soft deadlines"
+                _(
+                    "the greedy plan misses a settlement's return date; use the MILP "
+                    "solver or soft deadlines"
+                )
             )
         return make_plan(
             problem, greedy, "greedy", "greedy", greedy_value, None, None,

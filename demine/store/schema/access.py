@@ -38,6 +38,8 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, server_default=func.now()
     )
+    # The interface language the user chose (en, az, ru); None: no preference.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class ApiToken(Base):

@@ -26,6 +26,7 @@
         ["to-number", ["get", "records"], 1], 1, 2.5, 10, 6] } }
   );
   const map = new maplibregl.Map({
+    locale: window.demineI18n.mapLocale(),
     container: el,
     style: { version: 8, sources: sources, layers: layers },
     bounds: JSON.parse(el.dataset.bounds),

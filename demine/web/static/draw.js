@@ -114,6 +114,7 @@
     box.appendChild(help);
     box.appendChild(container);
     const map = new maplibregl.Map({
+      locale: window.demineI18n.mapLocale(),
       container: container,
       style: style(),
       bounds: JSON.parse(box.dataset.bounds || "null") || undefined,

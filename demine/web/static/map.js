@@ -72,6 +72,7 @@
         "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 } }
   );
   const map = new maplibregl.Map({
+    locale: window.demineI18n.mapLocale(),
     container: "map",
     style: { version: 8, sources: sources, layers: layers },
     bounds: JSON.parse(el.dataset.bounds),
