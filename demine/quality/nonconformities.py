@@ -43,7 +43,7 @@ from demine.quality.access import (
 from demine.store import quality as store
 from demine.store.audit import record_event
 from demine.store.database import Database
-from demine.store.editing import insert_records
+from demine.store.editing import check_references, insert_records
 from demine.store.listing import to_dict
 from demine.store.schema import Hazard, Inspection, NonConformity
 from demine.store.users import Principal
@@ -131,6 +131,9 @@ def raise_non_conformity(
     if not values.get("description"):
         raise RecordError("is required", entity="non_conformity", field="description")
     with db.session() as session:
+        named = {"organisation_id": int(org)}
+        named |= {k: int(v) for k, v in links.items() if v is not None}
+        check_references(session, "non_conformity", named, 0)
         nc = NonConformity(
             organisation_id=int(org),
             raised_on=raised,

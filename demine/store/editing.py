@@ -36,8 +36,11 @@ from demine.store.schema import (
     Base,
     EOItem,
     Hazard,
+    Inspection,
+    MonitoringVisit,
     Organisation,
     Release,
+    Team,
     Victim,
 )
 
@@ -61,6 +64,12 @@ REFERENCES: dict[str, Mapping[str, type[Base]]] = {
     "eo_item": {"hazard_id": Hazard, "activity_id": Activity},
     "accident": {"hazard_id": Hazard},
     "victim": {"accident_id": Accident},
+    "non_conformity": {
+        "organisation_id": Organisation,
+        "team_id": Team,
+        "inspection_id": Inspection,
+        "visit_id": MonitoringVisit,
+    },
 }
 
 

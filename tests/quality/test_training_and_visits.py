@@ -16,7 +16,7 @@ from demine.errors import (
     PermissionDeniedError,
     RecordError,
 )
-from demine.quality import monitoring, people, training
+from demine.quality import monitoring, nonconformities, people, training
 from demine.quality.access import OPERATOR
 from demine.store.audit import history
 from demine.store.database import Database
@@ -168,3 +168,19 @@ def test_an_unsatisfactory_visit_raises_a_non_conformity(
     assert [
         e["action"] for e in history(db, "monitoring_visit", bad["visit"]["id"])
     ] == ["create"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("organisation_id", 99_999), ("team_id", 99_999), ("inspection_id", 99_999)],
+)
+def test_a_non_conformity_naming_a_missing_record_is_refused_on_its_field(
+    db: Database, register: Register, field: str, value: int
+) -> None:
+    fields = {"organisation_id": register.orgs["Alpha"], "description": "x"}
+    with pytest.raises(RecordError) as caught:
+        nonconformities.raise_non_conformity(
+            db, {**fields, field: value}, OPERATOR, today=D(2026, 7, 1)
+        )
+    assert caught.value.field == field
+    assert str(value) in str(caught.value)
