@@ -246,6 +246,9 @@ class ReviewState(StrEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
     REJECTED = "rejected"
+    #: Taken back by its source: a count lowered, a record missing from a new
+    #: edition. Kept (with its audit trail) so it can be reinstated.
+    WITHDRAWN = "withdrawn"
 
 
 class Role(StrEnum):
@@ -255,6 +258,28 @@ class Role(StrEnum):
     CLERK = "clerk"
     REVIEWER = "reviewer"
     ADMIN = "admin"
+    # Victim assistance officers (IMAS 13.10): read the register as viewers
+    # do, and are the only ones who see survivors (docs/assistance.md says
+    # why not even administrators).
+    ASSISTANCE = "assistance"
+
+
+class NeedKind(StrEnum):
+    """What a survivor needs (IMAS 13.10 pillars of victim assistance)."""
+
+    MEDICAL = "medical"
+    REHABILITATION = "rehabilitation"
+    PSYCHOSOCIAL = "psychosocial"
+    ECONOMIC_INCLUSION = "economic_inclusion"
+    EDUCATION = "education"
+
+
+class AssistanceStep(StrEnum):
+    """One step of assistance to a survivor: referred, served, followed up."""
+
+    REFERRAL = "referral"
+    SERVICE = "service"
+    FOLLOW_UP = "follow_up"
 
 
 # --- quality management and people (IMAS 07.30, 07.40, 09.20) ---------------

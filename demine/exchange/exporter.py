@@ -165,6 +165,9 @@ def _export_folder(
     for kind, frame in frames.items():
         target_fmt = fmt
         if fmt == "shapefile" and not _fits_shapefile(frame):
+            # Rather than truncate a long WKT or note, or drop a geometry
+            # type, the entity travels whole as CSV next to the Shapefiles.
+            log.info("%s do not fit a Shapefile: written as CSV", LAYERS[kind])
             target_fmt = "csv"
         path = folder / f"{LAYERS[kind]}{FOLDER_SUFFIX[target_fmt]}"
         _remove(path, target_fmt)
@@ -177,11 +180,14 @@ def _export_folder(
 
 
 def _fits_shapefile(frame: pd.DataFrame) -> bool:
+    """One geometry type, and no text longer than a DBF field holds."""
     if "geometry" not in frame.columns:
         return False
     geoms = frame["geometry"].to_numpy(dtype=object)
     present = geoms[~shapely.is_missing(geoms)]
-    return len({_family(g) for g in present}) <= 1
+    if len({_family(g) for g in present}) > 1:
+        return False
+    return _too_long(frame, DBF_TEXT, _utf8_bytes) is None
 
 
 def _remove(path: Path, fmt: str) -> None:
@@ -348,12 +354,21 @@ def _write_csv(path: Path, frame: pd.DataFrame) -> None:
     _text_frame(frame).to_csv(path, index=False, date_format="%Y-%m-%d")
 
 
-def write_workbook(path: Path, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
-    """One sheet per entity, written in one pass (openpyxl's write-only mode)."""
+def write_workbook(
+    path: Path,
+    frames: dict[str, pd.DataFrame],
+    on_rows: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """One sheet per entity, written in one pass (openpyxl's write-only mode).
+
+    ``on_rows`` is told the rows written so far every 10,000 rows; it may
+    raise to stop the export (a cancelled job).
+    """
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     counts = {}
+    written = 0
     for kind, frame in frames.items():
         text = _text_frame(frame)
         if len(text) > XLSX_ROWS:
@@ -371,6 +386,9 @@ def write_workbook(path: Path, frames: dict[str, pd.DataFrame]) -> dict[str, int
         sheet.append(list(text.columns))
         for row in text.itertuples(index=False, name=None):
             sheet.append(row)
+            written += 1
+            if on_rows is not None and written % 10_000 == 0:
+                on_rows(written)
         counts[LAYERS[kind]] = len(frame)
     book.save(path)
     return counts
@@ -379,28 +397,48 @@ def write_workbook(path: Path, frames: dict[str, pd.DataFrame]) -> dict[str, int
 def _check_lengths(
     path: Path, kind: str, frame: pd.DataFrame, limit: int, where: str
 ) -> None:
+    found = _too_long(frame, limit, len)
+    if found is None:
+        return
+    name, pos, length = found
+    raise SourceError(
+        _(
+            "%(layers)s: %(name)s holds %(length)s characters, more than "
+            "%(where)s takes (%(limit)s); export a GeoPackage instead",
+            layers=LAYERS[kind],
+            name=name,
+            length=number(length),
+            where=where,
+            limit=number(limit),
+        ),
+        file=str(path),
+        row=pos + 2,
+        field=name,
+    )
+
+
+def _utf8_bytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _too_long(
+    frame: pd.DataFrame, limit: int, measure: Callable[[str], int]
+) -> tuple[str, int, int] | None:
+    """The first text value longer than ``limit``: (column, position, length).
+
+    Every column is looked at whatever its dtype (Arrow strings included).
+    """
     for name in frame.columns:
-        if frame[name].dtype != object:
+        if name == "geometry":
             continue
-        lengths = (
-            frame[name].map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
+        lengths = np.array(
+            [measure(v) if isinstance(v, str) else 0 for v in frame[name].tolist()],
+            dtype=np.int64,
         )
         if (lengths > limit).any():
             pos = int(np.argmax(lengths > limit))
-            raise SourceError(
-                _(
-                    "%(layers)s: %(name)s holds %(length)s characters, more than "
-                    "%(where)s takes (%(limit)s); export a GeoPackage instead",
-                    layers=LAYERS[kind],
-                    name=name,
-                    length=number(int(lengths[pos])),
-                    where=where,
-                    limit=number(limit),
-                ),
-                file=str(path),
-                row=pos + 2,
-                field=name,
-            )
+            return str(name), pos, int(lengths[pos])
+    return None
 
 
 def _write_shapefile(path: Path, spec: EntitySpec, frame: pd.DataFrame) -> None:
@@ -426,9 +464,9 @@ def _write_shapefile(path: Path, spec: EntitySpec, frame: pd.DataFrame) -> None:
             ),
             file=str(path),
         )
+    _check_dbf_text(path, spec, frame)
     short = {fs.name: fs.short for fs in spec.fields}
     data = frame.rename(columns=short)
-    _check_lengths(path, spec.kind, data, DBF_TEXT, "a Shapefile text field")
     if path.suffix.lower() != ".zip":
         _write_vector(path, "shapefile", path.stem, data, _geometry_kind(spec))
         return
@@ -439,6 +477,29 @@ def _write_shapefile(path: Path, spec: EntitySpec, frame: pd.DataFrame) -> None:
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             for part in sorted(Path(scratch).iterdir()):
                 archive.write(part, part.name)
+
+
+def _check_dbf_text(path: Path, spec: EntitySpec, frame: pd.DataFrame) -> None:
+    """Refuse, naming the record, text a DBF field would cut at 254 bytes."""
+    found = _too_long(frame, DBF_TEXT, _utf8_bytes)
+    if found is None:
+        return
+    name, pos, length = found
+    raise SourceError(
+        _(
+            "%(layer)s: %(field)s of %(record)s is %(length)s bytes long, and a "
+            "Shapefile text field holds %(limit)s; export a GeoPackage or CSV, or "
+            "a folder with --format shapefile (such entities go in it as CSV)",
+            layer=spec.layer,
+            field=name,
+            record=str(frame["external_id"].iloc[pos]),
+            length=number(length),
+            limit=number(DBF_TEXT),
+        ),
+        file=str(path),
+        row=pos + 1,
+        field=name,
+    )
 
 
 def _family(geom: Any) -> str:

@@ -189,9 +189,7 @@ def same(fs: FieldSpec | None, new: pd.Series, old: pd.Series) -> np.ndarray:
     """Row-wise equality of incoming and stored values of one column."""
     kind = fs.type if fs is not None else "text"
     if kind == "geometry":
-        a = _wkb(new.to_numpy(dtype=object))
-        b = _wkb(old.to_numpy(dtype=object))
-        return np.array([x == y for x, y in zip(a, b, strict=True)], dtype=bool)
+        return same_geometry(new.to_numpy(dtype=object), old.to_numpy(dtype=object))
     if kind in ("int", "float", "ref"):
         a = pd.to_numeric(new, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         b = pd.to_numeric(old, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -214,6 +212,31 @@ def _objects(values: pd.Series) -> np.ndarray:
         arr[np.asarray(pd.isna(values), dtype=bool)] = None
         return arr
     return np.array([_plain(v) for v in arr] + [None], dtype=object)[:-1]
+
+
+# A coordinate that moved less than this (in degrees, about 0.1 mm) did not
+# move: what a format's number precision costs is not an edit.
+GEOMETRY_TOLERANCE = 1e-9
+
+
+def same_geometry(new: np.ndarray, old: np.ndarray) -> np.ndarray:
+    """Row-wise: the same shape, whatever the ring orientation and start vertex.
+
+    A Shapefile stores outer rings clockwise and may start them elsewhere, so
+    a hazard exported and imported again comes back with its vertices in
+    another order; that is the same ground, not a change.
+    """
+    a, b = _wkb(new), _wkb(old)
+    out = np.array([x == y for x, y in zip(a, b, strict=True)], dtype=bool)
+    both = ~out & np.array(
+        [x is not None and y is not None for x, y in zip(a, b, strict=True)],
+        dtype=bool,
+    )
+    if both.any():
+        left = shapely.normalize(shapely.from_wkb(np.array(a, dtype=object)[both]))
+        right = shapely.normalize(shapely.from_wkb(np.array(b, dtype=object)[both]))
+        out[both] = shapely.equals_exact(left, right, tolerance=GEOMETRY_TOLERANCE)
+    return out
 
 
 def _wkb(geoms: np.ndarray) -> list[bytes | None]:

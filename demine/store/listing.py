@@ -150,7 +150,7 @@ def _reviewed(source: type[Base] | Table, who: Principal | None) -> ColumnElemen
     """Approved rows, and a clerk's own organisation's; everything for reviewers."""
     cols: Any = source.c if isinstance(source, Table) else source
     approved = cols.review_state == ReviewState.APPROVED
-    if who is None or who.role is Role.VIEWER:
+    if who is None or who.reads_approved_only:
         return approved
     if who.role is Role.CLERK:
         if who.organisation_id is None:
@@ -174,7 +174,7 @@ def visibility_class(who: Principal | None) -> str:
     administrators. Personal records, which split readers further by
     organisation, are in no layer that is cached by class.
     """
-    if who is None or who.role is Role.VIEWER:
+    if who is None or who.reads_approved_only:
         return "approved"
     if who.role is Role.CLERK:
         if who.organisation_id is None:
@@ -438,3 +438,18 @@ def get_record(
                 )
             )
         return to_dict(obj)
+
+
+def count_visible_rows(db: Database, kinds: Sequence[str], who: Principal) -> int:
+    """How many rows of the tables ``kinds`` ``who`` may read, in all: the
+    size of an export, known before it is written."""
+    total = 0
+    with db.session() as session:
+        for kind in kinds:
+            table = Base.metadata.tables[kind]
+            query = select(func.count()).select_from(table)
+            where = visible_rows(table, who)
+            if where is not None:
+                query = query.where(where)
+            total += int(session.scalar(query) or 0)
+    return total

@@ -18,6 +18,8 @@ from fastapi.templating import Jinja2Templates
 from demine.analysis.checks import CheckOptions, validate_database
 from demine.analysis.cost_efficiency import cost_efficiency
 from demine.analysis.summary import dashboard
+from demine.attachments.blobs import blob_store
+from demine.attachments.records import attach, attachments_of, with_warning
 from demine.domain import labels
 from demine.domain.labels import kind_label, label, label_of
 from demine.domain.vocab import (
@@ -26,6 +28,7 @@ from demine.domain.vocab import (
     HazardStatus,
     Method,
     ReviewState,
+    Sex,
 )
 from demine.errors import (
     AuthenticationError,
@@ -36,6 +39,7 @@ from demine.errors import (
     RecordError,
 )
 from demine.geo.extent import Extent
+from demine.handover import waiting_land
 from demine.i18n import LANGUAGES, _
 from demine.i18n.jinja import install
 from demine.quality.figures import qa_figures
@@ -49,6 +53,7 @@ from demine.serving.deps import (
     check_csrf,
     csrf_token,
     log_in,
+    log_out,
 )
 from demine.serving.language import SESSION_KEY
 from demine.store import review
@@ -71,6 +76,7 @@ TEMPLATES.env.globals.update(
     Method=Method,
     ReviewState=ReviewState,
     **QUALITY_VOCABULARIES,
+    Sex=Sex,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -134,7 +140,7 @@ def login_post(
 ) -> Response:
     check_csrf(request, csrf_token)
     try:
-        log_in(request, username, password)
+        who = log_in(request, username, password)
     except (AuthenticationError, RateLimitError) as exc:
         return render(
             request,
@@ -143,6 +149,8 @@ def login_post(
             next=safe_next(next),
             status_code=exc.http_status,
         )
+    if who.must_change_password:
+        return RedirectResponse("/account/password", status_code=303)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
@@ -153,7 +161,7 @@ def logout_post(
     check_csrf(request, csrf_token)
     # The language chosen stays for the login page and the next user.
     language = request.session.get(SESSION_KEY)
-    request.session.clear()
+    log_out(request)
     if language in LANGUAGES:
         request.session[SESSION_KEY] = language
     return RedirectResponse("/login", status_code=303)
@@ -181,7 +189,40 @@ def record_page(
         geometry=json.dumps(geometry.get("geom")),
         events=history(db, kind, record_id),
         reason=review.last_rejection(db, kind, record_id),
+        attachments=[
+            with_warning(a, request.app.state.settings)
+            for a in attachments_of(db, kind, record_id, who)
+        ],
     )
+
+
+@router.post("/records/{kind}/{record_id}/attachments")
+async def attach_post(
+    request: Request,
+    kind: str,
+    record_id: RecordId,
+    db: DbDep,
+    who: User,
+    file: Annotated[UploadFile, File()],
+    caption: Annotated[str, Form(max_length=2000)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Attach a file from the record page; errors come back as the error page."""
+    check_csrf(request, csrf_token)
+    settings = request.app.state.settings
+    data = await file.read(settings.max_attachment_bytes + 1)
+    attach(
+        db,
+        blob_store(settings),
+        kind,
+        record_id,
+        file.filename or "file",
+        data,
+        who,
+        max_bytes=settings.max_attachment_bytes,
+        caption=caption or None,
+    )
+    return RedirectResponse(f"/records/{kind}/{record_id}", status_code=303)
 
 
 @router.get("/hazards/new")
@@ -315,9 +356,13 @@ def review_post(
     who: Reviewer,
     csrf_token: Annotated[str, Form()] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
+    version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
+    """Approve or reject the version the reviewer was shown; 409 if it moved on."""
     check_csrf(request, csrf_token)
-    review.change_review_state(db, kind, record_id, action, who, reason=reason)
+    review.change_review_state(
+        db, kind, record_id, action, who, reason=reason, version=version
+    )
     return RedirectResponse("/review", status_code=303)
 
 
@@ -327,6 +372,7 @@ def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
         shown = dashboard(conn)
         quality = qa_figures(conn)
         cost = cost_efficiency(conn, ["organisation"])
+    waiting = waiting_land(db)
     return render(
         request,
         "dashboard.html",
@@ -340,6 +386,7 @@ def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
         items=[
             (label_of(EOCategory, k), n) for k, n in shown["figures"]["items"].items()
         ],
+        waiting=waiting,
     )
 
 

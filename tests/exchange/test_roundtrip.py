@@ -3,16 +3,27 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
+import shapely
 
+from demine.errors import SourceError
 from demine.exchange.entities import KINDS, LAYERS
 from demine.exchange.exporter import export_register
 from demine.exchange.importer import import_files
 from demine.store.database import Database
-from tests.exchange.conftest import assert_same_content, register_content
+from demine.store.loading import load_register
+from tests.exchange.conftest import (
+    assert_same_content,
+    register_content,
+    tiny_frames,
+)
 
 FORMATS = {
     "geojson": "geojson",
@@ -116,3 +127,126 @@ def test_bulk_paths_give_the_same_register(
     copy = fresh()
     import_files(copy, "register", [path])
     assert_same_content(register_content(tiny), register_content(copy))
+
+
+# --- Shapefile: long values and the format's own geometry conventions ---
+
+
+def _ring(x: float, y: float, r: float, n: int) -> shapely.Polygon:
+    """A polygon of ``n`` vertices: WKT far longer than a DBF field."""
+    angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    return shapely.Polygon(np.c_[x + r * np.cos(angles), y + r * np.sin(angles)])
+
+
+@pytest.fixture
+def awkward(db: Database) -> Database:
+    """The tiny register with what a Shapefile cannot hold as it is.
+
+    A place boundary of 80 vertices (about 3,000 bytes of WKT), an accident
+    description of 200 two-byte letters (fits 254 characters, not 254
+    bytes), and hazards whose outer rings run both ways.
+    """
+    frames = tiny_frames()
+    frames["place"].at[0, "boundary"] = shapely.MultiPolygon(
+        [_ring(47.0, 40.05, 0.1, 80)]
+    )
+    frames["accident"].at[0, "description"] = "ə" * 200
+    cw = shapely.MultiPolygon([shapely.box(47.05, 40.05, 47.055, 40.055, ccw=False)])
+    frames["hazard"].at[1, "geom"] = cw
+    load_register(db, frames)
+    return db
+
+
+def test_long_values_travel_in_a_shapefile_folder(
+    awkward: Database, fresh: Callable[[], Database], tmp_path: Path
+) -> None:
+    """Regression: a folder export cut a place's WKT boundary at 254
+    characters and the import then refused 'not readable WKT'. An entity
+    with text a DBF field cannot hold now goes to CSV, whole."""
+    out = tmp_path / "out"
+    export_register(awkward, out, fmt="shapefile")
+    names = {p.name for p in out.iterdir()}
+    assert "places.csv" in names
+    assert "places.shp" not in names
+    assert "accidents.csv" in names
+    assert "accidents.shp" not in names
+    assert "hazards.shp" in names  # what fits stays a Shapefile
+    files = sorted(p for p in out.iterdir() if p.suffix in (".shp", ".csv"))
+    copy = fresh()
+    import_files(copy, "register", files)
+    original, copied = register_content(awkward), register_content(copy)
+    assert copied["place"]["boundary"][0] == original["place"]["boundary"][0]
+    assert copied["accident"]["description"][0] == "ə" * 200
+    assert_same_content(original, copied, orient=True)
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "record"),
+    [("place", "boundary", "PL-AGHDAM"), ("accident", "description", "ACC-1")],
+)
+def test_a_shapefile_that_would_cut_a_value_is_refused(
+    awkward: Database, tmp_path: Path, kind: str, field: str, record: str
+) -> None:
+    path = tmp_path / f"{LAYERS[kind]}.shp"
+    with pytest.raises(SourceError) as caught:
+        export_register(awkward, path, kinds=[kind])
+    message = str(caught.value)
+    assert f"{field} of {record}" in message
+    assert "254" in message
+    assert "GeoPackage" in message
+    assert caught.value.field == field
+    assert caught.value.row == 1
+    assert not path.exists()
+    assert not path.with_suffix(".dbf").exists()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_entity_reimports_unchanged_from_its_own_file(
+    kind: str, awkward: Database, tmp_path: Path
+) -> None:
+    """Each entity exported alone (a Shapefile where it fits, else the CSV a
+    folder export gives it) and imported into the same register: every row
+    unchanged, not a version bumped. Regression: a Shapefile's clockwise
+    rings counted as a changed geometry."""
+    out = tmp_path / "out"
+    out.mkdir()
+    export_register(awkward, out, kinds=[kind], fmt="shapefile")
+    files = [p for p in out.iterdir() if p.suffix in (".shp", ".csv")]
+    assert len(files) == 1
+    before = register_content(awkward)
+    result = import_files(awkward, "register", files)
+    counts = result.counts[kind]
+    assert (counts.inserted, counts.updated) == (0, 0), (files, counts)
+    assert counts.unchanged == len(before[kind])
+    assert_same_content(before, register_content(awkward))
+
+
+def _demine(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "demine", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def test_shapefile_round_trip_through_the_cli(
+    awkward: Database, db_url: str, fresh: Callable[[], Database], tmp_path: Path
+) -> None:
+    """`demine export out/ --format shapefile`, then `demine import register
+    out/*.shp out/*.csv`, as the issue ran them, in real processes."""
+    out = tmp_path / "out"
+    done = _demine("export", str(out), "--format", "shapefile", "--db", db_url)
+    assert done.returncode == 0, done.stderr
+    files = sorted(str(p) for p in out.iterdir() if p.suffix in (".shp", ".csv"))
+    done = _demine("import", "register", *files, "--dry-run", "--json", "--db", db_url)
+    assert done.returncode == 0, done.stdout + done.stderr
+    counts = json.loads(done.stdout)["counts"]
+    assert set(counts) == set(KINDS)
+    changed = {k: c for k, c in counts.items() if c["inserted"] or c["updated"]}
+    assert changed == {}
+    assert counts["hazard"]["unchanged"] == 3
+    copy = fresh()
+    import_files(copy, "register", [Path(f) for f in files])
+    assert_same_content(register_content(awkward), register_content(copy), orient=True)

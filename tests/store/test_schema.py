@@ -48,6 +48,12 @@ NOT_RECORDS = {
     "api_token",
     "audit_event",
     "public_layer",
+    # What the public service shows is the administrator's setting.
+    "public_service_layer",
+    "public_message",
+    "user_session",
+    "login_attempt",
+    "job",
     # The published risk is derived from a model run, not reported.
     "risk_cell",
     "hazard_risk",

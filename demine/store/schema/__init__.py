@@ -1,10 +1,21 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The register's tables: one schema for SQLite and PostgreSQL/PostGIS."""
 
-from demine.store.schema.access import ApiToken, AuditEvent, PublicLayer, User
+from demine.store.schema.access import (
+    ApiToken,
+    AuditEvent,
+    Job,
+    LoginAttempt,
+    PublicLayer,
+    User,
+    UserSession,
+)
 from demine.store.schema.actors import Organisation, Place, Team
+from demine.store.schema.assistance import AssistanceEvent, Survivor, SurvivorNeed
+from demine.store.schema.attachments import Attachment
 from demine.store.schema.base import Base
 from demine.store.schema.casualty import Accident, Victim
+from demine.store.schema.handover import Handover
 from demine.store.schema.land import Activity, Hazard, Release
 from demine.store.schema.ordnance import EOItem, EOModel
 from demine.store.schema.people import (
@@ -17,6 +28,7 @@ from demine.store.schema.people import (
     TrainingSession,
 )
 from demine.store.schema.programme import EORESession, Funding, QMFinding
+from demine.store.schema.public import PublicMessage, PublicServiceLayer
 from demine.store.schema.quality import (
     Inspection,
     MonitoringVisit,
@@ -63,6 +75,8 @@ __all__ = [
     "AccreditationSuspension",
     "Activity",
     "ApiToken",
+    "AssistanceEvent",
+    "Attachment",
     "Attendance",
     "AuditEvent",
     "Base",
@@ -73,22 +87,30 @@ __all__ = [
     "EORESession",
     "Funding",
     "GeometryRepair",
+    "Handover",
     "Hazard",
     "HazardRisk",
     "Inspection",
+    "Job",
+    "LoginAttempt",
     "MonitoringVisit",
     "NonConformity",
     "Organisation",
     "Person",
     "Place",
     "PublicLayer",
+    "PublicMessage",
+    "PublicServiceLayer",
     "QMFinding",
     "ReferenceFeature",
     "Release",
     "RiskCell",
     "SampleUnit",
+    "Survivor",
+    "SurvivorNeed",
     "Team",
     "TrainingSession",
     "User",
+    "UserSession",
     "Victim",
 ]

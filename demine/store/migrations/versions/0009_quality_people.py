@@ -4,7 +4,7 @@
 visits, accreditation scopes, personnel, training and certificates
 
 Revision ID: 0009_quality_people
-Revises: 0008_user_language
+Revises: 0010_after_clearance
 Create Date: 2026-12-07 16:00:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import demine.store.types
 
 revision: str = "0009_quality_people"
-down_revision: str | None = "0008_user_language"
+down_revision: str | None = "0010_after_clearance"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
