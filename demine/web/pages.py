@@ -28,7 +28,6 @@ from demine.domain.vocab import (
     HazardStatus,
     Method,
     ReviewState,
-    Sex,
 )
 from demine.errors import (
     AuthenticationError,
@@ -76,7 +75,6 @@ TEMPLATES.env.globals.update(
     Method=Method,
     ReviewState=ReviewState,
     **QUALITY_VOCABULARIES,
-    Sex=Sex,
 )
 
 router = APIRouter(include_in_schema=False)
