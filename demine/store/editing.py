@@ -29,6 +29,7 @@ from demine.errors import FieldProblem, RecordError
 from demine.geo.area import geodesic_area
 from demine.geo.validation import EntryRules, GeometryKind, entry_warnings
 from demine.i18n import _
+from demine.store.accreditation import check_activity_scope
 from demine.store.database import Database
 from demine.store.derived import (
     BBOX,
@@ -45,8 +46,11 @@ from demine.store.schema import (
     Base,
     EOItem,
     Hazard,
+    Inspection,
+    MonitoringVisit,
     Organisation,
     Release,
+    Team,
     Victim,
 )
 from demine.store.users import Principal
@@ -71,6 +75,12 @@ REFERENCES: dict[str, Mapping[str, type[Base]]] = {
     "eo_item": {"hazard_id": Hazard, "activity_id": Activity},
     "accident": {"hazard_id": Hazard},
     "victim": {"accident_id": Accident},
+    "non_conformity": {
+        "organisation_id": Organisation,
+        "team_id": Team,
+        "inspection_id": Inspection,
+        "visit_id": MonitoringVisit,
+    },
 }
 
 
@@ -159,6 +169,8 @@ def insert_records(
             kind, check, dated, row, ref or index, today, problems=problems
         )
         check_references(session, kind, clean, index, who)
+        if kind == "activity":
+            check_activity_scope(session.connection(), clean, today=today, ref=index)
         if kind == "release":
             check_release_allowed(session, clean)
             touched.add(int(clean["hazard_id"]))

@@ -31,6 +31,7 @@ from demine.errors import (
 )
 from demine.geo.validation import EntryRules
 from demine.i18n import _
+from demine.store.accreditation import check_activity_scope
 from demine.store.audit import record_event
 from demine.store.backends import backend_of
 from demine.store.database import Database
@@ -334,6 +335,10 @@ def update_record(
                 today or dt.date.today(),
                 problems=shape_problems(data),
             )
+            if kind == "activity":
+                check_activity_scope(
+                    session.connection(), clean, today=today or dt.date.today()
+                )
             values = model_columns(model, kind, clean)
             changed_refs = {k: clean.get(k) for k in data if k.endswith("_id")}
             check_references(session, kind, changed_refs, record_id, who)

@@ -8,7 +8,7 @@ commit meanwhile, since dropping the old copy of a parent table would
 otherwise trip its children's references.
 
 Revision ID: 0004_record_uid
-Revises: 0010_after_clearance
+Revises: 0009_quality_people
 Create Date: 2026-12-07 16:00:00.000000
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_record_uid"
-down_revision: str | None = "0010_after_clearance"
+down_revision: str | None = "0009_quality_people"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -45,6 +45,17 @@ TABLES = (
     "survivor",
     "survivor_need",
     "assistance_event",
+    "accreditation",
+    "accreditation_suspension",
+    "course",
+    "person",
+    "training_session",
+    "attendance",
+    "certificate",
+    "inspection",
+    "monitoring_visit",
+    "sample_unit",
+    "non_conformity",
 )
 CHUNK = 50_000
 
