@@ -8,8 +8,19 @@ from typing import Annotated
 
 import typer
 
-from demine.commands.app import DbOption, JsonOption, app, emit_json, open_db, out
-from demine.i18n import _
+from demine.attachments.backup import FilesCopied, back_up_files, restore_files
+from demine.attachments.blobs import blob_store
+from demine.commands.app import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    err,
+    open_db,
+    out,
+    settings_for,
+)
+from demine.i18n import _, ngettext
 from demine.i18n.numbers import number
 from demine.store.backup import backup as make_backup
 from demine.store.backup import restore as restore_backup
@@ -25,12 +36,19 @@ def backup(
 
     SQLite: SQLite's online backup (one committed state, checked before it is
     kept). PostgreSQL: pg_dump in its custom format. Never copy a live SQLite
-    register with cp.
+    register with cp. The files of its attachments go beside it, in FILE.files.
     """
-    result = make_backup(open_db(db), file)
+    database = open_db(db)
+    result = make_backup(database, file)
+    files = back_up_files(database, blob_store(settings_for(db)), file)
     if json_:
         emit_json(
-            {"file": str(result.path), "bytes": result.bytes, "records": result.records}
+            {
+                "file": str(result.path),
+                "bytes": result.bytes,
+                "records": result.records,
+                **_files_json(files),
+            }
         )
         return
     out.print(
@@ -41,6 +59,7 @@ def backup(
             size=number(result.bytes / 1e6, 1),
         )
     )
+    _say_files(files)
 
 
 @app.command()
@@ -53,11 +72,17 @@ def restore(
     ] = False,
     json_: JsonOption = False,
 ) -> None:
-    """Restore the register from FILE (all or nothing), then migrate it."""
+    """Restore the register from FILE (all or nothing), then migrate it.
+
+    The files of its attachments come back from FILE.files.
+    """
     database = open_db(db)
     result = restore_backup(file, database, replace=replace)
+    files = restore_files(database, blob_store(settings_for(db)), file)
     if json_:
-        emit_json({"file": str(result.path), "records": result.records})
+        emit_json(
+            {"file": str(result.path), "records": result.records, **_files_json(files)}
+        )
         return
     out.print(
         _(
@@ -66,3 +91,33 @@ def restore(
             register=database.describe(),
         )
     )
+    _say_files(files)
+
+
+def _files_json(files: FilesCopied) -> dict[str, object]:
+    return {
+        "attachment_files": files.named,
+        "attachment_files_copied": files.copied,
+        "attachment_files_missing": list(files.missing),
+    }
+
+
+def _say_files(files: FilesCopied) -> None:
+    if files.named:
+        out.print(
+            _(
+                "attachment files: %(named)s named, %(copied)s copied (%(folder)s)",
+                named=number(files.named),
+                copied=number(files.copied),
+                folder=files.folder,
+            )
+        )
+    if files.missing:
+        err.print(
+            ngettext(
+                "%(num)s attachment file is missing: %(digests)s",
+                "%(num)s attachment files are missing: %(digests)s",
+                len(files.missing),
+                digests=", ".join(files.missing),
+            )
+        )

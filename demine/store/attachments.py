@@ -34,6 +34,12 @@ def all_attachments(session: Session) -> list[Attachment]:
     return list(session.scalars(select(Attachment).order_by(Attachment.id)))
 
 
+def stored_digests(session: Session) -> set[str]:
+    """Every file the register's attachments name: originals and thumbnails."""
+    rows = session.execute(select(Attachment.sha256, Attachment.thumbnail_sha256))
+    return {digest for row in rows for digest in row if digest}
+
+
 def attachment_keys(session: Session) -> set[str]:
     """The keys of attachments carried in already (imports, submissions)."""
     return {k for k in session.scalars(select(Attachment.external_id)) if k}
