@@ -236,10 +236,17 @@ class Database:
     def upgrade(self) -> None:
         """Create or migrate the schema to the newest revision."""
         try:
-            with self.transaction(write=True) as conn:
+            with (
+                _lock_errors(),
+                self.connect(write=True) as conn,
+                _sqlite_keys_checked_at_the_end(conn),
+                conn.begin(),
+            ):
                 if self.dialect == "postgresql":
                     conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
                 command.upgrade(alembic_config(conn), "head")
+                if self.dialect == "sqlite":
+                    _no_orphans(conn)
         except BusyError:
             raise
         except OperationalError as exc:
@@ -390,3 +397,39 @@ def include_object(
 ) -> bool:
     """Alembic filter: ignore PostGIS's own tables when comparing schemas."""
     return not (type_ == "table" and name in POSTGIS_TABLES)
+
+
+@contextmanager
+def _sqlite_keys_checked_at_the_end(conn: Connection) -> Iterator[None]:
+    """Foreign keys off on SQLite while migrations copy tables.
+
+    SQLite changes a CHECK constraint by copying the table and dropping the
+    old one; with foreign keys on, that drop fails for a table others refer
+    to (or deletes their rows, ON DELETE CASCADE). The pragma is ignored
+    inside a transaction, so it is set before one begins; the migration then
+    checks every reference once (:func:`_no_orphans`) before it commits.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _no_orphans(conn: Connection) -> None:
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        sample = ", ".join(f"{t} row {r} -> {p}" for t, r, p, _fk in broken[:5])
+        raise StoreError(
+            _(
+                "the migration would leave %(n)s rows referring to missing "
+                "records: %(sample)s",
+                n=len(broken),
+                sample=sample,
+            )
+        )
