@@ -3,16 +3,25 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
 import sys
 import tempfile
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from demine.commands.app import DbOption, app, err, out, settings_for
+from demine.commands.app import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    err,
+    out,
+    settings_for,
+)
 from demine.domain.labels import label
 from demine.domain.vocab import Role
 from demine.errors import RecordError
@@ -41,6 +50,14 @@ def serve(
             help="Log every request (costs time under heavy map use)",
         ),
     ] = True,
+    json_: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print one JSON line with the URL once the server listens "
+            "(--port 0 picks a free port).",
+        ),
+    ] = False,
 ) -> None:
     """Run the web application, API, OGC API - Features and tiles."""
     import uvicorn
@@ -53,17 +70,19 @@ def serve(
     database.require_initialised()
     # Brings registers made by an older demine up to date (adds user tables).
     database.upgrade()
-    out.print(
-        _(
-            "demine on http://%(host)s:%(port)s/ (register: %(register)s)",
-            host=host,
-            port=port,
-            register=database.describe(),
+    register = database.describe()
+    if not json_:
+        out.print(
+            _(
+                "demine on http://%(host)s:%(port)s/ (register: %(register)s)",
+                host=host,
+                port=port,
+                register=register,
+            )
         )
-    )
     if workers == 1:
         application = create_app(settings, database)
-        uvicorn.run(
+        config = uvicorn.Config(
             application,
             host=host,
             port=port,
@@ -71,6 +90,7 @@ def serve(
             access_log=access_log,
             http=NoDelayProtocol,
         )
+        _announcing_server(config, register if json_ else None).run()
         return
     database.dispose()
     # Workers build their own app from the environment; they must share the
@@ -81,17 +101,43 @@ def serve(
     shared = tempfile.mkdtemp(prefix="demine-responses-")
     os.environ.setdefault("DEMINE_SHARED_CACHE_DIR", shared)
     try:
-        _run_workers(host, port, workers, access_log)
+        _run_workers(host, port, workers, access_log, register if json_ else None)
     finally:
         shutil.rmtree(shared, ignore_errors=True)
 
 
-def _run_workers(host: str, port: int, workers: int, access_log: bool) -> None:
+def _announcing_server(config: Any, register: str | None) -> Any:
+    """uvicorn's server; with ``register``, it prints one JSON line (URL,
+    port, register, process id) once it listens, for scripts and tests."""
     import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if register is None or not self.started:
+                return
+            port = self.servers[0].sockets[0].getsockname()[1]
+            _announce(self.config.host, port, register)
+
+    return Server(config)
+
+
+def _announce(host: str, port: int, register: str) -> None:
+    url = f"http://{host}:{port}/"
+    line = {"url": url, "port": port, "register": register, "pid": os.getpid()}
+    sys.stdout.write(json.dumps(line) + "\n")
+    sys.stdout.flush()
+
+
+def _run_workers(
+    host: str, port: int, workers: int, access_log: bool, register: str | None
+) -> None:
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from demine.serving.http_protocol import NoDelayProtocol
 
-    uvicorn.run(
+    config = uvicorn.Config(
         "demine.server:app_from_environment",
         factory=True,
         host=host,
@@ -104,6 +150,12 @@ def _run_workers(host: str, port: int, workers: int, access_log: bool) -> None:
         # ping late; uvicorn's 5 s default then kills it mid-request.
         timeout_worker_healthcheck=60,
     )
+    # Bound here, before the workers start: connections wait in its backlog,
+    # so the URL is usable from the moment it is announced.
+    sock = config.bind_socket()
+    if register is not None:
+        _announce(host, sock.getsockname()[1], register)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 @user_app.command("add")
@@ -125,6 +177,7 @@ def user_add(
         typer.Option("--language", help="The user's interface language: en, az or ru"),
     ] = None,
     db: DbOption = None,
+    json_: JsonOption = False,
 ) -> None:
     """Add a user; asks for the password unless told otherwise."""
     if role is Role.CLERK and organisation_id is None:
@@ -141,6 +194,11 @@ def user_add(
     database.require_initialised()
     database.upgrade()
     user = add_user(database, username, password, role, organisation_id, language)
+    if json_:
+        added = {"id": user.id, "username": user.username, "role": user.role.value}
+        # A generated password is shown once, here or nowhere.
+        emit_json(added | ({"password": password} if generate else {}))
+        return
     out.print(
         _(
             "added %(role)s %(username)r (id %(id)s)",
