@@ -120,6 +120,24 @@ class SourceError(DemineError):
         super().__init__(f"{prefix}: {reason}" if prefix else reason)
 
 
+REQUIRED = "is required"
+
+
+def ordered_problems(problems: list[SourceError]) -> list[SourceError]:
+    """Problems by file and row (as the sender reads the file), each once.
+
+    A value already reported as unreadable is not also "required" (a bad
+    year makes no date, and the empty date is no second problem).
+    """
+    reported = {(p.file, p.row, p.field) for p in problems if p.reason != REQUIRED}
+    kept = [
+        p
+        for p in problems
+        if p.reason != REQUIRED or (p.file, p.row, p.field) not in reported
+    ]
+    return sorted(kept, key=lambda p: (p.file or "", p.row or 0))
+
+
 class ImportRejectedError(DemineError):
     """Rows of an import break the register's rules; nothing was written.
 
@@ -131,7 +149,8 @@ class ImportRejectedError(DemineError):
     default_message = N_("the import was rejected; nothing was written")
 
     def __init__(self, problems: list[SourceError], file: str | None = None) -> None:
-        self.problems = problems
+        self.problems = ordered_problems(problems)
+        problems = self.problems
         self.file = file
         rows = {(p.file, p.row) for p in problems}
         first = problems[0] if problems else None
@@ -177,6 +196,12 @@ class PermissionDeniedError(DemineError):
     default_message = N_("your role does not allow this")
 
 
+class PasswordChangeRequiredError(PermissionDeniedError):
+    """A user with a one-time password must change it before anything else."""
+
+    default_message = "change your one-time password first (/account/password)"
+
+
 class ConflictError(DemineError):
     """Someone else changed the record since it was read.
 
@@ -203,6 +228,10 @@ class RateLimitError(DemineError):
 
     http_status = 429
     default_message = N_("too many attempts; wait a minute and try again")
+
+    def __init__(self, message: str | None = None, retry_after: int = 60) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 class PayloadTooLargeError(DemineError):

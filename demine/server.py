@@ -8,10 +8,12 @@ parts they share (:mod:`demine.serving`). Neither face imports the other.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 import pkgutil
 import secrets
+import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -21,9 +23,11 @@ from starlette.middleware.sessions import SessionMiddleware
 import demine.api
 import demine.web
 from demine import __version__
+from demine.exchange.job_runner import JobRunner, RunnerPolicy
+from demine.exchange.jobs import JOB_WORK
 from demine.serving.errors import add_exception_handlers
 from demine.serving.language import LanguageMiddleware
-from demine.serving.limits import BodyLimitMiddleware, LoginLimiter
+from demine.serving.limits import BodyLimitMiddleware
 from demine.serving.response_store import ResponseStore
 from demine.settings import Settings
 from demine.store.database import Database
@@ -32,7 +36,6 @@ from demine.web.pages import error_page
 log = logging.getLogger(__name__)
 
 STATIC = Path(demine.web.__file__).resolve().parent / "static"
-SESSION_HOURS = 12
 
 
 def routers() -> list[APIRouter]:
@@ -72,7 +75,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.login_limiter = LoginLimiter(settings.login_attempts_per_minute)
     app.state.response_store = (
         ResponseStore(Path(settings.shared_cache_dir))
         if settings.shared_cache_dir
@@ -80,7 +82,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     secret = settings.secret_key
     if not secret:
-        # Sessions then end when the server restarts; say so once.
+        # The cookie only names a server-side session; its signature still
+        # needs a key every server shares. Without one, say so once.
         log.warning("DEMINE_SECRET_KEY is not set; using a random one")
         secret = secrets.token_urlsafe(32)
     # Added before the session middleware, so it runs inside it.
@@ -89,16 +92,29 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         SessionMiddleware,
         secret_key=secret,
         session_cookie="demine_session",
-        max_age=SESSION_HOURS * 3600,
+        max_age=settings.session_absolute_hours * 3600,
         same_site="lax",
         https_only=settings.secure_cookies,
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    _add_job_runner(app, settings, db)
     add_exception_handlers(app, error_page)
     for router in routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def _add_job_runner(app: FastAPI, settings: Settings, db: Database) -> None:
+    """Each server process runs queued jobs in one thread while it serves."""
+    folder = Path(settings.jobs_dir or Path(tempfile.gettempdir()) / "demine-jobs")
+    policy = RunnerPolicy(
+        client_timeout=dt.timedelta(seconds=settings.job_client_timeout_seconds)
+    )
+    runner = JobRunner(db, JOB_WORK, folder, policy)
+    app.state.job_runner = runner
+    app.router.on_startup.append(runner.start)
+    app.router.on_shutdown.append(runner.stop)
 
 
 def app_from_environment() -> FastAPI:

@@ -32,8 +32,31 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="", repr=False)
     tile_url: str | None = None
     max_upload_bytes: int = Field(default=20_000_000, gt=0)
+    # One import, once unpacked (zips, workbooks), and its rows in all.
+    import_max_bytes: int = Field(default=1_000_000_000, gt=0)
+    import_max_rows: int = Field(default=2_000_000, gt=0)
     secure_cookies: bool = False
-    login_attempts_per_minute: int = Field(default=10, gt=0)
+    # Failed logins a client address gets before it waits (30 s, doubling),
+    # and failures on one name, from anywhere, before new addresses wait.
+    login_free_attempts: int = Field(default=10, gt=0)
+    login_account_free_attempts: int = Field(default=20, gt=0)
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For is
+    # believed, comma-separated; none by default.
+    trusted_proxies: str = ""
+    # Browser sessions end after this long unused, and this long after login.
+    session_idle_minutes: int = Field(default=60, gt=0)
+    session_absolute_hours: int = Field(default=12, gt=0)
+    # Exports of more rows than this run as jobs (off the request path, with
+    # progress and cancellation); their files wait in jobs_dir (a folder
+    # every server shares; default: the system's temporary folder).
+    export_inline_rows: int = Field(default=100_000, gt=0)
+    # Uploads larger than this once unpacked are checked and imported by jobs.
+    import_inline_bytes: int = Field(default=5_000_000, gt=0)
+    jobs_dir: str | None = None
+    # A job nobody asked about for this long is cancelled (its client left).
+    job_client_timeout_seconds: int = Field(default=30, gt=0)
+    # API tokens expire after this many days unless made with another expiry.
+    token_days: int = Field(default=90, gt=0)
     page_size_max: int = Field(default=1000, gt=0)
     # Rendered tiles and feature pages kept per worker process, per cache.
     # The hazard, release and EO tiles a national map pans over come to

@@ -24,7 +24,7 @@ import grimp
 
 # Lowest first; a package may import those before it, never those after it.
 LAYERS = [
-    ["i18n"],
+    ["i18n", "safe_gdal"],
     ["errors", "settings", "__init__"],
     ["domain"],
     ["geo"],

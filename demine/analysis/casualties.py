@@ -8,11 +8,14 @@ without recorded victims; tables by a victim's attribute (sex, age group,
 status, activity) count in ``accidents`` the accidents with at least one such
 victim, so that column does not add up to the total there.
 
-Rates are victims per 100,000 inhabitants over the whole period asked for
-(not per year). An admin area's population is its own ``population``; when
-that is empty, the sum over the places under it (its settlements, say: a
-lower bound, as people outside recorded settlements are missing). With
-neither, the rate is not given (null) rather than guessed.
+Every figure of an admin area includes the places under it (a department
+holds its municipalities' accidents). Rates are victims per 100,000
+inhabitants over the whole period asked for (not per year), given only where
+the population covers the whole area: its own ``population``, or the sum of
+the admin areas under it when all of them have theirs. A sum over
+settlements (people outside them are missing) or over some areas only is
+shown with ``population_coverage`` saying so, and no rate is given (null)
+rather than one over too few people.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from demine.analysis.admin_areas import (
+    ADMIN_TYPES,
+    national_population,
+    populations,
+    roll_up,
+)
 from demine.analysis.casualty_hotspots import (
     DEFAULT_BANDWIDTH_M,
     HotspotSurface,
@@ -34,6 +43,7 @@ from demine.analysis.casualty_hotspots import (
     hotspot_peaks,
 )
 from demine.analysis.casualty_links import DEFAULT_LINK_DISTANCE_M, link_accidents
+from demine.domain.ages import CHILD_AGE, parse_age_group
 from demine.domain.vocab import PlaceType, Sex, VictimActivity, VictimStatus
 from demine.errors import DemineError
 from demine.geo.area import equal_area_crs, to_equal_area
@@ -54,7 +64,6 @@ AGE_BANDS: tuple[tuple[str, int, int], ...] = (
     ("40-59", 40, 59),
     ("60+", 60, 200),
 )
-CHILD_AGE = 18
 GROUPINGS = ("year", "month", "admin", "sex", "age", "status", "activity", "device")
 COUNTS = ["accidents", "killed", "injured", "victims"]
 
@@ -73,8 +82,12 @@ class CasualtyReport:
     Each ``by_*`` table has the grouping column(s) then ``accidents``,
     ``killed``, ``injured`` and ``victims``; ``by_admin`` adds
     ``population``, ``population_source`` and ``rate_per_100k``;
-    ``by_age_group`` adds ``child``. ``hotspots`` lists the densest places
-    (``rank``, ``lon``, ``lat``, ``density_per_km2``, ``accidents``,
+    ``by_age_group`` adds ``child`` (null for a range that straddles 18).
+    ``children`` counts victims known to be under 18, from their age or their
+    age group; ``children_age_unknown`` those whose age says neither, and
+    ``children`` is null when that is every victim (unknown, not 0).
+    ``amputations`` counts victims recorded with one. ``hotspots`` lists the
+    densest places (``rank``, ``lon``, ``lat``, ``density_per_km2``, ``accidents``,
     ``victims``); ``links`` gives each accident's ``hazard_id``,
     ``distance_m`` and ``relation`` (inside / near / none / no_location).
     """
@@ -84,7 +97,7 @@ class CasualtyReport:
     killed: int
     injured: int
     accidents: int
-    children: int
+    children: int | None
     population: int | None
     rate_per_100k: float | None
     by_year: pd.DataFrame
@@ -100,6 +113,8 @@ class CasualtyReport:
     surface: HotspotSurface | None
     link_distance_m: float
     notes: list[str] = field(default_factory=list)
+    children_age_unknown: int = 0
+    amputations: int = 0
 
     @property
     def victims(self) -> int:
@@ -158,6 +173,8 @@ class CasualtyReport:
             "injured": self.injured,
             "victims": self.victims,
             "children": self.children,
+            "children_age_unknown": self.children_age_unknown,
+            "amputations": self.amputations,
             "population": self.population,
             "rate_per_100k": _plain(self.rate_per_100k),
             **{name: records(getattr(self, name)) for name in TABLES},
@@ -298,13 +315,27 @@ def build_report(
             )
         )
     killed = int((vic["outcome"] == "killed").sum())
+    unknown_age = int(vic["child"].isna().sum())
+    children = int(vic["child"].fillna(False).astype(bool).sum())
+    if unknown_age:
+        notes.append(
+            ngettext(
+                "%(num)s victim has neither an age nor an age group that tells "
+                "whether a child: counted in no child figure",
+                "%(num)s victims have neither an age nor an age group that tells "
+                "whether children: counted in no child figure",
+                unknown_age,
+            )
+        )
     return CasualtyReport(
         start=start,
         end=end,
         killed=killed,
         injured=int((vic["outcome"] == "injured").sum()),
         accidents=len(acc),
-        children=int((vic["age"] < CHILD_AGE).sum()),
+        children=None if len(vic) and unknown_age == len(vic) else children,
+        children_age_unknown=unknown_age,
+        amputations=int(vic["amputation"].fillna(False).astype(bool).sum()),
         population=population,
         rate_per_100k=rate,
         by_year=by_period(acc, vic, "year"),
@@ -386,7 +417,7 @@ def victim_table(victims: pd.DataFrame, acc: pd.DataFrame) -> pd.DataFrame:
     for column in ("sex", "status", "activity", "outcome"):
         vic[column] = vic[column].astype(object).where(vic[column].notna(), UNKNOWN)
         vic[column] = vic[column].map(str)
-    vic["age_group"] = age_group(vic["age"])
+    vic["age_group"], vic["child"] = age_groups(vic["age"], vic["age_group"])
     merged = vic.merge(
         acc[keys].rename(columns={"id": "accident_id"}), on="accident_id", how="inner"
     )
@@ -400,6 +431,31 @@ def age_group(age: pd.Series) -> pd.Series:
     for label, low, high in AGE_BANDS:
         out[(values >= low) & (values <= high)] = label
     return pd.Series(out, index=age.index)
+
+
+def age_groups(age: pd.Series, group: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Each victim's age band and whether a child (``<NA>`` when unknown).
+
+    An exact age gives its band (:data:`AGE_BANDS`); without one, the
+    victim's age group is shown as the band it is, or as the range itself
+    (``0-17``, ``18+``); with neither, ``unknown``.
+    """
+    values = pd.to_numeric(age, errors="coerce").to_numpy(dtype=float)
+    labels = age_group(age).to_numpy(dtype=object)
+    child = pd.array(values < CHILD_AGE, dtype="boolean")
+    child[np.isnan(values)] = pd.NA
+    ranges = group.astype(object).where(group.notna(), None).to_numpy(dtype=object)
+    todo = np.flatnonzero(np.isnan(values) & pd.notna(ranges))
+    for text in pd.unique(ranges[todo]):
+        low, high = parse_age_group(str(text))
+        band = [b for b, lo, hi in AGE_BANDS if lo == low and hi == (high or 200)]
+        where = todo[ranges[todo] == text]
+        labels[where] = band[0] if band else _shown_range(low, high)
+        if high is not None and high < CHILD_AGE:
+            child[where] = True
+        elif low >= CHILD_AGE:
+            child[where] = False
+    return pd.Series(labels, index=age.index), pd.Series(child, index=age.index)
 
 
 def tally(
@@ -471,11 +527,29 @@ def by_period(acc: pd.DataFrame, vic: pd.DataFrame, key: str) -> pd.DataFrame:
     return frame
 
 
+def _shown_range(low: int, high: int | None) -> str:
+    """An age range as a reader writes it: ``0-17``, ``18+``."""
+    return f"{low}+" if high is None else f"{low}-{high}"
+
+
 def by_age_group(acc: pd.DataFrame, vic: pd.DataFrame) -> pd.DataFrame:
-    order = [label for label, _lo, _hi in AGE_BANDS] + [UNKNOWN]
-    frame = tally(acc, vic, "age_group", order)
-    child = {label: high < CHILD_AGE for label, _lo, high in AGE_BANDS}
-    frame["child"] = frame["age_group"].map(child).astype("boolean")
+    """By age band, then the age ranges victims have no exact age within."""
+    bands = [label for label, _lo, _hi in AGE_BANDS]
+    ranges = sorted(
+        (g for g in pd.unique(vic["age_group"]) if g not in bands and g != UNKNOWN),
+        key=lambda g: parse_age_group(str(g)),
+    )
+    frame = tally(acc, vic, "age_group", [*bands, *ranges, UNKNOWN])
+    child: dict[str, bool | None] = {
+        label: high < CHILD_AGE for label, _lo, high in AGE_BANDS
+    }
+    for text in ranges:
+        low, high = parse_age_group(str(text))
+        known = high is not None and high < CHILD_AGE
+        child[text] = True if known else (False if low >= CHILD_AGE else None)
+    frame["child"] = pd.array(
+        [child.get(g) for g in frame["age_group"]], dtype="boolean"
+    )
     return frame[["age_group", "child", *COUNTS]]
 
 
@@ -494,96 +568,65 @@ def by_device(acc: pd.DataFrame, vic: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def populations(places: pd.DataFrame) -> pd.DataFrame:
-    """Each place's ``population`` and where it comes from.
-
-    A place's own population when given (> 0, ``population_source`` ``own``);
-    else the sum over the places directly under it, each counted by this same
-    rule (``sum_below``): a district without a figure gets its settlements'
-    total, a country its districts'. Null when nothing below is known either.
-    """
-    if not len(places):
-        return pd.DataFrame(columns=["population", "population_source"])
-    pl = places.set_index("id")
-    own = pd.to_numeric(pl["population"], errors="coerce").astype(float)
-    parent = pd.to_numeric(pl["parent_id"], errors="coerce")
-    parent = parent.where(parent.isin(pl.index))
-    depth = pd.Series(0, index=pl.index)
-    up = parent.copy()
-    for _level in range(len(pl)):  # a few levels; bounded in case of a cycle
-        has = up.notna()
-        if not has.any():
-            break
-        depth[has] += 1
-        up = pd.Series(parent.reindex(up.to_numpy()).to_numpy(), index=pl.index)
-    value = own.where(own > 0)
-    source = pd.Series(
-        np.where(value.notna(), "own", None),  # type: ignore[call-overload]
-        index=pl.index,
-    )
-    for level in sorted(depth.unique(), reverse=True):
-        children = value[(depth == level + 1) & value.notna()]
-        below = children.groupby(parent.reindex(children.index)).sum()
-        fill = (depth == level) & value.isna()
-        sums = below.reindex(pl.index[fill])
-        got = sums[sums > 0]
-        value[got.index] = got
-        source[got.index] = "sum_below"
-    out = pd.DataFrame(
-        {
-            "population": value.round().astype("Int64"),
-            "population_source": source.astype(object),
-        },
-        index=pl.index,
-    )
-    out.index.name = "id"
-    return out
-
-
 def by_admin(
     acc: pd.DataFrame, vic: pd.DataFrame, places: pd.DataFrame
 ) -> tuple[pd.DataFrame, int | None, float | None]:
-    """By admin area with rates; also the national population and rate.
+    """By admin area, each with every place under it; rates; the nation's.
 
     Rows: every admin area of the register, and any other place accidents
-    name, most victims first; accidents without an admin area last.
+    name, most victims first; accidents without an admin area last. An
+    area's figures include those of the places under it (a department holds
+    its municipalities' accidents). A rate is given only where the
+    population covers the whole area (see
+    :func:`demine.analysis.admin_areas.populations`);
+    ``population_coverage`` says what the population is.
     """
     pops = populations(places)
-    admin_types = {PlaceType.ADMIN1.value, PlaceType.ADMIN2.value}
-    kinds = places.set_index("id")["place_type"].astype(str) if len(places) else None
-    areas = [] if kinds is None else list(kinds[kinds.isin(admin_types)].index)
-    named = sorted(int(a) for a in acc["admin_area_id"].dropna().unique())
-    frame = tally(
-        acc,
-        vic,
-        "admin_area_id",
-        areas + [a for a in named if a not in areas],
-        by_accident=True,
+    own = tally(acc, vic, "admin_area_id", by_accident=True)
+    named = own[own["admin_area_id"].notna()]
+    own_known = named.set_index(named["admin_area_id"].astype("int64"))[COUNTS]
+    rolled = roll_up(own_known, places)
+    info = (
+        places.assign(id=pd.to_numeric(places["id"]).astype("int64")).set_index("id")
+        if len(places)
+        else pd.DataFrame(columns=["name", "code", "place_type", "parent_id"])
     )
-    ids = frame["admin_area_id"]
-    info = places.set_index("id") if len(places) else pd.DataFrame()
-    frame.insert(1, "name", ids.map(info["name"]) if len(info) else None)
-    frame.insert(2, "code", ids.map(info["code"]) if len(info) else None)
-    frame["admin_area_id"] = ids.astype("Int64")
+    kinds = info["place_type"].astype(str)
+    areas = list(kinds[kinds.isin(ADMIN_TYPES)].index)
+    ids = areas + [int(a) for a in rolled.index if int(a) not in set(areas)]
+    frame = rolled.reindex(ids).fillna(0).astype(np.int64).reset_index(drop=True)
+    index = pd.Index(ids)
+    frame.insert(0, "admin_area_id", pd.array(ids, dtype="Int64"))
+    frame.insert(1, "name", index.map(info["name"]).to_numpy(dtype=object))
+    frame.insert(2, "code", index.map(info["code"]).to_numpy(dtype=object))
+    frame.insert(3, "place_type", index.map(kinds).to_numpy(dtype=object))
+    parent = pd.to_numeric(info["parent_id"], errors="coerce")
+    frame.insert(4, "parent_id", pd.array(index.map(parent), dtype="Int64"))
     frame["name"] = frame["name"].where(frame["name"].notna(), UNKNOWN)
-    pop = ids.map(pops["population"]) if len(pops) else pd.Series(np.nan, ids.index)
-    frame["population"] = pd.array(pop, dtype="Int64")
-    frame["population_source"] = (
-        ids.map(pops["population_source"]) if len(pops) else None
+    frame["population"] = pd.array(index.map(pops["population"]), dtype="Int64")
+    frame["population_source"] = index.map(pops["population_source"]).to_numpy(
+        dtype=object
     )
-    frame["rate_per_100k"] = rate(frame["victims"], frame["population"])
+    frame["population_coverage"] = index.map(pops["population_coverage"]).to_numpy(
+        dtype=object
+    )
+    covered = index.map(pops["covers"]).to_numpy(dtype=object) == True  # noqa: E712
+    frame["rate_per_100k"] = rate(frame["victims"], frame["population"]).where(covered)
     frame = frame.sort_values(
         ["victims", "accidents", "name"],
         ascending=[False, False, True],
         kind="stable",
         key=lambda col: col.astype(str) if col.name == "name" else col,
     )
-    frame = pd.concat(
-        [frame[frame["admin_area_id"].notna()], frame[frame["admin_area_id"].isna()]]
-    ).reset_index(drop=True)
-    national = _national_population(places, pops)
+    missing = own[own["admin_area_id"].isna()]
+    if len(missing):
+        tail = missing.assign(admin_area_id=pd.array([None], dtype="Int64"))
+        tail.insert(1, "name", UNKNOWN)
+        frame = pd.concat([frame, tail], ignore_index=True)
+    frame = frame.reset_index(drop=True)
+    national, covers = national_population(places, pops)
     victims = int(vic["outcome"].isin(["killed", "injured"]).sum())
-    national_rate = victims / national * 100_000 if national else None
+    national_rate = victims / national * 100_000 if national and covers else None
     return frame, national, national_rate
 
 
@@ -592,17 +635,6 @@ def rate(victims: pd.Series, population: pd.Series) -> pd.Series:
     pop = pd.to_numeric(population, errors="coerce").astype(float)
     pop = pop.where(pop > 0)
     return victims.astype(float) / pop * 100_000
-
-
-def _national_population(places: pd.DataFrame, pops: pd.DataFrame) -> int | None:
-    """The population of the top places (the country, or else the top admin
-    areas), by the rule of :func:`populations`; None when unknown."""
-    if not len(places):
-        return None
-    parent = pd.to_numeric(places["parent_id"], errors="coerce")
-    roots = places.loc[~parent.isin(places["id"]).to_numpy(), "id"]
-    total = pops["population"].reindex(roots).dropna().sum()
-    return int(total) if total > 0 else None
 
 
 def _notes(acc: pd.DataFrame, vic: pd.DataFrame, admin: pd.DataFrame) -> list[str]:
@@ -636,15 +668,27 @@ def _notes(acc: pd.DataFrame, vic: pd.DataFrame, admin: pd.DataFrame) -> list[st
                 no_admin,
             )
         )
-    unknown_pop = admin[admin["admin_area_id"].notna() & admin["population"].isna()]
+    areas = admin[admin["admin_area_id"].notna()]
+    unknown_pop = areas[areas["population"].isna()]
     if len(unknown_pop):
         notes.append(
             ngettext(
-                "%(num)s admin area has no population (own or of its "
-                "settlements): no rate is given for it",
-                "%(num)s admin areas have no population (own or of their "
-                "settlements): no rate is given for them",
+                "%(num)s admin area has no population (own or of the places "
+                "below it): no rate is given for it",
+                "%(num)s admin areas have no population (own or of the places "
+                "below them): no rate is given for them",
                 len(unknown_pop),
+            )
+        )
+    partial = areas[areas["population"].notna() & areas["rate_per_100k"].isna()]
+    if len(partial):
+        notes.append(
+            ngettext(
+                "%(num)s admin area has a population that does not cover the "
+                "whole area (see population_coverage): no rate is given for it",
+                "%(num)s admin areas have a population that does not cover the "
+                "whole area (see population_coverage): no rate is given for them",
+                len(partial),
             )
         )
     unlocated = int(acc["lon"].isna().sum())

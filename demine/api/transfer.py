@@ -5,12 +5,15 @@
 multipart form, dry-runs them by default and imports them, audited as the
 caller, with ``dry_run=false``: all or nothing, every bad row named.
 ``GET /api/v1/export`` (every logged-in role) answers a file of what the
-caller may see. Both call :mod:`demine.exchange.transfer`, as the page does.
+caller may see. Both call :mod:`demine.exchange.transfer`, as the page does,
+under the same limits: files larger than ``DEMINE_IMPORT_INLINE_BYTES`` once
+unpacked, and exports of more than ``DEMINE_EXPORT_INLINE_ROWS`` rows, become
+jobs (:mod:`demine.exchange.jobs`): the answer is then ``202`` with the job,
+followed at ``/api/v1/jobs/{id}`` (see :mod:`demine.api.jobs`).
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,19 +25,37 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from demine.errors import ImportRejectedError, SourceError
-from demine.exchange.formats import ReadOptions
+from demine.exchange.jobs import (
+    MAPPING_NAME,
+    import_report,
+    import_waiting,
+    new_upload,
+    queue_export,
+    queue_import,
+    refusal,
+    unpacked_size,
+)
+from demine.exchange.opening import ImportLimits
 from demine.exchange.staging import REGISTER
-from demine.exchange.transfer import EXPORT_FORMATS, export_visible, import_upload
+from demine.exchange.transfer import EXPORT_FORMATS, export_rows, export_visible
 from demine.serving.deps import Reviewer, User
 from demine.serving.uploads import save_uploads
+from demine.store import jobs
+from demine.store.database import Database
+from demine.store.users import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["import and export"])
 
-PROBLEMS_LISTED = 1000
 Text = Annotated[str, Form(max_length=200)]
+AS_JOB: dict[int | str, dict[str, Any]] = {
+    202: {
+        "description": "Too large to answer at once: queued as a job, "
+        "followed at the Location given (/api/v1/jobs/{id})."
+    }
+}
 
 
-@router.post("/import")
+@router.post("/import", responses=AS_JOB)
 async def import_route(
     request: Request,
     who: Reviewer,
@@ -49,59 +70,54 @@ async def import_route(
     """Check (``dry_run``, the default) or import files of one kind of record,
     or of the whole register, with an optional column mapping (YAML text).
     The answer counts what was (or would be) inserted, updated and left
-    unchanged; a rejected import is a 422 listing every bad row."""
-    folder = Path(tempfile.mkdtemp(prefix="demine-import-"))
+    unchanged; a rejected import is a 422 listing every bad row. Large files
+    are checked or imported by a job (202); its file is this same answer."""
+    settings = request.app.state.settings
+    db = request.app.state.db
+    token, folder = new_upload()
     try:
-        limit = request.app.state.settings.max_upload_bytes
-        paths = await save_uploads(folder / "files", files, limit)
-        read = ReadOptions(
-            layer=layer or None, encoding=encoding or None, crs=crs or None
+        paths = await save_uploads(
+            folder, files, settings.max_upload_bytes, MAPPING_NAME
         )
+        if mapping.strip():
+            (folder / MAPPING_NAME).write_text(mapping, encoding="utf-8")
+        asked = {
+            "kind": kind,
+            "files": [p.name for p in paths],
+            "layer": layer,
+            "encoding": encoding,
+            "crs": crs,
+        }
+        if unpacked_size(paths) > settings.import_inline_bytes:
+            job_id = queue_import(
+                db,
+                who,
+                token,
+                asked,
+                dry_run=dry_run,
+                keep=False,
+                limits=ImportLimits.from_settings(settings),
+            )
+            return _queued(db, job_id, who)
         result = await run_in_threadpool(
-            import_upload,
-            request.app.state.db,
-            kind,
-            paths,
-            mapping,
-            read,
+            import_waiting,
+            db,
+            folder,
+            asked,
             None if dry_run else who.id,
+            ImportLimits.from_settings(settings),
         )
     except (SourceError, ImportRejectedError) as exc:
-        return JSONResponse(_refusal(exc, folder), status_code=exc.http_status)
-    finally:
         shutil.rmtree(folder, ignore_errors=True)
-    answer = result.as_dict()
-    answer["files"] = [Path(f).name for f in result.files]
-    answer["warnings"] = [_short(w, folder) for w in result.warnings]
-    return JSONResponse(answer)
+        return JSONResponse(refusal(exc, folder), status_code=exc.http_status)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    shutil.rmtree(folder, ignore_errors=True)
+    return JSONResponse(import_report(result, folder))
 
 
-def _refusal(exc: SourceError | ImportRejectedError, folder: Path) -> dict[str, Any]:
-    """The error and its bad rows, files named as the caller named them."""
-    problems = exc.problems if isinstance(exc, ImportRejectedError) else [exc]
-    return {
-        "error": _short(exc.user_message, folder),
-        "status": exc.http_status,
-        "problem_total": len(problems),
-        "problems": [
-            {
-                "file": Path(p.file).name if p.file else None,
-                "row": p.row,
-                "field": p.field,
-                "value": None if p.value is None else str(p.value)[:200],
-                "reason": p.reason,
-            }
-            for p in problems[:PROBLEMS_LISTED]
-        ],
-    }
-
-
-def _short(message: str, folder: Path) -> str:
-    # Messages name files by their temporary path; the caller knows them by name.
-    return re.sub(re.escape(str(folder)) + r"/files/", "", message)
-
-
-@router.get("/export", response_class=FileResponse)
+@router.get("/export", response_class=FileResponse, responses=AS_JOB)
 def export_route(
     request: Request,
     who: User,
@@ -109,10 +125,16 @@ def export_route(
     format: Annotated[str, Query(description=", ".join(EXPORT_FORMATS))] = "gpkg",
 ) -> Response:
     """A file of the register (or of one kind of record) holding only what the
-    caller may see: GeoPackage, GeoJSON, CSV or XLSX."""
+    caller may see: GeoPackage, GeoJSON, CSV or XLSX. A large export is
+    written by a job (202; one at a time per caller), which stops when the
+    caller stops asking after it."""
+    db = request.app.state.db
+    limit = request.app.state.settings.export_inline_rows
+    if export_rows(db, who, kind, format) > limit:
+        return _queued(db, queue_export(db, who, kind, format), who)
     folder = Path(tempfile.mkdtemp(prefix="demine-export-"))
     try:
-        done = export_visible(request.app.state.db, folder, who, kind, format)
+        done = export_visible(db, folder, who, kind, format)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -121,4 +143,12 @@ def export_route(
         media_type=done.media_type,
         filename=done.name,
         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
+
+
+def _queued(db: Database, job_id: int, who: Principal) -> Response:
+    return JSONResponse(
+        jobs.get(db, job_id, who).public(),
+        status_code=202,
+        headers={"Location": f"/api/v1/jobs/{job_id}"},
     )

@@ -27,7 +27,7 @@ from demine.commands.app import (
     out,
     table,
 )
-from demine.i18n import _
+from demine.i18n import _, pgettext
 from demine.i18n.numbers import number
 
 
@@ -104,12 +104,26 @@ def _json(report: CasualtyReport, by: str | None, hotspots: bool) -> dict[str, A
     if by is None and not hotspots:
         return data
     keep = {"period", "accidents", "killed", "injured", "victims", "children"}
+    keep |= {"children_age_unknown", "amputations"}
     keep |= {"population", "rate_per_100k", "notes"}
     if by is not None:
         keep.add({"age": "by_age_group"}.get(by, f"by_{by}"))
     if hotspots:
         keep |= {"hotspots", "hotspot_settings"}
     return {k: v for k, v in data.items() if k in keep}
+
+
+def _children(report: CasualtyReport) -> str:
+    """Known children, and how many victims' ages say nothing either way."""
+    if report.children is None:
+        return pgettext("number of children", "unknown")
+    if report.children_age_unknown:
+        return _(
+            "%(children)s (+ %(n)s of unknown age)",
+            children=number(report.children),
+            n=number(report.children_age_unknown),
+        )
+    return number(report.children)
 
 
 def _print(report: CasualtyReport, by: str, hotspots: bool) -> None:
@@ -125,7 +139,7 @@ def _print(report: CasualtyReport, by: str, hotspots: bool) -> None:
                 [_("accidents"), number(report.accidents)],
                 [_("killed"), number(report.killed)],
                 [_("injured"), number(report.injured)],
-                [_("children (under 18)"), number(report.children)],
+                [_("children (under 18)"), _children(report)],
                 [_("per 100,000 inhabitants"), rate],
             ],
         )

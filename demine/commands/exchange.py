@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import csv
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -23,8 +26,10 @@ from demine.commands.app import (
 from demine.errors import ImportRejectedError, SourceError
 from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult
-from demine.i18n import _
+from demine.exchange.opening import ImportLimits
+from demine.i18n import _, ngettext
 from demine.i18n.numbers import number
+from demine.settings import Settings
 from demine.store.database import Database
 
 ReportOption = Annotated[
@@ -71,17 +76,30 @@ def import_(
         str | None,
         typer.Option(help="Form of the submissions, if the file does not say."),
     ] = None,
+    edition: Annotated[
+        bool,
+        typer.Option(
+            "--edition",
+            help="The files are a new edition of the mapping's source: its "
+            "records they no longer hold are withdrawn (asks first).",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Withdraw without asking (--edition).")
+    ] = False,
     db: DbOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Import files into the register: all rows or none."""
     database = open_db(db)
-    read = ReadOptions(layer=layer, encoding=encoding, crs=crs)
+    limits = ImportLimits.from_settings(Settings())
+    read = ReadOptions(layer=layer, encoding=encoding, crs=crs, limits=limits)
+    plan = _Import(mapping, read, dry_run, json_, edition, yes)
     try:
         if kind.strip().lower() == "submissions":
-            result = _import_submissions(database, files, form, dry_run)
+            result = _import_submissions(database, files, form, dry_run, limits)
         else:
-            result = _import_files(database, kind, files, mapping, read, dry_run, json_)
+            result = _import_files(database, kind, files, plan)
     except ImportRejectedError as exc:
         _write_report(report, exc.problems)
         if not json_:
@@ -103,29 +121,40 @@ def _print_result(result: ImportResult) -> None:
             _("warning: %(warning)s", warning=warning), style="yellow", highlight=False
         )
     title = _("Dry run: nothing written") if result.dry_run else _("Imported")
+    if result.declined:
+        title = _("Not imported: the register changed since you were asked")
+    withdrawals = any(c.withdrawn for c in result.counts.values())
     rows = [
         [kind, number(c.inserted), number(c.updated), number(c.unchanged)]
+        + ([number(c.withdrawn)] if withdrawals else [])
         for kind, c in result.counts.items()
     ]
     columns = [_("table"), _("new"), _("updated"), _("unchanged")]
+    columns += [_("withdrawn")] if withdrawals else []
     out.print(table(title, columns, rows))
 
 
+@dataclass(frozen=True)
+class _Import:
+    """How the command was asked to import."""
+
+    mapping: Path | None
+    read: ReadOptions
+    dry_run: bool
+    json_: bool
+    edition: bool
+    yes: bool
+
+
 def _import_files(
-    database: Database,
-    kind: str,
-    files: list[Path],
-    mapping: Path | None,
-    read: ReadOptions,
-    dry_run: bool,
-    json_: bool,
+    database: Database, kind: str, files: list[Path], plan: _Import
 ) -> ImportResult:
     from demine.exchange.entities import resolve_kind
     from demine.exchange.importer import import_files
     from demine.exchange.mapping import load_mapping
     from demine.exchange.staging import REGISTER
 
-    loaded = load_mapping(mapping) if mapping is not None else None
+    loaded = load_mapping(plan.mapping) if plan.mapping is not None else None
     name = REGISTER if kind.strip().lower() == REGISTER else resolve_kind(kind)
     if loaded is not None and name != REGISTER and name not in loaded.kinds():
         raise SourceError(
@@ -134,26 +163,77 @@ def _import_files(
                 values=", ".join(loaded.kinds()),
                 name=name,
             ),
-            file=str(mapping),
+            file=str(plan.mapping),
         )
-    with progress_bar(not json_) as start:
+    confirm = None
+    if plan.edition and not plan.dry_run and not plan.yes:
+        # See what the edition would withdraw, and ask, before writing.
+        preview = import_files(
+            database,
+            name,
+            files,
+            mapping=loaded,
+            read=plan.read,
+            dry_run=True,
+            edition=True,
+        )
+        expected = preview.withdrawn
+        if expected:
+            _ask_to_withdraw(preview, plan.json_)
+        confirm = _same_withdrawals(expected)
+    with progress_bar(not plan.json_) as start:
         return import_files(
             database,
             name,
             files,
             mapping=loaded,
-            read=read,
-            dry_run=dry_run,
+            read=plan.read,
+            dry_run=plan.dry_run,
             progress=start,
+            edition=plan.edition,
+            confirm=confirm,
         )
 
 
+def _ask_to_withdraw(preview: ImportResult, json_: bool) -> None:
+    counts = ", ".join(
+        f"{number(c.withdrawn)} {kind}"
+        for kind, c in preview.counts.items()
+        if c.withdrawn
+    )
+    question = _(
+        "This edition no longer has these records of its source (%(counts)s): "
+        "withdraw them?",
+        counts=counts,
+    )
+    if json_ or not sys.stdin.isatty():
+        raise SourceError(
+            _(
+                "%(question)s Run with --dry-run to see the counts, then --yes.",
+                question=question,
+            )
+        )
+    if not typer.confirm(question, default=False):
+        raise typer.Exit(1)
+
+
+def _same_withdrawals(expected: int) -> Callable[[ImportResult], bool]:
+    """The import withdraws what the person agreed to, or nothing."""
+    return lambda result: result.withdrawn == expected
+
+
 def _import_submissions(
-    database: Database, files: list[Path], form: str | None, dry_run: bool
+    database: Database,
+    files: list[Path],
+    form: str | None,
+    dry_run: bool,
+    limits: ImportLimits,
 ) -> ImportResult:
     from demine.exchange.submissions import import_submissions
 
-    return import_submissions(database, files, form=form, dry_run=dry_run)
+    return import_submissions(
+        database, files, form=form, dry_run=dry_run, limits=limits
+    )
 
 
 def _write_report(path: Path | None, problems: list[SourceError]) -> None:
@@ -217,6 +297,52 @@ def export(
     out.print(table(title, [_("layer"), _("features")], rows))
 
 
+@app.command("reinstate")
+def reinstate(
+    kind: Annotated[
+        str, typer.Argument(help="What to reinstate: victims, hazards ...")
+    ],
+    prefix: Annotated[
+        str, typer.Argument(help="External ids starting so (the source's prefix).")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count; write nothing.")
+    ] = False,
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Bring back withdrawn records (a lowered count, an edition without them).
+
+    Not ``restore``: that name is the database backup's (``demine restore FILE``).
+    """
+    from demine.exchange.entities import resolve_kind
+    from demine.exchange.importer import reinstate_records
+
+    database = open_db(db)
+    name = resolve_kind(kind)
+    reinstated = reinstate_records(database, name, prefix, dry_run=dry_run)
+    if json_:
+        emit_json({"kind": name, "reinstated": reinstated, "dry_run": dry_run})
+        return
+    if dry_run:
+        shown = ngettext(
+            "%(num)s %(kind)s record would be reinstated",
+            "%(num)s %(kind)s records would be reinstated",
+            reinstated,
+            num=number(reinstated),
+            kind=name,
+        )
+    else:
+        shown = ngettext(
+            "%(num)s %(kind)s record reinstated",
+            "%(num)s %(kind)s records reinstated",
+            reinstated,
+            num=number(reinstated),
+            kind=name,
+        )
+    out.print(shown)
+
+
 mapping_app = typer.Typer(help="Column mappings for imports.", no_args_is_help=True)
 app.add_typer(mapping_app, name="mapping")
 
@@ -225,8 +351,13 @@ app.add_typer(mapping_app, name="mapping")
 def mapping_template(
     file: Annotated[Path, typer.Argument(help="A source file to map.")],
     kind: Annotated[
-        str, typer.Option("--kind", "-k", help="Entity the rows become.")
-    ] = "hazards",
+        str | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="Entity the rows become [default: guessed from the columns].",
+        ),
+    ] = None,
     layer: Annotated[str | None, typer.Option(help="Layer or sheet.")] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
@@ -238,7 +369,7 @@ def mapping_template(
     from demine.exchange.formats import ReadOptions
     from demine.exchange.template import mapping_template as make
 
-    text = make(file, resolve_kind(kind), ReadOptions(layer=layer))
+    text = make(file, resolve_kind(kind) if kind else None, ReadOptions(layer=layer))
     if json_:
         # The draft as YAML text, and the file it was written to if any.
         if output is not None:

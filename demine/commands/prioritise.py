@@ -136,7 +136,7 @@ def _print_ranking(ranking: Ranking, top: int) -> None:
 
 def _explain(row: Any, criteria: list[str], shown: int = EXPLAINED) -> str:
     """The criteria that moved the score most, largest first, with their sign."""
-    from demine.analysis.criteria import CATALOGUE
+    from demine.analysis.priorities.criteria import CATALOGUE
 
     parts = sorted(criteria, key=lambda c: -abs(float(row[c])))[:shown]
     return ", ".join(
@@ -145,7 +145,7 @@ def _explain(row: Any, criteria: list[str], shown: int = EXPLAINED) -> str:
 
 
 def _print_sensitivity(moved: Sensitivity) -> None:
-    from demine.analysis.criteria import CATALOGUE
+    from demine.analysis.priorities.criteria import CATALOGUE
 
     rows = [
         [

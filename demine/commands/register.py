@@ -171,7 +171,9 @@ def _print_summary(database: Any, json_: bool, by: str | None = None) -> None:
                 [by, _("cancelled ha"), _("reduced ha"), _("cleared ha"), _("items")],
                 [
                     [
-                        _("(none)") if r["key"] is None else r["key"],
+                        _("(none)")
+                        if r["key"] is None
+                        else "  " * r.get("depth", 0) + str(r["key"]),
                         ha(r["cancelled_m2"]),
                         ha(r["reduced_m2"]),
                         ha(r["cleared_m2"]),

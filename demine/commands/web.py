@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""``demine serve`` (the web application) and ``demine user add``."""
+"""``demine serve`` (the web application) and ``demine user ...``."""
 
 from __future__ import annotations
 
@@ -21,13 +21,25 @@ from demine.commands.app import (
     err,
     out,
     settings_for,
+    table,
 )
 from demine.domain.labels import label
 from demine.domain.vocab import Role
 from demine.errors import RecordError
 from demine.i18n import _
 from demine.store.database import Database
-from demine.store.users import add_user
+from demine.store.users import (
+    Principal,
+    add_user,
+    change_password,
+    create_token,
+    delete_user,
+    find_user,
+    list_tokens,
+    list_users,
+    revoke_token,
+    update_user,
+)
 
 user_app = typer.Typer(help="Manage the users of the web application and API.")
 app.add_typer(user_app, name="user")
@@ -158,20 +170,45 @@ def _run_workers(
     Multiprocess(config, sockets=[sock]).run()
 
 
+def _register(db: str | None) -> Database:
+    database = Database(settings_for(db).database_url)
+    database.require_initialised()
+    database.upgrade()
+    return database
+
+
+def _new_password(generate: bool, password_stdin: bool) -> str:
+    if generate:
+        return secrets.token_urlsafe(12)
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True))
+
+
+GenerateOption = Annotated[
+    bool,
+    typer.Option(
+        "--generate",
+        help="Make up a one-time password, print it once; it must be changed "
+        "at the first login",
+    ),
+]
+StdinOption = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from stdin")
+]
+NameArg = Annotated[str, typer.Argument(help="The login name")]
+
+
 @user_app.command("add")
 def user_add(
-    username: Annotated[str, typer.Argument(help="The login name")],
+    username: NameArg,
     role: Annotated[Role, typer.Option(help="What the user may do")] = Role.VIEWER,
     organisation_id: Annotated[
         int | None,
         typer.Option("--organisation-id", help="The clerk's organisation (id)"),
     ] = None,
-    generate: Annotated[
-        bool, typer.Option("--generate", help="Make up a password and print it once")
-    ] = False,
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from stdin")
-    ] = False,
+    generate: GenerateOption = False,
+    password_stdin: StdinOption = False,
     language: Annotated[
         str | None,
         typer.Option("--language", help="The user's interface language: en, az or ru"),
@@ -182,18 +219,17 @@ def user_add(
     """Add a user; asks for the password unless told otherwise."""
     if role is Role.CLERK and organisation_id is None:
         raise RecordError(_("a clerk needs --organisation-id"), field="organisation_id")
-    if generate:
-        password = secrets.token_urlsafe(12)
-    elif password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt(
-            _("Password"), hide_input=True, confirmation_prompt=True
-        )
-    database = Database(settings_for(db).database_url)
-    database.require_initialised()
-    database.upgrade()
-    user = add_user(database, username, password, role, organisation_id, language)
+    password = _new_password(generate, password_stdin)
+    database = _register(db)
+    user = add_user(
+        database,
+        username,
+        password,
+        role,
+        organisation_id,
+        language=language,
+        must_change_password=generate,
+    )
     if json_:
         added = {"id": user.id, "username": user.username, "role": user.role.value}
         # A generated password is shown once, here or nowhere.
@@ -210,3 +246,195 @@ def user_add(
     if generate:
         err.print(_("one-time password (write it down, it is not stored):"))
         out.print(password, highlight=False)
+
+
+@user_app.command("list")
+def user_list(db: DbOption = None, json_: JsonOption = False) -> None:
+    """Every user: role, organisation, whether active."""
+    people = list_users(_register(db))
+    if json_:
+        emit_json(
+            [
+                {
+                    "id": p.id,
+                    "username": p.username,
+                    "role": p.role.value,
+                    "organisation_id": p.organisation_id,
+                    "active": p.active,
+                }
+                for p in people
+            ]
+        )
+        return
+    rows = [
+        [
+            p.id,
+            p.username,
+            label(p.role),
+            p.organisation_id or "",
+            _("yes") if p.active else _("no"),
+        ]
+        for p in people
+    ]
+    headings = [_("id"), _("user"), _("role"), _("organisation"), _("active")]
+    out.print(table(_("Users"), headings, rows))
+
+
+@user_app.command("password")
+def user_password(
+    username: NameArg,
+    generate: GenerateOption = False,
+    password_stdin: StdinOption = False,
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Set a user's password; their sessions end. --generate: one-time."""
+    database = _register(db)
+    user = find_user(database, username)
+    password = _new_password(generate, password_stdin)
+    change_password(database, user.id, password, actor=None, must_change=generate)
+    if json_:
+        changed = {"username": user.username, "password_changed": True}
+        emit_json(changed | ({"password": password} if generate else {}))
+        return
+    out.print(
+        _(
+            "password of %(username)r changed; their sessions ended",
+            username=user.username,
+        )
+    )
+    if generate:
+        err.print(_("one-time password (write it down, it is not stored):"))
+        out.print(password, highlight=False)
+
+
+@user_app.command("role")
+def user_role(
+    username: NameArg,
+    role: Annotated[Role, typer.Argument(help="The new role")],
+    organisation_id: Annotated[
+        int | None,
+        typer.Option("--organisation-id", help="The clerk's organisation (id)"),
+    ] = None,
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Change a user's role (and organisation)."""
+    database = _register(db)
+    user = find_user(database, username)
+    update_user(
+        database, user.id, actor=None, role=role, organisation_id=organisation_id
+    )
+    if json_:
+        emit_json({"username": user.username, "role": role.value})
+        return
+    out.print(
+        _("%(username)r is now %(role)s", username=user.username, role=label(role))
+    )
+
+
+@user_app.command("deactivate")
+def user_deactivate(
+    username: NameArg, db: DbOption = None, json_: JsonOption = False
+) -> None:
+    """Stop a user logging in; their sessions and tokens stop working at once."""
+    database = _register(db)
+    user = find_user(database, username)
+    update_user(database, user.id, actor=None, active=False)
+    if json_:
+        emit_json({"username": user.username, "active": False})
+        return
+    out.print(_("%(username)r deactivated", username=user.username))
+
+
+@user_app.command("activate")
+def user_activate(
+    username: NameArg, db: DbOption = None, json_: JsonOption = False
+) -> None:
+    """Let a deactivated user log in again."""
+    database = _register(db)
+    user = find_user(database, username)
+    update_user(database, user.id, actor=None, active=True)
+    if json_:
+        emit_json({"username": user.username, "active": True})
+        return
+    out.print(_("%(username)r active again", username=user.username))
+
+
+@user_app.command("delete")
+def user_delete(
+    username: NameArg, db: DbOption = None, json_: JsonOption = False
+) -> None:
+    """Delete a user who never wrote to the register (else: deactivate)."""
+    database = _register(db)
+    user = find_user(database, username)
+    delete_user(database, user.id, actor=None)
+    if json_:
+        emit_json({"username": user.username, "deleted": True})
+        return
+    out.print(_("%(username)r deleted", username=user.username))
+
+
+@user_app.command("token")
+def user_token(
+    username: NameArg,
+    name: Annotated[str | None, typer.Option(help="What the token is for")] = None,
+    days: Annotated[int, typer.Option(min=1, help="Days until it expires")] = 90,
+    never: Annotated[
+        bool, typer.Option("--no-expiry", help="A token that never expires")
+    ] = False,
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Make an API token for a user; printed once, stored only as a digest."""
+    database = _register(db)
+    user = find_user(database, username)
+    token = create_token(database, user.id, name, days=None if never else days)
+    if json_:
+        emit_json(
+            {"token": token, "user": user.username, "days": None if never else days}
+        )
+        return
+    err.print(_("API token of %(username)r (shown once):", username=user.username))
+    out.print(token, highlight=False)
+
+
+@user_app.command("tokens")
+def user_tokens(
+    username: NameArg, db: DbOption = None, json_: JsonOption = False
+) -> None:
+    """A user's tokens: made, expires, last used, revoked."""
+    database = _register(db)
+    tokens = list_tokens(database, find_user(database, username).id)
+    if json_:
+        emit_json(tokens)
+        return
+    keys = ["id", "name", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    rows = [[str(t[k] or "")[:19] for k in keys] for t in tokens]
+    headings = [
+        _("id"),
+        _("name"),
+        _("made"),
+        _("expires"),
+        _("last used"),
+        _("revoked"),
+    ]
+    out.print(table(_("Tokens"), headings, rows))
+
+
+@user_app.command("revoke")
+def user_revoke(
+    token_id: Annotated[
+        int, typer.Argument(help="The token's id (demine user tokens)")
+    ],
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Revoke an API token at once."""
+    database = _register(db)
+    operator = Principal(0, "(command line)", Role.ADMIN, None)
+    revoke_token(database, token_id, operator, actor=None)
+    if json_:
+        emit_json({"token_id": token_id, "revoked": True})
+        return
+    out.print(_("token %(id)s revoked", id=token_id))

@@ -309,6 +309,9 @@ def _victim_table(harm: Casualties) -> pd.DataFrame:
             "accident_id": v["accident"].to_numpy(np.int64) + 1,
             "sex": v["sex"].to_numpy(dtype=object),
             "age": nullable_int(v["age"].to_numpy(), v["known_age"].to_numpy()),
+            # The demo knows exact ages (or none); no ranges, no amputations.
+            "age_group": np.full(len(v), None, dtype=object),
+            "amputation": np.full(len(v), None, dtype=object),
             "outcome": v["outcome"].to_numpy(dtype=object),
             "status": v["status"].to_numpy(dtype=object),
             "activity": v["activity"].to_numpy(dtype=object),

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from demine.domain.ages import fits_group, normalise_age_group
 from demine.domain.vocab import (
     AccidentType,
     ActivityStatus,
@@ -391,6 +392,13 @@ def check_victim(
     c.require("outcome")
     c.enum("sex", Sex)
     c.number("age", maximum=MAX_AGE, integer=True)
+    if c.has("age_group"):
+        try:
+            c.out["age_group"] = normalise_age_group(str(c.out["age_group"]))
+        except ValueError as exc:
+            raise c.fail("age_group", str(exc)) from None
+        if c.has("age") and not fits_group(c.out["age"], c.out["age_group"]):
+            raise c.fail("age_group", "does not hold the victim's age")
     c.enum("outcome", Outcome)
     c.enum("status", VictimStatus)
     c.enum("activity", VictimActivity)

@@ -246,6 +246,9 @@ class ReviewState(StrEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
     REJECTED = "rejected"
+    #: Taken back by its source: a count lowered, a record missing from a new
+    #: edition. Kept (with its audit trail) so it can be reinstated.
+    WITHDRAWN = "withdrawn"
 
 
 class Role(StrEnum):

@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
+from demine.domain.ages import fits_group, normalise_age_group
 from demine.domain.vocab import ActivityStatus, ActivityType, ReleaseKind
 from demine.errors import SourceError
 from demine.exchange.entities import EntitySpec, FieldSpec
@@ -57,6 +58,8 @@ class Problems:
     rows: NDArray[np.int64]
     items: list[SourceError] = field(default_factory=list)
     files: NDArray[np.object_] | None = None
+    #: things worth telling that are not errors (warnings of the import)
+    notes: list[str] = field(default_factory=list)
 
     def add(
         self,
@@ -412,6 +415,44 @@ def _check_between_fields(
         _check_activity(raw, clean, problems, options)
     elif kind == "release":
         _check_release(raw, clean, problems, options)
+    elif kind == "victim":
+        _check_victim(raw, clean, problems)
+
+
+def _check_victim(raw: pd.DataFrame, clean: pd.DataFrame, problems: Problems) -> None:
+    """Age groups in the stored spelling; an exact age must lie in its group."""
+    if "age_group" not in clean:
+        return
+    groups = clean["age_group"].astype(object).to_numpy(dtype=object)
+    reasons: dict[str, str] = {}
+    spelled: dict[str, str | None] = {}
+    for text in pd.unique(pd.Series(groups).dropna()):
+        try:
+            spelled[text] = normalise_age_group(str(text))
+        except ValueError as exc:
+            spelled[text] = None
+            reasons[text] = str(exc)
+    out = np.array([None if g is None else spelled.get(g) for g in groups], object)
+    bad = np.array([g is not None and g in reasons for g in groups], dtype=bool)
+    problems.add(
+        bad,
+        "age_group",
+        raw["age_group"],
+        lambda v: reasons.get(str(v).strip(), "is not an age group (as 0-17 or 18-)"),
+    )
+    if "age" in clean:
+        ages = pd.to_numeric(clean["age"], errors="coerce").to_numpy(dtype=float)
+        outside = np.array(
+            [
+                g is not None and not np.isnan(a) and not fits_group(a, g)
+                for a, g in zip(ages, out, strict=True)
+            ],
+            dtype=bool,
+        )
+        problems.add(
+            outside, "age_group", raw["age_group"], "does not hold the victim's age"
+        )
+    clean["age_group"] = out
 
 
 def _check_activity(

@@ -354,12 +354,21 @@ def _write_csv(path: Path, frame: pd.DataFrame) -> None:
     _text_frame(frame).to_csv(path, index=False, date_format="%Y-%m-%d")
 
 
-def write_workbook(path: Path, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
-    """One sheet per entity, written in one pass (openpyxl's write-only mode)."""
+def write_workbook(
+    path: Path,
+    frames: dict[str, pd.DataFrame],
+    on_rows: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """One sheet per entity, written in one pass (openpyxl's write-only mode).
+
+    ``on_rows`` is told the rows written so far every 10,000 rows; it may
+    raise to stop the export (a cancelled job).
+    """
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     counts = {}
+    written = 0
     for kind, frame in frames.items():
         text = _text_frame(frame)
         if len(text) > XLSX_ROWS:
@@ -377,6 +386,9 @@ def write_workbook(path: Path, frames: dict[str, pd.DataFrame]) -> dict[str, int
         sheet.append(list(text.columns))
         for row in text.itertuples(index=False, name=None):
             sheet.append(row)
+            written += 1
+            if on_rows is not None and written % 10_000 == 0:
+                on_rows(written)
         counts[LAYERS[kind]] = len(frame)
     book.save(path)
     return counts

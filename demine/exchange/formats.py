@@ -16,11 +16,15 @@ than read in part; XLSX through openpyxl.
 
 from __future__ import annotations
 
+import atexit
+import codecs
 import csv
 import functools
 import io
 import logging
 import re
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +38,14 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from demine.errors import SourceError
+from demine.exchange.opening import (
+    ImportLimits,
+    check_archive,
+    display_name,
+    gdal_source,
+    plain_file,
+    unpack_shapefile,
+)
 from demine.i18n import _, ngettext
 from demine.i18n.numbers import number
 
@@ -47,6 +59,7 @@ VECTOR = {
     ".fgb": "flatgeobuf",
 }
 TABLE = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx"}
+DEFAULT_LIMITS = ImportLimits()
 SEPARATORS = (",", ";", "\t", "|")
 
 
@@ -62,6 +75,7 @@ class ReadOptions:
     encoding: str | None = None
     delimiter: str | None = None
     crs: str | None = None
+    limits: ImportLimits = DEFAULT_LIMITS
 
 
 @dataclass
@@ -107,15 +121,17 @@ def detect_format(path: Path) -> str:
     )
 
 
-def list_layers(path: Path) -> list[str]:
+def list_layers(path: Path, limits: ImportLimits | None = None) -> list[str]:
     """Layer names of a vector file or sheet names of a workbook."""
+    limits = limits or ImportLimits()
     fmt = detect_format(path)
     if fmt == "xlsx":
-        return list(workbook_cells(path))
+        return list(workbook_cells(path, limits))
     if fmt in ("csv", "json"):
         return []
+    source = vector_source(path, fmt, limits)
     try:
-        return [str(name) for name, _unused in pyogrio.list_layers(path)]
+        return [str(name) for name, _unused in pyogrio.list_layers(source)]
     except Exception as exc:  # GDAL raises several types for one cause
         raise SourceError(
             _(
@@ -125,6 +141,31 @@ def list_layers(path: Path) -> list[str]:
             ),
             file=str(path),
         ) from None
+
+
+def vector_source(path: Path, fmt: str, limits: ImportLimits) -> str:
+    """The checked source GDAL may open for ``path`` (zips unpacked first)."""
+    if path.suffix.lower() == ".zip":
+        path = _unpacked(path, limits)
+    return gdal_source(path, fmt, limits)
+
+
+def _unpacked(archive: Path, limits: ImportLimits) -> Path:
+    plain_file(archive)
+    info = archive.stat()
+    return _unpack_once(str(archive.resolve()), info.st_mtime_ns, info.st_size, limits)
+
+
+@functools.lru_cache(maxsize=8)
+def _unpack_once(archive: str, mtime_ns: int, size: int, limits: ImportLimits) -> Path:
+    # Listing the layers and reading them unpacks once; the folder goes at exit.
+    folder = Path(tempfile.mkdtemp(prefix="demine-unzip-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    try:
+        return unpack_shapefile(Path(archive), folder, limits)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def read_source(
@@ -182,16 +223,23 @@ def read_vector(
     path: Path, fmt: str, options: ReadOptions, prefer_layer: str | None
 ) -> SourceTable:
     """A GDAL-readable vector layer, reprojected to WGS84."""
-    layer = choose_layer(path, list_layers(path), options.layer, prefer_layer)
+    limits = options.limits
+    layer = choose_layer(path, list_layers(path, limits), options.layer, prefer_layer)
     many = fmt == "gpkg"
+    source = vector_source(path, fmt, limits)
     try:
+        count = int(pyogrio.read_info(source, layer=layer)["features"])
+        limits.check_rows(count, display_name(path))
         frame = pyogrio.read_dataframe(
-            path,
+            source,
             layer=layer,
             encoding=options.encoding,
             read_geometry=True,
             fid_as_index=False,
+            max_features=limits.max_rows + 1,
         )
+    except SourceError:
+        raise
     except UnicodeDecodeError as exc:
         raise _encoding_error(path, exc, options.encoding) from None
     except Exception as exc:
@@ -203,6 +251,7 @@ def read_vector(
             ),
             file=str(path),
         ) from None
+    limits.check_rows(len(frame), display_name(path))
     geoms = None
     crs = None
     if "geometry" in frame.columns:
@@ -240,8 +289,11 @@ def _to_wgs84(
 
 
 def _gdal_reason(exc: Exception) -> str:
+    """GDAL's reason, without server paths or the driver names they carry."""
     text = str(exc).strip() or type(exc).__name__
-    return re.sub(r"\s+", " ", text)
+    text = re.sub(r"(?:[A-Za-z ]+:)?(/[^\s:'\"]+)+/([^/\s:'\"]+)", r"\2", text)
+    text = re.sub(r"\s+", " ", text)
+    return text.split("; It might help", 1)[0]
 
 
 def _where_in_json(path: Path, exc: Exception) -> str:
@@ -304,6 +356,8 @@ def _encoding_error(
 
 def read_csv(path: Path, options: ReadOptions) -> SourceTable:
     """A CSV file, strictly decoded and checked row by row before parsing."""
+    plain_file(path)
+    options.limits.check_bytes(path.stat().st_size, display_name(path))
     data = path.read_bytes()
     text = decode(path, data, options.encoding, options.delimiter)
     if not text.strip():
@@ -332,6 +386,7 @@ def read_csv(path: Path, options: ReadOptions) -> SourceTable:
             _("is not valid CSV: %(reason)s", reason=exc), file=str(path)
         ) from None
     frame.columns = header
+    options.limits.check_rows(len(frame), display_name(path))
     if rows is None:
         rows = np.arange(2, len(frame) + 2, dtype=np.int64)
     return SourceTable(str(path), "csv", frame, rows[: len(frame)])
@@ -350,6 +405,9 @@ def decode(path: Path, data: bytes, encoding: str | None, delimiter: str | None)
     """The file's text; undecodable bytes name their row, field and value."""
     name = encoding or "utf-8-sig"
     try:
+        # A byte-order mark is how Excel writes UTF-8: "utf-8" accepts it too.
+        if codecs.lookup(name).name == "utf-8":
+            name = "utf-8-sig"
         text = data.decode(name)
     except LookupError:
         raise SourceError(
@@ -507,24 +565,28 @@ def _open_workbook(path: Path) -> Any:
         ) from None
 
 
-def workbook_cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+def workbook_cells(
+    path: Path, limits: ImportLimits | None = None
+) -> dict[str, list[tuple[Any, ...]]]:
     """Every sheet's cell values, read once per version of the file.
 
     Opening a workbook costs a scan of every sheet, so a register import
-    that reads fourteen sheets opens it once, not fourteen times.
+    that reads fourteen sheets opens it once, not fourteen times. The
+    workbook's unpacked size and each sheet's rows are limited.
     """
+    limits = limits or ImportLimits()
+    check_archive(path, limits)
     stat = path.stat()
-    return _cells(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return _cells(str(path.resolve()), stat.st_mtime_ns, stat.st_size, limits)
 
 
 @functools.lru_cache(maxsize=2)
-def _cells(path: str, mtime_ns: int, size: int) -> dict[str, list[tuple[Any, ...]]]:
+def _cells(
+    path: str, mtime_ns: int, size: int, limits: ImportLimits
+) -> dict[str, list[tuple[Any, ...]]]:
     book = _open_workbook(Path(path))
     try:
-        return {
-            name: list(book[name].iter_rows(values_only=True))
-            for name in book.sheetnames
-        }
+        return {name: _sheet_rows(book[name], path, limits) for name in book.sheetnames}
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
         raise SourceError(
             _("is damaged or truncated: %(reason)s", reason=exc), file=path
@@ -533,9 +595,18 @@ def _cells(path: str, mtime_ns: int, size: int) -> dict[str, list[tuple[Any, ...
         book.close()
 
 
+def _sheet_rows(sheet: Any, path: str, limits: ImportLimits) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    for row in sheet.iter_rows(values_only=True):
+        rows.append(row)
+        if len(rows) > limits.max_rows + 1:  # the header is not a row
+            limits.check_rows(len(rows) - 1, display_name(path))
+    return rows
+
+
 def read_xlsx(path: Path, options: ReadOptions, prefer: str | None) -> SourceTable:
     """One sheet of a workbook: header in row 1, typed cells as Excel typed them."""
-    sheets = workbook_cells(path)
+    sheets = workbook_cells(path, options.limits)
     sheet_name = choose_layer(path, list(sheets), options.layer, prefer)
     assert sheet_name is not None
     cells = sheets[sheet_name]

@@ -40,6 +40,13 @@ from demine.exchange.parsing import map_distinct
 from demine.exchange.references import resolve_references
 from demine.exchange.rules import check_before_write, settle_hazards
 from demine.exchange.staging import Batch, PlaceIndex, stage
+from demine.exchange.withdrawal import (
+    edition_prefixes,
+    reinstate_withdrawn,
+    stored_families,
+    withdraw_missing,
+    withdraw_stale,
+)
 from demine.exchange.writing import write_batch
 from demine.i18n import _
 from demine.store.audit import insert_events, record_values
@@ -61,6 +68,7 @@ class KindCounts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    withdrawn: int = 0
 
 
 @dataclass
@@ -71,10 +79,17 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     dry_run: bool = False
+    #: an edition whose withdrawals the caller did not confirm: rolled back
+    declined: bool = False
+
+    @property
+    def withdrawn(self) -> int:
+        return sum(c.withdrawn for c in self.counts.values())
 
     def as_dict(self) -> dict[str, object]:
         return {
             "dry_run": self.dry_run,
+            "declined": self.declined,
             "files": self.files,
             "counts": {k: vars(v) for k, v in self.counts.items()},
             "warnings": self.warnings,
@@ -83,6 +98,9 @@ class ImportResult:
 
 class _DryRunError(Exception):
     """Raised at the end of a dry run to roll the transaction back."""
+
+
+Confirm = Callable[["ImportResult"], bool]
 
 
 def import_files(
@@ -97,15 +115,28 @@ def import_files(
     review_state: str | None = None,
     progress: StartProgress | None = None,
     audit_user_id: int | None = None,
+    edition: bool = False,
+    confirm: Confirm | None = None,
 ) -> ImportResult:
     """Import ``paths`` as ``kind`` (or every layer, for ``register``).
 
     With ``audit_user_id`` each record written gets an audit event naming
-    that user. Raises :class:`~demine.errors.SourceError` for a file that
-    cannot be read and :class:`~demine.errors.ImportRejectedError` listing
-    every bad row; in both cases nothing is written.
+    that user. ``edition``: the files are a new edition of the mapping's
+    source, and its records they no longer hold are withdrawn
+    (:mod:`demine.exchange.withdrawal`); ``confirm`` sees the result before
+    it is committed and may refuse it (``declined``, nothing written).
+    Raises :class:`~demine.errors.SourceError` for a file that cannot be
+    read and :class:`~demine.errors.ImportRejectedError` listing every bad
+    row; in both cases nothing is written.
     """
     db.require_initialised()
+    prefixes = None
+    if edition:
+        if mapping is None:
+            raise SourceError(
+                "--edition needs a mapping (its ids say which records are the source's)"
+            )
+        prefixes = edition_prefixes(mapping)
     staging = stage(
         kind,
         paths,
@@ -118,7 +149,16 @@ def import_files(
     result = ImportResult(
         warnings=staging.warnings, files=staging.files, dry_run=dry_run
     )
-    _run(db, staging.batches, result, progress, staging.problems, audit_user_id)
+    _run(
+        db,
+        staging.batches,
+        result,
+        progress,
+        staging.problems,
+        audit_user_id,
+        edition=prefixes,
+        confirm=confirm,
+    )
     return result
 
 
@@ -129,6 +169,9 @@ def _run(
     progress: StartProgress | None,
     problems: list[SourceError],
     audit_user_id: int | None = None,
+    *,
+    edition: dict[str, list[str]] | None = None,
+    confirm: Confirm | None = None,
 ) -> None:
     """One transaction: checks against the register, then the writes.
 
@@ -142,12 +185,42 @@ def _run(
             conn.begin(),
         ):
             write_batches(
-                conn, batches, result, progress, problems, audit_user_id=audit_user_id
+                conn,
+                batches,
+                result,
+                progress,
+                problems,
+                audit_user_id=audit_user_id,
+                edition=edition,
             )
             if result.dry_run:
                 raise _DryRunError
+            if confirm is not None and not confirm(result):
+                result.declined = True
+                raise _DryRunError
     except _DryRunError:
         log.info("dry run: rolled back")
+
+
+def reinstate_records(
+    db: Database, kind: str, prefix: str, *, dry_run: bool = False
+) -> int:
+    """Approve again the withdrawn ``kind`` records whose ids start with
+    ``prefix``; each reinstatement is audited. Returns how many."""
+    db.require_initialised()
+    reinstated = 0
+    try:
+        with db.transaction() as conn:
+            reinstated, events = reinstate_withdrawn(conn, kind, prefix)
+            if dry_run:
+                raise _DryRunError
+            at = utcnow()
+            for event in events:
+                event.update(user_id=None, at=at)
+            insert_events(conn, events)
+    except _DryRunError:
+        log.info("dry run: rolled back")
+    return reinstated
 
 
 def import_batches(
@@ -177,6 +250,7 @@ def write_batches(
     earlier: Sequence[SourceError] = (),
     *,
     audit_user_id: int | None = None,
+    edition: dict[str, list[str]] | None = None,
 ) -> None:
     """Everything after staging, inside the caller's transaction.
 
@@ -201,18 +275,40 @@ def write_batches(
         for kind in ordered
         if audit and existing[kind].any()
     }
+    families = {kind: stored_families(conn, batch) for kind, batch in ordered.items()}
     for kind, batch in ordered.items():
         advance = progress(kind, len(batch)) if progress else None
         inserted, updated = write_batch(conn, batch, ids[kind], existing[kind], advance)
         result.counts[kind] = KindCounts(
             inserted, updated, int(existing[kind].sum()) - updated
         )
+    family_events: list[dict[str, Any]] = []
+    for kind, batch in ordered.items():
+        known = families[kind]
+        if known is None:
+            continue
+        withdrawn, events = withdraw_stale(
+            conn, batch, ids[kind], existing[kind], known, audited=audit
+        )
+        result.counts[kind].withdrawn = withdrawn
+        family_events += events
+    source = f"edition {_files(result.files)}"
+    for kind, kind_prefixes in (edition or {}).items():
+        made = ids.get(kind, np.zeros(0, dtype=np.int64))
+        withdrawn, events = withdraw_missing(conn, kind, kind_prefixes, made, source)
+        result.counts.setdefault(kind, KindCounts()).withdrawn += withdrawn
+        family_events += events
     check_foreign_keys(conn, list(ordered))
     if "hazard" in ordered or "release" in ordered:
         recompute_ledger(conn)
         problems = settle_hazards(conn, ordered, ids, existing)
         if problems:
             raise ImportRejectedError(problems, _files(result.files))
+    if family_events and not result.dry_run:
+        at = utcnow()
+        for event in family_events:
+            event.update(user_id=audit_user_id, at=at)
+        insert_events(conn, family_events)
     if audit:
         at = utcnow()
         for kind, batch in ordered.items():

@@ -31,6 +31,10 @@ that no target takes is an error unless ``unmatched: skip``. A target with
 ``distinct: true`` makes one record of all rows with the same external id
 (the hazard of many monthly reports, say); those rows must agree on it.
 
+A target with ``counts`` makes one record per unit of each count column
+(victims of a register that counts them per incident); see
+:mod:`demine.exchange.counts`.
+
 Template placeholders are column names, ``_row`` (the row number), ``_file``
 (the file name) and ``_stem`` (the file name without extension).
 """
@@ -38,7 +42,6 @@ Template placeholders are column names, ``_row`` (the row number), ``_file``
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,8 +56,17 @@ from pyproj import CRS, Transformer
 
 from demine.errors import SourceError
 from demine.exchange.checks import Problems, to_geometries
+from demine.exchange.counts import Counts, expand, parse_counts
 from demine.exchange.entities import EntitySpec, entity, resolve_kind
 from demine.exchange.formats import ReadOptions, SourceTable, source_crs
+from demine.exchange.keys import (
+    GEOMETRY,
+    PLACEHOLDER,
+    fill,
+    tell_apart,
+    template_columns,
+    uses_hash,
+)
 from demine.exchange.parsing import (
     DateFormat,
     NumberFormat,
@@ -66,8 +78,6 @@ from demine.exchange.parsing import (
 )
 from demine.i18n import _
 
-PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-SPECIAL = ("_row", "_file", "_stem")
 RULE_KEYS = {
     "column",
     "value",
@@ -118,10 +128,10 @@ class FieldRule:
         """The source columns this rule reads."""
         names = [self.column, self.lon, self.lat, self.wkt, self.place]
         if self.template:
-            names += [n for n in PLACEHOLDER.findall(self.template) if n not in SPECIAL]
+            names += template_columns(self.template)
         if self.date_parts:
             year, month, day = self.date_parts
-            names += [year, month, None if day in (None, "last") else day]
+            names += [year, month, None if fixed_day(day) else day]
         return [n for n in names if n]
 
 
@@ -154,6 +164,7 @@ class Target:
     optional: frozenset[str] = frozenset()
     review_state: str | None = None
     distinct: bool = False
+    counts: Counts | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +193,10 @@ class Staged:
     optional: frozenset[str] = frozenset()
     review_state: str | None = None
     places: dict[str, tuple[pd.Series, str | None]] = field(default_factory=dict)
+    #: external-id prefixes of records made from counts (see
+    #: :mod:`demine.exchange.counts`): stored records of these families that
+    #: the import does not make again are withdrawn.
+    families: NDArray[np.object_] | None = None
 
 
 # -- reading the YAML ------------------------------------------------------
@@ -205,7 +220,15 @@ def load_mapping(path: Path) -> Mapping:
 def parse_mapping(data: MappingType[str, Any], where: str = "mapping") -> Mapping:
     """A :class:`Mapping` from its YAML data."""
     known = {"name", "description", "source", "records", "targets", "unmatched"}
-    single = {"kind", "fields", "when", "optional", "review_state", "distinct"}
+    single = {
+        "kind",
+        "fields",
+        "when",
+        "optional",
+        "review_state",
+        "distinct",
+        "counts",
+    }
     unknown = set(data) - known - single
     if unknown:
         raise SourceError(
@@ -309,6 +332,18 @@ def _target(data: Any, where: str) -> Target:
                 _("optional: %(kind)s has no field %(name)r", kind=kind, name=name),
                 file=where,
             )
+    counts = None
+    if "counts" in data:
+        counts = parse_counts(data["counts"], kind, set(spec.by_name), where)
+        if _count_base(spec, rules) is None:
+            raise SourceError(
+                _(
+                    "%(kind)s: records made from counts need 'external_id' (the "
+                    "incident's id) or a reference to the incident among the fields",
+                    kind=kind,
+                ),
+                file=where,
+            )
     return Target(
         kind=kind,
         fields=rules,
@@ -316,7 +351,16 @@ def _target(data: Any, where: str) -> Target:
         optional=optional,
         review_state=data.get("review_state"),
         distinct=bool(data.get("distinct", False)),
+        counts=counts,
     )
+
+
+def _count_base(spec: EntitySpec, rules: dict[str, FieldRule]) -> str | None:
+    """The field whose value starts the ids of records made from counts."""
+    if "external_id" in rules:
+        return "external_id"
+    refs = [f.name for f in spec.fields if f.type == "ref" and f.name in rules]
+    return refs[0] if refs else None
 
 
 def _condition(data: Any, where: str) -> Condition | None:
@@ -393,10 +437,28 @@ def _rule(name: str, raw: Any, where: str) -> FieldRule:
         place=raw.get("place"),
         place_type=raw.get("place_type"),
         crs=_crs_text(raw.get("crs"), where),
-        date_parts=(raw["year"], raw.get("month"), raw.get("day"))
+        date_parts=(raw["year"], raw.get("month"), _day(raw.get("day"), name, where))
         if "year" in raw
         else None,
     )
+
+
+def fixed_day(day: str | None) -> bool:
+    """Whether a date's ``day`` is given (a number, first, last), not a column."""
+    return day is None or day in ("first", "last") or day.isdigit()
+
+
+def _day(day: Any, name: str, where: str) -> str | None:
+    """``day`` of a date in parts: a column name, ``first``, ``last`` or 1-31."""
+    if day is None:
+        return None
+    text = str(day).strip()
+    if isinstance(day, bool) or (text.isdigit() and not 1 <= int(text) <= 31):
+        raise SourceError(
+            f"field {name}: 'day' is a column, first, last or a day 1-31",
+            file=where,
+        )
+    return text
 
 
 def _value_map(data: Any, name: str, where: str) -> dict[str, Any] | None:
@@ -488,6 +550,20 @@ def _stage(
         columns[name] = _values(spec, rule, sub, sub_problems, read)
     frame = pd.DataFrame(columns, index=range(len(idx)))
     rows = sub.rows
+    key = rules.get("external_id")
+    if key and key.template and uses_hash(key.template) and not target.distinct:
+        frame["external_id"], suffixed = tell_apart(frame["external_id"], sub)
+        if suffixed:
+            problems.notes.append(
+                f"{table.name}: {suffixed:,} {target.kind} row(s) share their "
+                "key columns with another row: told apart by -2, -3 ... after "
+                "the id, in the order of their content"
+            )
+    families = None
+    if target.counts is not None:
+        frame, rows, places, families = _expand_counts(
+            target, spec, frame, sub, places, sub_problems
+        )
     if target.distinct and "external_id" in frame:
         keep = _distinct(frame, rows, sub_problems)
         frame, rows = frame[keep].reset_index(drop=True), rows[keep]
@@ -503,7 +579,45 @@ def _stage(
         optional=target.optional,
         review_state=target.review_state,
         places=places,
+        families=families,
     )
+
+
+def _expand_counts(
+    target: Target,
+    spec: EntitySpec,
+    frame: pd.DataFrame,
+    sub: SourceTable,
+    places: dict[str, tuple[pd.Series, str | None]],
+    problems: Problems,
+) -> tuple[
+    pd.DataFrame,
+    NDArray[np.int64],
+    dict[str, tuple[pd.Series, str | None]],
+    NDArray[np.object_],
+]:
+    """One record per unit of each count (:mod:`demine.exchange.counts`)."""
+    assert target.counts is not None
+    base_field = _count_base(spec, dict(target.fields))
+    assert base_field is not None
+    base = as_text(frame[base_field].reset_index(drop=True))
+
+    def read(column: str) -> pd.Series:
+        return _column(sub, column, "counts", sub.name)
+
+    made = expand(target.counts, read, base, problems)
+    out = frame.iloc[made.take].reset_index(drop=True)
+    out["external_id"] = pd.Series(made.external_id, dtype=object)
+    for name, values in made.values.items():
+        given = pd.Series(values, dtype=object)
+        if name in out:
+            out[name] = given.where(given.notna(), out[name].astype(object))
+        else:
+            out[name] = given
+    moved = {
+        k: (v.iloc[made.take].reset_index(drop=True), t) for k, (v, t) in places.items()
+    }
+    return out, sub.rows[made.take], moved, made.families
 
 
 def _distinct(
@@ -602,24 +716,15 @@ def _values(
 
 
 def _template(template: str, table: SourceTable, field_name: str) -> pd.Series:
-    """Fill ``{column}`` placeholders row by row, vectorised by column."""
-    n = len(table)
-    out = pd.Series([""] * n, dtype=object)
-    pos = 0
-    path = Path(table.path)
-    for match in PLACEHOLDER.finditer(template):
-        out = out + template[pos : match.start()]
-        name = match.group(1)
-        if name == "_row":
-            part = pd.Series(table.rows.astype(str), dtype=object)
-        elif name in ("_file", "_stem"):
-            part = pd.Series([path.name if name == "_file" else path.stem] * n)
-        else:
-            column = _column(table, name, field_name, table.name)
-            part = as_text(column.reset_index(drop=True)).fillna("")
-        out = out + part.astype(str)
-        pos = match.end()
-    return out + template[pos:]
+    """Fill ``{column}``, ``{_row}``, ``{_hash:...}`` ... (:mod:`keys`)."""
+
+    def column(name: str) -> pd.Series:
+        if name == GEOMETRY and table.geometry is not None:
+            # The shape itself, for content ids of features with few fields.
+            return pd.Series(shapely.to_wkb(table.geometry, hex=True), dtype=object)
+        return _column(table, name, field_name, table.name).reset_index(drop=True)
+
+    return fill(template, table, column)
 
 
 def _convert(
@@ -709,7 +814,11 @@ def _date_parts(rule: FieldRule, table: SourceTable, problems: Problems) -> pd.S
         else None
     )
     day_values: pd.Series | str | None = day
-    if day not in (None, "last"):
+    if day == "first":
+        day_values = None
+    elif day is not None and day.isdigit():
+        day_values = pd.Series([int(day)] * len(table), dtype=float)
+    elif day not in (None, "last"):
         day_values = _column(table, str(day), rule.field, table.name).reset_index(
             drop=True
         )

@@ -297,7 +297,7 @@ def date_from_parts(
     out = np.full(len(y), np.datetime64("NaT"), dtype="datetime64[D]")
     if ok.any():
         stamps = pd.to_datetime(frame[ok], errors="coerce")
-        if day == "last":
+        if isinstance(day, str) and day == "last":
             stamps = stamps + pd.offsets.MonthEnd(0)
         out[ok] = stamps.to_numpy(dtype="datetime64[D]")
     bad |= ~np.isnan(y) & np.isnat(out)

@@ -117,7 +117,15 @@ def resolve_references(
             wanted = [str(k) for k in pd.unique(keys[present])]
             found = index.lookup(wanted)
             resolved = pd.Series(map_distinct(keys, _getter(found)))
-            problems += _report(batch, fs.name, fs.ref, keys, resolved, index.keys)
+            problems += _report(
+                batch,
+                fs.name,
+                fs.ref,
+                keys,
+                resolved,
+                index.keys,
+                fs.ref in batches,
+            )
             numbers = pd.to_numeric(resolved, errors="coerce")
             good = numbers.notna() & (numbers != AMBIGUOUS)
             batch.frame[fs.column] = numbers.where(good).astype("Int64")
@@ -135,10 +143,27 @@ def _report(
     keys: pd.Series,
     resolved: pd.Series,
     key_columns: tuple[str, ...],
+    in_import: bool,
 ) -> list[SourceError]:
     problems = batch.problems()
     present = keys.notna().to_numpy(dtype=bool)
     missing = present & resolved.isna().to_numpy(dtype=bool)
+    # An id longer than any record may hold: if the record it names is in
+    # this import, that record's own problem is the cause, reported once.
+    limit = entity(target).by_name["external_id"].max_length or 0
+    lengths = keys.astype(object).map(lambda k: len(str(k)), na_action="ignore")
+    long = present & (lengths.fillna(0).to_numpy(dtype=float) > limit)
+    if in_import:
+        missing &= ~long
+    else:
+        problems.add(
+            missing & long,
+            name,
+            keys,
+            f"is longer than the {limit} characters an external id may have, "
+            f"so no {target} has it",
+        )
+        missing &= ~long
     ambiguous = (resolved == AMBIGUOUS).fillna(False).to_numpy(dtype=bool)
     by = " or ".join(c.replace("_", " ") for c in key_columns)
     problems.add(

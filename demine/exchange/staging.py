@@ -46,6 +46,9 @@ class Batch:
     rows: NDArray[np.int64]
     files: NDArray[np.object_]
     review: NDArray[np.object_]
+    #: external-id prefixes whose stored records this import replaces
+    #: (records made from counts; see :mod:`demine.exchange.counts`)
+    families: NDArray[np.object_] | None = None
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -165,7 +168,7 @@ def _layers_to_read(
         return [(kind, options)]
     # A file of one entity (CSV, GeoJSON, Shapefile ...) says which by its
     # name, as `demine export` names them: hazards.csv, releases.geojson.
-    layers = list_layers(path) or [path.stem]
+    layers = list_layers(path, options.limits) or [path.stem]
     if len(layers) == 1 and path.stem in LAYERS.values():
         layers = [path.stem]
     wanted = [k for k in KINDS if LAYERS[k] in layers]
@@ -179,7 +182,7 @@ def _layers_to_read(
             ),
             file=str(path),
         )
-    if len(list_layers(path)) <= 1:
+    if len(list_layers(path, options.limits)) <= 1:
         return [(wanted[0], options)]
     return [(k, replace(options, layer=LAYERS[k])) for k in wanted]
 
@@ -190,6 +193,7 @@ def _merge(base: ReadOptions, override: ReadOptions) -> ReadOptions:
         encoding=override.encoding or base.encoding,
         delimiter=override.delimiter or base.delimiter,
         crs=override.crs or base.crs,
+        limits=override.limits,
     )
 
 
@@ -228,6 +232,7 @@ def _stage_table(
         used = mapping
     staged = apply_mapping(used, table, problems)
     result.problems.extend(problems.items)
+    result.warnings.extend(problems.notes)
     log.info("%s: %d rows read", table.name, len(table))
     return staged
 
@@ -284,6 +289,8 @@ def check_staged(
                 for _unused, s in items
             ]
         )
+        family_parts = [s.families for _, s in items if s.families is not None]
+        families = np.concatenate(family_parts) if family_parts else None
         result.batches[kind] = Batch(
-            kind, frame.reset_index(drop=True), rows, files, review
+            kind, frame.reset_index(drop=True), rows, files, review, families
         )

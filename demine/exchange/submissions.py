@@ -41,6 +41,13 @@ from demine.exchange.formats import ReadOptions, SourceTable, decode, read_xlsx
 from demine.exchange.forms import FORMS, FormSpec
 from demine.exchange.importer import ImportResult, import_batches
 from demine.exchange.mapping import Staged, apply_mapping, parse_mapping
+from demine.exchange.opening import (
+    ImportLimits,
+    check_archive,
+    display_name,
+    plain_file,
+    read_member,
+)
 from demine.exchange.staging import PlaceIndex, Staging, check_staged
 from demine.i18n import _
 from demine.store.database import Database
@@ -66,13 +73,14 @@ def import_submissions(
     form: str | None = None,
     dry_run: bool = False,
     today: dt.date | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportResult:
     """Import submission exports; all or nothing, like any import."""
     db.require_initialised()
     staging = Staging(files=[str(p) for p in paths])
     staged: list[Staged] = []
     for path in paths:
-        subs = read_submissions(path)
+        subs = read_submissions(path, limits)
         spec = _form(subs, form)
         staged += stage_submissions(spec, subs, staging)
     check_staged(staged, PlaceIndex(db), today or dt.date.today(), None, staging)
@@ -169,23 +177,33 @@ def _complete(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
 # -- reading exports -------------------------------------------------------
 
 
-def read_submissions(path: Path) -> Submissions:
-    """Read any accepted export into :class:`Submissions`."""
+def read_submissions(path: Path, limits: ImportLimits | None = None) -> Submissions:
+    """Read any accepted export into :class:`Submissions`, within ``limits``."""
+    limits = limits or ImportLimits()
     if not path.exists():
         raise SourceError(_("no such file"), file=str(path))
+    plain_file(path)
     suffix = path.suffix.lower()
+    if suffix in (".zip", ".xlsx"):
+        check_archive(path, limits)
+    else:
+        limits.check_bytes(path.stat().st_size, display_name(path))
     if suffix == ".zip":
-        return _read_central_zip(path)
-    if suffix == ".json":
-        return _read_json(path)
-    if suffix == ".csv":
+        subs = _read_central_zip(path, limits)
+    elif suffix == ".json":
+        subs = _read_json(path)
+    elif suffix == ".csv":
         frame = _read_csv_bytes(path, path.read_bytes())
-        return _from_frame(str(path), frame, np.arange(2, len(frame) + 2))
-    if suffix == ".xlsx":
-        return _read_kobo_xlsx(path)
-    raise SourceError(
-        _("unknown export; use .csv, .zip, .json or .xlsx"), file=str(path)
-    )
+        subs = _from_frame(str(path), frame, np.arange(2, len(frame) + 2))
+    elif suffix == ".xlsx":
+        subs = _read_kobo_xlsx(path, limits)
+    else:
+        raise SourceError(
+            _("unknown export; use .csv, .zip, .json or .xlsx"), file=str(path)
+        )
+    rows = len(subs.main) + sum(len(f) for f, _unused in subs.repeats.values())
+    limits.check_rows(rows, display_name(path))
+    return subs
 
 
 def _read_csv_bytes(path: Path | str, data: bytes) -> pd.DataFrame:
@@ -200,11 +218,11 @@ def _read_csv_bytes(path: Path | str, data: bytes) -> pd.DataFrame:
         ) from None
 
 
-def _read_central_zip(path: Path) -> Submissions:
+def _read_central_zip(path: Path, limits: ImportLimits) -> Submissions:
     try:
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
-            files = {n: archive.read(n) for n in names}
+            files = {n: read_member(archive, n, limits) for n in names}
     except zipfile.BadZipFile as exc:
         raise SourceError(
             _("is not a readable zip: %(reason)s", reason=exc), file=str(path)
@@ -385,11 +403,11 @@ def _json_instance(
     raise SourceError(_("submission has no instanceID"), file=file, row=n)
 
 
-def _read_kobo_xlsx(path: Path) -> Submissions:
+def _read_kobo_xlsx(path: Path, limits: ImportLimits) -> Submissions:
     from demine.exchange.formats import list_layers
 
-    sheets = list_layers(path)
-    main_table = read_xlsx(path, ReadOptions(layer=sheets[0]), None)
+    sheets = list_layers(path, limits)
+    main_table = read_xlsx(path, ReadOptions(layer=sheets[0], limits=limits), None)
     subs = _from_frame(str(path), main_table.frame, main_table.rows)
     if "_index" in main_table.frame.columns:
         index_to_instance = dict(
@@ -402,7 +420,7 @@ def _read_kobo_xlsx(path: Path) -> Submissions:
     else:
         index_to_instance = {}
     for sheet in sheets[1:]:
-        table = read_xlsx(path, ReadOptions(layer=sheet), None)
+        table = read_xlsx(path, ReadOptions(layer=sheet, limits=limits), None)
         frame = _flatten_columns(table.frame)
         parents = table.frame.get("_parent_index", pd.Series([""] * len(frame)))
         frame["_instance"] = parents.astype(str).map(index_to_instance).to_numpy()

@@ -32,12 +32,13 @@ from demine.exchange.exporter import (
 )
 from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult, import_files
+from demine.exchange.job_runner import Progress
 from demine.exchange.mapping import Mapping, parse_mapping
 from demine.exchange.staging import REGISTER
 from demine.i18n import _
 from demine.store.bulk import read_frame
 from demine.store.database import Database
-from demine.store.listing import visible_rows
+from demine.store.listing import count_visible_rows, visible_rows
 from demine.store.schema import Base
 from demine.store.users import Principal
 
@@ -152,51 +153,99 @@ def export_kinds(kind: str, fmt: str) -> tuple[str, list[str]]:
     return fmt, kinds
 
 
+def export_rows(
+    db: Database, who: Principal, kind: str = REGISTER, fmt: str = "gpkg"
+) -> int:
+    """How many rows an export of ``kind`` in ``fmt`` by ``who`` would hold;
+    a SourceError when that format cannot hold them."""
+    _fmt, kinds = export_kinds(kind, fmt)
+    return count_visible_rows(db, kinds, who)
+
+
 def export_visible(
-    db: Database, folder: Path, who: Principal, kind: str = REGISTER, fmt: str = "gpkg"
+    db: Database,
+    folder: Path,
+    who: Principal,
+    kind: str = REGISTER,
+    fmt: str = "gpkg",
+    progress: Progress | None = None,
 ) -> ExportFile:
     """Write into ``folder`` a file of what ``who`` may see: the register, or
-    one kind of record, in ``fmt`` (gpkg, geojson, csv or xlsx)."""
+    one kind of record, in ``fmt`` (gpkg, geojson, csv or xlsx).
+
+    ``progress`` hears how far it is and may stop it by raising (a job).
+    """
     fmt, kinds = export_kinds(kind, fmt)
     suffix, media = EXPORT_FORMATS[fmt]
     name = ("register" if kind == REGISTER else LAYERS[kinds[0]]) + suffix
     path = folder / name
-    counts = write_visible(db, path, fmt, kinds, who)
+    counts = write_visible(db, path, fmt, kinds, who, progress)
     return ExportFile(path=path, name=name, media_type=media, counts=counts)
 
 
 def write_visible(
-    db: Database, path: Path, fmt: str, kinds: Sequence[str], who: Principal
+    db: Database,
+    path: Path,
+    fmt: str,
+    kinds: Sequence[str],
+    who: Principal,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
-    """Write ``kinds`` as the exporter does, with only the rows ``who`` sees."""
+    """Write ``kinds`` as the exporter does, with only the rows ``who`` sees.
+
+    ``progress`` hears how far it is (reading counts for a third, writing
+    the rest) and may stop it by raising.
+    """
+    tell = progress or _silent
     db.require_initialised()
     with db.transaction() as conn:
-        frames = visible_frames(conn, kinds, who)
+        frames = visible_frames(conn, kinds, who, tell)
+    total = max(1, sum(len(f) for f in frames.values()))
     if fmt == "xlsx":
-        return write_workbook(path, frames)
+        return write_workbook(
+            path,
+            frames,
+            lambda rows: tell(1 / 3 + 2 / 3 * rows / total, f"{rows:,} rows written"),
+        )
+    written = 0
     for kind, frame in frames.items():
+        tell(1 / 3 + 2 / 3 * written / total, f"writing {LAYERS[kind]}")
         write_layer(path, fmt, kind, frame)
+        written += len(frame)
     return {LAYERS[k]: len(f) for k, f in frames.items()}
 
 
 def visible_frames(
-    conn: Connection, kinds: Sequence[str], who: Principal
+    conn: Connection,
+    kinds: Sequence[str],
+    who: Principal,
+    progress: Progress | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The exporter's frame of each kind, without what ``who`` may not see."""
+    tell = progress or _silent
     if who.can_review:
         keys: dict[str, dict[int, str]] = {}
-        return {kind: entity_frame(conn, kind, keys) for kind in kinds}
+        out = {}
+        for i, kind in enumerate(kinds):
+            tell(i / len(kinds) / 3, f"reading {LAYERS[kind]}")
+            out[kind] = entity_frame(conn, kind, keys)
+        return out
     targets = {fs.ref for k in kinds for fs in entity(k).fields if fs.ref}
     # Name only the records the reader sees: other references stay blank.
     keys = {t: _visible_keys(conn, t, who) for t in sorted(targets)}
     frames = {}
-    for kind in kinds:
+    for i, kind in enumerate(kinds):
+        tell(i / len(kinds) / 3, f"reading {LAYERS[kind]}")
         frame = entity_frame(conn, kind, keys)
         table = Base.metadata.tables[kind]
         seen = read_frame(conn, kind, ["id", "external_id"], visible_rows(table, who))
         shown = frame["external_id"].isin(set(_external_ids(kind, seen)))
         frames[kind] = frame.loc[shown.to_numpy(dtype=bool)].reset_index(drop=True)
     return frames
+
+
+def _silent(_done: float, _message: str) -> None:
+    pass
 
 
 def _visible_keys(conn: Connection, kind: str, who: Principal) -> dict[int, str]:

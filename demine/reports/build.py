@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from demine.i18n import _
 from demine.reports import completion, land, money, people, treaty
 from demine.reports.donor import donor_sections, find_donor
 from demine.reports.errors import ReportError
-from demine.reports.model import Report
+from demine.reports.model import Report, Section
 from demine.reports.period import Period
+from demine.reports.texts import no_records
 from demine.store import reporting
 from demine.store.database import Database
 
@@ -31,20 +34,65 @@ def build_report(
     """
     when = check_request(db, kind, period, donor, project)
     with db.transaction() as conn:
+        held = reporting.approved_kinds(conn)
+
+        def part(
+            key: str, title: str, kinds: tuple[str, ...], make: Callable[[], Section]
+        ) -> Section:
+            """A section, or a note that the register has nothing for it."""
+            if held & set(kinds):
+                return make()
+            return Section(key, title, unavailable=no_records(*kinds))
+
         if kind == "national":
             sections = [
-                land.progress_section(conn, when),
-                land.remaining_section(conn, when),
-                people.items_section(conn, when),
-                people.casualties_section(db, conn, when),
-                people.eore_section(conn, when),
-                people.qm_section(conn, when),
-                money.funding_section(conn, when),
+                part(
+                    "progress",
+                    _("Land release progress"),
+                    ("hazard", "release"),
+                    lambda: land.progress_section(conn, when),
+                ),
+                part(
+                    "remaining",
+                    _("Remaining contamination"),
+                    ("hazard",),
+                    lambda: land.remaining_section(conn, when),
+                ),
+                part(
+                    "items",
+                    _("Explosive ordnance found and destroyed"),
+                    ("eo_item",),
+                    lambda: people.items_section(conn, when),
+                ),
+                part(
+                    "casualties",
+                    _("Casualties"),
+                    ("accident",),
+                    lambda: people.casualties_section(db, conn, when),
+                ),
+                part(
+                    "eore",
+                    _("Explosive ordnance risk education"),
+                    ("eore_session",),
+                    lambda: people.eore_section(conn, when),
+                ),
+                part(
+                    "qm",
+                    _("Quality management"),
+                    ("qm_finding",),
+                    lambda: people.qm_section(conn, when),
+                ),
+                part(
+                    "funding",
+                    _("Funding and cost"),
+                    ("funding",),
+                    lambda: money.funding_section(conn, when),
+                ),
             ]
             subtitle = None
             title = _("National mine action report %(period)s", period=when.label)
         elif kind == "treaty":
-            sections = treaty.treaty_sections(conn, when)
+            sections = treaty.treaty_sections(conn, when, held)
             subtitle = _(
                 "Form C (mined areas), form G (mines destroyed), land release"
                 " and Landmine Monitor figures"
@@ -58,7 +106,16 @@ def build_report(
                 "Donor report %(period)s: %(donor)s", period=when.label, donor=name
             )
     if kind == "national" and forecast:
-        sections.append(completion.forecast_section(db))
+        if "hazard" in held:
+            sections.append(completion.forecast_section(db))
+        else:
+            sections.append(
+                Section(
+                    "forecast",
+                    _("Completion forecast"),
+                    unavailable=no_records("hazard"),
+                )
+            )
     return Report(
         kind=kind,
         title=title,
@@ -104,10 +161,14 @@ def check_request(
 
 
 def _require_records(conn: object, period: Period) -> None:
-    """An empty register, or a period with nothing in it, is an error."""
-    if reporting.approved_hazards(conn) == 0:  # type: ignore[arg-type]
+    """An empty register, or a period with nothing in it, is an error.
+
+    A register of one kind of record (victims only, say) makes a report:
+    the sections it has nothing for say so (issue 16).
+    """
+    if not reporting.approved_kinds(conn):  # type: ignore[arg-type]
         raise ReportError(
-            _("the register has no approved hazards: import or approve records first")
+            _("the register has no approved records: import or approve records first")
         )
     counts = reporting.dated_records(conn, period.start, period.end)  # type: ignore[arg-type]
     if not any(counts.values()):

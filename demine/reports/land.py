@@ -7,13 +7,14 @@ import pandas as pd
 from matplotlib.figure import Figure as MplFigure
 from sqlalchemy.engine import Connection
 
+from demine.analysis.admin_areas import area_table
 from demine.domain.vocab import ReleaseKind
 from demine.i18n import _
 from demine.reports import charts, maps
 from demine.reports.model import Chart, Column, Figure, Section, Table
 from demine.reports.period import Period
 from demine.reports.texts import label
-from demine.store import reporting
+from demine.store import queries, reporting
 
 KINDS = [k.value for k in ReleaseKind]
 NO_AREA = "—"
@@ -116,25 +117,37 @@ def _months(period: Period) -> list[str]:
     ]
 
 
-def remaining_by_admin(hazards: pd.DataFrame) -> pd.DataFrame:
-    """Per admin area: open hazards, their SHA and CHA m² remaining, total."""
+def remaining_by_admin(
+    hazards: pd.DataFrame, places: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Per admin area, with all areas below it: open hazards, their SHA and
+    CHA m² remaining, total. Indexed by the area's name; ``label`` is its
+    path, ``top`` marks the rows that add up to the whole."""
     left = hazards[hazards["remaining_m2"] > 0].copy()
-    left["admin"] = left["admin"].astype(object).fillna(NO_AREA)
     for cls in ("sha", "cha"):
         left[cls] = left["remaining_m2"].where(left["hazard_class"] == cls, 0.0)
-    grouped = left.groupby("admin").agg(
+    key = pd.to_numeric(left["admin_area_id"], errors="coerce").astype("Int64")
+    grouped = left.groupby(key, dropna=False).agg(
         hazards=("id", "count"),
         sha=("sha", "sum"),
         cha=("cha", "sum"),
         remaining=("remaining_m2", "sum"),
     )
-    return grouped.sort_values("remaining", ascending=False)
+    table = area_table(grouped, places if places is not None else _no_places())
+    table["label"] = table["label"].astype(object).fillna(NO_AREA)
+    table.index = pd.Index(table["name"].astype(object).fillna(NO_AREA))
+    return table
+
+
+def _no_places() -> pd.DataFrame:
+    return pd.DataFrame(columns=["id", "name", "place_type", "parent_id"])
 
 
 def remaining_section(conn: Connection, period: Period) -> Section:
     """What remains on the last day of the period, by admin area, with a map."""
     hazards = reporting.hazards_at(conn, period.end)
-    by_admin = remaining_by_admin(hazards)
+    by_admin = remaining_by_admin(hazards, queries.place_tree(conn))
+    top = by_admin[by_admin["top"].astype(bool)]
     section = Section(
         "remaining",
         _("Remaining contamination"),
@@ -144,13 +157,13 @@ def remaining_section(conn: Connection, period: Period) -> Section:
             day=period.end,
         ),
     )
-    total = float(by_admin["remaining"].sum())
+    total = float(top["remaining"].sum())
     section.figures += [
         Figure("remaining.total", _("Remaining hazardous area (ha)"), total, "ha"),
         Figure(
             "remaining.hazards",
             _("Hazards with area remaining"),
-            int(by_admin["hazards"].sum()),
+            int(top["hazards"].sum()),
         ),
     ]
     section.tables.append(
@@ -165,14 +178,14 @@ def remaining_section(conn: Connection, period: Period) -> Section:
                 Column("remaining", _("Remaining (ha)"), "ha"),
             ],
             [
-                [name, int(r.hazards), r.sha, r.cha, r.remaining]
-                for name, r in by_admin.iterrows()
+                [r.label, int(r.hazards), r.sha, r.cha, r.remaining]
+                for _name, r in by_admin.iterrows()
             ],
             total=[
                 _("Total"),
-                int(by_admin["hazards"].sum()),
-                float(by_admin["sha"].sum()),
-                float(by_admin["cha"].sum()),
+                int(top["hazards"].sum()),
+                float(top["sha"].sum()),
+                float(top["cha"].sum()),
                 total,
             ],
         )

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from demine.domain.ages import is_child
 from demine.domain.vocab import EOCategory, Outcome, Severity
 from demine.i18n import _
 from demine.reports import charts
@@ -20,7 +21,6 @@ from demine.store.database import Database
 
 log = logging.getLogger(__name__)
 OUTCOMES = [o.value for o in Outcome]
-ADULT_AGE = 18
 
 
 def items_section(conn: Connection, period: Period) -> Section:
@@ -79,11 +79,14 @@ def items_section(conn: Connection, period: Period) -> Section:
     return section
 
 
-def age_group(age: Any) -> str:
-    """``child`` (under 18), ``adult`` or ``unknown``."""
-    if age is None or pd.isna(age):
-        return "unknown"
-    return "child" if int(age) < ADULT_AGE else "adult"
+def age_group(age: Any, group: Any = None) -> str:
+    """``child`` (under 18), ``adult`` or ``unknown``, from the age or the
+    victim's age group."""
+    child = is_child(
+        None if age is None or pd.isna(age) else float(age),
+        None if group is None or pd.isna(group) else str(group),
+    )
+    return "unknown" if child is None else ("child" if child else "adult")
 
 
 def casualties_section(db: Database, conn: Connection, period: Period) -> Section:
@@ -138,8 +141,16 @@ def _from_analysis(section: Section, report: Any) -> None:
         Figure("casualties.accidents", _("Accidents"), int(report.accidents)),
         Figure("casualties.killed", label("outcome", "killed"), int(report.killed)),
         Figure("casualties.injured", label("outcome", "injured"), int(report.injured)),
-        Figure("casualties.children", _("Child casualties"), int(report.children)),
+        Figure("casualties.children", _("Child casualties"), report.children),
     ]
+    if report.children_age_unknown:
+        section.figures.append(
+            Figure(
+                "casualties.children_age_unknown",
+                _("Casualties whose age is unknown (child or not)"),
+                report.children_age_unknown,
+            )
+        )
     for key, column in (
         ("by_sex", "sex"),
         ("by_age_group", "age_group"),
@@ -223,7 +234,10 @@ def _by_year_chart(years: pd.DataFrame) -> Chart:
 def _own_counts(section: Section, conn: Connection, period: Period) -> None:
     victims = reporting.victims(conn, period.start, period.end)
     accidents = reporting.accidents(conn, period.start, period.end)
-    victims["age_group"] = victims["age"].map(age_group)
+    victims["age_group"] = [
+        age_group(a, g)
+        for a, g in zip(victims["age"], victims["age_group"], strict=True)
+    ]
     counts = victims["outcome"].value_counts()
     section.figures += [
         Figure("casualties.accidents", _("Accidents"), accidents),

@@ -81,6 +81,36 @@ AGE_GROUPS: dict[str, str] = {
 }
 NO_DISPOSAL = N_("Disposal not recorded")
 
+# What a section says when the register holds none of the records it is
+# made from (by the kinds it needs), so a partial register still reports.
+NO_RECORDS: dict[tuple[str, ...], str] = {
+    ("hazard",): N_(
+        "the register holds no approved hazards, so this section is left out."
+    ),
+    ("hazard", "release"): N_(
+        "the register holds no approved hazards or releases, so this section"
+        " is left out."
+    ),
+    ("release",): N_(
+        "the register holds no approved releases, so this section is left out."
+    ),
+    ("eo_item",): N_(
+        "the register holds no approved EO finds, so this section is left out."
+    ),
+    ("accident",): N_(
+        "the register holds no approved accidents, so this section is left out."
+    ),
+    ("eore_session",): N_(
+        "the register holds no approved EORE sessions, so this section is left out."
+    ),
+    ("qm_finding",): N_(
+        "the register holds no approved QM findings, so this section is left out."
+    ),
+    ("funding",): N_(
+        "the register holds no approved funding records, so this section is left out."
+    ),
+}
+
 # Report groupings whose field name differs from the vocabulary's usual one.
 _GROUPS: dict[str, type[StrEnum]] = {
     **BY_NAME,
@@ -92,6 +122,11 @@ _GROUPS: dict[str, type[StrEnum]] = {
 def t(key: str) -> str:
     """The text of ``key`` in :data:`TEXTS`, in the current language."""
     return _(TEXTS[key])
+
+
+def no_records(*kinds: str) -> str:
+    """Why a section is left out: the register has none of ``kinds``."""
+    return _(NO_RECORDS[kinds])
 
 
 def label(group: str, value: object) -> str:

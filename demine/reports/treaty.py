@@ -14,15 +14,20 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from demine.analysis.admin_areas import area_table
+from demine.domain.ages import is_child
 from demine.domain.vocab import EOCategory, ReleaseKind
-from demine.i18n import _
+from demine.i18n import N_, _
 from demine.reports.land import NO_AREA
 from demine.reports.model import Column, Figure, Section, Table
 from demine.reports.period import Period
-from demine.reports.texts import label, t
-from demine.store import reporting
+from demine.reports.texts import label, no_records, t
+from demine.store import queries, reporting
 
 KINDS = [k.value for k in ReleaseKind]
+FORM_C = N_("Form C — areas containing or suspected to contain anti-personnel mines")
+FORM_G = N_("Form G — anti-personnel mines destroyed")
+RELEASED = N_("Land released — cancelled, reduced, cleared")
 
 
 def ap_mined(hazards: pd.DataFrame) -> pd.DataFrame:
@@ -30,21 +35,31 @@ def ap_mined(hazards: pd.DataFrame) -> pd.DataFrame:
     return hazards[hazards["ap_mine"]]
 
 
-def form_c(hazards: pd.DataFrame) -> pd.DataFrame:
-    """Per admin area: number and m² of AP-mined areas left, CHA and SHA."""
+def form_c(hazards: pd.DataFrame, places: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per admin area (with the areas below it): number and m² of AP-mined
+    areas left, CHA and SHA. ``label`` names the area by its path; ``top``
+    marks the rows that add up to the whole."""
     left = ap_mined(hazards)
-    left = left[left["remaining_m2"] > 0].assign(
-        admin=lambda f: f["admin"].astype(object).fillna(NO_AREA)
-    )
-    out = pd.DataFrame(index=sorted(left["admin"].unique()))
+    left = left[left["remaining_m2"] > 0]
+    key = pd.to_numeric(left["admin_area_id"], errors="coerce").astype("Int64")
+    out = pd.DataFrame(index=pd.Index(key.unique(), dtype="Int64"))
     for cls in ("cha", "sha"):
-        sub = left[left["hazard_class"] == cls].groupby("admin")["remaining_m2"]
-        out[f"{cls}_n"] = sub.count()
-        out[f"{cls}_m2"] = sub.sum()
+        sub = left[left["hazard_class"] == cls].groupby(key, dropna=False)
+        out[f"{cls}_n"] = sub["remaining_m2"].count()
+        out[f"{cls}_m2"] = sub["remaining_m2"].sum()
     out = out.fillna(0.0)
     out["total_n"] = out["cha_n"] + out["sha_n"]
     out["total_m2"] = out["cha_m2"] + out["sha_m2"]
-    return out
+    return _by_area(out, places)
+
+
+def _by_area(own: pd.DataFrame, places: pd.DataFrame | None) -> pd.DataFrame:
+    """``own`` (by admin area id) rolled up, labelled by path."""
+    if places is None:
+        places = pd.DataFrame(columns=["id", "name", "place_type", "parent_id"])
+    table = area_table(own, places)
+    table["label"] = table["label"].astype(object).fillna(NO_AREA)
+    return table
 
 
 def form_g(items: pd.DataFrame) -> pd.DataFrame:
@@ -53,23 +68,42 @@ def form_g(items: pd.DataFrame) -> pd.DataFrame:
     return ap.groupby("model")["quantity"].sum().sort_values(ascending=False)
 
 
-def treaty_sections(conn: Connection, period: Period) -> list[Section]:
+def treaty_sections(
+    conn: Connection, period: Period, held: set[str] | None = None
+) -> list[Section]:
+    """Forms C and G, release by kind, the Monitor's figures; a form the
+    register has no records for says so (``held``: kinds it has)."""
+    held = held if held is not None else {"hazard", "eo_item", "release"}
     hazards = reporting.hazards_at(conn, period.end)
     items = reporting.items_found(conn, period.start, period.end)
     released = reporting.released_by_hazard(conn, period.start, period.end)
+    places = queries.place_tree(conn)
     return [
-        _form_c_section(hazards, period),
-        _form_g_section(items),
-        _release_section(hazards, released),
+        _form_c_section(hazards, period, places)
+        if "hazard" in held
+        else _nothing("form_c", _(FORM_C), "hazard"),
+        _form_g_section(items)
+        if "eo_item" in held
+        else _nothing("form_g", _(FORM_G), "eo_item"),
+        _release_section(hazards, released, places)
+        if "release" in held
+        else _nothing("release_disaggregation", _(RELEASED), "release"),
         _monitor_section(conn, period, hazards, items, released),
     ]
 
 
-def _form_c_section(hazards: pd.DataFrame, period: Period) -> Section:
-    table = form_c(hazards)
+def _nothing(key: str, title: str, kind: str) -> Section:
+    return Section(key, title, unavailable=no_records(kind))
+
+
+def _form_c_section(
+    hazards: pd.DataFrame, period: Period, places: pd.DataFrame
+) -> Section:
+    table = form_c(hazards, places)
+    top = table[table["top"].astype(bool)]
     section = Section(
         "form_c",
-        _("Form C — areas containing or suspected to contain anti-personnel mines"),
+        _(FORM_C),
         _(
             "Hazardous areas whose contamination includes anti-personnel "
             "mines, with area left on %(day)s: confirmed (known, CHA) and"
@@ -86,15 +120,15 @@ def _form_c_section(hazards: pd.DataFrame, period: Period) -> Section:
             [Column("admin", _("Admin area"))]
             + [Column(c, t(f"col.{c}"), fmts[c]) for c in cols],
             [
-                [name, *[_num(r[c], fmts[c]) for c in cols]]
-                for name, r in table.iterrows()
+                [r["label"], *[_num(r[c], fmts[c]) for c in cols]]
+                for _i, r in table.iterrows()
             ],
-            total=[_("Total"), *[_num(table[c].sum(), fmts[c]) for c in cols]],
+            total=[_("Total"), *[_num(top[c].sum(), fmts[c]) for c in cols]],
         )
     )
     section.figures += [
-        Figure("form_c.areas", _("Mined areas"), int(table["total_n"].sum())),
-        Figure("form_c.m2", _("Mined area (m²)"), float(table["total_m2"].sum()), "m2"),
+        Figure("form_c.areas", _("Mined areas"), int(top["total_n"].sum())),
+        Figure("form_c.m2", _("Mined area (m²)"), float(top["total_m2"].sum()), "m2"),
     ]
     return section
 
@@ -107,7 +141,7 @@ def _form_g_section(items: pd.DataFrame) -> Section:
     by_type = form_g(items)
     section = Section(
         "form_g",
-        _("Form G — anti-personnel mines destroyed"),
+        _(FORM_G),
         _(
             "Anti-personnel mines found in the period and destroyed in "
             "situ or removed and destroyed, by type."
@@ -151,22 +185,33 @@ def _form_g_section(items: pd.DataFrame) -> Section:
     return section
 
 
-def _by_admin_kind(hazards: pd.DataFrame, released: pd.DataFrame) -> pd.DataFrame:
+def _by_admin_kind(
+    hazards: pd.DataFrame, released: pd.DataFrame, places: pd.DataFrame
+) -> pd.DataFrame:
     joined = released.merge(
-        hazards[["id", "admin"]], left_on="hazard_id", right_on="id", how="left"
+        hazards[["id", "admin_area_id"]], left_on="hazard_id", right_on="id", how="left"
     )
-    joined["admin"] = joined["admin"].astype(object).fillna(NO_AREA)
+    joined["admin_area_id"] = pd.to_numeric(
+        joined["admin_area_id"], errors="coerce"
+    ).astype("Int64")
     pivot = joined.pivot_table(
-        index="admin", columns="kind", values="m2", aggfunc="sum"
+        index="admin_area_id",
+        columns="kind",
+        values="m2",
+        aggfunc="sum",
+        dropna=False,
     )
-    return pivot.reindex(columns=KINDS).fillna(0.0)
+    own = pivot.reindex(columns=KINDS).fillna(0.0)
+    return _by_area(own, places)
 
 
-def _release_section(hazards: pd.DataFrame, released: pd.DataFrame) -> Section:
+def _release_section(
+    hazards: pd.DataFrame, released: pd.DataFrame, places: pd.DataFrame
+) -> Section:
     """Cancelled, reduced and cleared in the period: AP-mined areas and all."""
     section = Section(
         "release_disaggregation",
-        _("Land released — cancelled, reduced, cleared"),
+        _(RELEASED),
         _(
             "Area released in the period by admin area (m²), on "
             "anti-personnel mined areas and on all hazardous areas."
@@ -177,7 +222,8 @@ def _release_section(hazards: pd.DataFrame, released: pd.DataFrame) -> Section:
         ("ap", released[released["hazard_id"].isin(ap_ids)]),
         ("all", released),
     ):
-        pivot = _by_admin_kind(hazards, rows)
+        pivot = _by_admin_kind(hazards, rows, places)
+        top = pivot[pivot["top"].astype(bool)]
         section.tables.append(
             Table(
                 f"released_{key}",
@@ -186,13 +232,17 @@ def _release_section(hazards: pd.DataFrame, released: pd.DataFrame) -> Section:
                 + [Column(k, t(f"col.{k}_m2"), "m2") for k in KINDS]
                 + [Column("total", _("Total"), "m2")],
                 [
-                    [name, *[float(r[k]) for k in KINDS], float(r.sum())]
-                    for name, r in pivot.iterrows()
+                    [
+                        r["label"],
+                        *[float(r[k]) for k in KINDS],
+                        float(sum(r[k] for k in KINDS)),
+                    ]
+                    for _i, r in pivot.iterrows()
                 ],
                 total=[
                     _("Total"),
-                    *[float(pivot[k].sum()) for k in KINDS],
-                    float(pivot.to_numpy().sum()),
+                    *[float(top[k].sum()) for k in KINDS],
+                    float(top[KINDS].to_numpy().sum()),
                 ],
             )
         )
@@ -218,7 +268,13 @@ def _monitor_section(
     ap = ap_mined(hazards)
     destroyed = items[items["destroyed"]].groupby("category")["quantity"].sum()
     victims = reporting.victims(conn, period.start, period.end)
-    children = victims["age"].map(lambda a: a is not None and not pd.isna(a) and a < 18)
+    children = pd.Series(
+        [
+            is_child(None if pd.isna(a) else float(a), None if pd.isna(g) else g)
+            for a, g in zip(victims["age"], victims["age_group"], strict=True)
+        ],
+        dtype="boolean",
+    )
     people = reporting.eore_reach(conn, period.start, period.end)
     by_kind = released.groupby("kind")["m2"].sum()
     ap_kind = (
@@ -230,7 +286,7 @@ def _monitor_section(
         - int(destroyed.get("at_mine", 0))
     )
     eore = int(people[["women", "men", "girls", "boys"]].to_numpy().sum())
-    figures: list[tuple[str, float | int, str]] = [
+    figures: list[tuple[str, float | int | None, str]] = [
         ("ap_remaining", float(ap["remaining_m2"].sum()), "km2"),
         ("all_remaining", float(hazards["remaining_m2"].sum()), "km2"),
         *[(f"released_{k}", float(by_kind.get(k, 0.0)), "km2") for k in KINDS],
@@ -241,7 +297,8 @@ def _monitor_section(
         ("casualties", len(victims), "int"),
         ("killed", int((victims["outcome"] == "killed").sum()), "int"),
         ("civilians", int((victims["status"] == "civilian").sum()), "int"),
-        ("children", int(children.sum()), "int"),
+        # Unknown ages are not "not children": with none known, no figure.
+        ("children", int(children.sum()) if children.notna().any() else None, "int"),
         ("eore", eore, "int"),
     ]
     section.figures += [

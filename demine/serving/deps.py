@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from typing import Annotated
@@ -10,12 +11,24 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi import Path as PathParam
 
-from demine.errors import AuthenticationError, PermissionDeniedError
+from demine.errors import (
+    AuthenticationError,
+    PasswordChangeRequiredError,
+    PermissionDeniedError,
+)
 from demine.i18n import LANGUAGES, _, choose_language
 from demine.serving.language import SESSION_KEY as LANGUAGE_KEY
+from demine.serving.limits import client_source
 from demine.settings import Settings
 from demine.store.database import Database
+from demine.store.login_attempts import ThrottlePolicy, check_login, record_login
 from demine.store.public import public_layers
+from demine.store.sessions import (
+    SessionPolicy,
+    end_session,
+    session_user,
+    start_session,
+)
 from demine.store.users import (
     Principal,
     authenticate,
@@ -45,9 +58,26 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def current_user(request: Request) -> Principal | None:
-    """The user of a bearer token or of the session cookie, else None.
+def session_policy(request: Request) -> SessionPolicy:
+    settings = get_settings(request)
+    return SessionPolicy(
+        idle=dt.timedelta(minutes=settings.session_idle_minutes),
+        absolute=dt.timedelta(hours=settings.session_absolute_hours),
+    )
 
+
+def session_id(request: Request) -> str | None:
+    """The server-side session id the cookie carries, if any."""
+    sid = request.session.get("sid")
+    return sid if isinstance(sid, str) else None
+
+
+def current_user(request: Request) -> Principal | None:
+    """The user of a bearer token or of a live server-side session, else None.
+
+    The cookie only names a session; the register says whether it is still
+    live (not logged out, not idle or expired, user still active). A user
+    holding a one-time password may do nothing but change it.
     Cookie-authenticated writes must also carry the session's CSRF token;
     token-authenticated ones cannot be forged by another site, so need not.
     """
@@ -56,17 +86,22 @@ def current_user(request: Request) -> Principal | None:
     if token is not None:
         who = principal_for_token(db, token)
         if who is None:
-            raise AuthenticationError(_("the API token is not valid"))
+            raise AuthenticationError(
+                _("the API token is not valid (revoked or expired)")
+            )
+        _check_password_change(request, who)
         return _speaking(who)
-    user_id = request.session.get("user_id")
-    if not isinstance(user_id, int):
+    sid = session_id(request)
+    if sid is None:
         return None
-    who = get_principal(db, user_id)
+    user_id = session_user(db, sid, session_policy(request))
+    who = get_principal(db, user_id) if user_id is not None else None
     if who is None:
         request.session.clear()
         return None
     if request.method not in ("GET", "HEAD", "OPTIONS") and _is_api(request):
         check_csrf(request, request.headers.get(CSRF_HEADER))
+    _check_password_change(request, who)
     return _speaking(who)
 
 
@@ -75,6 +110,23 @@ def _speaking(who: Principal) -> Principal:
     if who.language in LANGUAGES:
         choose_language(who.language)
     return who
+
+
+# What a user with a one-time password may still reach.
+PASSWORD_CHANGE_PATHS = frozenset(
+    {
+        "/account/password",
+        "/api/v1/me/password",
+        "/api/v1/me",
+        "/logout",
+        "/api/v1/logout",
+    }
+)
+
+
+def _check_password_change(request: Request, who: Principal) -> None:
+    if who.must_change_password and request.url.path not in PASSWORD_CHANGE_PATHS:
+        raise PasswordChangeRequiredError()
 
 
 def _is_api(request: Request) -> bool:
@@ -136,16 +188,43 @@ Admin = Annotated[Principal, Depends(require_admin)]
 
 
 def log_in(request: Request, username: str, password: str) -> Principal:
-    """Check the password under the rate limit and start a fresh session."""
-    client = request.client.host if request.client else "unknown"
-    request.app.state.login_limiter.hit(f"ip:{client}", f"user:{username}")
-    who = authenticate(request.app.state.db, username, password)
+    """Check the password under the throttle and start a fresh session.
+
+    Attempts are counted in the register, by source (the client, or the
+    address a configured proxy forwarded for) and by account, so every
+    worker and every server sees the same count.
+    """
+    settings = get_settings(request)
+    db = get_db(request)
+    source = client_source(request, settings.trusted_proxies.split(","))
+    policy = ThrottlePolicy(
+        free=settings.login_free_attempts,
+        account_free=settings.login_account_free_attempts,
+    )
+    check_login(db, source, username, policy)
+    try:
+        who = authenticate(db, username, password)
+    except AuthenticationError:
+        record_login(db, source, username, success=False)
+        raise
+    record_login(db, source, username, success=True)
+    old = session_id(request)
+    if old is not None:
+        end_session(db, old)
     # A new session on login, so a session fixed before login is worthless;
     # only the language chosen on the login page carries over.
     language = request.session.get(LANGUAGE_KEY)
     request.session.clear()
     if language in LANGUAGES:
         request.session[LANGUAGE_KEY] = language
-    request.session["user_id"] = who.id
+    request.session["sid"] = start_session(db, who.id, session_policy(request))
     csrf_token(request)
     return who
+
+
+def log_out(request: Request) -> None:
+    """End the server-side session, so a copy of the cookie is worthless."""
+    sid = session_id(request)
+    if sid is not None:
+        end_session(get_db(request), sid)
+    request.session.clear()

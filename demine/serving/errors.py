@@ -14,7 +14,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from demine.errors import AuthenticationError, ConflictError, DemineError, RecordError
+from demine.errors import (
+    AuthenticationError,
+    ConflictError,
+    DemineError,
+    PasswordChangeRequiredError,
+    RateLimitError,
+    RecordError,
+)
 from demine.i18n import _
 
 log = logging.getLogger(__name__)
@@ -57,9 +64,18 @@ async def on_demine_error(request: Request, exc: Exception) -> Response:
     if exc.http_status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc)
     if wants_json(request):
-        return JSONResponse(error_body(exc), status_code=exc.http_status)
+        headers = (
+            {"Retry-After": str(exc.retry_after)}
+            if isinstance(exc, RateLimitError)
+            else None
+        )
+        return JSONResponse(
+            error_body(exc), status_code=exc.http_status, headers=headers
+        )
     if isinstance(exc, AuthenticationError):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if isinstance(exc, PasswordChangeRequiredError):
+        return RedirectResponse("/account/password", status_code=303)
     return _page(request, exc.http_status, exc.user_message)
 
 

@@ -63,9 +63,11 @@ def _credential(request: Request) -> tuple[str, Any] | None:
     if scheme.lower() == "bearer" and token.strip():
         digest = hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
         return ("bearer", digest)
-    user_id = request.session.get("user_id")
-    if isinstance(user_id, int):
-        return ("session", user_id)
+    sid = request.session.get("sid")
+    if isinstance(sid, str):
+        # Keyed by the session, not the user: a logout (a write, so a new
+        # register version) makes the cached reader unreachable.
+        return ("session", hashlib.sha256(sid.encode("utf-8")).hexdigest())
     return None
 
 
@@ -93,6 +95,11 @@ async def read_context(request: Request, kind: str) -> ReadContext:
             return ReadContext(cached, version)
         who = await run_in_threadpool(current_user, request)
         if who is not None:
+            # Checking a session or token may write (its last use, once a
+            # while), which moves the version: read it again, so this
+            # response and the next share one version.
+            version = await version_of(request)
+            known = _known(request, version)
             if len(known.readers) >= MAX_READERS:
                 known.readers.clear()
             known.readers[credential] = who

@@ -1,38 +1,48 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Limits that protect the server: login attempts and request body size."""
+"""Limits that protect the server: where a request comes from, body size."""
 
 from __future__ import annotations
 
+import functools
 import json
-import threading
-import time
-from collections import defaultdict, deque
+from collections.abc import Sequence
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from demine.errors import RateLimitError
+
+def client_source(request: Request, trusted: Sequence[str]) -> str:
+    """The address a request came from, for throttling.
+
+    ``X-Forwarded-For`` is believed only when the peer is one of the
+    ``trusted`` proxies (addresses or networks); then the nearest address in
+    it that is not a trusted proxy is the source. Anyone else could write any
+    address there and rotate it to escape the limit.
+    """
+    peer = request.client.host if request.client else "unknown"
+    networks = _networks(tuple(trusted))
+    if not networks or not _is_trusted(peer, networks):
+        return peer
+    forwarded = request.headers.get("x-forwarded-for", "")
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, networks):
+            return hop
+    return peer
 
 
-class LoginLimiter:
-    """At most ``per_minute`` login attempts per client address and per user name."""
+@functools.lru_cache(maxsize=8)
+def _networks(trusted: tuple[str, ...]) -> tuple[IPv4Network | IPv6Network, ...]:
+    return tuple(ip_network(t.strip(), strict=False) for t in trusted if t.strip())
 
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self._seen: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
 
-    def hit(self, *keys: str) -> None:
-        """Count one attempt under each key; RateLimitError when one is over."""
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                times = self._seen[key]
-                while times and now - times[0] > 60.0:
-                    times.popleft()
-                if len(times) >= self.per_minute:
-                    raise RateLimitError()
-            for key in keys:
-                self._seen[key].append(now)
+def _is_trusted(address: str, networks: Sequence[IPv4Network | IPv6Network]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
 
 
 class BodyLimitMiddleware:
@@ -52,19 +62,28 @@ class BodyLimitMiddleware:
             await self._refuse(send)
             return
         seen = 0
+        over = False
         started = False
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    over = True
                     raise _BodyTooLargeError
             return message
 
         async def tracking_send(message: Message) -> None:
+            # A route that parses the body itself (forms) turns the error
+            # into its own answer (FastAPI: 400); the answer is still 413.
             nonlocal started
+            if over:
+                if not started:
+                    started = True
+                    await self._refuse(send)
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 

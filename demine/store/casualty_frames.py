@@ -31,7 +31,17 @@ ACCIDENT_COLUMNS = (
     "eo_model_id",
     "geom",
 )
-VICTIM_COLUMNS = ("id", "accident_id", "sex", "age", "outcome", "status", "activity")
+VICTIM_COLUMNS = (
+    "id",
+    "accident_id",
+    "sex",
+    "age",
+    "age_group",
+    "amputation",
+    "outcome",
+    "status",
+    "activity",
+)
 PLACE_COLUMNS = ("id", "name", "code", "place_type", "parent_id", "population")
 BBOX = ("min_lon", "min_lat", "max_lon", "max_lat")
 METRES_PER_DEGREE = 110_574.0  # the shortest degree of latitude, at the equator

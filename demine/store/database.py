@@ -114,6 +114,10 @@ class Database:
             ) from exc
 
     def is_initialised(self) -> bool:
+        if self._missing_file():
+            # Opening would create an empty file: a read-only command run in
+            # the wrong folder must say so and leave nothing behind.
+            return False
         try:
             return inspect(self.engine).has_table("hazard")
         except OperationalError as exc:
@@ -124,6 +128,13 @@ class Database:
                     reason=exc.orig,
                 )
             ) from exc
+
+    def _missing_file(self) -> bool:
+        """A SQLite register whose file does not exist (yet)."""
+        if self.dialect != "sqlite":
+            return False
+        name = make_url(self.url).database
+        return bool(name) and name != ":memory:" and not Path(str(name)).exists()
 
     def require_initialised(self) -> None:
         if not self.is_initialised():

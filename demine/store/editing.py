@@ -23,12 +23,13 @@ from sqlalchemy.orm import Session
 
 from demine.domain import records, status
 from demine.domain.labels import kind_word
-from demine.domain.vocab import HazardStatus, ReviewState
+from demine.domain.vocab import HazardStatus, ReviewState, Role
 from demine.errors import RecordError
 from demine.geo.area import geodesic_area
 from demine.i18n import _
 from demine.store.database import Database
 from demine.store.derived import BBOX, run_ledger
+from demine.store.listing import visible
 from demine.store.schema import (
     Accident,
     Activity,
@@ -39,6 +40,7 @@ from demine.store.schema import (
     Release,
     Victim,
 )
+from demine.store.users import Principal
 
 GEOMETRY_FIELDS = ("geom", "benchmark")
 Checker = Callable[..., dict[str, Any]]
@@ -107,8 +109,13 @@ def insert_records(
     today: dt.date | None = None,
     reported_by_id: int | None = None,
     review_state: ReviewState = ReviewState.APPROVED,
+    who: Principal | None = None,
 ) -> list[int]:
-    """:func:`add_records` inside the caller's session (and transaction)."""
+    """:func:`add_records` inside the caller's session (and transaction).
+
+    ``who`` (a person writing through the API or a form) may reference only
+    records they can see.
+    """
     if kind not in KINDS:
         raise RecordError(
             _(
@@ -124,7 +131,7 @@ def insert_records(
     touched: set[int] = set()
     for index, row in enumerate(rows, start=1):
         clean = checked_row(kind, check, dated, row, index, today)
-        check_references(session, kind, clean, index)
+        check_references(session, kind, clean, index, who)
         if kind == "release":
             check_release_allowed(session, clean)
             touched.add(int(clean["hazard_id"]))
@@ -192,14 +199,25 @@ def model_columns(
 
 
 def check_references(
-    session: Session, kind: str, clean: Mapping[str, Any], index: int
+    session: Session,
+    kind: str,
+    clean: Mapping[str, Any],
+    index: int,
+    who: Principal | None = None,
 ) -> None:
-    """Refuse a row naming a record (hazard, activity...) that does not exist."""
+    """Refuse a row naming a record (hazard, activity...) that does not exist.
+
+    With ``who``, a record ``who`` may not see counts as missing, with the
+    same answer (the register's one visibility rule,
+    :func:`demine.store.listing.visible`), so a hidden id cannot be told from
+    a free one; and a clerk reports activities for their own organisation.
+    """
     for field, model in REFERENCES.get(kind, {}).items():
         value = clean.get(field)
         if value is None:
             continue
-        if session.get(model, value) is None:
+        ref = clean.get("external_id") or f"#{index}"
+        if not _reference_visible(session, model, value, who):
             raise RecordError(
                 _(
                     "no %(kind)s with id %(id)r",
@@ -207,9 +225,30 @@ def check_references(
                     id=value,
                 ),
                 entity=kind,
-                record=clean.get("external_id") or f"#{index}",
+                record=ref,
                 field=field,
             )
+        if (
+            model is Organisation
+            and who is not None
+            and who.role is Role.CLERK
+            and value != who.organisation_id
+        ):
+            raise RecordError(
+                _("a clerk reports for their own organisation only"),
+                entity=kind,
+                record=ref,
+                field=field,
+            )
+
+
+def _reference_visible(
+    session: Session, model: type[Base], value: Any, who: Principal | None
+) -> bool:
+    stmt = select(model.id).where(model.id == value)  # type: ignore[attr-defined]
+    if who is not None and "review_state" in model.__table__.c:
+        stmt = stmt.where(visible(model, who))
+    return session.scalar(stmt) is not None
 
 
 def check_release_allowed(session: Session, clean: Mapping[str, Any]) -> None:

@@ -12,6 +12,7 @@ from demine.i18n import _
 from demine.store.database import Database
 from demine.store.listing import MODELS
 from demine.store.schema import PublicLayer
+from demine.store.users import audit
 
 # Record kinds, and the published contamination risk (a derived layer).
 PUBLISHABLE = frozenset(MODELS) | {"risk_cell"}
@@ -23,8 +24,10 @@ def public_layers(db: Database) -> set[str]:
         return set(session.scalars(select(PublicLayer.layer)))
 
 
-def set_public_layers(db: Database, layers: Iterable[str]) -> set[str]:
-    """Replace the set of public layers; unknown kinds are refused."""
+def set_public_layers(
+    db: Database, layers: Iterable[str], *, actor: int | None = None
+) -> set[str]:
+    """Replace the set of public layers; unknown kinds are refused; audited."""
     wanted = set(layers)
     unknown = sorted(wanted - PUBLISHABLE)
     if unknown:
@@ -32,6 +35,17 @@ def set_public_layers(db: Database, layers: Iterable[str]) -> set[str]:
             _("unknown layer(s) %(values)s", values=", ".join(unknown)), field="layers"
         )
     with db.session() as session:
+        before = sorted(session.scalars(select(PublicLayer.layer)))
         session.execute(delete(PublicLayer))
         session.add_all(PublicLayer(layer=name) for name in sorted(wanted))
+        if before != sorted(wanted):
+            audit(
+                session,
+                actor,
+                "public-layers",
+                "public_layer",
+                0,
+                {"layers": before},
+                {"layers": sorted(wanted)},
+            )
     return wanted

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Integer, cast, extract, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
 from demine.domain.vocab import ReviewState
+from demine.store.bulk import read_frame, table
 from demine.store.counting import counted_release
 from demine.store.schema import (
     Accident,
@@ -23,7 +25,6 @@ from demine.store.schema import (
     EOItem,
     Hazard,
     Organisation,
-    Place,
     Release,
     Victim,
 )
@@ -96,7 +97,7 @@ def _release_base(group: Any, label: str) -> Select[Any]:
 def released_by(conn: Connection, by: str) -> list[tuple[Any, str, float]]:
     """Effective area released, grouped by ``by`` and release kind.
 
-    ``by`` is ``admin`` (the hazard's admin area), ``org`` (the organisation
+    ``by`` is ``admin`` (the id of the hazard's admin area), ``org`` (the organisation
     of the activity), ``method`` (the activity's method) or ``year`` (of the
     release date).
     """
@@ -105,10 +106,9 @@ def released_by(conn: Connection, by: str) -> list[tuple[Any, str, float]]:
         stmt = _release_base(year, "key").group_by(year, Release.kind)
     elif by == "admin":
         stmt = (
-            _release_base(Place.name, "key")
+            _release_base(Hazard.admin_area_id, "key")
             .join(Hazard, Hazard.id == Release.hazard_id)
-            .outerjoin(Place, Place.id == Hazard.admin_area_id)
-            .group_by(Place.name, Release.kind)
+            .group_by(Hazard.admin_area_id, Release.kind)
         )
     elif by == "org":
         stmt = (
@@ -145,11 +145,10 @@ def items_by(conn: Connection, by: str) -> list[tuple[Any, str, int]]:
         )
     elif by == "admin":
         stmt = (
-            select(Place.name, EOItem.category, qty)
+            select(Hazard.admin_area_id, EOItem.category, qty)
             .where(base)
             .outerjoin(Hazard, Hazard.id == EOItem.hazard_id)
-            .outerjoin(Place, Place.id == Hazard.admin_area_id)
-            .group_by(Place.name, EOItem.category)
+            .group_by(Hazard.admin_area_id, EOItem.category)
         )
     elif by == "org":
         stmt = (
@@ -172,14 +171,29 @@ def items_by(conn: Connection, by: str) -> list[tuple[Any, str, int]]:
 
 
 def remaining_by_admin(conn: Connection) -> list[tuple[Any, float, float]]:
+    """``(admin area id, area m², remaining m²)`` of approved hazards."""
     stmt = (
-        select(Place.name, func.sum(Hazard.area_m2), func.sum(Hazard.remaining_m2))
-        .select_from(Hazard)
-        .outerjoin(Place, Place.id == Hazard.admin_area_id)
+        select(
+            Hazard.admin_area_id,
+            func.sum(Hazard.area_m2),
+            func.sum(Hazard.remaining_m2),
+        )
         .where(Hazard.review_state == APPROVED)
-        .group_by(Place.name)
+        .group_by(Hazard.admin_area_id)
     )
     return [(k, float(t or 0), float(r or 0)) for k, t, r in conn.execute(stmt)]
+
+
+def place_tree(conn: Connection) -> pd.DataFrame:
+    """Approved places: ``id``, ``name``, ``code``, ``place_type``,
+    ``parent_id``, ``population`` (for roll-ups by admin area)."""
+    place = table("place")
+    return read_frame(
+        conn,
+        "place",
+        ("id", "name", "code", "place_type", "parent_id", "population"),
+        place.c.review_state == APPROVED,
+    )
 
 
 def _text(value: Any) -> Any:

@@ -132,9 +132,9 @@ def hazards_at(conn: Connection, end: dt.date) -> pd.DataFrame:
 
     Columns: ``id``, ``hazard_class``, ``ap_mine`` (contamination includes
     anti-personnel mines), ``admin`` (admin area name, None when unset),
-    ``area_m2``, ``released_m2`` (up to ``end``, undated releases included)
-    and ``remaining_m2``. Hazards recorded after ``end`` are left out;
-    undated ones are in.
+    ``admin_area_id``, ``area_m2``, ``released_m2`` (up to ``end``, undated
+    releases included) and ``remaining_m2``. Hazards recorded after ``end``
+    are left out; undated ones are in.
     """
     # The contamination list is JSON text on both backends; a text match on
     # the quoted value spares decoding 100,000 lists in Python.
@@ -145,6 +145,7 @@ def hazards_at(conn: Connection, end: dt.date) -> pd.DataFrame:
             Hazard.hazard_class,
             ap_mine,
             Place.name,
+            Hazard.admin_area_id,
             Hazard.area_m2,
         )
         .outerjoin(Place, Place.id == Hazard.admin_area_id)
@@ -153,7 +154,11 @@ def hazards_at(conn: Connection, end: dt.date) -> pd.DataFrame:
             or_(Hazard.recorded_on <= end, Hazard.recorded_on.is_(None)),
         )
     )
-    hazards = _frame(conn, stmt, ["id", "hazard_class", "ap_mine", "admin", "area_m2"])
+    hazards = _frame(
+        conn,
+        stmt,
+        ["id", "hazard_class", "ap_mine", "admin", "admin_area_id", "area_m2"],
+    )
     released_stmt = (
         select(Release.hazard_id, func.sum(Release.effective_m2))
         .join(Hazard, Hazard.id == Release.hazard_id)
@@ -190,7 +195,7 @@ def victims(conn: Connection, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Victims of approved accidents in the period, one row each.
 
     Columns: ``accident_id``, ``occurred_on``, ``admin``, ``sex``, ``age``,
-    ``outcome``, ``status``.
+    ``age_group``, ``outcome``, ``status``.
     """
     stmt = (
         select(
@@ -199,6 +204,7 @@ def victims(conn: Connection, start: dt.date, end: dt.date) -> pd.DataFrame:
             Place.name,
             Victim.sex,
             Victim.age,
+            Victim.age_group,
             Victim.outcome,
             Victim.status,
         )
@@ -210,7 +216,16 @@ def victims(conn: Connection, start: dt.date, end: dt.date) -> pd.DataFrame:
             Accident.occurred_on.between(start, end),
         )
     )
-    columns = ["accident_id", "occurred_on", "admin", "sex", "age", "outcome", "status"]
+    columns = [
+        "accident_id",
+        "occurred_on",
+        "admin",
+        "sex",
+        "age",
+        "age_group",
+        "outcome",
+        "status",
+    ]
     return _frame(conn, stmt, columns)
 
 
@@ -477,6 +492,27 @@ def date_span(conn: Connection) -> tuple[dt.date | None, dt.date | None]:
     if not as_date:
         return None, None
     return min(as_date[: len(lows)]), max(as_date[len(lows) :])
+
+
+def approved_kinds(conn: Connection) -> set[str]:
+    """The kinds of record the register holds approved ones of."""
+    models: dict[str, Any] = {
+        "hazard": Hazard,
+        "release": Release,
+        "eo_item": EOItem,
+        "accident": Accident,
+        "eore_session": EORESession,
+        "qm_finding": QMFinding,
+        "funding": Funding,
+        "activity": Activity,
+    }
+    return {
+        name
+        for name, model in models.items()
+        if conn.execute(
+            select(exists().where(model.review_state == APPROVED))
+        ).scalar_one()
+    }
 
 
 def approved_hazards(conn: Connection) -> int:

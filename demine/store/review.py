@@ -34,6 +34,7 @@ from demine.store.database import Database
 from demine.store.editing import (
     GEOMETRY_FIELDS,
     KINDS,
+    check_references,
     checked_row,
     derive_fields,
     insert_records,
@@ -189,6 +190,7 @@ def _insert(
         today=today,
         reported_by_id=who.organisation_id,
         review_state=state,
+        who=who,
     )
     obj = session.get(MODELS[kind], new_id)
     assert obj is not None
@@ -272,6 +274,8 @@ def update_record(
             kind, check, dated, merged, record_id, today or dt.date.today()
         )
         values = model_columns(model, kind, clean)
+        changed_refs = {k: clean.get(k) for k in data if k.endswith("_id")}
+        check_references(session, kind, changed_refs, record_id, who)
         _bump_version(session, obj, version, {**data, "version": version})
         for name in data:
             setattr(obj, name, values.get(name))
@@ -311,6 +315,16 @@ def change_review_state(
         raise PermissionDeniedError(_("only reviewers may approve or reject"))
     if action == "reject" and not (reason and reason.strip()):
         raise RecordError(_("give the reason for rejecting"), field="reason")
+    if action != "submit" and version is None:
+        # Approval names what the reviewer saw (issue 19): without it a change
+        # made after the page opened would be approved unseen.
+        raise RecordError(
+            _(
+                "give the version of the record you reviewed to %(action)s it",
+                action=action,
+            ),
+            field="version",
+        )
     with db.session() as session:
         obj = _load_for_write(session, kind, record_id, who)
         before = to_dict(obj)
@@ -332,6 +346,15 @@ def change_review_state(
                 current=before,
                 submitted={"action": action},
             )
+        if version is not None and version != before["version"]:
+            changed = _changed_since(session, kind, record_id, version, before)
+            raise ConflictError(
+                f"the record changed since you opened it (version {version} is now "
+                f"{before['version']}; changed: {', '.join(changed) or 'its state'}); "
+                "look at it again",
+                current=before,
+                submitted={"action": action, "version": version, "changed": changed},
+            )
         expected = before["version"] if version is None else version
         _bump_version(session, obj, expected, {"action": action, "version": version})
         obj.review_state = target  # type: ignore[attr-defined]
@@ -351,6 +374,29 @@ def change_review_state(
             after=after,
         )
         return after
+
+
+def _changed_since(
+    session: Session,
+    kind: str,
+    record_id: int,
+    version: int,
+    current: Mapping[str, Any],
+) -> list[str]:
+    """Fields that differ between ``version`` (from the audit trail) and now."""
+    seen = None
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity == kind, AuditEvent.record_id == record_id)
+        .order_by(AuditEvent.id)
+    )
+    for event in events:
+        if (event.after or {}).get("version") == version:
+            seen = event.after
+    if seen is None:
+        return []
+    skip = {"version", "updated_at", "review_state"}
+    return sorted(k for k, v in current.items() if k not in skip and seen.get(k) != v)
 
 
 def review_queue(db: Database, who: Principal) -> list[dict[str, Any]]:

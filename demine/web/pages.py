@@ -46,6 +46,7 @@ from demine.serving.deps import (
     check_csrf,
     csrf_token,
     log_in,
+    log_out,
 )
 from demine.serving.language import SESSION_KEY
 from demine.store import review
@@ -130,7 +131,7 @@ def login_post(
 ) -> Response:
     check_csrf(request, csrf_token)
     try:
-        log_in(request, username, password)
+        who = log_in(request, username, password)
     except (AuthenticationError, RateLimitError) as exc:
         return render(
             request,
@@ -139,6 +140,8 @@ def login_post(
             next=safe_next(next),
             status_code=exc.http_status,
         )
+    if who.must_change_password:
+        return RedirectResponse("/account/password", status_code=303)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
@@ -149,7 +152,7 @@ def logout_post(
     check_csrf(request, csrf_token)
     # The language chosen stays for the login page and the next user.
     language = request.session.get(SESSION_KEY)
-    request.session.clear()
+    log_out(request)
     if language in LANGUAGES:
         request.session[SESSION_KEY] = language
     return RedirectResponse("/login", status_code=303)
@@ -311,9 +314,13 @@ def review_post(
     who: Reviewer,
     csrf_token: Annotated[str, Form()] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
+    version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
+    """Approve or reject the version the reviewer was shown; 409 if it moved on."""
     check_csrf(request, csrf_token)
-    review.change_review_state(db, kind, record_id, action, who, reason=reason)
+    review.change_review_state(
+        db, kind, record_id, action, who, reason=reason, version=version
+    )
     return RedirectResponse("/review", status_code=303)
 
 

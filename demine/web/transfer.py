@@ -2,28 +2,29 @@
 """Import and export from the browser.
 
 The page saves the uploaded files and calls the same services as the API
-(:mod:`demine.exchange.transfer`): a dry run first, whose counts or bad-rows
-table the page shows, then the same files imported for real once the person
-confirms; that import gives every record it writes an audit event naming the
-person. The uploaded files wait in a private temporary folder named by a
-random token that only the uploader's session knows.
+(:mod:`demine.exchange.transfer`, :mod:`demine.exchange.jobs`): a dry run
+first, whose counts or bad-rows table the page shows, then the same files
+imported for real once the person confirms; that import gives every record
+it writes an audit event naming the person. The uploaded files wait in a
+private folder named by a random token that only the uploader's session
+knows. An upload larger than ``DEMINE_IMPORT_INLINE_BYTES`` once unpacked is
+checked and imported by jobs instead (:mod:`demine.web.import_jobs` shows
+their result).
 
 Exports (every logged-in role) are :func:`~demine.exchange.transfer.export_visible`'s
-files: only what the reader may see.
+files: only what the reader may see. This download answers at once for a
+small export; the page's export button starts a job (:mod:`demine.web.jobs`).
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 import shutil
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
@@ -31,18 +32,24 @@ from starlette.datastructures import FormData, UploadFile
 from demine.domain.labels import kind_label
 from demine.errors import (
     ImportRejectedError,
+    PayloadTooLargeError,
     SourceError,
 )
 from demine.exchange.entities import LAYERS
-from demine.exchange.formats import ReadOptions
-from demine.exchange.importer import ImportResult
-from demine.exchange.staging import REGISTER
-from demine.exchange.transfer import (
-    EXPORT_FORMATS,
-    export_visible,
-    import_upload,
-    kind_and_mapping,
+from demine.exchange.jobs import (
+    MAPPING_NAME,
+    READ_FIELDS,
+    import_report,
+    import_waiting,
+    new_upload,
+    queue_import,
+    refusal,
+    unpacked_size,
+    waiting_upload,
 )
+from demine.exchange.opening import ImportLimits
+from demine.exchange.staging import REGISTER
+from demine.exchange.transfer import EXPORT_FORMATS, export_rows, export_visible
 from demine.i18n import N_, _
 from demine.serving.deps import Reviewer, User, check_csrf
 from demine.serving.uploads import save_uploads
@@ -51,27 +58,23 @@ from demine.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 
-UPLOADS = Path(tempfile.gettempdir()) / "demine-transfer"
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-KEEP_SECONDS = 24 * 3600
-PROBLEMS_SHOWN = 1000
-MAPPING_NAME = "mapping.yaml"
 FORMAT_LABELS = {
     "gpkg": N_("GeoPackage (QGIS, ArcGIS)"),
     "geojson": N_("GeoJSON (one kind)"),
     "csv": N_("CSV (one kind; geometry as WKT)"),
     "xlsx": N_("Excel workbook (one sheet per kind)"),
 }
+SESSION_KEY = "transfer_import"
 
 # -- the page ---------------------------------------------------------------
 
 
 @router.get("/transfer")
 def transfer_page(request: Request, who: User) -> Response:
-    return _page(request, who)
+    return page(request, who)
 
 
-def _page(
+def page(
     request: Request, who: Principal, status_code: int = 200, **context: Any
 ) -> Response:
     return render(
@@ -87,20 +90,50 @@ def _page(
     )
 
 
+def report_context(report: dict[str, Any]) -> dict[str, Any]:
+    """What the page shows of an import's report (:func:`import_report`) or
+    refusal (:func:`refusal`): the counts table, or the bad rows."""
+    if "error" in report:
+        return {
+            "failure": report["error"],
+            "problems": [
+                {k: "" if v is None else v for k, v in p.items()}
+                for p in report["problems"]
+            ],
+            "problem_total": report["problem_total"],
+        }
+    summary = {
+        "counts": [
+            (
+                kind,
+                kind_label(kind, plural=True),
+                c["inserted"],
+                c["updated"],
+                c["unchanged"],
+            )
+            for kind, c in report["counts"].items()
+        ],
+        "warnings": report["warnings"],
+        "files": report["files"],
+    }
+    return {"preview" if report["dry_run"] else "imported": summary}
+
+
 # -- import -----------------------------------------------------------------
 
 
 @router.post("/transfer/import")
 async def import_preview(request: Request, who: Reviewer) -> Response:
-    """Save the upload, dry-run it, and show what it would do (or what is wrong)."""
+    """Save the upload, dry-run it, and show what it would do (or what is wrong).
+
+    A large upload is dry-run by a job instead, whose page follows it.
+    """
     form = await request.form()
     check_csrf(request, _text(form, "csrf_token"))
     settings = request.app.state.settings
-    entered = {k: _text(form, k) for k in ("kind", "layer", "encoding", "crs")}
+    entered = {k: _text(form, k) for k in ("kind", *READ_FIELDS)}
     entered["mapping_text"] = _text(form, "mapping_text")
-    _forget_old_uploads()
-    token = secrets.token_urlsafe(24)
-    folder = UPLOADS / token
+    token, folder = new_upload()
     try:
         files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
         paths = await save_uploads(
@@ -109,66 +142,79 @@ async def import_preview(request: Request, who: Reviewer) -> Response:
         mapping_text = await _mapping_text(form, entered["mapping_text"])
         if mapping_text:
             (folder / MAPPING_NAME).write_text(mapping_text, encoding="utf-8")
-        kind, _unused = kind_and_mapping(entered["kind"], mapping_text)
+        pending = {
+            "token": token,
+            "kind": entered["kind"],
+            "files": [p.name for p in paths],
+            **{k: entered[k] for k in READ_FIELDS},
+        }
+        if unpacked_size(paths) > settings.import_inline_bytes:
+            job_id = queue_import(
+                request.app.state.db,
+                who,
+                token,
+                pending,
+                dry_run=True,
+                keep=True,
+                limits=ImportLimits.from_settings(settings),
+            )
+            request.session[SESSION_KEY] = {**pending, "job": True}
+            return RedirectResponse(f"/jobs/{job_id}", status_code=303)
         result = await run_in_threadpool(
-            import_upload,
+            import_waiting,
             request.app.state.db,
-            kind,
-            paths,
-            mapping_text,
-            _read_options(entered),
+            folder,
+            pending,
+            None,
+            ImportLimits.from_settings(settings),
         )
     except (SourceError, ImportRejectedError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        return _page(request, who, 422, entered=entered, **_failure(exc))
+        context = report_context(refusal(exc, folder))
+        return page(request, who, 422, entered=entered, **context)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    request.session["transfer_import"] = {
-        "token": token,
-        "kind": kind,
-        "files": [p.name for p in paths],
-        **{k: entered[k] for k in ("layer", "encoding", "crs")},
-    }
-    return _page(request, who, entered=entered, preview=_summary(result), token=token)
+    request.session[SESSION_KEY] = pending
+    context = report_context(import_report(result, folder))
+    return page(request, who, entered=entered, token=token, **context)
 
 
 @router.post("/transfer/import/confirm")
 async def import_confirm(request: Request, who: Reviewer) -> Response:
-    """Import the files of the dry run the person just saw."""
+    """Import the files of the dry run the person just saw (a job if large)."""
     form = await request.form()
     check_csrf(request, _text(form, "csrf_token"))
-    pending = request.session.get("transfer_import")
+    pending = request.session.get(SESSION_KEY)
     token = _text(form, "token")
-    if (
-        not isinstance(pending, dict)
-        or pending.get("token") != token
-        or not TOKEN.match(token)
-        or not (UPLOADS / token).is_dir()
-    ):
+    if not isinstance(pending, dict) or pending.get("token") != token:
         raise SourceError(_("that upload is no longer waiting; upload the files again"))
-    folder = UPLOADS / token
-    request.session.pop("transfer_import", None)
-    try:
-        mapping_file = folder / MAPPING_NAME
-        mapping_text = (
-            mapping_file.read_text(encoding="utf-8") if mapping_file.exists() else ""
-        )
-        paths = [folder / str(name) for name in pending["files"]]
-        result = await run_in_threadpool(
-            import_upload,
+    folder = waiting_upload(token)
+    request.session.pop(SESSION_KEY, None)
+    limits = ImportLimits.from_settings(request.app.state.settings)
+    if pending.get("job"):
+        job_id = queue_import(
             request.app.state.db,
-            str(pending["kind"]),
-            paths,
-            mapping_text,
-            _read_options(pending),
-            who.id,
+            who,
+            token,
+            pending,
+            dry_run=False,
+            keep=False,
+            limits=limits,
         )
+        return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+    try:
+        result = await run_in_threadpool(
+            import_waiting, request.app.state.db, folder, pending, who.id, limits
+        )
+        context = report_context(import_report(result, folder))
     except (SourceError, ImportRejectedError) as exc:
-        return _page(request, who, 422, entered={}, **_failure(exc))
+        return page(
+            request, who, 422, entered={}, **report_context(refusal(exc, folder))
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return _page(request, who, entered={}, imported=_summary(result))
+    return page(request, who, entered={}, **context)
 
 
 def _text(form: FormData, key: str) -> str:
@@ -189,63 +235,6 @@ async def _mapping_text(form: FormData, typed: str) -> str:
     return typed
 
 
-def _read_options(entered: dict[str, Any]) -> ReadOptions:
-    return ReadOptions(
-        layer=entered.get("layer") or None,
-        encoding=entered.get("encoding") or None,
-        crs=entered.get("crs") or None,
-    )
-
-
-def _failure(exc: SourceError | ImportRejectedError) -> dict[str, Any]:
-    """What the page shows of a refused import: the message and the bad rows."""
-    problems = exc.problems if isinstance(exc, ImportRejectedError) else [exc]
-    rows = [
-        {
-            "file": Path(p.file).name if p.file else "",
-            "row": "" if p.row is None else p.row,
-            "field": p.field or "",
-            "value": "" if p.value is None else str(p.value)[:200],
-            "reason": p.reason,
-        }
-        for p in problems[:PROBLEMS_SHOWN]
-    ]
-    return {
-        "failure": _short(exc.user_message),
-        "problems": rows,
-        "problem_total": len(problems),
-    }
-
-
-def _short(message: str) -> str:
-    # Messages name files by their temporary path; the person knows them by name.
-    return re.sub(re.escape(str(UPLOADS)) + r"/[A-Za-z0-9_-]+/", "", message)
-
-
-def _summary(result: ImportResult) -> dict[str, Any]:
-    return {
-        "counts": [
-            (kind, kind_label(kind, plural=True), c.inserted, c.updated, c.unchanged)
-            for kind, c in result.counts.items()
-        ],
-        "warnings": [_short(w) for w in result.warnings],
-        "files": [Path(f).name for f in result.files],
-    }
-
-
-def _forget_old_uploads() -> None:
-    """Remove uploads nobody confirmed within a day."""
-    if not UPLOADS.is_dir():
-        return
-    now = time.time()
-    for folder in UPLOADS.iterdir():
-        try:
-            if now - folder.stat().st_mtime > KEEP_SECONDS:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue
-
-
 # -- export -----------------------------------------------------------------
 
 
@@ -253,10 +242,22 @@ def _forget_old_uploads() -> None:
 def export_download(
     request: Request, who: User, kind: str = REGISTER, format: str = "gpkg"
 ) -> Response:
-    """A file of what ``who`` may see: the register, or one kind of record."""
+    """A file of what ``who`` may see, at once: for exports of a few rows.
+
+    A larger one is refused with a pointer to the export job (the page's
+    export button), which runs off the request path and can be cancelled.
+    """
+    db = request.app.state.db
+    rows = export_rows(db, who, kind, format)
+    limit = request.app.state.settings.export_inline_rows
+    if rows > limit:
+        raise PayloadTooLargeError(
+            f"the export holds {rows:,} rows, more than {limit:,} at once; "
+            "start it as an export job from the Import and export page"
+        )
     folder = Path(tempfile.mkdtemp(prefix="demine-export-"))
     try:
-        done = export_visible(request.app.state.db, folder, who, kind, format)
+        done = export_visible(db, folder, who, kind, format)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -224,18 +224,25 @@ def test_rates_per_100k_and_missing_population(register: Database) -> None:
     assert admin.loc["A", "rate_per_100k"] == pytest.approx(2.0)  # 4 / 200k
     assert admin.loc["B", "population_source"] == "sum_below"
     assert admin.loc["B", "population"] == 50_000
-    assert admin.loc["B", "rate_per_100k"] == pytest.approx(2.0)  # 1 / 50k
+    # settlements do not cover their district (issue 16): no rate, and why
+    assert math.isnan(admin.loc["B", "rate_per_100k"])
+    assert "settlements" in admin.loc["B", "population_coverage"]
     assert pd.isna(admin.loc["C", "population"])
     assert math.isnan(admin.loc["C", "rate_per_100k"])
-    # accident 4 named no area: placed by its point in the finer C-1
+    # accident 4 named no area: placed by its point in the finer C-1, and
+    # counted in C, which holds C-1, and in the country, which holds all
     assert admin.loc["C-1", "accidents"] == 1
-    assert admin.loc["C", "accidents"] == 0
+    assert admin.loc["C", "accidents"] == 1
+    assert admin.loc["Testland", "accidents"] == report.accidents
+    assert admin.loc["Testland", "victims"] == report.victims
+    assert admin.loc["Testland", "place_type"] == "country"
     assert "unknown" not in admin.index
     assert any("placed in the one" in n for n in report.notes)
     assert any("no population" in note for note in report.notes)
-    # the country has no figure: its admin areas' 250,000 (C unknown)
+    assert any("does not cover" in note for note in report.notes)
+    # the country's 250,000 leaves out C: shown, but no national rate
     assert report.population == 250_000
-    assert report.rate_per_100k == pytest.approx(2.0)
+    assert report.rate_per_100k is None
     data = report.to_dict()
     json.dumps(data)  # JSON-ready: NaN and <NA> are null
     c_row = next(r for r in data["by_admin"] if r["name"] == "C")

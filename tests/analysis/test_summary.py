@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from demine.analysis.summary import national_summary, summary_by
+from demine.analysis.summary import national_summary, remaining_by_area, summary_by
 from demine.geo.area import geodesic_area
 from demine.store.database import Database
 from demine.store.loading import load_register, recompute_ledger
@@ -169,3 +169,41 @@ def test_empty_register_summary(db: Database) -> None:
     assert data["hazards"] == 0
     assert data["area_m2"]["total"] == 0
     assert data["casualties"]["killed"] == 0
+
+
+def test_admin_figures_roll_up_to_the_parent_area(db: Database) -> None:
+    """Issue 16: hazards kept against districts count in their region too."""
+    data = frames()
+    data["place"] = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "name": ["Karabakh", "Aghdam", "Fuzuli"],
+            "place_type": ["admin1", "admin2", "admin2"],
+            "parent_id": pd.array([None, 1, 1], dtype="Int64"),
+            "boundary": [None, None, None],
+        }
+    )
+    data["hazard"] = data["hazard"].assign(admin_area_id=[2, 3])
+    data["release"] = data["release"].assign(hazard_id=[1, 1, 1])
+    load_register(db, data)
+    with db.transaction() as conn:
+        national = national_summary(conn)
+        rows = summary_by(conn, "admin")
+        remaining = remaining_by_area(conn)
+    by_name = {r["key"]: r for r in rows}
+    # Fuzuli has released and found nothing: no row, as before
+    assert [r["key"] for r in rows] == ["Karabakh", "Aghdam"]
+    region, aghdam = by_name["Karabakh"], by_name["Aghdam"]
+    assert (region["depth"], aghdam["depth"], aghdam["parent_id"]) == (0, 1, 1)
+    assert region["released_m2"] == pytest.approx(national["area_m2"]["released"])
+    assert region["items_total"] == national["items_total"]
+    assert region["items"] == {"ap_mine": 5, "at_mine": 1}
+    assert aghdam["released_m2"] == pytest.approx(region["released_m2"])
+    # the top rows still add up to the nation
+    top = [r for r in rows if r["depth"] == 0]
+    assert sum(r["released_m2"] for r in top) == pytest.approx(
+        national["area_m2"]["released"]
+    )
+    left = {name: value for name, _d, _k, value in remaining}
+    assert left["Karabakh"] == pytest.approx(left["Aghdam"] + left["Fuzuli"])
+    assert left["Karabakh"] == pytest.approx(national["area_m2"]["remaining"])

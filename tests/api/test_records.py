@@ -71,9 +71,10 @@ def test_submitted_hazard_counts_only_after_approval(
     assert {"kind": "hazard", "id": record["id"]} in [
         {"kind": q["kind"], "id": q["id"]} for q in queue
     ]
-    denied = clerk.post(f"/api/v1/records/hazard/{record['id']}/approve")
+    seen = {"version": record["version"]}
+    denied = clerk.post(f"/api/v1/records/hazard/{record['id']}/approve", json=seen)
     assert denied.status_code == 403
-    ok = reviewer.post(f"/api/v1/records/hazard/{record['id']}/approve")
+    ok = reviewer.post(f"/api/v1/records/hazard/{record['id']}/approve", json=seen)
     assert ok.status_code == 200, ok.text
     assert ok.json()["review_state"] == "approved"
     assert reviewer.get("/api/v1/summary").json()["hazards"] == before + 1
@@ -89,17 +90,24 @@ def test_reject_needs_a_reason_and_records_it(
 ) -> None:
     clerk, reviewer = as_role["clerk"], as_role["reviewer"]
     hid = seed.hazards["alpha_draft"]
-    assert clerk.post(f"/api/v1/records/hazard/{hid}/submit").status_code == 200
-    no_reason = reviewer.post(f"/api/v1/records/hazard/{hid}/reject", json={})
+    submitted = clerk.post(f"/api/v1/records/hazard/{hid}/submit")
+    assert submitted.status_code == 200
+    version = submitted.json()["version"]
+    no_reason = reviewer.post(
+        f"/api/v1/records/hazard/{hid}/reject", json={"version": version}
+    )
     assert no_reason.status_code == 422
     assert no_reason.json()["field"] == "reason"
     rejected = reviewer.post(
-        f"/api/v1/records/hazard/{hid}/reject", json={"reason": "polygon is wrong"}
+        f"/api/v1/records/hazard/{hid}/reject",
+        json={"reason": "polygon is wrong", "version": version},
     )
     assert rejected.json()["review_state"] == "rejected"
     trail = reviewer.get(f"/api/v1/records/hazard/{hid}/history").json()
     assert trail[-1]["after"]["review_reason"] == "polygon is wrong"
-    again = reviewer.post(f"/api/v1/records/hazard/{hid}/approve")
+    again = reviewer.post(
+        f"/api/v1/records/hazard/{hid}/approve", json={"version": version + 1}
+    )
     assert again.status_code == 409
 
 

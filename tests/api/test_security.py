@@ -71,10 +71,17 @@ def core_matrix(seed: Seed) -> list[Entry]:
             {"version": 999},
             (401, 404, 404, 409, 409, 409),
         ),
+        # Approval names the version approved (issue 19, point 5).
         (
             "POST",
             f"/api/v1/records/hazard/{alpha}/approve",
             None,
+            (401, 403, 403, 403, 422, 422),
+        ),
+        (
+            "POST",
+            f"/api/v1/records/hazard/{alpha}/approve",
+            {"version": 1},
             (401, 403, 403, 403, 409, 409),
         ),
         (
@@ -104,7 +111,7 @@ def core_matrix(seed: Seed) -> list[Entry]:
         (
             "POST",
             f"/api/v1/records/hazard/{cha}/reject",
-            {"reason": "r"},
+            {"reason": "r", "version": 1},
             (401, 403, 403, 403, 409, 409),
         ),
         (

@@ -37,7 +37,10 @@ def approve_alpha_draft(as_role: dict[str, TestClient], seed: Seed) -> None:
     hid = seed.hazards["alpha_draft"]
     submitted = as_role["clerk"].post(f"/api/v1/records/hazard/{hid}/submit")
     assert submitted.status_code == 200, submitted.text
-    approved = as_role["reviewer"].post(f"/api/v1/records/hazard/{hid}/approve")
+    approved = as_role["reviewer"].post(
+        f"/api/v1/records/hazard/{hid}/approve",
+        json={"version": submitted.json()["version"]},
+    )
     assert approved.status_code == 200, approved.text
 
 

@@ -115,3 +115,25 @@ def test_serve_announces_its_url_as_one_json_line(db_url: str) -> None:
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+def test_user_commands_answer_json(db_url: str) -> None:
+    """The account commands, each asked for JSON, in the order an admin uses them."""
+    assert runner.invoke(app, ["init", "--db", db_url]).exit_code == 0
+    db = ["--db", db_url]
+    _json(["user", "add", "root", "--role", "admin", "--generate", *db])
+    _json(["user", "add", "cem", "--password-stdin", *db], input="a long password 1\n")
+    assert _json(["user", "role", "cem", "reviewer", *db])["role"] == "reviewer"
+    changed = _json(["user", "password", "cem", "--generate", *db])
+    assert changed["password_changed"] is True
+    assert len(changed["password"]) >= 12
+    assert _json(["user", "deactivate", "cem", *db])["active"] is False
+    assert _json(["user", "activate", "cem", *db])["active"] is True
+    token = _json(["user", "token", "cem", "--name", "qgis", *db])
+    assert token["user"] == "cem"
+    listed = _json(["user", "tokens", "cem", *db])
+    assert [t["name"] for t in listed] == ["qgis"]
+    revoked = _json(["user", "revoke", str(listed[0]["id"]), *db])
+    assert revoked == {"token_id": listed[0]["id"], "revoked": True}
+    _json(["user", "add", "dan", "--password-stdin", *db], input="a long password 2\n")
+    assert _json(["user", "delete", "dan", *db])["deleted"] is True

@@ -97,13 +97,13 @@ def test_mapping_template_then_import(
     text = out.read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     fields = data["fields"]
-    assert fields["external_id"] == {"column": "codigo"}
+    # the source's id, behind a prefix naming the source (for --edition)
+    assert fields["external_id"] == "campo-{codigo}"
     assert fields["found_on"] == {"column": "fecha", "date": "%d/%m/%Y"}
-    assert fields["category"]["values"] == {"Mina AP": "", "UXO": "uxo"}
+    # "Mina AP" is among the synonyms of ap_mine (words/synonyms.yaml)
+    assert fields["category"]["values"] == {"Mina AP": "ap_mine", "UXO": "uxo"}
     assert fields["quantity"]["column"] == "cantidad"
     assert "comentario" in text  # left over, listed with values
-    # the officer decides what "Mina AP" is and how coordinates are written
-    fields["category"]["values"]["Mina AP"] = "ap_mine"
     assert fields["geom"] == {
         "lon": "longitud",
         "lat": "latitud",

@@ -35,7 +35,12 @@ def test_reimport_updates_instead_of_duplicating(db: Database, tmp_path: Path) -
     assert first.counts["hazard"].inserted == 3
     rows[1] = f"H2,cha,open,20,{POLY}"
     again = import_files(db, "hazard", [hazards(tmp_path, *rows)])
-    assert vars(again.counts["hazard"]) == {"inserted": 0, "updated": 1, "unchanged": 2}
+    assert vars(again.counts["hazard"]) == {
+        "inserted": 0,
+        "updated": 1,
+        "unchanged": 2,
+        "withdrawn": 0,
+    }
     got = table(
         db, "hazard", ["external_id", "hazard_class", "estimated_devices", "version"]
     )
@@ -55,6 +60,7 @@ def test_dry_run_counts_and_writes_nothing(db: Database, tmp_path: Path) -> None
         "inserted": 1,
         "updated": 1,
         "unchanged": 0,
+        "withdrawn": 0,
     }
     after = table(db, "hazard", ["external_id", "estimated_devices", "version"])
     assert after.equals(before)

@@ -39,7 +39,7 @@ def test_a_donor_with_nothing_in_the_period_is_refused(demo_db: Database) -> Non
 
 
 def test_an_empty_register_has_nothing_to_report(db: Database) -> None:
-    with pytest.raises(ReportError, match="no approved hazards"):
+    with pytest.raises(ReportError, match="no approved records"):
         build_report(db, "national", "2024")
 
 

@@ -48,6 +48,9 @@ NOT_RECORDS = {
     "api_token",
     "audit_event",
     "public_layer",
+    "user_session",
+    "login_attempt",
+    "job",
     # The published risk is derived from a model run, not reported.
     "risk_cell",
     "hazard_risk",

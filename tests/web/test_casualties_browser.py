@@ -72,7 +72,7 @@ def test_page_draws_charts_tables_and_hotspot_map(site: str) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(
-                viewport={"width": 1366, "height": 900}, base_url=site
+                viewport={"width": 1440, "height": 900}, base_url=site
             )
             page.set_default_timeout(20_000)
             page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -100,10 +100,19 @@ def test_page_draws_charts_tables_and_hotspot_map(site: str) -> None:
             )
             assert spots >= 2  # the cluster near Aghdam and the lone accident
             assert page.locator("#killed-count").inner_text() == "2"
+            # one child (12) known; the victim without an age is said apart
+            assert page.locator("#children-count").inner_text() == "1"
+            unknown = page.locator("#children-age-unknown")
+            assert unknown.inner_text() == "+ 1 of unknown age"
             assert page.locator("svg.chart").count() == 6
             assert page.locator("#hotspot-table tbody tr").count() == spots
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "casualties.png"), full_page=True)
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.wait_for_function("window.demineCasualtyMap.loaded()")
+            page.screenshot(
+                path=str(ARTIFACTS / "casualties-phone.png"), full_page=True
+            )
         finally:
             browser.close()
     assert not errors, errors

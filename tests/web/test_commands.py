@@ -25,7 +25,7 @@ def test_user_add_then_log_in(db_url: str) -> None:
     args = ["user", "add", "ana", "--role", "reviewer", "--db", db_url]
     made = runner.invoke(app, [*args, "--password-stdin"], input="s3cret-words\n")
     assert made.exit_code == 0, made.output
-    assert "added reviewer 'ana'" in made.output
+    assert "added Reviewer 'ana'" in made.output
     db = Database(db_url)
     try:
         assert authenticate(db, "ana", "s3cret-words").role.value == "reviewer"

@@ -94,13 +94,15 @@ def test_reject_with_reason_through_the_review_page(
     client: TestClient, as_role: dict[str, TestClient], seed: Seed
 ) -> None:
     hid = seed.hazards["alpha_draft"]
-    as_role["clerk"].post(f"/api/v1/records/hazard/{hid}/submit")
+    submitted = as_role["clerk"].post(f"/api/v1/records/hazard/{hid}/submit")
     token = log_in(client, "reviewer")
     queue = client.get("/review").text
     assert f'data-id="{hid}"' in queue
+    version = submitted.json()["version"]
+    assert f'name="version" value="{version}"' in queue
     done = client.post(
         f"/review/hazard/{hid}/reject",
-        data={"csrf_token": token, "reason": "wrong village"},
+        data={"csrf_token": token, "reason": "wrong village", "version": version},
         follow_redirects=False,
     )
     assert done.status_code == 303

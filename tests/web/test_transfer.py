@@ -15,11 +15,11 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from demine.exchange import jobs as job_work
 from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.schema import Hazard
-from demine.web import transfer
 from tests.api.conftest import Seed, square
 from tests.web.test_pages import log_in
 
@@ -28,7 +28,7 @@ from tests.web.test_pages import log_in
 def uploads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Uploads wait in the test's own folder, not the machine's /tmp."""
     folder = tmp_path / "uploads"
-    monkeypatch.setattr(transfer, "UPLOADS", folder)
+    monkeypatch.setattr(job_work, "UPLOADS", folder)
     return folder
 
 
@@ -91,7 +91,7 @@ def test_import_is_a_dry_run_first_then_confirmed(
         "/transfer/import/confirm", data={"csrf_token": token, "token": upload}
     )
     assert again.status_code == 422
-    assert not (transfer.UPLOADS / upload).exists()
+    assert not (job_work.UPLOADS / upload).exists()
 
 
 def test_bad_rows_are_listed_and_nothing_is_written(

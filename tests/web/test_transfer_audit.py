@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from demine.errors import ImportRejectedError
+from demine.exchange import jobs as job_work
 from demine.exchange.importer import import_files
 from demine.store.database import Database
 from demine.store.schema import AuditEvent, Hazard
-from demine.web import transfer
 from tests.api.conftest import Seed, square
 from tests.web.test_pages import log_in
 from tests.web.test_transfer import uploads  # noqa: F401  (autouse: private uploads)
@@ -114,7 +114,8 @@ def test_each_imported_record_has_one_import_event_by_the_reviewer(
     assert [(e["user"], e["action"]) for e in trail.json()] == [("reviewer", "import")]
     page = client.get(f"/records/hazard/{ids['aud-1']}")
     assert page.status_code == 200
-    assert re.search(r"<td>reviewer</td><td>import</td>", page.text), page.text
+    row = r'<tr data-action="import"><td>[^<]+</td><td>reviewer</td><td>imported</td>'
+    assert re.search(row, page.text), page.text
     assert "Imported from: field_survey.geojson row 1" in page.text
 
 
@@ -150,8 +151,9 @@ def test_a_reimport_records_the_change_with_before_and_after(
     [added] = events(db, ids["re-3"])
     assert (added.action, added.after["source"]) == ("import", "b.geojson row 3")
     page = client.get(f"/records/hazard/{ids['re-1']}")
-    assert "<td>admin</td><td>import-update</td>" in page.text
-    assert "name: Old → New" in page.text
+    row = r'<tr data-action="import-update"><td>[^<]+</td><td>admin</td>'
+    assert re.search(row, page.text), page.text
+    assert "Name: Old → New" in page.text
     assert "Imported from: b.geojson row 1" in page.text
     assert "source:" not in page.text
 
@@ -169,7 +171,7 @@ def test_a_refused_import_and_a_dry_run_write_no_events(
         {"external_id": "no-1", "hazard_class": "sha", "lat": 39.5},
         {"external_id": "no-2", "hazard_class": "probable", "lat": 39.6},
     )
-    (transfer.UPLOADS / upload / "h.geojson").write_text(bad, encoding="utf-8")
+    (job_work.UPLOADS / upload / "h.geojson").write_text(bad, encoding="utf-8")
     assert confirm(client, token, upload) == 422
     assert event_count(db) == before
     assert not {"no-1", "no-2"} & set(hazard_ids(db))

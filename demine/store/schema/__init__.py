@@ -1,7 +1,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The register's tables: one schema for SQLite and PostgreSQL/PostGIS."""
 
-from demine.store.schema.access import ApiToken, AuditEvent, PublicLayer, User
+from demine.store.schema.access import (
+    ApiToken,
+    AuditEvent,
+    Job,
+    LoginAttempt,
+    PublicLayer,
+    User,
+    UserSession,
+)
 from demine.store.schema.actors import Organisation, Place, Team
 from demine.store.schema.base import Base
 from demine.store.schema.casualty import Accident, Victim
@@ -44,6 +52,8 @@ __all__ = [
     "GeometryRepair",
     "Hazard",
     "HazardRisk",
+    "Job",
+    "LoginAttempt",
     "Organisation",
     "Place",
     "PublicLayer",
@@ -53,5 +63,6 @@ __all__ = [
     "RiskCell",
     "Team",
     "User",
+    "UserSession",
     "Victim",
 ]

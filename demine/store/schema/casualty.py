@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from demine.domain.vocab import AccidentType, Outcome, Sex, VictimActivity, VictimStatus
@@ -43,6 +43,11 @@ class Victim(Record, Base):
     accident_id: Mapped[int] = mapped_column(ForeignKey("accident.id"), index=True)
     sex: Mapped[Sex] = mapped_column(vocab(Sex, "sex"), default=Sex.UNKNOWN)
     age: Mapped[int | None] = mapped_column(Integer)
+    #: When the exact age is unknown: a range of years, inclusive, written
+    #: ``LOW-HIGH`` or ``LOW-`` (open above), e.g. ``0-17`` for "a child".
+    age_group: Mapped[str | None] = mapped_column(String(16))
+    #: Injured with an amputation (null: not recorded).
+    amputation: Mapped[bool | None] = mapped_column(Boolean)
     outcome: Mapped[Outcome] = mapped_column(vocab(Outcome, "outcome"))
     status: Mapped[VictimStatus] = mapped_column(
         vocab(VictimStatus, "victim_status"), default=VictimStatus.CIVILIAN
