@@ -26,6 +26,7 @@ from demine.store import repairs
 from demine.store.bulk import read_frame
 from demine.store.database import Database
 from demine.store.loading import recompute_ledger
+from demine.store.quality import reopened_pairs
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ def validate_register(
                 check_overlap=overlaps,
             )
         )
+    findings = _without_reopened_overlaps(conn, findings)
     if step:
         step(_("land-release ledger"))
     ledger = recompute_ledger(conn)
@@ -134,6 +136,27 @@ def validate_register(
     findings.extend(status_findings(conn))
     findings.extend(hazard_area_findings(conn, options.area_tolerance))
     return findings
+
+
+def _without_reopened_overlaps(
+    conn: Connection, findings: list[Finding]
+) -> list[Finding]:
+    """Drop the overlap (or duplicate, when the whole hazard was the lot) of a
+    hazard with the one reopened over its ground after a failed inspection:
+    closure is final, so the new hazard lies on the old by design
+    (:mod:`demine.quality.nonconformities`)."""
+    pairs = reopened_pairs(conn)
+    if not pairs:
+        return findings
+    return [
+        f
+        for f in findings
+        if not (
+            f.rule in (Rule.OVERLAP, Rule.DUPLICATE_GEOMETRY)
+            and f.related_id is not None
+            and frozenset((int(f.id), int(f.related_id))) in pairs
+        )
+    ]
 
 
 def hazard_area_findings(conn: Connection, tolerance: float) -> list[Finding]:

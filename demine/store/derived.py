@@ -120,6 +120,7 @@ def derive(frames: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], Le
         ("release", "geom"),
         ("place", "boundary"),
         ("reference_feature", "geom"),
+        ("inspection", "lot_geom"),
     ):
         if name in out:
             out[name] = with_bbox(out[name], column)

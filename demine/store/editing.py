@@ -27,6 +27,7 @@ from demine.domain.vocab import HazardStatus, ReviewState, Role
 from demine.errors import RecordError
 from demine.geo.area import geodesic_area
 from demine.i18n import _
+from demine.store.accreditation import check_activity_scope
 from demine.store.database import Database
 from demine.store.derived import BBOX, run_ledger
 from demine.store.listing import visible
@@ -36,8 +37,11 @@ from demine.store.schema import (
     Base,
     EOItem,
     Hazard,
+    Inspection,
+    MonitoringVisit,
     Organisation,
     Release,
+    Team,
     Victim,
 )
 from demine.store.users import Principal
@@ -62,6 +66,12 @@ REFERENCES: dict[str, Mapping[str, type[Base]]] = {
     "eo_item": {"hazard_id": Hazard, "activity_id": Activity},
     "accident": {"hazard_id": Hazard},
     "victim": {"accident_id": Accident},
+    "non_conformity": {
+        "organisation_id": Organisation,
+        "team_id": Team,
+        "inspection_id": Inspection,
+        "visit_id": MonitoringVisit,
+    },
 }
 
 
@@ -132,6 +142,8 @@ def insert_records(
     for index, row in enumerate(rows, start=1):
         clean = checked_row(kind, check, dated, row, index, today)
         check_references(session, kind, clean, index, who)
+        if kind == "activity":
+            check_activity_scope(session.connection(), clean, today=today, ref=index)
         if kind == "release":
             check_release_allowed(session, clean)
             touched.add(int(clean["hazard_id"]))

@@ -28,6 +28,7 @@ from demine.errors import (
     RecordError,
 )
 from demine.i18n import _
+from demine.store.accreditation import check_activity_scope
 from demine.store.audit import record_event
 from demine.store.backends import backend_of
 from demine.store.database import Database
@@ -273,6 +274,10 @@ def update_record(
         clean = checked_row(
             kind, check, dated, merged, record_id, today or dt.date.today()
         )
+        if kind == "activity":
+            check_activity_scope(
+                session.connection(), clean, today=today or dt.date.today()
+            )
         values = model_columns(model, kind, clean)
         changed_refs = {k: clean.get(k) for k in data if k.endswith("_id")}
         check_references(session, kind, changed_refs, record_id, who)

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from demine.analysis.checks import CheckOptions, validate_database
+from demine.analysis.cost_efficiency import cost_efficiency
 from demine.analysis.summary import dashboard
 from demine.attachments.blobs import blob_store
 from demine.attachments.records import attach, attachments_of, with_warning
@@ -27,7 +28,6 @@ from demine.domain.vocab import (
     HazardStatus,
     Method,
     ReviewState,
-    Sex,
 )
 from demine.errors import (
     AuthenticationError,
@@ -41,6 +41,8 @@ from demine.geo.extent import Extent
 from demine.handover import waiting_land
 from demine.i18n import LANGUAGES, _
 from demine.i18n.jinja import install
+from demine.quality.figures import qa_figures
+from demine.quality.labels import QUALITY_VOCABULARIES
 from demine.serving.deps import (
     DbDep,
     MaybeUser,
@@ -72,7 +74,7 @@ TEMPLATES.env.globals.update(
     HazardStatus=HazardStatus,
     Method=Method,
     ReviewState=ReviewState,
-    Sex=Sex,
+    **QUALITY_VOCABULARIES,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -366,11 +368,15 @@ def review_post(
 def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
     with db.transaction() as conn:
         shown = dashboard(conn)
+        quality = qa_figures(conn)
+        cost = cost_efficiency(conn, ["organisation"])
     waiting = waiting_land(db)
     return render(
         request,
         "dashboard.html",
         who,
+        quality=quality,
+        cost=cost,
         figures=shown["figures"],
         by_year=shown["by_year"],
         by_method=[(label_of(Method, k), m2) for k, m2 in shown["by_method"]],

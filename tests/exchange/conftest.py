@@ -14,6 +14,7 @@ import pytest
 import shapely
 from sqlalchemy import func, select
 
+from demine.exchange.entities import LAYERS
 from demine.store import bulk
 from demine.store.database import Database
 from demine.store.loading import LOAD_ORDER, load_register
@@ -252,14 +253,18 @@ def tiny(db: Database) -> Database:
 
 
 def register_content(db: Database) -> Content:
-    """Every table's content, independent of ids and bookkeeping.
+    """Every exchanged table's content, independent of ids and bookkeeping.
 
-    References become the external id of the record referred to, geometry
-    its WKB; rows are sorted by external id.
+    The tables the register's exchange format carries
+    (:data:`demine.exchange.entities.LAYERS`); quality, accreditation and
+    training records are not part of it. References become the external id
+    of the record referred to, geometry its WKB; rows are sorted by external id.
     """
     out: Content = {}
     with db.transaction() as conn:
-        frames = {name: bulk.read_frame(conn, name) for name in LOAD_ORDER}
+        frames = {
+            name: bulk.read_frame(conn, name) for name in LOAD_ORDER if name in LAYERS
+        }
         keys = {
             name: dict(zip(f["id"], f["external_id"], strict=True))
             for name, f in frames.items()

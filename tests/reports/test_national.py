@@ -157,7 +157,9 @@ def test_every_national_section_is_there_with_charts_and_a_forecast(
         "casualties",
         "eore",
         "qm",
+        "quality",
         "funding",
+        "cost",
         "forecast",
     ]
     assert {"released_by_year", "released_by_month", "remaining_map"} <= set(

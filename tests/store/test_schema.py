@@ -148,12 +148,17 @@ def test_postgis_columns_are_native_and_indexed(db: Database, backend: str) -> N
         types = dict(rows)
         assert types["hazard"] == "geometry(MultiPolygon,4326)"
         assert types["eo_item"] == "geometry(Point,4326)"
+        # Asked by access method, not through pg_indexes: that view renders
+        # every schema's index definitions, and another test dropping its
+        # schema meanwhile fails the query ("could not open relation").
         gist = (
             conn.execute(
                 text(
-                    "SELECT indexname FROM pg_indexes "
-                    "WHERE schemaname = current_schema() "
-                    "AND indexdef ILIKE '%USING gist%'"
+                    "SELECT c.relname FROM pg_index i "
+                    "JOIN pg_class c ON c.oid = i.indexrelid "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "JOIN pg_am am ON am.oid = c.relam "
+                    "WHERE n.nspname = current_schema() AND am.amname = 'gist'"
                 )
             )
             .scalars()
