@@ -40,6 +40,7 @@ from demine.demo.staff import (
     training_tables,
 )
 from demine.demo.timeline import to_dates
+from demine.domain.identity import new_uids
 from demine.domain.vocab import ActivityType
 from demine.store.schema import LOAD_ORDER
 
@@ -128,7 +129,7 @@ def generate(scale: ScaleName = "small", seed: int = 1) -> dict[str, pd.DataFram
     }
     tables.update(_people_tables(tables, seed))
     tables.update(inspection_tables(tables, seed))
-    return {name: tables[name] for name in TABLES}
+    return _identified(seed, {name: tables[name] for name in TABLES})
 
 
 def _people_tables(
@@ -147,6 +148,19 @@ def _people_tables(
         "attendance": attendance,
         "certificate": certificates,
     }
+
+
+def _identified(seed: int, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Every record's uid, drawn from the seed's own stream per table.
+
+    The same seed gives the same uids, so two demo registers built alike
+    are the same register, down to the identities an export carries.
+    """
+    for name, frame in tables.items():
+        attrs = frame.attrs
+        frame["uid"] = new_uids(len(frame), stream(seed, f"uid-{name}"))
+        frame.attrs = attrs
+    return tables
 
 
 def _hazard_names(hz: Hazards, geo: Geography) -> np.ndarray:

@@ -36,7 +36,7 @@ def set_public_layers(
         raise RecordError(
             _("unknown layer(s) %(values)s", values=", ".join(unknown)), field="layers"
         )
-    with db.session() as session:
+    with db.session(write=True) as session:
         before = sorted(session.scalars(select(PublicLayer.layer)))
         session.execute(delete(PublicLayer))
         session.add_all(PublicLayer(layer=name) for name in sorted(wanted))

@@ -15,7 +15,12 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from demine.analysis.checks import CheckOptions, validate_database
+from demine.analysis.checks import (
+    CheckOptions,
+    entry_rules,
+    record_doubts,
+    validate_database,
+)
 from demine.analysis.cost_efficiency import cost_efficiency
 from demine.analysis.summary import dashboard
 from demine.attachments.blobs import blob_store
@@ -33,6 +38,7 @@ from demine.errors import (
     AuthenticationError,
     ConflictError,
     DemineError,
+    FieldProblem,
     PermissionDeniedError,
     RateLimitError,
     RecordError,
@@ -178,6 +184,7 @@ def record_page(
 ) -> Response:
     record = get_record(db, kind, record_id, who)
     geometry = {k: record.pop(k) for k in ("geom", "benchmark") if k in record}
+    rules = entry_rules(request.app.state.settings)
     return render(
         request,
         "record.html",
@@ -187,6 +194,7 @@ def record_page(
         geometry=json.dumps(geometry.get("geom")),
         events=history(db, kind, record_id),
         reason=review.last_rejection(db, kind, record_id),
+        doubts=[f.message for f in record_doubts(rules, kind, geometry.get("geom"))],
         attachments=[
             with_warning(a, request.app.state.settings)
             for a in attachments_of(db, kind, record_id, who)
@@ -305,13 +313,36 @@ async def new_hazard_post(
     geom: Annotated[str, Form()] = "",
     upload: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """Submit a hazard drawn as GeoJSON text or uploaded as a GeoJSON file."""
+    """Submit a hazard drawn as GeoJSON text or uploaded as a GeoJSON file.
+
+    Every problem of the form is shown at once, each next to its field. The
+    form asks for a name (a record people look for on the map and in the
+    review queue needs one); a name of spaces is no name.
+    """
     check_csrf(request, csrf_token)
-    values = {"name": name, "hazard_class": hazard_class, "status": status}
+    values: dict[str, Any] = {
+        "name": name,
+        "hazard_class": hazard_class,
+        "status": status,
+    }
+    problems: list[FieldProblem] = []
+    if not name.strip():
+        problems.append(FieldProblem("name", _("is required: give the hazard a name")))
     try:
-        values["geom"] = await geometry_input(geom, upload)
+        try:
+            values["geom"] = await geometry_input(geom, upload)
+        except RecordError as exc:
+            problems.append(FieldProblem("geom", exc.reason))
+            values["geom"] = None
         row = {k: v for k, v in values.items() if v not in ("", None)}
-        record = review.create_record(db, "hazard", row, who)
+        record = review.create_record(
+            db,
+            "hazard",
+            row,
+            who,
+            rules=entry_rules(request.app.state.settings),
+            problems=problems,
+        )
     except RecordError as exc:
         values["geom"] = geom
         return _hazard_form(request, who, values, exc, status_code=422)

@@ -65,7 +65,7 @@ class Seed:
 def seed_register(db: Database) -> Seed:
     """Two organisations, users of every role, approved and draft hazards."""
     seed = Seed()
-    with db.session() as session:
+    with db.session(write=True) as session:
         for name in ("Alpha Demining", "Bravo Clearance"):
             org = Organisation(name=name, org_type=OrganisationType.NGO)
             session.add(org)
@@ -210,10 +210,10 @@ def module_db(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Database]:
     """A migrated register shared by one module's tests (for live servers)."""
-    from tests.conftest import PG_URL
+    from tests.conftest import PG_URL, sqlite_register
 
     if PG_URL is None:
-        database = Database(str(tmp_path_factory.mktemp("live") / "register.sqlite"))
+        database = sqlite_register(tmp_path_factory.mktemp("live") / "register.sqlite")
         schema = None
     else:
         schema = f"t_{uuid.uuid4().hex[:12]}"

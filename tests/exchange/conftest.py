@@ -18,6 +18,7 @@ from demine.exchange.entities import LAYERS
 from demine.store import bulk
 from demine.store.database import Database
 from demine.store.loading import LOAD_ORDER, load_register
+from tests.conftest import sqlite_register
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPINGS = ROOT / "demine" / "exchange" / "mappings"
@@ -387,7 +388,7 @@ class _Registers:
         from demine.store.database import normalise_url
 
         if self.pg is None:
-            database = Database(str(self.folder / f"r{len(self.made)}.sqlite"))
+            database = sqlite_register(self.folder / f"r{len(self.made)}.sqlite")
         else:
             schema = f"t_{uuid.uuid4().hex[:12]}"
             engine = create_engine(normalise_url(self.pg))

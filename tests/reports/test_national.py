@@ -179,7 +179,7 @@ def test_records_not_yet_approved_do_not_count(db: Database) -> None:
         s=START,
         e=END,
     )[0]
-    with db.transaction() as conn:
+    with db.transaction(write=True) as conn:
         conn.execute(
             text("UPDATE \"release\" SET review_state = 'submitted' WHERE id = :i"),
             {"i": rid},
