@@ -127,7 +127,7 @@ def _store(
     distance = None
     if facts.lon is not None and facts.lat is not None:
         distance = distance_to(record.get("geom"), facts.lon, facts.lat)
-    with db.session() as session:
+    with db.session(write=True) as session:
         row = Attachment(
             entity=kind,
             record_id=record["id"],

@@ -61,7 +61,7 @@ def _rows(db: Database) -> Iterator[dict[str, Any]]:
             model = MODELS.get(a.entity)
             if model is None or (a.entity, a.record_id) in keys:
                 continue
-            ext = queries.external_id_of(session, a.entity, a.record_id)
+            ext = queries.key_of(session, a.entity, a.record_id)
             keys[(a.entity, a.record_id)] = _key(a.entity, a.record_id, ext)
         for a in attachments:
             if (a.entity, a.record_id) not in keys:
@@ -138,7 +138,7 @@ def _relate(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
         conn.execute(
             f'INSERT INTO "{mapping}" (base_id, related_id) '
             f'SELECT l.fid, a.id FROM "{layer}" l JOIN {TABLE} a '
-            f"ON a.entity = ? AND a.record_key = l.external_id",
+            f"ON a.entity = ? AND a.record_key = COALESCE(l.external_id, l.uid)",
             (kind,),
         )
         conn.execute(
@@ -177,7 +177,7 @@ def import_attachments(
             for r in conn.execute(f"SELECT {', '.join(names)} FROM {TABLE} ORDER BY id")
         ]
     problems, ready = [], []
-    with db.session() as session:
+    with db.session(write=True) as session:
         known = queries.attachment_keys(session)
         for n, row in enumerate(rows, start=1):
             if row["key"] in known:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from demine.store.listing import MODELS
@@ -45,15 +45,21 @@ def attachment_keys(session: Session) -> set[str]:
     return {k for k in session.scalars(select(Attachment.external_id)) if k}
 
 
-def external_id_of(session: Session, kind: str, record_id: int) -> str | None:
+def key_of(session: Session, kind: str, record_id: int) -> str | None:
+    """How a file names the record: its external id, else its uid."""
     model: Any = MODELS[kind]
-    return session.scalar(select(model.external_id).where(model.id == record_id))
+    row = session.execute(
+        select(model.external_id, model.uid).where(model.id == record_id)
+    ).first()
+    return None if row is None else (row[0] or row[1])
 
 
 def id_of_key(session: Session, kind: str, key: str) -> int | None:
-    """The id of the ``kind`` record whose external id is ``key``."""
+    """The id of the ``kind`` record a file names ``key`` (external id or uid)."""
     model: Any = MODELS[kind]
-    return session.scalar(select(model.id).where(model.external_id == key))
+    return session.scalar(
+        select(model.id).where(or_(model.external_id == key, model.uid == key))
+    )
 
 
 def record_of_key(
@@ -64,7 +70,9 @@ def record_of_key(
         model: Any = MODELS[kind]
         geoms = [c for c in model.__table__.c if c.key == "geom"]
         row = session.execute(
-            select(model.id, *geoms).where(model.external_id == key)
+            select(model.id, *geoms).where(
+                or_(model.external_id == key, model.uid == key)
+            )
         ).first()
         if row is not None:
             return kind, int(row[0]), row[1] if len(row) > 1 else None

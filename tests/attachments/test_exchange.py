@@ -26,11 +26,11 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _attached(db: Database) -> list[tuple[str | None, str, str, str]]:
-    """(hazard external id, file name, digest, thumbnail digest) of each file."""
+    """(hazard uid, file name, digest, thumbnail digest) of each file."""
     with db.session() as session:
         rows = session.execute(
             select(
-                Hazard.external_id,
+                Hazard.uid,
                 Attachment.filename,
                 Attachment.sha256,
                 Attachment.thumbnail_sha256,
@@ -83,7 +83,7 @@ def test_export_then_import_keeps_every_file(
         assert [r[1:3] for r in _attached(target)] == [r[1:3] for r in _attached(db)]
         # Each file is on the same hazard: the one with the same name.
         with target.session() as session:
-            names = dict(session.execute(select(Hazard.external_id, Hazard.name)).all())
+            names = dict(session.execute(select(Hazard.uid, Hazard.name)).all())
         with db.session() as session:
             source = dict(session.execute(select(Hazard.id, Hazard.name)).all())
         on = {r[1]: names[r[0]] for r in _attached(target)}
