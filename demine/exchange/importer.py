@@ -274,7 +274,7 @@ def reinstate_records(
     db.require_initialised()
     reinstated = 0
     try:
-        with db.transaction() as conn:
+        with db.transaction(write=True) as conn:
             reinstated, events = reinstate_withdrawn(conn, kind, prefix)
             if dry_run:
                 raise _DryRunError
