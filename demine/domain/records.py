@@ -398,7 +398,7 @@ def check_victim(
         except ValueError as exc:
             raise c.fail("age_group", str(exc)) from None
         if c.has("age") and not fits_group(c.out["age"], c.out["age_group"]):
-            raise c.fail("age_group", "does not hold the victim's age")
+            raise c.fail("age_group", _("does not hold the victim's age"))
     c.enum("outcome", Outcome)
     c.enum("status", VictimStatus)
     c.enum("activity", VictimActivity)
