@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     # A directory the worker processes of one server share rendered tiles
     # through (demine serve --workers N makes one); None: memory only.
     shared_cache_dir: str | None = None
+    # After clearance: where certificates are verified, whom residents call,
+    # where attached files are kept (docs/handover.md, docs/attachments.md).
+    public_base_url: str = "http://127.0.0.1:8000"
+    public_hotline: str = ""
+    attachments_dir: str = "attachments"
+    max_attachment_bytes: int = Field(default=15_000_000, gt=0)
+    # A photo taken farther than this from its record's place gets a warning.
+    attachment_distance_warn_m: float = Field(default=1000.0, gt=0)
 
     @field_validator("language")
     @classmethod

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from demine.analysis.summary import Grouping, dashboard, summary_by
+from demine.handover import waiting_land
 from demine.serving.deps import DbDep, User
 
 router = APIRouter(prefix="/api/v1", tags=["records"])
@@ -29,6 +30,8 @@ def summary_breakdown(db: DbDep, who: User, by: Grouping) -> list[dict[str, Any]
 @router.get("/dashboard")
 def dashboard_figures(db: DbDep, who: User) -> dict[str, Any]:
     """The dashboard's figures: the national summary, area released per year
-    and per method, area remaining per admin area."""
+    and per method, area remaining per admin area, and approved land released
+    but not yet handed over (count, area, ages)."""
     with db.transaction() as conn:
-        return dashboard(conn)
+        shown = dashboard(conn)
+    return shown | {"waiting_handover": waiting_land(db)}

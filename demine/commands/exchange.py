@@ -21,6 +21,7 @@ from demine.commands.app import (
     open_db,
     out,
     progress_bar,
+    settings_for,
     table,
 )
 from demine.errors import ImportRejectedError, SourceError
@@ -77,6 +78,13 @@ def import_(
         str | None,
         typer.Option(help="Form of the submissions, if the file does not say."),
     ] = None,
+    media: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of the submissions' photos and files (KoBoToolbox); "
+            "a Central zip carries its own media/ folder."
+        ),
+    ] = None,
     edition: Annotated[
         bool,
         typer.Option(
@@ -98,7 +106,9 @@ def import_(
     plan = _Import(mapping, read, dry_run, json_, edition, yes)
     try:
         if kind.strip().lower() == "submissions":
-            result = _import_submissions(database, files, form, dry_run, limits)
+            result = _import_submissions(
+                database, files, form, dry_run, limits, media, db
+            )
         else:
             result = _import_files(database, kind, files, plan)
     except ImportRejectedError as exc:
@@ -114,6 +124,32 @@ def import_(
         emit_json(result.as_dict())
     else:
         _print_result(result)
+    if not dry_run and kind.strip().lower() == "register":
+        added = _import_attachments(database, files, db)
+        if added and not json_:
+            out.print(_("attachments: %(count)s new", count=number(added)))
+
+
+def _export_attachments(database: Database, file: Path, db: str | None) -> int:
+    from demine.attachments.blobs import blob_store
+    from demine.exchange.attachments import export_attachments
+
+    store = blob_store(settings_for(db))
+    return export_attachments(database, store, file)
+
+
+def _import_attachments(database: Database, files: list[Path], db: str | None) -> int:
+    """The files attached to records in demine GeoPackages, after their layers."""
+    from demine.attachments.blobs import blob_store
+    from demine.exchange.attachments import import_attachments
+
+    settings = settings_for(db)
+    store = blob_store(settings)
+    return sum(
+        import_attachments(database, store, f, settings.max_attachment_bytes)
+        for f in files
+        if f.suffix.lower() == ".gpkg"
+    )
 
 
 def _print_result(result: ImportResult) -> None:
@@ -235,12 +271,27 @@ def _import_submissions(
     form: str | None,
     dry_run: bool,
     limits: ImportLimits,
+    media: Path | None,
+    db: str | None,
 ) -> ImportResult:
-    from demine.exchange.submissions import import_submissions
+    from demine.attachments.blobs import blob_store
+    from demine.exchange.submissions import MediaOptions, import_submissions
 
-    return import_submissions(
-        database, files, form=form, dry_run=dry_run, limits=limits
+    settings = settings_for(db)
+    options = MediaOptions(
+        blob_store(settings),
+        settings.max_attachment_bytes,
+        media,
     )
+    result = import_submissions(
+        database, files, form=form, dry_run=dry_run, limits=limits, media=options
+    )
+    if options.attached:
+        out.print(
+            _("attachments: %(count)s new", count=number(options.attached)),
+            highlight=False,
+        )
+    return result
 
 
 def _write_report(path: Path | None, problems: list[SourceError]) -> None:
@@ -296,6 +347,8 @@ def export(
     kinds = [resolve_kind(k) for k in kind] if kind else None
     with progress_bar(not json_) as start:
         counts = export_register(database, file, kinds=kinds, fmt=fmt, progress=start)
+    if file.suffix.lower() == ".gpkg" and fmt in (None, "gpkg") and not kind:
+        counts["attachments"] = _export_attachments(database, file, db)
     if json_:
         emit_json({"file": str(file), "layers": counts})
         return

@@ -236,6 +236,21 @@ LABELS: dict[type[StrEnum], dict[StrEnum, Text]] = {
         v.Role.CLERK: NC_("role", "Clerk"),
         v.Role.REVIEWER: NC_("role", "Reviewer"),
         v.Role.ADMIN: NC_("role", "Administrator"),
+        v.Role.ASSISTANCE: NC_("role", "Victim assistance"),
+    },
+    v.NeedKind: {
+        v.NeedKind.MEDICAL: NC_("survivor need", "Medical care"),
+        v.NeedKind.REHABILITATION: NC_("survivor need", "Rehabilitation"),
+        v.NeedKind.PSYCHOSOCIAL: NC_(
+            "survivor need", "Psychological and social support"
+        ),
+        v.NeedKind.ECONOMIC_INCLUSION: NC_("survivor need", "Economic inclusion"),
+        v.NeedKind.EDUCATION: NC_("survivor need", "Education"),
+    },
+    v.AssistanceStep: {
+        v.AssistanceStep.REFERRAL: NC_("assistance step", "Referred to"),
+        v.AssistanceStep.SERVICE: NC_("assistance step", "Service from"),
+        v.AssistanceStep.FOLLOW_UP: NC_("assistance step", "Follow-up"),
     },
 }
 

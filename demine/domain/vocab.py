@@ -258,3 +258,25 @@ class Role(StrEnum):
     CLERK = "clerk"
     REVIEWER = "reviewer"
     ADMIN = "admin"
+    # Victim assistance officers (IMAS 13.10): read the register as viewers
+    # do, and are the only ones who see survivors (docs/assistance.md says
+    # why not even administrators).
+    ASSISTANCE = "assistance"
+
+
+class NeedKind(StrEnum):
+    """What a survivor needs (IMAS 13.10 pillars of victim assistance)."""
+
+    MEDICAL = "medical"
+    REHABILITATION = "rehabilitation"
+    PSYCHOSOCIAL = "psychosocial"
+    ECONOMIC_INCLUSION = "economic_inclusion"
+    EDUCATION = "education"
+
+
+class AssistanceStep(StrEnum):
+    """One step of assistance to a survivor: referred, served, followed up."""
+
+    REFERRAL = "referral"
+    SERVICE = "service"
+    FOLLOW_UP = "follow_up"

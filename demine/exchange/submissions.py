@@ -74,23 +74,64 @@ def import_submissions(
     dry_run: bool = False,
     today: dt.date | None = None,
     limits: ImportLimits | None = None,
+    media: MediaOptions | None = None,
 ) -> ImportResult:
-    """Import submission exports; all or nothing, like any import."""
+    """Import submission exports; all or nothing, like any import.
+
+    With ``media``, the photos and files the submissions name (a Central
+    zip's ``media/`` folder, or ``media.folder``) are attached to the records
+    made (:mod:`demine.exchange.submission_media`).
+    """
     db.require_initialised()
     staging = Staging(files=[str(p) for p in paths])
     staged: list[Staged] = []
+    read: list[tuple[Path, Submissions]] = []
     for path in paths:
         subs = read_submissions(path, limits)
+        read.append((path, subs))
         spec = _form(subs, form)
         staged += stage_submissions(spec, subs, staging)
     check_staged(staged, PlaceIndex(db), today or dt.date.today(), None, staging)
-    return import_batches(
+    files: dict[str, dict[str, bytes]] = {}
+    if media is not None:
+        from demine.exchange.submission_media import check_submission_media, media_files
+
+        # Media are checked first, so a bad photo leaves the register untouched.
+        for path, subs in read:
+            files[str(path)] = media_files(path, media.folder, limits)
+            check_submission_media(
+                subs.main, files[str(path)], file=str(path), max_bytes=media.max_bytes
+            )
+    result = import_batches(
         db,
         staging.batches,
         dry_run=dry_run,
         files=staging.files,
         problems=staging.problems,
     )
+    if media is not None and not dry_run:
+        from demine.exchange.submission_media import attach_submission_media
+
+        for path, subs in read:
+            media.attached += attach_submission_media(
+                db,
+                media.store,
+                subs.main,
+                files[str(path)],
+                file=str(path),
+                max_bytes=media.max_bytes,
+            )
+    return result
+
+
+@dataclass
+class MediaOptions:
+    """Where submissions' media files go, and where else to find them."""
+
+    store: Any
+    max_bytes: int
+    folder: Path | None = None
+    attached: int = 0
 
 
 def _form(subs: Submissions, asked: str | None) -> FormSpec:

@@ -91,6 +91,11 @@ def render_html(report: Report, for_print: bool = False) -> str:
 
 def render_pdf(report: Report) -> bytes:
     """The report as an A4 PDF (WeasyPrint), fonts from the system (DejaVu)."""
+    return html_to_pdf(render_html(report, for_print=True))
+
+
+def html_to_pdf(document: str) -> bytes:
+    """An HTML document of this package as PDF, reading nothing from outside."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
@@ -108,7 +113,7 @@ def render_pdf(report: Report) -> bytes:
     # WeasyPrint logs every CSS property it ignores; those are not our news.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     html = HTML(
-        string=render_html(report, for_print=True),
+        string=document,
         base_url=str(TEMPLATES),
         url_fetcher=_LocalOnly(allowed_protocols=("data", "file")),
     )

@@ -108,7 +108,7 @@ def visible(source: type[Base] | Table, who: Principal | None) -> ColumnElement[
     """
     cols: Any = source.c if isinstance(source, Table) else source
     approved = cols.review_state == ReviewState.APPROVED
-    if who is None or who.role is Role.VIEWER:
+    if who is None or who.reads_approved_only:
         return approved
     if who.role is Role.CLERK:
         if who.organisation_id is None:
@@ -131,7 +131,7 @@ def visibility_class(who: Principal | None) -> str:
     their own organisation's records for clerks, everything for reviewers and
     administrators.
     """
-    if who is None or who.role is Role.VIEWER:
+    if who is None or who.reads_approved_only:
         return "approved"
     if who.role is Role.CLERK:
         if who.organisation_id is None:

@@ -258,7 +258,7 @@ def update_record(
         obj = _load_for_write(session, kind, record_id, who)
         before = to_dict(obj)
         state = ReviewState(obj.review_state)  # type: ignore[attr-defined]
-        if who.role is Role.VIEWER or (
+        if not who.can_write or (
             who.role is Role.CLERK
             and (
                 obj.reported_by_id != who.organisation_id  # type: ignore[attr-defined]

@@ -61,7 +61,18 @@ class Principal:
 
     @property
     def can_write(self) -> bool:
-        return self.role is not Role.VIEWER
+        """May add or edit register records (not viewers, not assistance)."""
+        return self.role in (Role.CLERK, Role.REVIEWER, Role.ADMIN)
+
+    @property
+    def reads_approved_only(self) -> bool:
+        """Sees approved register records only, as anonymous readers do."""
+        return self.role in (Role.VIEWER, Role.ASSISTANCE)
+
+    @property
+    def can_assist(self) -> bool:
+        """Sees survivors' records: the assistance role alone."""
+        return self.role is Role.ASSISTANCE
 
 
 def _principal(user: User) -> Principal:

@@ -17,6 +17,8 @@ from fastapi.templating import Jinja2Templates
 
 from demine.analysis.checks import CheckOptions, validate_database
 from demine.analysis.summary import dashboard
+from demine.attachments.blobs import blob_store
+from demine.attachments.records import attach, attachments_of, with_warning
 from demine.domain import labels
 from demine.domain.labels import kind_label, label, label_of
 from demine.domain.vocab import (
@@ -25,6 +27,7 @@ from demine.domain.vocab import (
     HazardStatus,
     Method,
     ReviewState,
+    Sex,
 )
 from demine.errors import (
     AuthenticationError,
@@ -35,6 +38,7 @@ from demine.errors import (
     RecordError,
 )
 from demine.geo.extent import Extent
+from demine.handover import waiting_land
 from demine.i18n import LANGUAGES, _
 from demine.i18n.jinja import install
 from demine.serving.deps import (
@@ -68,6 +72,7 @@ TEMPLATES.env.globals.update(
     HazardStatus=HazardStatus,
     Method=Method,
     ReviewState=ReviewState,
+    Sex=Sex,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -180,7 +185,40 @@ def record_page(
         geometry=json.dumps(geometry.get("geom")),
         events=history(db, kind, record_id),
         reason=review.last_rejection(db, kind, record_id),
+        attachments=[
+            with_warning(a, request.app.state.settings)
+            for a in attachments_of(db, kind, record_id, who)
+        ],
     )
+
+
+@router.post("/records/{kind}/{record_id}/attachments")
+async def attach_post(
+    request: Request,
+    kind: str,
+    record_id: RecordId,
+    db: DbDep,
+    who: User,
+    file: Annotated[UploadFile, File()],
+    caption: Annotated[str, Form(max_length=2000)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Attach a file from the record page; errors come back as the error page."""
+    check_csrf(request, csrf_token)
+    settings = request.app.state.settings
+    data = await file.read(settings.max_attachment_bytes + 1)
+    attach(
+        db,
+        blob_store(settings),
+        kind,
+        record_id,
+        file.filename or "file",
+        data,
+        who,
+        max_bytes=settings.max_attachment_bytes,
+        caption=caption or None,
+    )
+    return RedirectResponse(f"/records/{kind}/{record_id}", status_code=303)
 
 
 @router.get("/hazards/new")
@@ -328,6 +366,7 @@ def review_post(
 def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
     with db.transaction() as conn:
         shown = dashboard(conn)
+    waiting = waiting_land(db)
     return render(
         request,
         "dashboard.html",
@@ -339,6 +378,7 @@ def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
         items=[
             (label_of(EOCategory, k), n) for k, n in shown["figures"]["items"].items()
         ],
+        waiting=waiting,
     )
 
 

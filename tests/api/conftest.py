@@ -7,6 +7,8 @@ import datetime as dt
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -26,7 +28,7 @@ from demine.store.users import add_user, create_token
 
 PASSWORD = "correct horse battery"
 __all__ = ["live_server"]
-ROLES = ("admin", "reviewer", "clerk", "other_clerk", "viewer")
+ROLES = ("admin", "reviewer", "clerk", "other_clerk", "viewer", "assistance")
 
 
 def square(lon: float, lat: float, size: float = 0.01) -> dict[str, object]:
@@ -49,6 +51,8 @@ class Seed:
     hazards: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     users: dict[str, int] = field(default_factory=dict)
+    # Filled by tests.api.after_clearance.seed_after_clearance when asked for.
+    after: dict[str, Any] = field(default_factory=dict)
 
 
 def seed_register(db: Database) -> Seed:
@@ -67,6 +71,7 @@ def seed_register(db: Database) -> Seed:
         "clerk": (Role.CLERK, alpha),
         "other_clerk": (Role.CLERK, bravo),
         "viewer": (Role.VIEWER, None),
+        "assistance": (Role.ASSISTANCE, None),
     }
     for name, (role, org) in roles.items():
         user = add_user(db, name, PASSWORD, role, org)
@@ -138,9 +143,12 @@ def seed(db: Database) -> Seed:
 
 
 @pytest.fixture
-def app(db: Database, seed: Seed) -> FastAPI:
+def app(db: Database, seed: Seed, tmp_path: Path) -> FastAPI:
     settings = Settings(
-        database_url=db.url, secret_key="test-secret", max_upload_bytes=200_000
+        database_url=db.url,
+        secret_key="test-secret",
+        max_upload_bytes=200_000,
+        attachments_dir=str(tmp_path / "attachments"),
     )
     return create_app(settings, db)
 

@@ -9,6 +9,7 @@ import pkgutil
 import re
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -16,9 +17,19 @@ from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from tests import api as api_tests
+from tests.api.after_clearance import seed_after_clearance
 from tests.api.conftest import PASSWORD, Seed, square
 
-ROLES = ("anonymous", "viewer", "clerk", "other_clerk", "reviewer", "admin")
+ROLES = (
+    "anonymous",
+    "viewer",
+    "clerk",
+    "other_clerk",
+    "reviewer",
+    "admin",
+    "assistance",
+)
+VIEWER = ROLES.index("viewer")
 
 
 Entry = tuple[str, str, Any, tuple[int, ...]]
@@ -28,14 +39,25 @@ def matrix(seed: Seed) -> list[Entry]:
     """(method, path, JSON body, expected status per role in ROLES order).
 
     A topic's routes live in its own ``tests/api/matrix_<topic>.py`` with an
-    ``entries(seed)`` function; they are collected here.
+    ``entries(seed)`` function; they are collected here. A row of six statuses
+    (written before the assistance role) gives assistance the viewer's: that
+    role reads the register as a viewer does.
     """
     entries = core_matrix(seed)
     for info in pkgutil.iter_modules(api_tests.__path__):
         if info.name.startswith("matrix_"):
             module = importlib.import_module(f"tests.api.{info.name}")
             entries.extend(module.entries(seed))
-    return entries
+    return [
+        (m, p, b, e if len(e) == len(ROLES) else (*e, e[VIEWER]))
+        for m, p, b, e in entries
+    ]
+
+
+@pytest.fixture
+def after(db: Database, seed: Seed, app: FastAPI) -> dict[str, Any]:
+    """Certificates, survivors and the public service in the seed register."""
+    return seed_after_clearance(db, seed, app.state.settings.attachments_dir)
 
 
 def core_matrix(seed: Seed) -> list[Entry]:
@@ -152,7 +174,7 @@ def core_matrix(seed: Seed) -> list[Entry]:
 
 
 def test_every_endpoint_for_every_role(
-    app: FastAPI, as_role: dict[str, TestClient], seed: Seed
+    app: FastAPI, as_role: dict[str, TestClient], seed: Seed, after: dict[str, Any]
 ) -> None:
     failures = []
     for method, path, body, expected in matrix(seed):
@@ -168,7 +190,9 @@ def test_every_endpoint_for_every_role(
     assert not failures, "\n".join(failures)
 
 
-def test_every_api_route_is_in_the_matrix(app: FastAPI, seed: Seed) -> None:
+def test_every_api_route_is_in_the_matrix(
+    app: FastAPI, seed: Seed, after: dict[str, Any]
+) -> None:
     covered = [(m, p) for m, p, _b, _e in matrix(seed)]
     for path, item in app.openapi()["paths"].items():
         pattern = re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$")

@@ -48,6 +48,9 @@ NOT_RECORDS = {
     "api_token",
     "audit_event",
     "public_layer",
+    # What the public service shows is the administrator's setting.
+    "public_service_layer",
+    "public_message",
     "user_session",
     "login_attempt",
     "job",

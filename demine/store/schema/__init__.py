@@ -11,11 +11,15 @@ from demine.store.schema.access import (
     UserSession,
 )
 from demine.store.schema.actors import Organisation, Place, Team
+from demine.store.schema.assistance import AssistanceEvent, Survivor, SurvivorNeed
+from demine.store.schema.attachments import Attachment
 from demine.store.schema.base import Base
 from demine.store.schema.casualty import Accident, Victim
+from demine.store.schema.handover import Handover
 from demine.store.schema.land import Activity, Hazard, Release
 from demine.store.schema.ordnance import EOItem, EOModel
 from demine.store.schema.programme import EORESession, Funding, QMFinding
+from demine.store.schema.public import PublicMessage, PublicServiceLayer
 from demine.store.schema.reference import GeometryRepair, ReferenceFeature
 from demine.store.schema.risk import HazardRisk, RiskCell
 
@@ -43,6 +47,8 @@ __all__ = [
     "Accident",
     "Activity",
     "ApiToken",
+    "AssistanceEvent",
+    "Attachment",
     "AuditEvent",
     "Base",
     "EOItem",
@@ -50,6 +56,7 @@ __all__ = [
     "EORESession",
     "Funding",
     "GeometryRepair",
+    "Handover",
     "Hazard",
     "HazardRisk",
     "Job",
@@ -57,10 +64,14 @@ __all__ = [
     "Organisation",
     "Place",
     "PublicLayer",
+    "PublicMessage",
+    "PublicServiceLayer",
     "QMFinding",
     "ReferenceFeature",
     "Release",
     "RiskCell",
+    "Survivor",
+    "SurvivorNeed",
     "Team",
     "User",
     "UserSession",
