@@ -202,7 +202,7 @@ def bench_register(repeat: int) -> list[Row]:
         )
 
         def validate() -> list[Any]:
-            with db.transaction() as conn:
+            with db.transaction(write=True) as conn:
                 return validate_register(conn, options)
 
         validate_s, findings = best_of(repeat, validate)

@@ -67,7 +67,7 @@ def demine_run(db: Database) -> tuple[float, float, Counter[str]]:
     assert result.counts["hazard"].inserted == 11_068
 
     def check() -> Counter[str]:
-        with db.transaction() as conn:
+        with db.transaction(write=True) as conn:
             found = validate_register(conn, CheckOptions(extent=Extent.named("BIH")))
         return Counter(str(f.rule) for f in found)
 

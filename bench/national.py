@@ -64,7 +64,7 @@ def run(db: Database, frames: dict[str, Any]) -> dict[str, float]:
     )
 
     def validate() -> int:
-        with db.transaction() as conn:
+        with db.transaction(write=True) as conn:
             return len(
                 validate_register(conn, CheckOptions(extent=Extent.named("AZE")))
             )

@@ -8,6 +8,9 @@ when the error is raised.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from demine.i18n import N_, _, ngettext, npgettext
 from demine.i18n.kinds import kind_word
 from demine.i18n.numbers import number
@@ -42,6 +45,21 @@ class StoreError(DemineError):
     default_message = N_("the register database is not available")
 
 
+class BusyError(StoreError):
+    """Another writer held the register longer than the busy timeout.
+
+    Nothing was written; the same request a little later will pass.
+    ``retry_after`` is the seconds a client should wait (HTTP Retry-After).
+    """
+
+    http_status = 503
+    default_message = N_(
+        "the register is busy with another change (an import?) and stayed "
+        "busy longer than the wait allowed; nothing was written, try again shortly"
+    )
+    retry_after = 10
+
+
 class NotFoundError(DemineError):
     """A record asked for by id does not exist."""
 
@@ -49,8 +67,26 @@ class NotFoundError(DemineError):
     default_message = N_("no such record")
 
 
+@dataclass(frozen=True)
+class FieldProblem:
+    """One broken rule of one record: the field (None: the whole record) and why."""
+
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        if not self.field:
+            return self.reason
+        named = _("field '%(field)s'", field=self.field)
+        return f"{named}: {self.reason}"
+
+
 class RecordError(DemineError):
-    """A record breaks a rule of the register: names the record and the field."""
+    """A record breaks rules of the register: names the record and the fields.
+
+    ``problems`` lists every broken rule found (each field at once, not the
+    first only); ``field`` and ``reason`` are the first one's.
+    """
 
     http_status = 422
     default_message = N_("the record is not valid")
@@ -62,20 +98,42 @@ class RecordError(DemineError):
         entity: str | None = None,
         record: str | int | None = None,
         field: str | None = None,
+        problems: Sequence[FieldProblem] = (),
     ) -> None:
         self.entity = entity
         self.record = record
-        self.field = field
-        #: The message without the record and field it names.
-        self.reason = message
-        where = []
+        self.problems = list(problems) or [FieldProblem(field, message)]
+        first = self.problems[0]
+        self.field = first.field
+        #: The first problem's message without the record and field it names.
+        self.reason = first.reason
+        where = ""
         if entity is not None:
             kind = kind_word(entity)
-            where.append(kind if record is None else f"{kind} {record}")
-        if field is not None:
-            where.append(_("field '%(field)s'", field=field))
-        prefix = ", ".join(where)
-        super().__init__(f"{prefix}: {message}" if prefix else message)
+            where = kind if record is None else f"{kind} {record}"
+        if len(self.problems) == 1:
+            text = str(first)
+            glue = ", " if first.field else ": "
+        else:
+            listed = "; ".join(str(p) for p in self.problems)
+            text = ngettext(
+                "%(num)s problem: %(listed)s",
+                "%(num)s problems: %(listed)s",
+                len(self.problems),
+                num=number(len(self.problems)),
+                listed=listed,
+            )
+            glue = ": "
+        super().__init__(f"{where}{glue}{text}" if where else text)
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The reason of each field with a problem (the first, if several)."""
+        out: dict[str, str] = {}
+        for problem in self.problems:
+            if problem.field is not None:
+                out.setdefault(problem.field, problem.reason)
+        return out
 
 
 class TransitionError(RecordError):

@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     opened from ``settings.database_url``. The register must exist already.
     """
     settings = settings or Settings()
-    db = db or Database(settings.database_url)
+    db = db or Database(settings.database_url, busy_timeout=settings.busy_timeout)
     db.require_initialised()
     app = FastAPI(
         title="demine",

@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     extent: str = "azerbaijan"
     max_segment_m: float = Field(default=5000.0, gt=0)
     area_tolerance: float = Field(default=0.05, ge=0)
+    # Plausible geometry: a record covering more than this share of the
+    # country, or thinner on average than this (metres), is reported.
+    max_area_share: float = Field(default=0.01, gt=0, le=1)
+    sliver_width_m: float = Field(default=1.0, ge=0)
+    # Seconds a writer waits for another's transaction on SQLite (one writer
+    # at a time): web edits queue behind each other and behind an import.
+    busy_timeout: float = Field(default=30.0, gt=0)
     # Web application and API (demine serve).
     secret_key: str = Field(default="", repr=False)
     tile_url: str | None = None

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Debian packages the test suite needs: PostgreSQL 15 + PostGIS 3, GDAL tools,
+# Debian packages the test suite needs: PostgreSQL 15 + PostGIS 3 and its
+# client (pg_dump, pg_restore), GDAL tools,
 # Chromium for the browser tests (Playwright drives it; nothing is downloaded),
 # Pango and the DejaVu fonts for PDF reports.
 set -euo pipefail
 need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
 [ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)
+# pg_dump and pg_restore: `demine backup` and `restore` of a PostgreSQL register.
+command -v pg_dump >/dev/null || need+=(postgresql-client-15)
 command -v ogrinfo >/dev/null || need+=(gdal-bin)
 command -v chromium >/dev/null || need+=(chromium)
 # WeasyPrint (PDF reports) renders text with Pango, in DejaVu Sans: it has

@@ -6,6 +6,7 @@ its own schema, dropped afterwards)."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,40 @@ def shared_data(*parts: str) -> Path:
     return path
 
 
+_TEMPLATE: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite register migrated to the newest revision, for copying.
+
+    Running every migration costs about a second (Alembic rebuilds SQLite
+    tables to change columns); a copy through SQLite's backup API costs
+    milliseconds, and is the same file.
+    """
+    path = tmp_path_factory.mktemp("template") / "register.sqlite"
+    database = Database(str(path))
+    try:
+        database.upgrade()
+    finally:
+        database.dispose()
+    _TEMPLATE[:] = [path]
+    return path
+
+
+def sqlite_register(path: Path) -> Database:
+    """The SQLite register at ``path``; made (a copy of the template) if missing."""
+    if not path.exists():
+        source = sqlite3.connect(_TEMPLATE[0])
+        target = sqlite3.connect(path)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+    return Database(str(path))
+
+
 @pytest.fixture
 def pg_schema() -> Iterator[str]:
     """A fresh PostgreSQL schema, dropped after the test."""
@@ -46,27 +81,35 @@ def pg_schema() -> Iterator[str]:
 
 @pytest.fixture
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """URL of an empty database on the backend under test.
+    """URL of a migrated, empty register on the backend under test.
 
     On PostgreSQL the URL carries its own schema on the search path, so the
     CLI under test sees only this test's tables.
     """
     if PG_URL is None:
-        return f"sqlite:///{tmp_path / 'register.sqlite'}"
+        path = tmp_path / "register.sqlite"
+        sqlite_register(path).dispose()
+        return f"sqlite:///{path}"
     schema = request.getfixturevalue("pg_schema")
     sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}%2Cpublic"
+    url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}%2Cpublic"
+    database = Database(url)
+    try:
+        database.upgrade()
+    finally:
+        database.dispose()
+    return url
 
 
 @pytest.fixture
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A migrated, empty register on the backend under test."""
     if PG_URL is None:
-        database = Database(str(tmp_path / "register.sqlite"))
+        database = sqlite_register(tmp_path / "register.sqlite")
     else:
         database = Database(PG_URL, schema=request.getfixturevalue("pg_schema"))
-    try:
         database.upgrade()
+    try:
         yield database
     finally:
         database.dispose()

@@ -6,10 +6,13 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
+import shapely.geometry
 from sqlalchemy.engine import Connection
 
 from demine.domain.findings import Finding, Rule
@@ -17,8 +20,13 @@ from demine.domain.labels import kind_label
 from demine.domain.vocab import HazardStatus
 from demine.geo.extent import Extent
 from demine.geo.repair import repair
+from demine.geo.validation import (
+    EntryRules,
+    Plausible,
+    check_geometries,
+    entry_warnings,
+)
 from demine.geo.validation import GeometryKind as Expected
-from demine.geo.validation import check_geometries
 from demine.i18n import _
 from demine.i18n.numbers import number, percent
 from demine.settings import Settings
@@ -26,6 +34,7 @@ from demine.store import repairs
 from demine.store.bulk import read_frame
 from demine.store.database import Database
 from demine.store.loading import recompute_ledger
+from demine.store.quality import reopened_pairs
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +55,7 @@ class CheckOptions:
     extent: Extent | None = None
     max_segment_m: float = 5000.0
     area_tolerance: float = 0.05
+    plausible: Plausible | None = None
 
     @classmethod
     def from_settings(
@@ -60,7 +70,33 @@ class CheckOptions:
             extent=Extent.parse(extent or settings.extent),
             max_segment_m=max_segment_m or settings.max_segment_m,
             area_tolerance=settings.area_tolerance,
+            plausible=plausible_from(settings),
         )
+
+
+def entry_rules(settings: Settings) -> EntryRules:
+    """The installation's rules for warnings on a record as it is entered."""
+    return EntryRules(Extent.parse(settings.extent), plausible_from(settings))
+
+
+def record_doubts(
+    rules: EntryRules, kind: str, geojson: dict[str, Any] | None
+) -> list[Finding]:
+    """The doubts about one stored record's geometry (GeoJSON), as at entry."""
+    if not geojson:
+        return []
+    geom = shapely.geometry.shape(geojson)
+    expected: Expected = "polygon" if kind in ("hazard", "release") else "point"
+    found = entry_warnings(rules, kind, geom, expected)
+    # Messages name the record as new; on its own page it is this one.
+    return [replace(f, message=f.message.split(": ", 1)[-1]) for f in found]
+
+
+def plausible_from(settings: Settings) -> Plausible:
+    """The installation's limits of a plausible polygon."""
+    return Plausible(
+        max_share=settings.max_area_share, min_width_m=settings.sliver_width_m
+    )
 
 
 @dataclass(frozen=True)
@@ -82,13 +118,24 @@ def validate_database(
     repair: bool = False,
     step: Step | None = None,
 ) -> Validation:
-    """Check the whole register (repairing invalid polygons first if asked) in
-    one transaction: what ``demine validate``, the findings page and
-    ``POST /api/v1/findings`` call."""
+    """Check the whole register (repairing invalid polygons first if asked):
+    what ``demine validate``, the findings page and ``POST /api/v1/findings``
+    call, beside a live register.
+
+    The geometry rules read in a reading transaction, so a long check never
+    holds the register's write lock (writers of the web application would
+    queue behind it); the repairs and the ledger's refresh write in short
+    transactions of their own, each all or nothing.
+    """
     db.require_initialised()
+    repaired = 0
+    if repair:
+        with db.transaction(write=True) as conn:
+            repaired = repair_register(conn, step=step)
     with db.transaction() as conn:
-        repaired = repair_register(conn, step=step) if repair else 0
-        findings = validate_register(conn, options, step=step)
+        findings = geometry_findings(conn, options, step=step)
+    with db.transaction(write=True) as conn:
+        findings.extend(ledger_findings(conn, options, step=step))
     return Validation(findings=findings, repaired=repaired)
 
 
@@ -103,6 +150,15 @@ def validate_register(
     The ledger columns are recomputed on the way, so after a check the stored
     figures agree with the geometry.
     """
+    findings = geometry_findings(conn, options, step=step)
+    findings.extend(ledger_findings(conn, options, step=step))
+    return findings
+
+
+def geometry_findings(
+    conn: Connection, options: CheckOptions, *, step: Step | None = None
+) -> list[Finding]:
+    """The findings of every geometry rule on every layer."""
     findings: list[Finding] = []
     for entity, name, column, expected, overlaps in LAYERS:
         if step:
@@ -125,8 +181,18 @@ def validate_register(
                 max_segment_m=options.max_segment_m,
                 expected=expected,
                 check_overlap=overlaps,
+                plausible=options.plausible if expected == "polygon" else None,
             )
         )
+    findings = _without_reopened_overlaps(conn, findings)
+    return findings
+
+
+def ledger_findings(
+    conn: Connection, options: CheckOptions, *, step: Step | None = None
+) -> list[Finding]:
+    """Refresh the ledger columns; the ledger's, status and area findings."""
+    findings: list[Finding] = []
     if step:
         step(_("land-release ledger"))
     ledger = recompute_ledger(conn)
@@ -134,6 +200,27 @@ def validate_register(
     findings.extend(status_findings(conn))
     findings.extend(hazard_area_findings(conn, options.area_tolerance))
     return findings
+
+
+def _without_reopened_overlaps(
+    conn: Connection, findings: list[Finding]
+) -> list[Finding]:
+    """Drop the overlap (or duplicate, when the whole hazard was the lot) of a
+    hazard with the one reopened over its ground after a failed inspection:
+    closure is final, so the new hazard lies on the old by design
+    (:mod:`demine.quality.nonconformities`)."""
+    pairs = reopened_pairs(conn)
+    if not pairs:
+        return findings
+    return [
+        f
+        for f in findings
+        if not (
+            f.rule in (Rule.OVERLAP, Rule.DUPLICATE_GEOMETRY)
+            and f.related_id is not None
+            and frozenset((int(f.id), int(f.related_id))) in pairs
+        )
+    ]
 
 
 def hazard_area_findings(conn: Connection, tolerance: float) -> list[Finding]:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from demine.analysis.checks import entry_rules
 from demine.analysis.summary import national_summary
 from demine.i18n import _
 from demine.serving.deps import (
@@ -129,10 +130,22 @@ def read_one(
 
 @router.post("/records/{kind}", status_code=201)
 def add_one(
-    kind: WritableKind, body: NewRecord, db: DbDep, who: User
+    kind: WritableKind, body: NewRecord, db: DbDep, settings: SettingsDep, who: User
 ) -> dict[str, Any]:
-    """Add a record: a clerk's waits for review; a reviewer's counts at once."""
-    return review.create_record(db, kind.value, body.fields, who, submit=body.submit)
+    """Add a record: a clerk's waits for review; a reviewer's counts at once.
+
+    A record whose geometry is doubtful (outside the country, too large, a
+    sliver) is kept a draft; ``warnings`` in the answer say why. Every
+    broken rule is in one 422 answer (``problems``).
+    """
+    return review.create_record(
+        db,
+        kind.value,
+        body.fields,
+        who,
+        submit=body.submit,
+        rules=entry_rules(settings),
+    )
 
 
 @router.patch("/records/{kind}/{record_id}")

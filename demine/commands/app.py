@@ -99,7 +99,8 @@ def settings_for(db: str | None) -> Settings:
 
 
 def open_db(db: str | None) -> Database:
-    return Database(settings_for(db).database_url)
+    settings = settings_for(db)
+    return Database(settings.database_url, busy_timeout=settings.busy_timeout)
 
 
 @contextmanager
@@ -123,9 +124,36 @@ def progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int], Any]]:
         yield start
 
 
+# Decimal places kept in JSON output: a micrometre of a metre, a millionth of
+# a degree (about 0.1 m) or of a dollar; more digits are rounding noise that
+# differs between equal registers (another row order, another machine).
+JSON_DECIMALS = 6
+
+
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+    """Print ``data`` as JSON that is the same text for the same register.
+
+    Keys sorted and floats rounded (:data:`JSON_DECIMALS`), so that a
+    restored register, or the same one read in another row order, prints
+    byte for byte what the original does.
+    """
+    text = json.dumps(
+        rounded(data), indent=2, default=str, ensure_ascii=False, sort_keys=True
+    )
+    sys.stdout.write(text)
     sys.stdout.write("\n")
+
+
+def rounded(value: Any) -> Any:
+    """``value`` with every float rounded to :data:`JSON_DECIMALS` places."""
+    if isinstance(value, float):
+        near = round(value, JSON_DECIMALS)
+        return 0.0 if near == 0 else near  # no "-0.0"
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [rounded(v) for v in value]
+    return value
 
 
 def version_callback(value: bool) -> None:

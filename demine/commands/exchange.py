@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from demine.analysis.checks import entry_rules
 from demine.commands.app import (
     DbOption,
     JsonOption,
@@ -227,6 +228,7 @@ def _import_files(
             read=plan.read,
             dry_run=plan.dry_run,
             progress=start,
+            rules=entry_rules(Settings()),
             edition=plan.edition,
             confirm=confirm,
         )
@@ -284,7 +286,13 @@ def _import_submissions(
         media,
     )
     result = import_submissions(
-        database, files, form=form, dry_run=dry_run, limits=limits, media=options
+        database,
+        files,
+        form=form,
+        dry_run=dry_run,
+        limits=limits,
+        media=options,
+        rules=entry_rules(settings),
     )
     if options.attached:
         out.print(

@@ -10,7 +10,18 @@ from typing import Annotated, Any
 
 import typer
 
-from demine.commands.app import DbOption, JsonOption, app, emit_json, open_db, out
+from demine.analysis.checks import entry_rules
+from demine.commands.app import (
+    DbOption,
+    JsonOption,
+    app,
+    emit_json,
+    err,
+    open_db,
+    out,
+    settings_for,
+)
+from demine.domain.findings import Finding
 from demine.domain.labels import kind_label
 from demine.errors import RecordError
 from demine.i18n import _, ngettext
@@ -75,22 +86,46 @@ def add(
     db: DbOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Add records checked against the register's rules; all or nothing."""
+    """Add records checked against the register's rules; all or nothing.
+
+    A record whose geometry is doubtful (outside the country, too large, a
+    sliver) is added as a draft, with a warning.
+    """
     database = open_db(db)
     database.require_initialised()
-    ids = add_records(database, kind, read_rows(path))
+    warnings: list[Finding] = []
+    ids = add_records(
+        database,
+        kind,
+        read_rows(path),
+        rules=entry_rules(settings_for(db)),
+        warnings=warnings,
+    )
     if json_:
-        emit_json({"kind": kind, "ids": ids})
-    else:
-        out.print(
-            ngettext(
-                "added %(num)s record of %(kind)s: id %(span)s",
-                "added %(num)s records of %(kind)s: ids %(span)s",
-                len(ids),
-                num=number(len(ids)),
-                kind=kind_label(kind, plural=True),
-                span=_span(ids),
-            )
+        emit_json(
+            {
+                "kind": kind,
+                "ids": ids,
+                "warnings": [
+                    {"rule": str(w.rule), "message": w.message} for w in warnings
+                ],
+            }
+        )
+        return
+    out.print(
+        ngettext(
+            "added %(num)s record of %(kind)s: id %(span)s",
+            "added %(num)s records of %(kind)s: ids %(span)s",
+            len(ids),
+            num=number(len(ids)),
+            kind=kind_label(kind, plural=True),
+            span=_span(ids),
+        )
+    )
+    for warning in warnings:
+        err.print(
+            _("warning: %(message)s (kept as a draft)", message=warning.message),
+            highlight=False,
         )
 
 

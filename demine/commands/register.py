@@ -56,6 +56,7 @@ def demo(
 ) -> None:
     """Build the demo register (Azerbaijan's liberated districts) and summarise it."""
     from demine.demo import generate
+    from demine.demo.qa_chain import play
     from demine.store.loading import load_register
 
     if scale not in ("small", "medium", "national"):
@@ -83,6 +84,7 @@ def demo(
     frames = generate(scale, seed)  # type: ignore[arg-type]
     with progress_bar(not json_) as start:
         counts = load_register(database, frames, progress=start)
+    played = play(database, seed)
     elapsed = time.perf_counter() - started
     err.print(
         _(
@@ -91,6 +93,11 @@ def demo(
             register=database.describe(),
             seconds=number(elapsed, 1),
         )
+    )
+    err.print(
+        f"QA programme: lot rejected, land reopened (hazard {played.reopened_hazard}), "
+        f"re-cleared and non-conformity {played.closed_nc} closed; "
+        f"non-conformity {played.open_nc} still open"
     )
     _print_summary(database, json_)
 

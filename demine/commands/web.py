@@ -69,7 +69,7 @@ def serve(
     from demine.serving.http_protocol import NoDelayProtocol
 
     settings = settings_for(db)
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, busy_timeout=settings.busy_timeout)
     database.require_initialised()
     # Brings registers made by an older demine up to date (adds user tables).
     database.upgrade()

@@ -17,9 +17,14 @@ the facts they rest on come from:
   heritage sites: demine's own approximations (:mod:`demine.demo.geography`,
   :mod:`demine.demo.reference`);
 * team productivity and cost, contamination mixes, casualty profile, EORE,
-  QM and funding: demo assumptions, documented where they are set.
+  QM and funding: demo assumptions, documented where they are set;
+* accreditation, staff, the training centre and the QA programme (inspections,
+  visits, non-conformities): demo assumptions, :mod:`demine.demo.staff` and
+  :mod:`demine.demo.qa`; two failing lots are played through the core after
+  loading (:mod:`demine.demo.qa_chain`).
 
-Company and NGO names are invented; donors are real, their amounts are not.
+Company and NGO names are invented; donors are real, their amounts are not;
+staff names are common Azerbaijani names put together at random.
 """
 
 from demine.demo.figures import SCALES, Scale, ScaleName

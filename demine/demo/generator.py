@@ -22,6 +22,7 @@ from demine.demo.hazards import Hazards, build_hazards, contamination_lists
 from demine.demo.minefields import layout
 from demine.demo.ordnance import Finds, catalogue_table, find_items
 from demine.demo.programme import eore_sessions, funding, qm_findings
+from demine.demo.qa import inspection_tables
 from demine.demo.records import (
     ANAMA_ID,
     nullable_float,
@@ -32,7 +33,14 @@ from demine.demo.records import (
 )
 from demine.demo.reference import reference_table
 from demine.demo.releases import Work, plan_work
+from demine.demo.staff import (
+    accreditation_tables,
+    course_table,
+    staff_table,
+    training_tables,
+)
 from demine.demo.timeline import to_dates
+from demine.domain.identity import new_uids
 from demine.domain.vocab import ActivityType
 from demine.store.schema import LOAD_ORDER
 
@@ -103,7 +111,7 @@ def generate(scale: ScaleName = "small", seed: int = 1) -> dict[str, pd.DataFram
     hazard = _hazard_table(hz, geo, work, picks, names, stream(seed, "hazard-table"))
     release = _release_table(releases, work)
     release.attrs["dirt"] = {k: [i + 1 for i in v] for k, v in release_dirt.items()}
-    return {
+    tables = {
         "organisation": organisations_table(),
         "place": places_table(geo, seed),
         "team": teams.frame,
@@ -119,6 +127,40 @@ def generate(scale: ScaleName = "small", seed: int = 1) -> dict[str, pd.DataFram
         "funding": _funding_table(money),
         "reference_feature": reference_table(geo, seed),
     }
+    tables.update(_people_tables(tables, seed))
+    tables.update(inspection_tables(tables, seed))
+    return _identified(seed, {name: tables[name] for name in TABLES})
+
+
+def _people_tables(
+    tables: dict[str, pd.DataFrame], seed: int
+) -> dict[str, pd.DataFrame]:
+    """Accreditation, staff and the training centre's courses and certificates."""
+    grants, suspensions = accreditation_tables(tables["activity"], seed)
+    staff = staff_table(tables["team"], tables["activity"], seed)
+    sessions, attendance, certificates = training_tables(staff, seed)
+    return {
+        "accreditation": grants,
+        "accreditation_suspension": suspensions,
+        "person": staff,
+        "course": course_table(),
+        "training_session": sessions,
+        "attendance": attendance,
+        "certificate": certificates,
+    }
+
+
+def _identified(seed: int, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Every record's uid, drawn from the seed's own stream per table.
+
+    The same seed gives the same uids, so two demo registers built alike
+    are the same register, down to the identities an export carries.
+    """
+    for name, frame in tables.items():
+        attrs = frame.attrs
+        frame["uid"] = new_uids(len(frame), stream(seed, f"uid-{name}"))
+        frame.attrs = attrs
+    return tables
 
 
 def _hazard_names(hz: Hazards, geo: Geography) -> np.ndarray:

@@ -23,6 +23,8 @@ class Rule(StrEnum):
     OVERLAP = "overlap"
     OUTSIDE_EXTENT = "outside_extent"
     SWAPPED_COORDINATES = "swapped_coordinates"
+    OVERSIZED = "oversized"
+    SLIVER = "sliver"
     WRONG_GEOMETRY_TYPE = "wrong_geometry_type"
     RELEASE_OUTSIDE_HAZARD = "release_outside_hazard"
     DOUBLE_RELEASE = "double_release"

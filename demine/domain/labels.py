@@ -252,6 +252,79 @@ LABELS: dict[type[StrEnum], dict[StrEnum, Text]] = {
         v.AssistanceStep.SERVICE: NC_("assistance step", "Service from"),
         v.AssistanceStep.FOLLOW_UP: NC_("assistance step", "Follow-up"),
     },
+    v.InspectionLevel: {
+        v.InspectionLevel.I: NC_("inspection level", "I (general)"),
+        v.InspectionLevel.II: NC_("inspection level", "II (general, usual)"),
+        v.InspectionLevel.III: NC_("inspection level", "III (general)"),
+        v.InspectionLevel.S_1: NC_("inspection level", "S-1 (special)"),
+        v.InspectionLevel.S_2: NC_("inspection level", "S-2 (special)"),
+        v.InspectionLevel.S_3: NC_("inspection level", "S-3 (special)"),
+        v.InspectionLevel.S_4: NC_("inspection level", "S-4 (special)"),
+    },
+    v.Stringency: {
+        v.Stringency.NORMAL: NC_("inspection stringency", "Normal"),
+        v.Stringency.TIGHTENED: NC_("inspection stringency", "Tightened"),
+        v.Stringency.REDUCED: NC_("inspection stringency", "Reduced"),
+        v.Stringency.DISCONTINUED: NC_("inspection stringency", "Discontinued"),
+    },
+    v.SampleShape: {
+        v.SampleShape.BOX: NC_("sampling unit", "Boxes"),
+        v.SampleShape.LANE: NC_("sampling unit", "Lanes"),
+    },
+    v.InspectionResult: {
+        v.InspectionResult.PLANNED: NC_("inspection result", "Planned"),
+        v.InspectionResult.ACCEPTED: NC_("inspection result", "Accepted"),
+        v.InspectionResult.REJECTED: NC_("inspection result", "Rejected"),
+    },
+    v.NonConformityStatus: {
+        v.NonConformityStatus.OPEN: NC_("non-conformity status", "Open"),
+        v.NonConformityStatus.ACTION: NC_("non-conformity status", "Action taken"),
+        v.NonConformityStatus.CLOSED: NC_("non-conformity status", "Closed"),
+    },
+    v.RootCause: {
+        v.RootCause.PROCEDURE: NC_("root cause", "Procedure"),
+        v.RootCause.TRAINING: NC_("root cause", "Training"),
+        v.RootCause.SUPERVISION: NC_("root cause", "Supervision"),
+        v.RootCause.EQUIPMENT: NC_("root cause", "Equipment"),
+        v.RootCause.DETECTION: NC_("root cause", "Detection"),
+        v.RootCause.SITE_CONDITIONS: NC_("root cause", "Site conditions"),
+        v.RootCause.DOCUMENTATION: NC_("root cause", "Documentation"),
+        v.RootCause.OTHER: NC_("root cause", "Other"),
+    },
+    v.MonitoringOutcome: {
+        v.MonitoringOutcome.SATISFACTORY: NC_("monitoring outcome", "Satisfactory"),
+        v.MonitoringOutcome.IMPROVEMENT_NEEDED: NC_(
+            "monitoring outcome", "Improvement needed"
+        ),
+        v.MonitoringOutcome.UNSATISFACTORY: NC_("monitoring outcome", "Unsatisfactory"),
+    },
+    v.PersonRole: {
+        v.PersonRole.DEMINER: NC_("staff role", "Deminer"),
+        v.PersonRole.TEAM_LEADER: NC_("staff role", "Team leader"),
+        v.PersonRole.MEDIC: NC_("staff role", "Medic"),
+        v.PersonRole.EOD_OPERATOR: NC_("staff role", "EOD operator"),
+        v.PersonRole.MDD_HANDLER: NC_("staff role", "MDD handler"),
+        v.PersonRole.MACHINE_OPERATOR: NC_("staff role", "Machine operator"),
+        v.PersonRole.SURVEYOR: NC_("staff role", "Surveyor"),
+        v.PersonRole.QA_INSPECTOR: NC_("staff role", "QA inspector"),
+    },
+    v.Qualification: {
+        v.Qualification.NTS: NC_("qualification", "Non-technical survey"),
+        v.Qualification.MANUAL_CLEARANCE: NC_("qualification", "Manual clearance"),
+        v.Qualification.EOD_1: NC_("qualification", "EOD level 1"),
+        v.Qualification.EOD_2: NC_("qualification", "EOD level 2"),
+        v.Qualification.EOD_3: NC_("qualification", "EOD level 3"),
+        v.Qualification.MEDIC: NC_("qualification", "Medic"),
+        v.Qualification.QA_INSPECTOR: NC_("qualification", "QA inspector"),
+        v.Qualification.MDD_HANDLER: NC_("qualification", "MDD handler"),
+        v.Qualification.MACHINE_OPERATOR: NC_("qualification", "Machine operator"),
+        v.Qualification.TEAM_LEADER: NC_("qualification", "Team leader"),
+    },
+    v.AttendanceResult: {
+        v.AttendanceResult.PASSED: NC_("training result", "Passed"),
+        v.AttendanceResult.FAILED: NC_("training result", "Failed"),
+        v.AttendanceResult.ABSENT: NC_("training result", "Absent"),
+    },
 }
 
 #: Vocabularies by the name of the field that usually holds them.
@@ -280,6 +353,12 @@ BY_NAME: dict[str, type[StrEnum]] = {
     "funding_kind": v.FundingKind,
     "review_state": v.ReviewState,
     "role": v.Role,
+    "stringency": v.Stringency,
+    "level": v.InspectionLevel,
+    "result": v.InspectionResult,
+    "root_cause": v.RootCause,
+    "outcome_of_visit": v.MonitoringOutcome,
+    "qualification": v.Qualification,
 }
 
 

@@ -280,3 +280,105 @@ class AssistanceStep(StrEnum):
     REFERRAL = "referral"
     SERVICE = "service"
     FOLLOW_UP = "follow_up"
+
+
+# --- quality management and people (IMAS 07.30, 07.40, 09.20) ---------------
+
+
+class InspectionLevel(StrEnum):
+    """ISO 2859-1 inspection level: general I–III, special S-1 to S-4."""
+
+    I = "i"  # noqa: E741
+    II = "ii"
+    III = "iii"
+    S_1 = "s_1"
+    S_2 = "s_2"
+    S_3 = "s_3"
+    S_4 = "s_4"
+
+
+class Stringency(StrEnum):
+    """ISO 2859-1 severity of inspection, switched by the team's record."""
+
+    NORMAL = "normal"
+    TIGHTENED = "tightened"
+    REDUCED = "reduced"
+    DISCONTINUED = "discontinued"
+
+
+class SampleShape(StrEnum):
+    """How sampling units are drawn on the ground: square boxes or lanes."""
+
+    BOX = "box"
+    LANE = "lane"
+
+
+class InspectionResult(StrEnum):
+    """Where a post-clearance inspection of a lot stands."""
+
+    PLANNED = "planned"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class NonConformityStatus(StrEnum):
+    """Life of a non-conformity: raised, corrective action under way, closed."""
+
+    OPEN = "open"
+    ACTION = "action"
+    CLOSED = "closed"
+
+
+class RootCause(StrEnum):
+    """Kinds of root cause of a non-conformity (IMAS 07.12)."""
+
+    PROCEDURE = "procedure"
+    TRAINING = "training"
+    SUPERVISION = "supervision"
+    EQUIPMENT = "equipment"
+    DETECTION = "detection"
+    SITE_CONDITIONS = "site_conditions"
+    DOCUMENTATION = "documentation"
+    OTHER = "other"
+
+
+class MonitoringOutcome(StrEnum):
+    """Verdict of a monitoring visit, from its checklist score."""
+
+    SATISFACTORY = "satisfactory"
+    IMPROVEMENT_NEEDED = "improvement_needed"
+    UNSATISFACTORY = "unsatisfactory"
+
+
+class PersonRole(StrEnum):
+    """What a member of a team does."""
+
+    DEMINER = "deminer"
+    TEAM_LEADER = "team_leader"
+    MEDIC = "medic"
+    EOD_OPERATOR = "eod_operator"
+    MDD_HANDLER = "mdd_handler"
+    MACHINE_OPERATOR = "machine_operator"
+    SURVEYOR = "surveyor"
+    QA_INSPECTOR = "qa_inspector"
+
+
+class Qualification(StrEnum):
+    """What a course qualifies its graduates for (the certificate's subject)."""
+
+    NTS = "nts"
+    MANUAL_CLEARANCE = "manual_clearance"
+    EOD_1 = "eod_1"
+    EOD_2 = "eod_2"
+    EOD_3 = "eod_3"
+    MEDIC = "medic"
+    QA_INSPECTOR = "qa_inspector"
+    MDD_HANDLER = "mdd_handler"
+    MACHINE_OPERATOR = "machine_operator"
+    TEAM_LEADER = "team_leader"
+
+
+class AttendanceResult(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ABSENT = "absent"

@@ -28,6 +28,15 @@ import shapely
 from numpy.typing import NDArray
 
 from demine.domain.ages import fits_group, normalise_age_group
+from demine.domain.identity import normalise_uid
+from demine.domain.records import (
+    CONTROL_CHARACTERS,
+    MAX_TEXT,
+    NOT_NUMBERS,
+    coordinate_masks,
+    range_reason,
+    text_problem,
+)
 from demine.domain.vocab import ActivityStatus, ActivityType, ReleaseKind
 from demine.errors import SourceError
 from demine.exchange.entities import EntitySpec, FieldSpec
@@ -36,6 +45,7 @@ from demine.exchange.parsing import (
     NumberFormat,
     as_text,
     blank,
+    map_distinct,
     parse_bool,
     parse_vocab,
     parse_vocab_lists,
@@ -167,7 +177,24 @@ def _convert(
         return _geometries(fs, values, problems)
     if kind == "json":
         return _json(fs, values, problems)
+    if fs.name == "uid":
+        return _uids(fs, values, problems)
     return _texts(fs, values, problems)
+
+
+def _uids(fs: FieldSpec, values: pd.Series, problems: Problems) -> pd.Series:
+    """Record uids: UUID text in lower case; anything else is bad input."""
+    text = as_text(values)
+    present = text.notna().to_numpy(dtype=bool)
+    uids = pd.Series(map_distinct(text, normalise_uid), index=values.index)
+    bad = present & uids.isna().to_numpy(dtype=bool)
+    problems.add(
+        bad,
+        fs.name,
+        values,
+        "is not a record uid (a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e)",
+    )
+    return uids
 
 
 def _numbers(fs: FieldSpec, values: pd.Series, problems: Problems) -> pd.Series:
@@ -231,17 +258,27 @@ def _dates(
 
 
 def _texts(fs: FieldSpec, values: pd.Series, problems: Problems) -> pd.Series:
+    """Text as :func:`demine.domain.records.text_problem` allows it.
+
+    The length is tested on the whole column at once; only texts that hold
+    a control character or are too long go through the per-text rule, for
+    its words.
+    """
     text = as_text(values)
-    if fs.max_length is not None and text.notna().any():
-        lengths = text.str.len().to_numpy(dtype=float, na_value=0.0)
-        long = lengths > fs.max_length
-        problems.add(
-            long,
-            fs.name,
-            values,
-            _("is longer than %(max_length)s characters", max_length=fs.max_length),
-        )
-        text = text.where(~long, None)
+    if not text.notna().any():
+        return text
+    limit = MAX_TEXT if fs.max_length is None else fs.max_length
+    lengths = text.str.len().to_numpy(dtype=float, na_value=0.0)
+    suspect = lengths > limit
+    controls = text.str.contains(CONTROL_CHARACTERS, regex=True)
+    suspect |= controls.fillna(False).to_numpy(dtype=bool)
+    if suspect.any():
+        reasons = pd.Series([None] * len(text), dtype=object)
+        for pos in np.flatnonzero(suspect):
+            reasons.iat[pos] = text_problem(text.iat[pos], fs.max_length)
+        bad = reasons.notna().to_numpy(dtype=bool)
+        problems.add(bad, fs.name, text, lambda v: str(text_problem(v, fs.max_length)))
+        text = text.where(~bad, None)
     return text
 
 
@@ -307,47 +344,11 @@ def _geometries(
     geoms[empty] = None  # quality, not input: validate reports it
     present &= ~empty
     geoms = _fit_type(fs, geoms, present, problems)
-    present = ~shapely.is_missing(geoms)
-    bounds = shapely.bounds(geoms)
-    finite = np.isfinite(bounds).all(axis=1)
-    problems.add(
-        present & ~finite,
-        fs.name,
-        geoms,
-        _("has coordinates that are not numbers"),
-    )
-    out_of_range = (
-        present
-        & finite
-        & (
-            (bounds[:, 0] < -180)
-            | (bounds[:, 2] > 180)
-            | (bounds[:, 1] < -90)
-            | (bounds[:, 3] > 90)
-        )
-    )
-    problems.add(
-        out_of_range,
-        fs.name,
-        geoms,
-        _range_reason,
-    )
-    geoms[out_of_range | (present & ~finite)] = None
+    not_numbers, out_of_range = coordinate_masks(geoms)
+    problems.add(not_numbers, fs.name, geoms, NOT_NUMBERS)
+    problems.add(out_of_range, fs.name, geoms, range_reason)
+    geoms[out_of_range | not_numbers] = None
     return geoms
-
-
-def _range_reason(geom: Any) -> str:
-    x0, y0, x1, y1 = shapely.bounds(geom)
-    where = (
-        f"lon {x0:.10g}, lat {y0:.10g}"
-        if (x0, y0) == (x1, y1)
-        else f"lon {x0:.10g} to {x1:.10g}, lat {y0:.10g} to {y1:.10g}"
-    )
-    return (
-        f"coordinates out of range ({where}): longitude must be within ±180 and "
-        "latitude within ±90 (projected coordinates need their CRS given; "
-        "swapped columns, the mapping corrected)"
-    )
 
 
 def _fit_type(

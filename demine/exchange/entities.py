@@ -77,12 +77,14 @@ VOCAB_LISTS: dict[tuple[str, str], type[StrEnum]] = {
     ("hazard", "contamination"): ContaminationType,
     ("hazard", "blockages"): Blockage,
 }
-# How a reference names the other record, in the order tried.
+# How a reference names the other record, in the order tried (any other
+# record: by uid, then external id).
 REF_KEYS: dict[str, tuple[str, ...]] = {
-    "organisation": ("external_id", "acronym", "name"),
-    "eo_model": ("model", "external_id"),
-    "place": ("external_id", "code", "name"),
+    "organisation": ("uid", "external_id", "acronym", "name"),
+    "eo_model": ("model", "uid", "external_id"),
+    "place": ("uid", "external_id", "code", "name"),
 }
+IDENTITY_KEYS = ("uid", "external_id")
 # Shapefile (dBase) field names hold at most ten characters.
 SHORT: dict[str, str] = {
     "external_id": "ext_id",
@@ -245,8 +247,9 @@ def _field(kind: str, col: Column[object]) -> FieldSpec:
 
 
 def _order(kind: str, fields: list[FieldSpec]) -> tuple[FieldSpec, ...]:
-    """external_id first, then content, then review state and reporter."""
-    head = [f for f in fields if f.name == "external_id"]
+    """uid and external_id first, then content, then review state and reporter."""
+    head = [f for f in fields if f.name == "uid"]
+    head += [f for f in fields if f.name == "external_id"]
     tail = [f for f in fields if f.name in ("review_state", "reported_by")]
     body = [f for f in fields if f not in head and f not in tail]
     return tuple(head + body + tail)

@@ -3,16 +3,18 @@
 
 Every entity becomes one layer named after it (``hazards``, ``releases`` ...)
 with the register's field names, vocabularies as their text, references as
-the other record's external id (an EO model by its model name), lists as
-comma-separated text and the areas the register derives (``area_m2``,
-``remaining_m2`` ...) for reading. Entities without geometry become
-attribute tables, which GeoPackage, ``ogrinfo`` and QGIS all list. A record
-with no external id is exported under ``demine:<entity>:<id>`` so that
-references to it survive the trip.
+the other record's external id, or its uid when it has none (an EO model by
+its model name), lists as comma-separated text and the areas the register
+derives (``area_m2``, ``remaining_m2`` ...) for reading. Entities without
+geometry become attribute tables, which GeoPackage, ``ogrinfo`` and QGIS all
+list. Every record carries its ``uid``, the identity an import matches
+first, so a record entered in the browser (no external id) is recognised
+when the file comes back.
 
 Files written here import again without a mapping, to the same register
-content: that is the round trip ``tests/exchange/test_roundtrip.py`` checks
-for every format.
+content, and into the register they came from as nothing new and nothing
+changed: that is the round trip ``tests/exchange/test_roundtrip.py`` checks
+for every format and every entity.
 """
 
 from __future__ import annotations
@@ -215,9 +217,7 @@ def entity_frame(
         if fs.name in BBOX or fs.name == spec.main_geometry:
             continue  # the bbox is an index, not content
         values = stored[fs.column]
-        if fs.name == "external_id":
-            values = _external_ids(kind, stored)
-        elif fs.type == "ref":
+        if fs.type == "ref":
             assert fs.ref is not None
             values = values.map(_keys(conn, fs.ref, keys), na_action="ignore")
         elif fs.type == "vocabs":
@@ -251,11 +251,10 @@ def _typed(kind: str, values: pd.Series) -> Any:
     return pd.array(items, dtype=pd.ArrowDtype(pa.string()))
 
 
-def _external_ids(kind: str, stored: pd.DataFrame) -> pd.Series:
+def _reference_keys(stored: pd.DataFrame) -> pd.Series:
+    """How a file names each record: its external id, else its uid."""
     ids = stored["external_id"].astype(object)
-    missing = ids.isna()
-    synthetic = "demine:" + kind + ":" + stored["id"].astype(str)
-    return ids.where(~missing, synthetic)
+    return ids.where(ids.notna(), stored["uid"].astype(object))
 
 
 def _keys(
@@ -263,10 +262,11 @@ def _keys(
 ) -> dict[int, str]:
     """id -> the key a file uses for a record of ``target``."""
     if target not in cache:
-        columns = ["id", "external_id"] + (["model"] if target == "eo_model" else [])
+        columns = ["id", "uid", "external_id"]
+        columns += ["model"] if target == "eo_model" else []
         frame = read_frame(conn, target, columns)
         # An EO model is known by its model name; anything else by its id.
-        keys = frame["model"] if target == "eo_model" else _external_ids(target, frame)
+        keys = frame["model"] if target == "eo_model" else _reference_keys(frame)
         cache[target] = dict(zip(frame["id"].tolist(), keys.tolist(), strict=True))
     return cache[target]
 

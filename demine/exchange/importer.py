@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Importing files into the register: all or nothing, upserting by external id.
+"""Importing files into the register: all or nothing, upserting by identity.
 
 :func:`import_files` stages every file (:mod:`demine.exchange.staging`),
 then in one transaction looks up which rows update records already in the
-register (same ``external_id``), reserves ids for the new ones, resolves
+register (same ``uid``, else same ``external_id``), reserves ids for the
+new ones, resolves
 references between records (to the register and within the import), checks
 the rules that need the register (a closed hazard takes no release; closure
 is final; a confirmed hazard is downgraded only after technical survey),
@@ -33,7 +34,7 @@ import numpy as np
 from sqlalchemy.engine import Connection
 
 from demine.errors import ImportRejectedError, SourceError
-from demine.exchange.entities import KINDS
+from demine.exchange.entities import IDENTITY_KEYS, KINDS
 from demine.exchange.formats import ReadOptions
 from demine.exchange.mapping import Mapping
 from demine.exchange.parsing import map_distinct
@@ -49,6 +50,12 @@ from demine.exchange.withdrawal import (
     withdraw_stale,
 )
 from demine.exchange.writing import write_batch
+from demine.geo.validation import (
+    ENTRY_RULES,
+    EntryRules,
+    GeometryKind,
+    check_geometries,
+)
 from demine.i18n import _, ngettext
 from demine.store.audit import insert_events, record_values
 from demine.store.bulk import check_foreign_keys, foreign_keys_deferred
@@ -116,13 +123,17 @@ def import_files(
     review_state: str | None = None,
     progress: StartProgress | None = None,
     audit_user_id: int | None = None,
+    rules: EntryRules | None = None,
     edition: bool = False,
     confirm: Confirm | None = None,
 ) -> ImportResult:
     """Import ``paths`` as ``kind`` (or every layer, for ``register``).
 
     With ``audit_user_id`` each record written gets an audit event naming
-    that user. ``edition``: the files are a new edition of the mapping's
+    that user. With ``rules``, rows of doubtful geometry (outside the
+    country, too large, slivers) are named in the result's warnings; they
+    load all the same, and ``demine validate`` keeps reporting them.
+    ``edition``: the files are a new edition of the mapping's
     source, and its records they no longer hold are withdrawn
     (:mod:`demine.exchange.withdrawal`); ``confirm`` sees the result before
     it is committed and may refuse it (``declined``, nothing written).
@@ -131,6 +142,15 @@ def import_files(
     row; in both cases nothing is written.
     """
     db.require_initialised()
+    own = db.file()
+    for path in paths:
+        # GDAL would open the live register with SQLite calls of its own;
+        # nothing but demine's own connections touches that file.
+        if own is not None and Path(path).resolve() == own:
+            raise SourceError(
+                _("is the register itself; export it first to import it"),
+                file=str(path),
+            )
     prefixes = None
     if edition:
         if mapping is None:
@@ -153,6 +173,8 @@ def import_files(
     result = ImportResult(
         warnings=staging.warnings, files=staging.files, dry_run=dry_run
     )
+    if rules is not None:
+        result.warnings += doubtful_rows(staging.batches, rules)
     _run(
         db,
         staging.batches,
@@ -164,6 +186,48 @@ def import_files(
         confirm=confirm,
     )
     return result
+
+
+# Doubtful rows an import names one by one; more are counted.
+DOUBTS_LISTED = 20
+
+
+def doubtful_rows(batches: dict[str, Batch], rules: EntryRules) -> list[str]:
+    """Warnings for the rows whose geometry is doubtful, naming file and row."""
+    out: list[str] = []
+    total = 0
+    for kind, batch in batches.items():
+        expected = ENTRY_GEOMETRY.get(kind)
+        if expected is None or "geom" not in batch.frame:
+            continue
+        found = check_geometries(
+            kind,
+            np.arange(len(batch)),
+            batch.frame["geom"].to_numpy(dtype=object),
+            extent=rules.extent,
+            expected=expected,
+            check_overlap=False,
+            plausible=rules.plausible if expected == "polygon" else None,
+        )
+        for finding in found:
+            if finding.rule not in ENTRY_RULES:
+                continue
+            total += 1
+            if total <= DOUBTS_LISTED:
+                pos = int(finding.id)
+                what = finding.message.split(": ", 1)[-1]
+                out.append(f"{batch.files[pos]} row {batch.rows[pos]}: {what}")
+    if total > DOUBTS_LISTED:
+        out.append(f"… and {total - DOUBTS_LISTED:,} more rows of doubtful geometry")
+    return out
+
+
+ENTRY_GEOMETRY: dict[str, GeometryKind] = {
+    "hazard": "polygon",
+    "release": "polygon",
+    "eo_item": "point",
+    "accident": "point",
+}
 
 
 def _run(
@@ -184,7 +248,7 @@ def _run(
     """
     try:
         with (
-            db.engine.connect() as conn,
+            db.connect(write=True) as conn,
             foreign_keys_deferred(conn),
             conn.begin(),
         ):
@@ -235,9 +299,12 @@ def import_batches(
     files: Sequence[str] = (),
     problems: Sequence[SourceError] = (),
     audit_user_id: int | None = None,
+    rules: EntryRules | None = None,
 ) -> ImportResult:
     """Write already-staged batches (form submissions use this)."""
     result = ImportResult(files=list(files), dry_run=dry_run)
+    if rules is not None:
+        result.warnings += doubtful_rows(batches, rules)
     _run(db, batches, result, None, list(problems), audit_user_id)
     return result
 
@@ -268,8 +335,10 @@ def write_batches(
     ids: dict[str, np.ndarray] = {}
     existing: dict[str, np.ndarray] = {}
     for kind, batch in ordered.items():
-        problems += _duplicates(batch)
-        ids[kind], existing[kind] = _assign_ids(conn, batch)
+        for key in IDENTITY_KEYS:
+            problems += _duplicates(batch, key)
+        ids[kind], existing[kind], clashes = _assign_ids(conn, batch)
+        problems += clashes
     problems += resolve_references(conn, ordered, ids)
     problems += check_before_write(conn, ordered, ids, existing, result.warnings)
     if problems:
@@ -358,11 +427,11 @@ def _audit_events(
     return events
 
 
-def _duplicates(batch: Batch) -> list[SourceError]:
-    """Rows of one import that share an external id, each naming the other."""
-    if "external_id" not in batch.frame:
+def _duplicates(batch: Batch, column: str) -> list[SourceError]:
+    """Rows of one import that share a uid or external id, each naming the other."""
+    if column not in batch.frame:
         return []
-    keys = batch.frame["external_id"]
+    keys = batch.frame[column]
     dup = (keys.notna() & keys.duplicated(keep=False)).to_numpy(dtype=bool)
     positions = np.flatnonzero(dup)
     holders: dict[object, list[int]] = {}
@@ -382,24 +451,46 @@ def _duplicates(batch: Batch) -> list[SourceError]:
                 ),
                 file=str(batch.files[pos]),
                 row=int(batch.rows[pos]),
-                field="external_id",
+                field=column,
                 value=keys.iat[pos],
             )
         )
     return out
 
 
-def _assign_ids(conn: Connection, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-    """Ids of the batch's rows: the stored record's for updates, new ones else."""
+def _assign_ids(
+    conn: Connection, batch: Batch
+) -> tuple[np.ndarray, np.ndarray, list[SourceError]]:
+    """Ids of the batch's rows: the stored record's for updates, new ones else.
+
+    A row is the stored record with its ``uid``, else the one with its
+    ``external_id``. A row whose uid names one record and whose external id
+    another is a problem: the file and the register disagree on identity.
+    """
     n = len(batch)
     ids = np.zeros(n, dtype=np.int64)
     existing = np.zeros(n, dtype=bool)
-    if "external_id" in batch.frame:
-        keys = batch.frame["external_id"]
-        found = ids_by_key(conn, batch.kind, "external_id", keys.dropna().unique())
-        if found:
-            matched = map_distinct(keys, lambda k: found.get(k))
-            existing = np.array([m is not None for m in matched], dtype=bool)
-            ids[existing] = matched[existing].astype(np.int64)
+    problems = batch.problems()
+    for column in IDENTITY_KEYS:
+        if column not in batch.frame:
+            continue
+        keys = batch.frame[column]
+        found = ids_by_key(conn, batch.kind, column, keys.dropna().unique())
+        if not found:
+            continue
+        matched = np.array(
+            [-1 if m is None else int(m) for m in map_distinct(keys, found.get)],
+            dtype=np.int64,
+        )
+        hit = matched >= 0
+        problems.add(
+            hit & existing & (matched != ids),
+            column,
+            keys,
+            "belongs to another record of the register than the row's uid",
+        )
+        fresh = hit & ~existing
+        ids[fresh] = matched[fresh]
+        existing |= fresh
     ids[~existing] = reserve_ids(conn, batch.kind, int((~existing).sum()))
-    return ids, existing
+    return ids, existing, problems.items

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from demine.domain.labels import kind_word
 from demine.errors import SourceError
-from demine.exchange.entities import REF_KEYS, entity
+from demine.exchange.entities import IDENTITY_KEYS, REF_KEYS, entity
 from demine.exchange.parsing import fold, map_distinct
 from demine.exchange.staging import Batch
 from demine.i18n import _
@@ -45,7 +45,7 @@ class KeyIndex:
         self.name = name
         self.batch = batch
         self.ids = ids
-        self.keys = REF_KEYS.get(name, ("external_id",))
+        self.keys = REF_KEYS.get(name, IDENTITY_KEYS)
         self._names: dict[str, dict[str, int]] = {}
 
     def lookup(self, wanted: list[str]) -> dict[str, int]:
@@ -66,14 +66,14 @@ class KeyIndex:
             return {}
         values = self.batch.frame[column]
         groups: dict[str, set[int]] = defaultdict(set)
-        exact = column == "external_id"
+        exact = column in IDENTITY_KEYS
         for value, i in zip(values.tolist(), self.ids.tolist(), strict=True):
             if value is not None and not (isinstance(value, float) and np.isnan(value)):
                 groups[str(value) if exact else fold(str(value))].add(int(i))
         return _pick(wanted, groups, exact)
 
     def _in_register(self, column: str, wanted: list[str]) -> dict[str, int]:
-        if column == "external_id":
+        if column in IDENTITY_KEYS:
             return ids_by_key(self.conn, self.name, column, wanted)
         if column not in self._names:
             groups: dict[str, set[int]] = defaultdict(set)

@@ -16,6 +16,7 @@ held before the import, and new hazards arrive in their final state.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 import numpy as np
@@ -34,6 +35,7 @@ from demine.errors import SourceError, TransitionError
 from demine.exchange.staging import Batch
 from demine.i18n import _, ngettext
 from demine.i18n.numbers import number
+from demine.store.accreditation import scope_problems
 from demine.store.editing import closing_tolerance_m2
 from demine.store.lookups import last_release_on, technically_surveyed
 from demine.store.upsert import read_by_ids, update_frame
@@ -63,6 +65,8 @@ def check_before_write(
     stored = _stored_hazards(conn, batches, ids, existing)
     if "release" in batches:
         problems += _releases_allowed(batches["release"], existing["release"], stored)
+    if "activity" in batches:
+        problems += _activities_in_scope(conn, batches["activity"])
     if "hazard" in batches:
         warnings += _keep_worked_status(
             batches["hazard"], ids["hazard"], existing["hazard"], stored
@@ -71,6 +75,16 @@ def check_before_write(
             conn, batches, ids["hazard"], existing["hazard"], stored
         )
     return problems
+
+
+def _activities_in_scope(conn: Connection, batch: Batch) -> list[SourceError]:
+    """Activities outside their organisation's accreditation scope."""
+    found = scope_problems(conn, batch.frame, dt.date.today())
+    column = "organisation" if "organisation" in batch.frame else "organisation_id"
+    return [
+        _problem(batch, pos, column, batch.frame[column].iat[pos], reason)
+        for pos, reason in found
+    ]
 
 
 def _stored_hazards(

@@ -49,6 +49,7 @@ from demine.exchange.opening import (
     read_member,
 )
 from demine.exchange.staging import PlaceIndex, Staging, check_staged
+from demine.geo.validation import EntryRules
 from demine.i18n import _
 from demine.store.database import Database
 
@@ -73,6 +74,7 @@ def import_submissions(
     form: str | None = None,
     dry_run: bool = False,
     today: dt.date | None = None,
+    rules: EntryRules | None = None,
     limits: ImportLimits | None = None,
     media: MediaOptions | None = None,
 ) -> ImportResult:
@@ -108,6 +110,7 @@ def import_submissions(
         dry_run=dry_run,
         files=staging.files,
         problems=staging.problems,
+        rules=rules,
     )
     if media is not None and not dry_run:
         from demine.exchange.submission_media import attach_submission_media

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from demine.errors import SourceError
 from demine.exchange.entities import KINDS, LAYERS, MAIN_GEOMETRY, entity, resolve_kind
 from demine.exchange.exporter import (
-    _external_ids,
+    _reference_keys,
     entity_frame,
     write_layer,
     write_workbook,
@@ -238,8 +238,8 @@ def visible_frames(
         tell(i / len(kinds) / 3, f"reading {LAYERS[kind]}")
         frame = entity_frame(conn, kind, keys)
         table = Base.metadata.tables[kind]
-        seen = read_frame(conn, kind, ["id", "external_id"], visible_rows(table, who))
-        shown = frame["external_id"].isin(set(_external_ids(kind, seen)))
+        seen = read_frame(conn, kind, ["uid"], visible_rows(table, who))
+        shown = frame["uid"].isin(set(seen["uid"]))
         frames[kind] = frame.loc[shown.to_numpy(dtype=bool)].reset_index(drop=True)
     return frames
 
@@ -251,8 +251,10 @@ def _silent(_done: float, _message: str) -> None:
 def _visible_keys(conn: Connection, kind: str, who: Principal) -> dict[int, str]:
     """id -> the key an export names a visible record of ``kind`` by."""
     table = Base.metadata.tables[kind]
-    columns = ["id", "external_id"] + (["model"] if kind == "eo_model" else [])
+    columns = ["id", "uid", "external_id"]
+    columns += ["model"] if kind == "eo_model" else []
     frame = read_frame(conn, kind, columns, visible_rows(table, who))
-    # An EO model is known by its model name; anything else by its external id.
-    keys = frame["model"] if kind == "eo_model" else _external_ids(kind, frame)
+    # An EO model is known by its model name; anything else by its external
+    # id, else its uid.
+    keys = frame["model"] if kind == "eo_model" else _reference_keys(frame)
     return dict(zip(frame["id"].tolist(), keys.tolist(), strict=True))

@@ -19,12 +19,14 @@ import pandas as pd
 import shapely
 from sqlalchemy.engine import Connection
 
+from demine.domain.identity import new_uids
 from demine.domain.vocab import ReviewState
 from demine.exchange.entities import BBOX, EntitySpec, FieldSpec, entity
 from demine.exchange.staging import Batch
 from demine.geo.area import geodesic_area
 from demine.store.backends import backend_of
 from demine.store.bulk import indexes_rebuilt, insert_frame
+from demine.store.gazetteer import place_frame
 from demine.store.upsert import copy_frame, read_by_ids, update_frame
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,8 @@ def write_batch(
     if len(new):
         new = _with_defaults(spec, new)
         new = _derived(batch.kind, new)
+        # Rows without their admin area or settlement get those they lie in.
+        new = place_frame(conn, batch.kind, new)
         large = backend_of(conn).copies and len(new) > BULK_ROWS
         write = copy_frame if large else insert_frame
         with indexes_rebuilt(conn, batch.kind, len(new)):
@@ -110,7 +114,10 @@ def _with_defaults(spec: EntitySpec, frame: pd.DataFrame) -> pd.DataFrame:
         missing = _missing(values)
         if not missing.any():
             continue
-        if getattr(default, "is_scalar", False):
+        if col.name == "uid":
+            filled = values.astype(object).copy()
+            filled[missing] = new_uids(int(missing.sum()))
+        elif getattr(default, "is_scalar", False):
             fill = default.arg  # type: ignore[attr-defined]
             fill = getattr(fill, "value", fill)
             filled = values.astype(object).copy()
@@ -162,6 +169,9 @@ def _update(conn: Connection, spec: EntitySpec, frame: pd.DataFrame) -> int:
     """Update the rows that differ from what is stored; return how many."""
     if frame.empty:
         return 0
+    # A record's uid never changes: a row matched by its external id keeps
+    # the stored one, whatever the file says.
+    frame = frame.drop(columns=["uid"], errors="ignore")
     # What a missing value would be stored as, so "missing" and the default
     # compare equal.
     frame = _with_defaults(spec, frame)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
+import shapely
 from numpy.typing import ArrayLike, NDArray
 
 from demine.errors import RecordError
@@ -42,6 +43,8 @@ class Extent:
     max_lon: float
     max_lat: float
     name: str = field(default="", compare=False)
+    # The country's area (km², published figures), for "a share of the country".
+    area_km2: float | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         values = (self.min_lon, self.min_lat, self.max_lon, self.max_lat)
@@ -67,6 +70,16 @@ class Extent:
                 ),
                 field="extent",
             )
+
+    @property
+    def area_m2(self) -> float:
+        """The country's area in m²; for a plain box, the box's geodesic area."""
+        if self.area_km2 is not None:
+            return self.area_km2 * 1e6
+        from demine.geo.area import geodesic_area
+
+        box = shapely.box(*self.bounds)
+        return float(geodesic_area(np.array([box], dtype=object))[0])
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -148,20 +161,22 @@ class Extent:
 
 
 def _registry() -> Mapping[str, Extent]:
-    boxes: dict[str, tuple[str, float, float, float, float]] = {
-        # ISO code: (name, min_lon, min_lat, max_lon, max_lat)
-        "AZE": ("Azerbaijan", 44.6, 38.2, 51.0, 42.1),
-        "BIH": ("Bosnia and Herzegovina", 15.5, 42.4, 19.8, 45.5),
+    # Areas: total area in km² as the countries publish it (UN Statistical
+    # Yearbook figures, rounded).
+    boxes: dict[str, tuple[str, float, float, float, float, float]] = {
+        # ISO code: (name, min_lon, min_lat, max_lon, max_lat, km²)
+        "AZE": ("Azerbaijan", 44.6, 38.2, 51.0, 42.1, 86_600),
+        "BIH": ("Bosnia and Herzegovina", 15.5, 42.4, 19.8, 45.5, 51_209),
         # San Andrés, Providencia and Malpelo are Colombian too.
-        "COL": ("Colombia", -82.0, -4.5, -66.6, 13.6),
-        "UKR": ("Ukraine", 22.0, 44.2, 40.4, 52.5),
-        "KHM": ("Cambodia", 102.2, 9.8, 107.8, 14.8),
-        "LAO": ("Lao PDR", 100.0, 13.8, 107.8, 22.6),
+        "COL": ("Colombia", -82.0, -4.5, -66.6, 13.6, 1_141_748),
+        "UKR": ("Ukraine", 22.0, 44.2, 40.4, 52.5, 603_550),
+        "KHM": ("Cambodia", 102.2, 9.8, 107.8, 14.8, 181_035),
+        "LAO": ("Lao PDR", 100.0, 13.8, 107.8, 22.6, 236_800),
     }
     return MappingProxyType(
         {
-            code: Extent(x0, y0, x1, y1, name=name)
-            for code, (name, x0, y0, x1, y1) in boxes.items()
+            code: Extent(x0, y0, x1, y1, name=name, area_km2=km2)
+            for code, (name, x0, y0, x1, y1, km2) in boxes.items()
         }
     )
 

@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 
 from demine.domain.findings import Finding, Rule
 from demine.domain.labels import kind_word
-from demine.geo.area import geodesic_area, geodesic_distance
+from demine.geo.area import geodesic_area, geodesic_distance, geodesic_length
 from demine.geo.arrays import IdsLike, as_geometry_array, as_ids, plain
 from demine.geo.extent import WORLD, Extent
 from demine.geo.rings import (
@@ -58,7 +58,7 @@ from demine.geo.rings import (
     segments_of,
 )
 from demine.i18n import N_, _, ngettext
-from demine.i18n.numbers import number
+from demine.i18n.numbers import number, percent
 
 logger = logging.getLogger(__name__)
 
@@ -471,6 +471,73 @@ def _check_overlaps(
     return findings
 
 
+@dataclass(frozen=True, slots=True)
+class Plausible:
+    """How large and how thin a polygon may plausibly be.
+
+    ``max_share`` of the extent's area (``oversized`` beyond it); an average
+    width (twice the area over the perimeter) below ``min_width_m`` makes a
+    ``sliver``: a polygon digitised along a line, or a leftover of clipping.
+    """
+
+    max_share: float | None = 0.01
+    min_width_m: float | None = 1.0
+
+
+def _check_size(
+    batch: _Batch,
+    candidates: NDArray[np.bool_],
+    extent: Extent,
+    plausible: Plausible,
+) -> list[Finding]:
+    positions = np.flatnonzero(candidates)
+    if not len(positions):
+        return []
+    geoms = batch.geoms[positions]
+    area = geodesic_area(geoms)
+    findings = []
+    if plausible.max_share is not None:
+        country = extent.area_m2
+        limit = plausible.max_share * country
+        for i in np.flatnonzero(area > limit):
+            findings.append(
+                batch.finding(
+                    Rule.OVERSIZED,
+                    int(positions[i]),
+                    _(
+                        "covers %(hectares)s ha, %(share)s of %(extent)s: more "
+                        "than the %(limit)s one record plausibly covers; check "
+                        "the polygon",
+                        hectares=number(area[i] / 1e4),
+                        share=percent(area[i] / country),
+                        extent=extent.describe(),
+                        limit=percent(plausible.max_share),
+                    ),
+                    area_m2=area[i],
+                )
+            )
+    if plausible.min_width_m is not None:
+        perimeter = geodesic_length(geoms)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            width = np.where(perimeter > 0, 2.0 * area / perimeter, 0.0)
+        for i in np.flatnonzero(width < plausible.min_width_m):
+            findings.append(
+                batch.finding(
+                    Rule.SLIVER,
+                    int(positions[i]),
+                    _(
+                        "is a sliver: %(width)s m wide on average (%(area)s m² "
+                        "inside a %(perimeter)s m outline)",
+                        width=number(width[i], 2),
+                        area=number(area[i], 1),
+                        perimeter=number(perimeter[i]),
+                    ),
+                    area_m2=area[i],
+                )
+            )
+    return findings
+
+
 def _run_checks(
     batch: _Batch,
     extent: Extent,
@@ -479,6 +546,7 @@ def _run_checks(
     min_overlap_m2: float,
     *,
     check_overlap: bool,
+    plausible: Plausible | None = None,
 ) -> list[Finding]:
     arr = batch.geoms
     present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
@@ -495,8 +563,10 @@ def _run_checks(
     findings += _check_repeated_vertices(batch, segments)
     findings += _check_long_segments(batch, segments, max_segment_m)
     findings += _check_extent(batch, present, rings, extent)
+    polygonal = np.isin(shapely.get_type_id(arr), (POLYGON, MULTIPOLYGON))
+    if plausible is not None:
+        findings += _check_size(batch, present & polygonal & ~few, extent, plausible)
     if check_overlap and expected in ("polygon", "any"):
-        polygonal = np.isin(shapely.get_type_id(arr), (POLYGON, MULTIPOLYGON))
         candidates = present & polygonal & valid & ~few & ~later_copy
         findings += _check_overlaps(batch, candidates, min_overlap_m2)
     return findings
@@ -512,6 +582,7 @@ def check_geometries(
     expected: GeometryKind = "polygon",
     check_overlap: bool = True,
     min_overlap_m2: float = 1.0,
+    plausible: Plausible | None = None,
 ) -> list[Finding]:
     """Check a batch of WGS84 geometries against every geometry rule.
 
@@ -538,6 +609,9 @@ def check_geometries(
     min_overlap_m2 : float
         Overlaps of this geodesic area or less are ignored (slivers from
         digitising along a shared edge).
+    plausible : Plausible, optional
+        Size limits of a polygon (``oversized``, ``sliver``); none if not
+        given.
 
     Returns
     -------
@@ -570,12 +644,50 @@ def check_geometries(
             expected,
             min_overlap_m2,
             check_overlap=check_overlap,
+            plausible=plausible,
         )
     findings.sort(key=lambda f: _RULE_ORDER[f.rule])
     logger.info(
         "checked %d %s geometries: %d findings", len(arr), entity, len(findings)
     )
     return findings
+
+
+# What is only doubtful about one record's geometry: it is saved (as a
+# draft) with a warning, and ``demine validate`` keeps reporting it.
+ENTRY_RULES = frozenset(
+    {Rule.OUTSIDE_EXTENT, Rule.SWAPPED_COORDINATES, Rule.OVERSIZED, Rule.SLIVER}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRules:
+    """Where records should lie and how large they may be, for warnings at entry."""
+
+    extent: Extent
+    plausible: Plausible
+
+
+def entry_warnings(
+    rules: EntryRules, entity: str, geom: Any, expected: GeometryKind
+) -> list[Finding]:
+    """The doubts about one new record's geometry (:data:`ENTRY_RULES`).
+
+    The same rules as ``demine validate``, applied to one record as it is
+    entered (its id is not known yet: findings name it "new").
+    """
+    if geom is None:
+        return []
+    found = check_geometries(
+        entity,
+        ["(new)"],
+        [geom],
+        extent=rules.extent,
+        expected=expected,
+        check_overlap=False,
+        plausible=rules.plausible if expected == "polygon" else None,
+    )
+    return [f for f in found if f.rule in ENTRY_RULES]
 
 
 def summarise(findings: Iterable[Finding]) -> dict[Rule, int]:

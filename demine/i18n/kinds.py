@@ -41,6 +41,44 @@ KINDS: dict[str, tuple[Text, Text]] = {
         NC_("record kind", "QM finding"),
         NC_("record kinds", "QM findings"),
     ),
+    "inspection": (
+        NC_("record kind", "Inspection"),
+        NC_("record kinds", "Inspections"),
+    ),
+    "sample_unit": (
+        NC_("record kind", "Sampling unit"),
+        NC_("record kinds", "Sampling units"),
+    ),
+    "non_conformity": (
+        NC_("record kind", "Non-conformity"),
+        NC_("record kinds", "Non-conformities"),
+    ),
+    "monitoring_visit": (
+        NC_("record kind", "Monitoring visit"),
+        NC_("record kinds", "Monitoring visits"),
+    ),
+    "accreditation": (
+        NC_("record kind", "Accreditation"),
+        NC_("record kinds", "Accreditations"),
+    ),
+    "accreditation_suspension": (
+        NC_("record kind", "Accreditation suspension"),
+        NC_("record kinds", "Accreditation suspensions"),
+    ),
+    "course": (NC_("record kind", "Course"), NC_("record kinds", "Courses")),
+    "training_session": (
+        NC_("record kind", "Training session"),
+        NC_("record kinds", "Training sessions"),
+    ),
+    "person": (NC_("record kind", "Person"), NC_("record kinds", "Staff")),
+    "attendance": (
+        NC_("record kind", "Training result"),
+        NC_("record kinds", "Training results"),
+    ),
+    "certificate": (
+        NC_("record kind", "Certificate"),
+        NC_("record kinds", "Certificates"),
+    ),
     "funding": (
         NC_("record kind", "Funding record"),
         NC_("record kinds", "Funding"),
@@ -72,6 +110,19 @@ KIND_WORDS: dict[str, Text] = {
     "victim": NC_("record kind, in a sentence", "victim"),
     "eore_session": NC_("record kind, in a sentence", "EORE session"),
     "qm_finding": NC_("record kind, in a sentence", "QM finding"),
+    "inspection": NC_("record kind, in a sentence", "inspection"),
+    "sample_unit": NC_("record kind, in a sentence", "sampling unit"),
+    "non_conformity": NC_("record kind, in a sentence", "non-conformity"),
+    "monitoring_visit": NC_("record kind, in a sentence", "monitoring visit"),
+    "accreditation": NC_("record kind, in a sentence", "accreditation"),
+    "accreditation_suspension": NC_(
+        "record kind, in a sentence", "accreditation suspension"
+    ),
+    "course": NC_("record kind, in a sentence", "course"),
+    "training_session": NC_("record kind, in a sentence", "training session"),
+    "person": NC_("record kind, in a sentence", "person"),
+    "attendance": NC_("record kind, in a sentence", "training result"),
+    "certificate": NC_("record kind, in a sentence", "certificate"),
     "funding": NC_("record kind, in a sentence", "funding record"),
     "reference_feature": NC_("record kind, in a sentence", "reference feature"),
 }

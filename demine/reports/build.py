@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from demine.i18n import _
-from demine.reports import completion, land, money, people, treaty
+from demine.reports import completion, land, money, people, quality, treaty
 from demine.reports.donor import donor_sections, find_donor
 from demine.reports.errors import ReportError
 from demine.reports.model import Report, Section
@@ -82,12 +82,14 @@ def build_report(
                     ("qm_finding",),
                     lambda: people.qm_section(conn, when),
                 ),
+                quality.quality_section(conn, when),
                 part(
                     "funding",
                     _("Funding and cost"),
                     ("funding",),
                     lambda: money.funding_section(conn, when),
                 ),
+                quality.cost_section(conn, when),
             ]
             subtitle = None
             title = _("National mine action report %(period)s", period=when.label)

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from demine.errors import (
     AuthenticationError,
+    BusyError,
     ConflictError,
     DemineError,
     PasswordChangeRequiredError,
@@ -23,6 +24,7 @@ from demine.errors import (
     RecordError,
 )
 from demine.i18n import _
+from demine.store.database import busy_error
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +38,13 @@ def wants_json(request: Request) -> bool:
 
 def error_body(exc: DemineError) -> dict[str, Any]:
     body: dict[str, Any] = {"error": exc.user_message, "status": exc.http_status}
-    if isinstance(exc, RecordError) and exc.field:
-        body["field"] = exc.field
+    if isinstance(exc, RecordError):
+        if exc.field:
+            body["field"] = exc.field
+        # Every broken rule at once, so a client fixes them in one go.
+        body["problems"] = [
+            {"field": p.field, "message": p.reason} for p in exc.problems
+        ]
     if isinstance(exc, ConflictError):
         body["current"] = exc.current
         body["submitted"] = exc.submitted
@@ -66,7 +73,7 @@ async def on_demine_error(request: Request, exc: Exception) -> Response:
     if wants_json(request):
         headers = (
             {"Retry-After": str(exc.retry_after)}
-            if isinstance(exc, RateLimitError)
+            if isinstance(exc, RateLimitError | BusyError)
             else None
         )
         return JSONResponse(
@@ -76,7 +83,10 @@ async def on_demine_error(request: Request, exc: Exception) -> Response:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     if isinstance(exc, PasswordChangeRequiredError):
         return RedirectResponse("/account/password", status_code=303)
-    return _page(request, exc.http_status, exc.user_message)
+    page = _page(request, exc.http_status, exc.user_message)
+    if isinstance(exc, BusyError):
+        page.headers["Retry-After"] = str(exc.retry_after)
+    return page
 
 
 def _describe(errors: list[dict[str, Any]]) -> str:
@@ -123,6 +133,10 @@ async def on_data_error(request: Request, exc: Exception) -> Response:
 
 
 async def on_unexpected(request: Request, exc: Exception) -> Response:
+    busy = busy_error(exc)
+    if busy is not None:
+        # Contention is never a server error: the client may simply retry.
+        return await on_demine_error(request, busy)
     if isinstance(exc, OverflowError) or isinstance(
         getattr(exc, "orig", None), OverflowError
     ):

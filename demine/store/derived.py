@@ -19,6 +19,24 @@ from demine.domain.ledger import Ledger, LedgerInput, compute_ledger
 from demine.geo.area import equal_area_crs, to_equal_area
 
 BBOX = ("min_lon", "min_lat", "max_lon", "max_lat")
+# Two ledger figures of one record closer than a millionth of the record's
+# area (a square metre per square kilometre) are the same figure. The same
+# polygons measured in two equal-area frames (the ledger picks its frame
+# from the geometries at hand: one hazard, or the whole register) differ by
+# about 1e-8 of their area, and a figure that is a difference of areas (the
+# part of a release outside its hazard) inherits that of the larger ones.
+FIGURE_SHARE = 1e-6
+FIGURE_ATOL_M2 = 1e-6
+
+
+def same_figure(old: float | None, new: float, scale_m2: float = 0.0) -> bool:
+    """Whether a recomputed figure is the stored one, up to measuring noise.
+
+    ``scale_m2`` is the area of the record the figure belongs to.
+    """
+    if old is None or np.isnan(old) or np.isnan(new):
+        return old is not None and np.isnan(old) and np.isnan(new)
+    return abs(new - old) <= FIGURE_ATOL_M2 + FIGURE_SHARE * abs(scale_m2)
 
 
 def geometry_array(values: Any) -> np.ndarray:
@@ -120,6 +138,7 @@ def derive(frames: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], Le
         ("release", "geom"),
         ("place", "boundary"),
         ("reference_feature", "geom"),
+        ("inspection", "lot_geom"),
     ):
         if name in out:
             out[name] = with_bbox(out[name], column)

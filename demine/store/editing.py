@@ -4,31 +4,41 @@
 Each call checks every record with :mod:`demine.domain.records` and the
 status rules of :mod:`demine.domain.status`, writes them in one transaction
 and keeps the land-release ledger of every touched hazard current. The first
-bad record raises a :class:`~demine.errors.RecordError` naming it and the
-field; nothing of the batch is written.
+bad record raises a :class:`~demine.errors.RecordError` naming it and every
+field it gets wrong; nothing of the batch is written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import select
+from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
 from demine.domain import records, status
+from demine.domain.findings import Finding
 from demine.domain.labels import kind_word
 from demine.domain.vocab import HazardStatus, ReviewState, Role
-from demine.errors import RecordError
+from demine.errors import FieldProblem, RecordError
 from demine.geo.area import geodesic_area
+from demine.geo.validation import EntryRules, GeometryKind, entry_warnings
 from demine.i18n import _
+from demine.store.accreditation import check_activity_scope
 from demine.store.database import Database
-from demine.store.derived import BBOX, run_ledger
+from demine.store.derived import (
+    BBOX,
+    hazard_ledger_columns,
+    release_ledger_columns,
+    run_ledger,
+    same_figure,
+)
+from demine.store.gazetteer import place_record
 from demine.store.listing import visible
 from demine.store.schema import (
     Accident,
@@ -36,8 +46,11 @@ from demine.store.schema import (
     Base,
     EOItem,
     Hazard,
+    Inspection,
+    MonitoringVisit,
     Organisation,
     Release,
+    Team,
     Victim,
 )
 from demine.store.users import Principal
@@ -62,6 +75,12 @@ REFERENCES: dict[str, Mapping[str, type[Base]]] = {
     "eo_item": {"hazard_id": Hazard, "activity_id": Activity},
     "accident": {"hazard_id": Hazard},
     "victim": {"accident_id": Accident},
+    "non_conformity": {
+        "organisation_id": Organisation,
+        "team_id": Team,
+        "inspection_id": Inspection,
+        "visit_id": MonitoringVisit,
+    },
 }
 
 
@@ -88,9 +107,15 @@ def add_records(
     today: dt.date | None = None,
     reported_by_id: int | None = None,
     review_state: ReviewState = ReviewState.APPROVED,
+    rules: EntryRules | None = None,
+    warnings: list[Finding] | None = None,
 ) -> list[int]:
-    """Check and add ``rows`` of ``kind`` in one transaction; return their ids."""
-    with db.session() as session:
+    """Check and add ``rows`` of ``kind`` in one transaction; return their ids.
+
+    With ``rules``, a record whose geometry is doubtful is kept a draft and
+    its warnings are added to ``warnings``.
+    """
+    with db.session(write=True) as session:
         return insert_records(
             session,
             kind,
@@ -98,6 +123,8 @@ def add_records(
             today=today,
             reported_by_id=reported_by_id,
             review_state=review_state,
+            rules=rules,
+            warnings=warnings,
         )
 
 
@@ -109,12 +136,20 @@ def insert_records(
     today: dt.date | None = None,
     reported_by_id: int | None = None,
     review_state: ReviewState = ReviewState.APPROVED,
+    ref: str | None = None,
+    problems: Sequence[FieldProblem] = (),
+    rules: EntryRules | None = None,
+    warnings: list[Finding] | None = None,
     who: Principal | None = None,
 ) -> list[int]:
     """:func:`add_records` inside the caller's session (and transaction).
 
-    ``who`` (a person writing through the API or a form) may reference only
-    records they can see.
+    ``ref`` names the record in messages instead of its row number (a form's
+    new record); ``problems`` found before (by the caller's own checks) are
+    reported with the record rules' own. Every record without an admin area
+    or settlement gets the one its geometry lies in. ``who`` (a person
+    writing through the API or a form) may reference only records they can
+    see.
     """
     if kind not in KINDS:
         raise RecordError(
@@ -130,8 +165,12 @@ def insert_records(
     ids: list[int] = []
     touched: set[int] = set()
     for index, row in enumerate(rows, start=1):
-        clean = checked_row(kind, check, dated, row, index, today)
+        clean = checked_row(
+            kind, check, dated, row, ref or index, today, problems=problems
+        )
         check_references(session, kind, clean, index, who)
+        if kind == "activity":
+            check_activity_scope(session.connection(), clean, today=today, ref=index)
         if kind == "release":
             check_release_allowed(session, clean)
             touched.add(int(clean["hazard_id"]))
@@ -140,6 +179,14 @@ def insert_records(
         if reported_by_id is not None and getattr(obj, "reported_by_id", None) is None:
             obj.reported_by_id = reported_by_id
         derive_fields(obj)
+        place_record(session.connection(), kind, obj)
+        doubts = _doubts(rules, kind, obj)
+        if doubts:
+            # Doubtful ground enters no national figure before a person
+            # looks at it again.
+            obj.review_state = ReviewState.DRAFT
+            if warnings is not None:
+                warnings.extend(doubts)
         session.add(obj)
         session.flush()
         ids.append(obj.id)
@@ -148,28 +195,82 @@ def insert_records(
     return ids
 
 
+def _doubts(rules: EntryRules | None, kind: str, obj: Base) -> list[Finding]:
+    geom = getattr(obj, "geom", None)
+    if rules is None or geom is None:
+        return []
+    expected: GeometryKind = "polygon" if isinstance(obj, Hazard | Release) else "point"
+    return entry_warnings(rules, kind, geom, expected)
+
+
 def checked_row(
     kind: str,
     check: Checker,
     dated: bool,
     row: Mapping[str, Any],
-    index: int,
+    ref: str | int,
     today: dt.date,
+    *,
+    problems: Sequence[FieldProblem] = (),
 ) -> dict[str, Any]:
-    """``row`` checked by the record rules of ``kind``, geometry parsed."""
+    """``row`` checked by the record rules of ``kind``, geometry parsed.
+
+    Every problem (unreadable geometry, each broken rule, unknown fields,
+    and ``problems`` found before) is raised together as one RecordError.
+    """
     data = dict(row)
-    ref = data.get("external_id") or f"#{index}"
+    found = list(problems)
     for name in GEOMETRY_FIELDS:
         if name in data:
             try:
                 data[name] = parse_geometry(data[name])
             except ValueError as exc:
-                raise RecordError(
-                    str(exc), entity=kind, record=ref, field=name
-                ) from None
+                found.append(FieldProblem(name, str(exc)))
+                data.pop(name)
     if kind == "release" and "reported_area_m2" in data and "area_m2" not in data:
         data["area_m2"] = data.pop("reported_area_m2")
-    return check(data, today=today, ref=index) if dated else check(data, ref=index)
+    columns = set(KINDS[kind][0].__table__.c.keys()) | {"area_m2"}
+    found += [
+        FieldProblem(n, _("unknown field (not a field of the register)"))
+        for n in sorted(set(data) - columns)
+    ]
+    label: str | int | None = ref
+    limits = text_limits(kind)
+    try:
+        if dated:
+            clean = check(data, today=today, ref=ref, limits=limits)
+        else:
+            clean = check(data, ref=ref, limits=limits)
+    except RecordError as exc:
+        found += exc.problems
+        label = exc.record
+    if found:
+        raise RecordError(
+            found[0].reason, entity=kind, record=label, problems=first_per_field(found)
+        )
+    return clean
+
+
+def first_per_field(problems: Iterable[FieldProblem]) -> list[FieldProblem]:
+    """One problem per field (the first found), in the order found."""
+    seen: set[str] = set()
+    out = []
+    for problem in problems:
+        if problem.field is None or problem.field not in seen:
+            out.append(problem)
+        if problem.field is not None:
+            seen.add(problem.field)
+    return out
+
+
+def text_limits(kind: str) -> dict[str, int | None]:
+    """The longest text each field of ``kind`` holds (its column's length)."""
+    model = KINDS[kind][0]
+    return {
+        c.key: getattr(c.type, "length", None)
+        for c in model.__table__.c
+        if isinstance(c.type, String)
+    }
 
 
 def model_columns(
@@ -264,6 +365,19 @@ def check_release_allowed(session: Session, clean: Mapping[str, Any]) -> None:
     status.check_release(hazard.id, hazard.status, clean["kind"])
 
 
+def geometry_changed(obj: Base, values: Mapping[str, Any]) -> bool:
+    """Whether ``values`` give ``obj`` a geometry other than the stored one."""
+    for name in GEOMETRY_FIELDS:
+        if name not in values or not hasattr(obj, name):
+            continue
+        old, new = getattr(obj, name), values[name]
+        if (old is None) != (new is None):
+            return True
+        if old is not None and not shapely.equals_exact(old, new, tolerance=0.0):
+            return True
+    return False
+
+
 def derive_fields(obj: Base) -> None:
     """Set a hazard's or release's bounding box and geodesic area from its geometry."""
     geom = getattr(obj, "geom", None)
@@ -288,6 +402,17 @@ def closing_tolerance_m2(total_m2: float) -> float:
     larger.
     """
     return max(1.0, 0.001 * total_m2)
+
+
+def _settle(obj: Base, name: str, value: float, scale_m2: float) -> None:
+    """Store a derived figure unless the stored one is the same figure.
+
+    The same polygon measured in another equal-area frame differs in the
+    last digits; keeping the stored value then keeps every recomputation
+    from rewriting (and auditing) figures that did not change.
+    """
+    if not same_figure(getattr(obj, name), float(value), float(scale_m2)):
+        setattr(obj, name, float(value))
 
 
 def update_hazard_ledger(session: Session, hazard_id: int) -> Hazard:
@@ -315,16 +440,11 @@ def update_hazard_ledger(session: Session, hazard_id: int) -> Hazard:
         }
     )
     ledger = run_ledger(hazards, releases)
-    hazard.area_m2 = float(ledger.total_m2[0])
-    hazard.cancelled_m2 = float(ledger.cancelled_m2[0])
-    hazard.reduced_m2 = float(ledger.reduced_m2[0])
-    hazard.cleared_m2 = float(ledger.cleared_m2[0])
-    hazard.remaining_m2 = float(ledger.remaining_m2[0])
-    for i, rel in enumerate(rels):
-        rel.area_m2 = float(ledger.geometric_m2[i])
-        rel.effective_m2 = float(ledger.effective_m2[i])
-        rel.outside_m2 = float(ledger.outside_m2[i])
-        rel.double_m2 = float(ledger.double_m2[i])
+    for name, values in hazard_ledger_columns(ledger).items():
+        _settle(hazard, name, values[0], ledger.total_m2[0])
+    for name, values in release_ledger_columns(ledger).items():
+        for i, rel in enumerate(rels):
+            _settle(rel, name, values[i], ledger.geometric_m2[i])
     new_status = status.status_after_release(
         hazard.status,
         hazard.remaining_m2,

@@ -83,7 +83,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 def submit(db: Database, kind: str, who: Principal, parameters: dict[str, Any]) -> int:
     """Queue a job for ``who``; 409 while another of theirs is queued or running."""
     now = utcnow()
-    with db.session() as session:
+    with db.session(write=True) as session:
         job = Job(
             kind=kind,
             user_id=who.id,
@@ -126,7 +126,7 @@ def get(db: Database, job_id: int, who: Principal, *, seen: bool = True) -> JobV
         touch = seen and job.user_id == who.id
         touch = touch and (last is None or _aware(last) + SEEN_EVERY <= now)
     if touch:
-        with db.session() as session:
+        with db.session(write=True) as session:
             session.execute(
                 update(Job).where(Job.id == job_id).values(client_seen_at=now)
             )
@@ -138,7 +138,7 @@ def cancel(db: Database, job_id: int, who: Principal) -> JobView:
     mine = Job.id == job_id
     if who.role is not Role.ADMIN:
         mine = mine & (Job.user_id == who.id)
-    with db.session() as session:
+    with db.session(write=True) as session:
         session.execute(update(Job).where(mine).values(cancel_requested=True))
         session.execute(
             update(Job)
@@ -158,7 +158,7 @@ def claim(db: Database, worker: str, stale: dt.timedelta) -> JobView | None:
     its owner may start another.
     """
     now = utcnow()
-    with db.session() as session:
+    with db.session(write=True) as session:
         session.execute(
             update(Job)
             .where(Job.state == "running", Job.heartbeat_at < now - stale)
@@ -169,7 +169,7 @@ def claim(db: Database, worker: str, stale: dt.timedelta) -> JobView | None:
             )
         )
     oldest = select(func.min(Job.id)).where(Job.state == "queued").scalar_subquery()
-    with db.session() as session:
+    with db.session(write=True) as session:
         # One statement: of two servers asking at once, one gets the job.
         taken = session.execute(
             update(Job)
@@ -198,7 +198,7 @@ def beat(
 ) -> str | None:
     """Record progress; why the job must stop (cancelled, client gone), or None."""
     now = utcnow()
-    with db.session() as session:
+    with db.session(write=True) as session:
         session.execute(
             update(Job)
             .where(Job.id == job_id)
@@ -250,13 +250,13 @@ def finish(
     }
     if state == "done":
         values["progress"] = 1.0
-    with db.session() as session:
+    with db.session(write=True) as session:
         session.execute(update(Job).where(Job.id == job_id).values(**values))
 
 
 def requeue(db: Database, job_id: int) -> None:
     """Put a running job back in the queue (its server is stopping)."""
-    with db.session() as session:
+    with db.session(write=True) as session:
         session.execute(
             update(Job)
             .where(Job.id == job_id, Job.state == "running")
@@ -267,7 +267,7 @@ def requeue(db: Database, job_id: int) -> None:
 def forget_old(db: Database, older_than: dt.timedelta) -> list[str]:
     """Delete finished jobs older than this; the result files they named."""
     cutoff = utcnow() - older_than
-    with db.session() as session:
+    with db.session(write=True) as session:
         old = session.execute(
             select(Job.id, Job.result_path).where(
                 Job.state.in_(FINISHED), Job.finished_at < cutoff

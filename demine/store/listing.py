@@ -3,7 +3,9 @@
 
 Visibility: anonymous readers and viewers see approved records only; a clerk
 also sees every record reported by their own organisation (drafts included);
-reviewers and administrators see everything.
+reviewers and administrators see everything. Records naming a person
+(:data:`demine.store.personal.PERSONAL`) are read only by administrators and
+the person's organisation.
 """
 
 from __future__ import annotations
@@ -28,19 +30,31 @@ from demine.errors import NotFoundError, RecordError
 from demine.i18n import _
 from demine.store.backends import backend_of
 from demine.store.database import Database
+from demine.store.personal import PERSONAL, personal_clause
 from demine.store.schema import (
     Accident,
+    Accreditation,
+    AccreditationSuspension,
     Activity,
+    Attendance,
     Base,
+    Certificate,
+    Course,
     EOItem,
     EORESession,
     Funding,
     Hazard,
+    Inspection,
+    MonitoringVisit,
+    NonConformity,
     Organisation,
+    Person,
     Place,
     QMFinding,
     Release,
+    SampleUnit,
     Team,
+    TrainingSession,
     Victim,
 )
 from demine.store.users import Principal
@@ -60,6 +74,17 @@ MODELS: dict[str, type[Base]] = {
         EORESession,
         QMFinding,
         Funding,
+        Inspection,
+        SampleUnit,
+        NonConformity,
+        MonitoringVisit,
+        Accreditation,
+        AccreditationSuspension,
+        Course,
+        TrainingSession,
+        Person,
+        Attendance,
+        Certificate,
     )
 }
 # The date a record is "of", for from/to filters; others use created_at.
@@ -69,6 +94,11 @@ DATE_COLUMNS = {
     "release": "released_on",
     "eo_item": "found_on",
     "accident": "occurred_on",
+    "inspection": "inspected_on",
+    "non_conformity": "raised_on",
+    "monitoring_visit": "visited_on",
+    "training_session": "starts_on",
+    "certificate": "issued_on",
 }
 GEOMETRY_COLUMNS = {
     "hazard": "geom",
@@ -78,6 +108,8 @@ GEOMETRY_COLUMNS = {
     "eore_session": "geom",
     "place": "location",
     "team": "base",
+    "inspection": "geom",
+    "sample_unit": "geom",
 }
 
 
@@ -104,8 +136,18 @@ def visible(source: type[Base] | Table, who: Principal | None) -> ColumnElement[
     """The rows of ``source`` (a model or its table) that ``who`` may read.
 
     The one visibility rule: the API, the OGC API, tiles, the web pages and
-    filtered exports all read through it.
+    filtered exports all read through it. Rows naming a person also pass
+    :func:`demine.store.personal.personal_clause`.
     """
+    name = source.name if isinstance(source, Table) else source.__tablename__
+    reviewed = _reviewed(source, who)
+    if name in PERSONAL:
+        return and_(reviewed, personal_clause(MODELS[name], who))
+    return reviewed
+
+
+def _reviewed(source: type[Base] | Table, who: Principal | None) -> ColumnElement[bool]:
+    """Approved rows, and a clerk's own organisation's; everything for reviewers."""
     cols: Any = source.c if isinstance(source, Table) else source
     approved = cols.review_state == ReviewState.APPROVED
     if who is None or who.reads_approved_only:
@@ -129,7 +171,8 @@ def visibility_class(who: Principal | None) -> str:
     Mirrors :func:`visible`: approved only for anonymous
     readers and viewers (and clerks without an organisation), approved plus
     their own organisation's records for clerks, everything for reviewers and
-    administrators.
+    administrators. Personal records, which split readers further by
+    organisation, are in no layer that is cached by class.
     """
     if who is None or who.reads_approved_only:
         return "approved"

@@ -62,7 +62,7 @@ def load_register(
     counts: dict[str, int] = {}
     current = ""
     try:
-        with db.engine.connect() as conn, foreign_keys_deferred(conn), conn.begin():
+        with db.connect(write=True) as conn, foreign_keys_deferred(conn), conn.begin():
             for current in LOAD_ORDER:
                 frame = ready.get(current)
                 if frame is None or frame.empty:
@@ -143,6 +143,9 @@ def _write_changed(
     names = list(computed)
     new = np.column_stack([np.asarray(computed[c], dtype=float) for c in names])
     old = stored[names].to_numpy(dtype=float, na_value=np.nan)
+    # The whole register's pass puts every figure in one frame, and writes
+    # those that moved beyond rounding (a record's own recomputation, on an
+    # edit, keeps a figure within its measuring noise: editing.update_hazard_ledger).
     changed = ~np.isclose(new, old, rtol=1e-9, atol=1e-6).all(axis=1)
     if not changed.any():
         return 0

@@ -108,7 +108,7 @@ def _wait(
 def record_login(db: Database, source: str, username: str, success: bool) -> None:
     """Count one attempt; attempts older than a day are dropped on the way."""
     now = utcnow()
-    with db.session() as session:
+    with db.session(write=True) as session:
         session.add(
             LoginAttempt(
                 at=now, source=source[:64], username=username[:80], success=success

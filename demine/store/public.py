@@ -11,11 +11,13 @@ from demine.errors import RecordError
 from demine.i18n import _
 from demine.store.database import Database
 from demine.store.listing import MODELS
+from demine.store.personal import PERSONAL
 from demine.store.schema import PublicLayer
 from demine.store.users import audit
 
-# Record kinds, and the published contamination risk (a derived layer).
-PUBLISHABLE = frozenset(MODELS) | {"risk_cell"}
+# Record kinds, and the published contamination risk (a derived layer);
+# never personal data (refused as an unknown layer).
+PUBLISHABLE = (frozenset(MODELS) - PERSONAL) | {"risk_cell"}
 
 
 def public_layers(db: Database) -> set[str]:
@@ -34,7 +36,7 @@ def set_public_layers(
         raise RecordError(
             _("unknown layer(s) %(values)s", values=", ".join(unknown)), field="layers"
         )
-    with db.session() as session:
+    with db.session(write=True) as session:
         before = sorted(session.scalars(select(PublicLayer.layer)))
         session.execute(delete(PublicLayer))
         session.add_all(PublicLayer(layer=name) for name in sorted(wanted))

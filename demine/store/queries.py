@@ -5,6 +5,11 @@ Only approved records count: a submitted record enters the national figures
 after review (:mod:`demine.store.counting` says what counts, once). Areas
 come from the ledger columns, which are derived from geometry, so summing
 them never mixes typed-in numbers with measured ones.
+
+Areas are summed in whole square millimetres (integers): an integer sum is
+exact, so a total does not depend on the order the database reads the rows
+in, and a restored register (PostgreSQL reads it in another order) gives
+the same figures to the last digit. A floating-point sum would not.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Integer, cast, extract, func, select
+from sqlalchemy import BigInteger, Integer, cast, extract, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
@@ -30,6 +35,18 @@ from demine.store.schema import (
 )
 
 APPROVED = ReviewState.APPROVED.value
+MM2_PER_M2 = 1_000_000
+
+
+def area_sum(column: Any) -> Any:
+    """SUM of an area column in m², computed exactly (in whole mm²)."""
+    whole = cast(func.round(column * MM2_PER_M2), BigInteger)
+    return func.coalesce(func.sum(whole), 0)
+
+
+def m2(total_mm2: Any) -> float:
+    """A total of :func:`area_sum` back in m²."""
+    return int(total_mm2 or 0) / MM2_PER_M2
 
 
 def hazard_totals(conn: Connection) -> dict[str, Any]:
@@ -37,15 +54,18 @@ def hazard_totals(conn: Connection) -> dict[str, Any]:
     row = conn.execute(
         select(
             func.count(Hazard.id),
-            func.coalesce(func.sum(Hazard.area_m2), 0.0),
-            func.coalesce(func.sum(Hazard.cancelled_m2), 0.0),
-            func.coalesce(func.sum(Hazard.reduced_m2), 0.0),
-            func.coalesce(func.sum(Hazard.cleared_m2), 0.0),
-            func.coalesce(func.sum(Hazard.remaining_m2), 0.0),
+            area_sum(Hazard.area_m2),
+            area_sum(Hazard.cancelled_m2),
+            area_sum(Hazard.reduced_m2),
+            area_sum(Hazard.cleared_m2),
+            area_sum(Hazard.remaining_m2),
         ).where(Hazard.review_state == APPROVED)
     ).one()
-    keys = ("hazards", "total", "cancelled", "reduced", "cleared", "remaining")
-    return dict(zip(keys, row, strict=True))
+    keys = ("total", "cancelled", "reduced", "cleared", "remaining")
+    return {
+        "hazards": int(row[0]),
+        **{k: m2(v) for k, v in zip(keys, row[1:], strict=True)},
+    }
 
 
 def hazards_by_status(conn: Connection) -> dict[str, int]:
@@ -90,7 +110,7 @@ def _release_base(group: Any, label: str) -> Select[Any]:
     return select(
         group.label(label),
         Release.kind,
-        func.sum(Release.effective_m2),
+        area_sum(Release.effective_m2),
     ).where(counted_release())
 
 
@@ -125,10 +145,7 @@ def released_by(conn: Connection, by: str) -> list[tuple[Any, str, float]]:
         )
     else:
         raise ValueError(f"unknown grouping {by!r}")
-    return [
-        (_text(k), str(_text(kind)), float(a or 0.0))
-        for k, kind, a in conn.execute(stmt)
-    ]
+    return [(_text(k), str(_text(kind)), m2(a)) for k, kind, a in conn.execute(stmt)]
 
 
 def items_by(conn: Connection, by: str) -> list[tuple[Any, str, int]]:
@@ -175,13 +192,13 @@ def remaining_by_admin(conn: Connection) -> list[tuple[Any, float, float]]:
     stmt = (
         select(
             Hazard.admin_area_id,
-            func.sum(Hazard.area_m2),
-            func.sum(Hazard.remaining_m2),
+            area_sum(Hazard.area_m2),
+            area_sum(Hazard.remaining_m2),
         )
         .where(Hazard.review_state == APPROVED)
         .group_by(Hazard.admin_area_id)
     )
-    return [(k, float(t or 0), float(r or 0)) for k, t, r in conn.execute(stmt)]
+    return [(k, m2(t), m2(r)) for k, t, r in conn.execute(stmt)]
 
 
 def place_tree(conn: Connection) -> pd.DataFrame:

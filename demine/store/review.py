@@ -19,15 +19,19 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from demine.domain.findings import Finding
 from demine.domain.labels import kind_word
 from demine.domain.vocab import ReviewState, Role
 from demine.errors import (
     ConflictError,
+    FieldProblem,
     NotFoundError,
     PermissionDeniedError,
     RecordError,
 )
+from demine.geo.validation import EntryRules
 from demine.i18n import _
+from demine.store.accreditation import check_activity_scope
 from demine.store.audit import record_event
 from demine.store.backends import backend_of
 from demine.store.database import Database
@@ -37,19 +41,22 @@ from demine.store.editing import (
     check_references,
     checked_row,
     derive_fields,
+    geometry_changed,
     insert_records,
     model_columns,
     parse_geometry,
     update_hazard_ledger,
 )
+from demine.store.gazetteer import place_record
 from demine.store.listing import MODELS, to_dict, visible
-from demine.store.schema import AuditEvent, Base, Release
+from demine.store.schema import AuditEvent, Base, Hazard, Release
 from demine.store.users import Principal
 
 # Columns a client never sets: identity, bookkeeping, and what is derived.
 PROTECTED = frozenset(
     {
         "id",
+        "uid",
         "version",
         "created_at",
         "updated_at",
@@ -88,7 +95,7 @@ def _writable_kind(kind: str) -> None:
 
 
 def client_fields(row: Mapping[str, Any], kind: str) -> dict[str, Any]:
-    """A client's row, refused if it sets what demine sets or has bad shapes."""
+    """A client's row, refused if it sets what demine sets."""
     bad = sorted(set(row) & PROTECTED)
     if bad:
         raise RecordError(
@@ -99,37 +106,44 @@ def client_fields(row: Mapping[str, Any], kind: str) -> dict[str, Any]:
             entity=kind,
             field=bad[0],
         )
-    data = dict(row)
-    for name in GEOMETRY_FIELDS:
-        if data.get(name) is not None:
-            _check_shape(kind, name, data[name])
-    return data
+    return dict(row)
 
 
-def _check_shape(kind: str, name: str, value: Any) -> None:
-    """Refuse degenerate or invalid geometry typed in by a person.
+def shape_problems(data: Mapping[str, Any]) -> list[FieldProblem]:
+    """Degenerate or invalid geometry typed in by a person, field by field.
 
     Bulk imports repair geometry and report it (:mod:`demine.geo.repair`);
     a form or API client can fix its input, so here it is refused instead.
     """
-    try:
-        geom = parse_geometry(value)
-    except ValueError as exc:
-        raise RecordError(str(exc), entity=kind, field=name) from None
+    out = []
+    for name in GEOMETRY_FIELDS:
+        if data.get(name) is None:
+            continue
+        try:
+            geom = parse_geometry(data[name])
+        except ValueError as exc:
+            out.append(FieldProblem(name, str(exc)))
+            continue
+        reason = _shape_reason(geom)
+        if reason is not None:
+            out.append(FieldProblem(name, reason))
+    return out
+
+
+def _shape_reason(geom: Any) -> str | None:
     if not isinstance(geom, BaseGeometry):
-        return
+        return None
     if geom.is_empty:
-        raise RecordError(_("the geometry is empty"), entity=kind, field=name)
+        return _("the geometry is empty")
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         if geom.area == 0.0:
-            raise RecordError(_("the polygon has no area"), entity=kind, field=name)
+            return _("the polygon has no area")
         if not geom.is_valid:
-            reason = shapely.is_valid_reason(geom)
-            raise RecordError(
-                _("the polygon is not valid (%(reason)s)", reason=reason),
-                entity=kind,
-                field=name,
+            return _(
+                "the polygon is not valid (%(reason)s)",
+                reason=shapely.is_valid_reason(geom),
             )
+    return None
 
 
 @dataclass(frozen=True)
@@ -150,11 +164,16 @@ def create_record(
     submit: bool = True,
     today: dt.date | None = None,
     children: Sequence[Children] = (),
+    rules: EntryRules | None = None,
+    problems: Sequence[FieldProblem] = (),
 ) -> dict[str, Any]:
     """Add one record as ``who``, with its ``children``, in one transaction.
 
-    A clerk's records are submitted (or kept drafts); others' are approved.
-    Every record written gets its audit event; any error writes nothing.
+    A clerk's records are submitted (or kept drafts); others' are approved;
+    with ``rules``, a record of doubtful geometry is kept a draft instead and
+    the answer's ``warnings`` say why. ``problems`` the caller found in the
+    record (a form's own rules) are reported with the register's. Every
+    record written gets its audit event; any error writes nothing.
     """
     for kind_ in (kind, *(c.kind for c in children)):
         _writable_kind(kind_)
@@ -166,30 +185,63 @@ def create_record(
         state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
     else:
         state = ReviewState.APPROVED
-    with db.session() as session:
-        after = _insert(session, kind, client_fields(row, kind), who, state, today)
-        for group in children:
-            for child in group.rows:
-                data = {**client_fields(child, group.kind), group.link: after["id"]}
-                _insert(session, group.kind, data, who, state, today)
-    return after
+
+    def write() -> dict[str, Any]:
+        warnings: list[Finding] = []
+        with db.session(write=True) as session:
+            entry = _Entry(session, who, state, today, rules, warnings)
+            after = entry.insert(kind, client_fields(row, kind), problems)
+            for group in children:
+                for child in group.rows:
+                    data = {**client_fields(child, group.kind), group.link: after["id"]}
+                    entry.insert(group.kind, data)
+        return {**after, "warnings": [_warning(f) for f in warnings]}
+
+    return db.retrying(write)
+
+
+def _warning(finding: Finding) -> dict[str, Any]:
+    return {"rule": str(finding.rule), "message": finding.message}
+
+
+@dataclass
+class _Entry:
+    """What the records of one form or API call are written with."""
+
+    session: Session
+    who: Principal
+    state: ReviewState
+    today: dt.date | None
+    rules: EntryRules | None
+    warnings: list[Finding]
+
+    def insert(
+        self,
+        kind: str,
+        data: Mapping[str, Any],
+        problems: Sequence[FieldProblem] = (),
+    ) -> dict[str, Any]:
+        return _insert(self, kind, data, problems)
 
 
 def _insert(
-    session: Session,
+    entry: _Entry,
     kind: str,
     data: Mapping[str, Any],
-    who: Principal,
-    state: ReviewState,
-    today: dt.date | None,
+    problems: Sequence[FieldProblem] = (),
 ) -> dict[str, Any]:
+    session, who = entry.session, entry.who
     [new_id] = insert_records(
         session,
         kind,
         [data],
-        today=today,
+        today=entry.today,
         reported_by_id=who.organisation_id,
-        review_state=state,
+        review_state=entry.state,
+        ref="(new)",
+        problems=[*problems, *shape_problems(data)],
+        rules=entry.rules,
+        warnings=entry.warnings,
         who=who,
     )
     obj = session.get(MODELS[kind], new_id)
@@ -254,46 +306,70 @@ def update_record(
     _writable_kind(kind)
     data = client_fields(changes, kind)
     model, check, dated = KINDS[kind]
-    with db.session() as session:
-        obj = _load_for_write(session, kind, record_id, who)
-        before = to_dict(obj)
-        state = ReviewState(obj.review_state)  # type: ignore[attr-defined]
-        if not who.can_write or (
-            who.role is Role.CLERK
-            and (
-                obj.reported_by_id != who.organisation_id  # type: ignore[attr-defined]
-                or state is ReviewState.APPROVED
+
+    def write() -> dict[str, Any]:
+        with db.session(write=True) as session:
+            obj = _load_for_write(session, kind, record_id, who)
+            before = to_dict(obj)
+            state = ReviewState(obj.review_state)  # type: ignore[attr-defined]
+            if not who.can_write or (
+                who.role is Role.CLERK
+                and (
+                    obj.reported_by_id != who.organisation_id  # type: ignore[attr-defined]
+                    or state is ReviewState.APPROVED
+                )
+            ):
+                raise PermissionDeniedError(_("you may not edit this record"))
+            if before["version"] != version:
+                raise ConflictError(
+                    current=before, submitted={**data, "version": version}
+                )
+            merged = {k: v for k, v in before.items() if k not in PROTECTED}
+            merged.update(data)
+            clean = checked_row(
+                kind,
+                check,
+                dated,
+                merged,
+                record_id,
+                today or dt.date.today(),
+                problems=shape_problems(data),
             )
-        ):
-            raise PermissionDeniedError(_("you may not edit this record"))
-        if before["version"] != version:
-            raise ConflictError(current=before, submitted={**data, "version": version})
-        merged = {k: v for k, v in before.items() if k not in PROTECTED}
-        merged.update(data)
-        clean = checked_row(
-            kind, check, dated, merged, record_id, today or dt.date.today()
-        )
-        values = model_columns(model, kind, clean)
-        changed_refs = {k: clean.get(k) for k in data if k.endswith("_id")}
-        check_references(session, kind, changed_refs, record_id, who)
-        _bump_version(session, obj, version, {**data, "version": version})
-        for name in data:
-            setattr(obj, name, values.get(name))
-        derive_fields(obj)
-        session.flush()
-        if isinstance(obj, Release) and state is ReviewState.APPROVED:
-            update_hazard_ledger(session, obj.hazard_id)
-        after = to_dict(obj)
-        record_event(
-            session,
-            user_id=who.id,
-            action="update",
-            entity=kind,
-            record_id=record_id,
-            before=before,
-            after=after,
-        )
-        return after
+            if kind == "activity":
+                check_activity_scope(
+                    session.connection(), clean, today=today or dt.date.today()
+                )
+            values = model_columns(model, kind, clean)
+            changed_refs = {k: clean.get(k) for k in data if k.endswith("_id")}
+            check_references(session, kind, changed_refs, record_id, who)
+            _bump_version(session, obj, version, {**data, "version": version})
+            moved = geometry_changed(obj, values)
+            for name in data:
+                setattr(obj, name, values.get(name))
+            if moved:
+                # Areas and the ledger follow the geometry; an edit of the
+                # name or notes leaves every derived figure as stored.
+                derive_fields(obj)
+                place_record(session.connection(), kind, obj)
+                session.flush()
+                if isinstance(obj, Hazard):
+                    update_hazard_ledger(session, obj.id)
+                elif isinstance(obj, Release) and state is ReviewState.APPROVED:
+                    update_hazard_ledger(session, obj.hazard_id)
+            session.flush()
+            after = to_dict(obj)
+            record_event(
+                session,
+                user_id=who.id,
+                action="update",
+                entity=kind,
+                record_id=record_id,
+                before=before,
+                after=after,
+            )
+            return after
+
+    return db.retrying(write)
 
 
 def change_review_state(
@@ -325,55 +401,67 @@ def change_review_state(
             ),
             field="version",
         )
-    with db.session() as session:
-        obj = _load_for_write(session, kind, record_id, who)
-        before = to_dict(obj)
-        owner = obj.reported_by_id  # type: ignore[attr-defined]
-        if (
-            action == "submit"
-            and not who.can_review
-            and (not who.can_write or owner != who.organisation_id)
-        ):
-            raise PermissionDeniedError(_("you may submit your organisation's only"))
-        state = ReviewState(obj.review_state)  # type: ignore[attr-defined]
-        if state not in sources:
-            raise ConflictError(
-                _(
-                    "cannot %(action)s a record that is %(state)s",
-                    action=action,
-                    state=state.value,
-                ),
-                current=before,
-                submitted={"action": action},
+
+    def write() -> dict[str, Any]:
+        with db.session(write=True) as session:
+            obj = _load_for_write(session, kind, record_id, who)
+            before = to_dict(obj)
+            owner = obj.reported_by_id  # type: ignore[attr-defined]
+            if (
+                action == "submit"
+                and not who.can_review
+                and (not who.can_write or owner != who.organisation_id)
+            ):
+                raise PermissionDeniedError(
+                    _("you may submit your organisation's only")
+                )
+            state = ReviewState(obj.review_state)  # type: ignore[attr-defined]
+            if state not in sources:
+                raise ConflictError(
+                    _(
+                        "cannot %(action)s a record that is %(state)s",
+                        action=action,
+                        state=state.value,
+                    ),
+                    current=before,
+                    submitted={"action": action},
+                )
+            if version is not None and version != before["version"]:
+                changed = _changed_since(session, kind, record_id, version, before)
+                raise ConflictError(
+                    f"the record changed since you opened it (version {version} "
+                    f"is now {before['version']}; changed: "
+                    f"{', '.join(changed) or 'its state'}); look at it again",
+                    current=before,
+                    submitted={
+                        "action": action,
+                        "version": version,
+                        "changed": changed,
+                    },
+                )
+            expected = before["version"] if version is None else version
+            _bump_version(
+                session, obj, expected, {"action": action, "version": version}
             )
-        if version is not None and version != before["version"]:
-            changed = _changed_since(session, kind, record_id, version, before)
-            raise ConflictError(
-                f"the record changed since you opened it (version {version} is now "
-                f"{before['version']}; changed: {', '.join(changed) or 'its state'}); "
-                "look at it again",
-                current=before,
-                submitted={"action": action, "version": version, "changed": changed},
+            obj.review_state = target  # type: ignore[attr-defined]
+            session.flush()
+            if isinstance(obj, Release):
+                update_hazard_ledger(session, obj.hazard_id)
+            after = to_dict(obj)
+            if reason:
+                after["review_reason"] = reason.strip()
+            record_event(
+                session,
+                user_id=who.id,
+                action=action,
+                entity=kind,
+                record_id=record_id,
+                before=before,
+                after=after,
             )
-        expected = before["version"] if version is None else version
-        _bump_version(session, obj, expected, {"action": action, "version": version})
-        obj.review_state = target  # type: ignore[attr-defined]
-        session.flush()
-        if isinstance(obj, Release):
-            update_hazard_ledger(session, obj.hazard_id)
-        after = to_dict(obj)
-        if reason:
-            after["review_reason"] = reason.strip()
-        record_event(
-            session,
-            user_id=who.id,
-            action=action,
-            entity=kind,
-            record_id=record_id,
-            before=before,
-            after=after,
-        )
-        return after
+            return after
+
+    return db.retrying(write)
 
 
 def _changed_since(

@@ -148,7 +148,7 @@ def publish_risk(
     at = scored_at or dt.datetime.now(dt.UTC)
     cell_frame = cell_rows(cells, model, at)
     hazard_frame = hazard_rows(hazards, model, at)
-    with db.transaction() as conn:
+    with db.transaction(write=True) as conn:
         _clear(conn, HAZARDS)
         _clear(conn, CELLS)
         with indexes_rebuilt(conn, CELLS, len(cell_frame)):

@@ -45,7 +45,7 @@ def start_session(db: Database, user_id: int, policy: SessionPolicy) -> str:
     """A new session for the user; the returned id goes in the cookie only."""
     secret = secrets.token_urlsafe(32)
     now = utcnow()
-    with db.session() as session:
+    with db.session(write=True) as session:
         session.add(
             UserSession(
                 digest=digest(secret),
@@ -83,7 +83,7 @@ def session_user(db: Database, secret: str, policy: SessionPolicy) -> int | None
         stale = now - _aware(live.last_seen_at) >= TOUCH_EVERY
     if stale:
         # A transaction of its own that writes first (SQLite: see jobs.get).
-        with db.session() as session:
+        with db.session(write=True) as session:
             session.execute(
                 update(UserSession)
                 .where(UserSession.id == session_id)
@@ -94,7 +94,7 @@ def session_user(db: Database, secret: str, policy: SessionPolicy) -> int | None
 
 def end_session(db: Database, secret: str) -> None:
     """Revoke one session (logout)."""
-    with db.session() as session:
+    with db.session(write=True) as session:
         session.execute(
             update(UserSession)
             .where(UserSession.digest == digest(secret))
@@ -109,7 +109,7 @@ def end_user_sessions(db: Database, user_id: int, keep: str | None = None) -> in
     )
     if keep is not None:
         stmt = stmt.where(UserSession.digest != digest(keep))
-    with db.session() as session:
+    with db.session(write=True) as session:
         done = session.execute(stmt.values(revoked_at=utcnow()))
         return int(done.rowcount or 0)  # type: ignore[attr-defined]
 

@@ -32,6 +32,7 @@ from demine.store.bulk import (
     table,
     with_defaults,
 )
+from demine.store.database import mark_written
 from demine.store.types import Geometry, encode_many
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ def update_frame(
     backend = backend_of(conn)
     data = [column_values(tbl.c[c].type, frame[c], backend.name) for c in columns]
     ids = [int(i) for i in frame["id"]]
+    mark_written(conn)
     backend.update_rows(conn, name, columns, data, ids, touch)
     log.info("updated %d %s rows", len(ids), name)
     return len(ids)
@@ -150,6 +152,7 @@ def copy_frame(
     cols = ", ".join(quote(conn, c) for c in columns)
     raw = conn.connection.driver_connection
     assert raw is not None
+    mark_written(conn)
     statement = f"COPY {quote(conn, name)} ({cols}) FROM STDIN"
     with (
         raw.cursor() as cur,

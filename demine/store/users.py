@@ -152,7 +152,7 @@ def add_user(
     _check_password(password)
     if role is Role.CLERK and organisation_id is None:
         raise RecordError(_("a clerk needs an organisation"), field="organisation_id")
-    with db.session() as session:
+    with db.session(write=True) as session:
         if organisation_id is not None and not session.get(
             Organisation, organisation_id
         ):
@@ -195,9 +195,16 @@ def authenticate(db: Database, username: str, password: str) -> Principal:
             user = None
         if user is None or not user.active:
             raise AuthenticationError(_("wrong user name or password"))
-        if _HASHER.check_needs_rehash(user.password_hash):
-            user.password_hash = _HASHER.hash(password)
-        return _principal(user)
+        principal = _principal(user)
+        stale = _HASHER.check_needs_rehash(user.password_hash)
+    if stale:
+        # A write of its own: logging in never waits for the write lock
+        # unless the stored hash must change.
+        with db.session(write=True) as session:
+            found = session.get(User, principal.id)
+            if found is not None:
+                found.password_hash = _HASHER.hash(password)
+    return principal
 
 
 def _load_user(session: Session, user_id: int) -> User:
@@ -226,7 +233,7 @@ def change_password(
     _check_password(new_password)
     from demine.store.sessions import digest
 
-    with db.session() as session:
+    with db.session(write=True) as session:
         user = _load_user(session, user_id)
         if current_password is not None:
             try:
@@ -269,7 +276,7 @@ def update_user(
     Deactivating ends the user's sessions and makes their tokens worthless
     at once. The last active administrator cannot be demoted or deactivated.
     """
-    with db.session() as session:
+    with db.session(write=True) as session:
         user = _load_user(session, user_id)
         before = _describe(user)
         if role is not None:
@@ -302,7 +309,7 @@ def update_user(
 
 def delete_user(db: Database, user_id: int, *, actor: int | None) -> None:
     """Delete a user who never wrote to the register; others are deactivated."""
-    with db.session() as session:
+    with db.session(write=True) as session:
         user = _load_user(session, user_id)
         wrote = session.scalar(
             select(func.count())
@@ -351,7 +358,7 @@ def get_principal(db: Database, user_id: int) -> Principal | None:
 def set_language(db: Database, user_id: int, language: str | None) -> None:
     """Store the user's interface language (None: follow the browser)."""
     _check_language(language)
-    with db.session() as session:
+    with db.session(write=True) as session:
         user = session.get(User, user_id)
         if user is None:
             raise RecordError(_("no user with id %(id)s", id=user_id), field="user")
@@ -395,7 +402,7 @@ def create_token(
     token = secrets.token_urlsafe(32)
     now = utcnow()
     expires = now + dt.timedelta(days=days) if days is not None else None
-    with db.session() as session:
+    with db.session(write=True) as session:
         row = ApiToken(
             user_id=user_id,
             digest=_digest(token),
@@ -450,7 +457,7 @@ def revoke_token(
     command line, run by whoever runs the server).
     """
     actor = who.id if actor == -1 else actor
-    with db.session() as session:
+    with db.session(write=True) as session:
         row = session.get(ApiToken, token_id)
         if row is None or (row.user_id != who.id and who.role is not Role.ADMIN):
             raise NotFoundError(f"no token with id {token_id}")
@@ -492,7 +499,7 @@ def principal_for_token(db: Database, token: str) -> Principal | None:
         who, token_id = _principal(user), held.id
     if touch:
         # A transaction of its own that writes first (SQLite: see jobs.get).
-        with db.session() as session:
+        with db.session(write=True) as session:
             session.execute(
                 update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
             )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -28,6 +28,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from demine.analysis.checks import entry_rules
 from demine.domain.labels import kind_word
 from demine.domain.vocab import (
     AccidentType,
@@ -47,12 +48,14 @@ from demine.domain.vocab import (
 )
 from demine.errors import (
     ConflictError,
+    FieldProblem,
     NotFoundError,
     PermissionDeniedError,
     RecordError,
     TransitionError,
 )
 from demine.geo.extent import Extent
+from demine.geo.validation import EntryRules
 from demine.i18n import N_, _
 from demine.serving.deps import ID_MAX, check_csrf
 from demine.store import review
@@ -62,6 +65,7 @@ from demine.store.editing import (
     check_references,
     check_release_allowed,
     checked_row,
+    first_per_field,
 )
 from demine.store.listing import MODELS, children_of, get_record
 from demine.store.lookups import organisation_names
@@ -289,6 +293,12 @@ def field_label(f: Field) -> str:
     return _(FIELD_LABELS[f.label or f.name])
 
 
+def key_label(key: str) -> str:
+    """The label of the input a form key names (``victims-1-age``: Age)."""
+    name = key.rsplit("-", 1)[-1]
+    return _(FIELD_LABELS[name]) if name in FIELD_LABELS else name
+
+
 def form_text(
     table: dict[str, dict[str, str]], kind: str, what: str, **values: object
 ) -> str:
@@ -326,6 +336,7 @@ def draw_bounds(request: Request) -> str:
 
 TEMPLATES.env.globals["entry_links"] = entry_links
 TEMPLATES.env.globals["field_label"] = field_label
+TEMPLATES.env.globals["key_label"] = key_label
 TEMPLATES.env.globals["form_title"] = lambda kind, what, **v: form_text(
     FORM_TITLES, kind, what, **v
 )
@@ -339,11 +350,24 @@ TEMPLATES.env.globals["draw_bounds"] = draw_bounds
 
 
 class FormError(RecordError):
-    """A RecordError addressed to the form input it is about."""
+    """A RecordError addressed to form inputs: each problem names an input's key.
 
-    def __init__(self, message: str, key: str) -> None:
-        super().__init__(message, field=key or None)
-        self.user_message = message
+    Shown as a summary at the top of the form and each reason next to its
+    input, all at once.
+    """
+
+    def __init__(
+        self, message: str, key: str = "", problems: Sequence[FieldProblem] = ()
+    ) -> None:
+        super().__init__(message, field=key or None, problems=problems)
+        if len(self.problems) == 1:
+            self.user_message = self.problems[0].reason
+
+    @classmethod
+    def of(cls, problems: Sequence[FieldProblem]) -> FormError:
+        """One error for every problem (the first per input)."""
+        kept = first_per_field(problems)
+        return cls(kept[0].reason, kept[0].field or "", kept)
 
 
 @dataclass
@@ -406,30 +430,35 @@ async def _record(
     key_prefix: str,
     db: Database,
     who: Principal,
+    problems: list[FieldProblem],
 ) -> dict[str, Any]:
     """The record the typed values make: ids as numbers, geometry as GeoJSON.
 
     Blank values become None, so an edit can clear an optional field; the
-    record rules then say which of them may not be blank.
+    record rules then say which of them may not be blank. An input that
+    cannot be read adds its problem to ``problems`` and is left out.
     """
     row: dict[str, Any] = {}
     for f in fields:
         key = key_prefix + f.name
-        if f.widget == "point":
-            row[f.name] = _point(values, f.name, key)
-        elif f.widget == "polygon":
-            upload = form.get(form_prefix + f.name + "_file")
-            chosen = upload if isinstance(upload, UploadFile) else None
-            try:
-                # request.form() gives Starlette's UploadFile; FastAPI's only
-                # subclasses it, and geometry_input needs no more than read().
-                row[f.name] = await geometry_input(values[f.name], chosen)  # type: ignore[arg-type]
-            except RecordError as exc:
-                raise FormError(exc.reason, key) from None
-        elif f.widget in ("ref", "organisation"):
-            row[f.name] = _reference(values[f.name], f.name, key, db, who)
-        else:
-            row[f.name] = values[f.name] or None
+        try:
+            if f.widget == "point":
+                row[f.name] = _point(values, f.name, key)
+            elif f.widget == "polygon":
+                upload = form.get(form_prefix + f.name + "_file")
+                chosen = upload if isinstance(upload, UploadFile) else None
+                try:
+                    # request.form() gives Starlette's UploadFile; FastAPI's
+                    # only subclasses it, and geometry_input needs read() only.
+                    row[f.name] = await geometry_input(values[f.name], chosen)  # type: ignore[arg-type]
+                except RecordError as exc:
+                    raise FormError(exc.reason, key) from None
+            elif f.widget in ("ref", "organisation"):
+                row[f.name] = _reference(values[f.name], f.name, key, db, who)
+            else:
+                row[f.name] = values[f.name] or None
+        except FormError as exc:
+            problems.extend(exc.problems)
     return row
 
 
@@ -471,30 +500,55 @@ def _reference(
 
 
 def _checked_row(
-    db: Database, kind: str, row: Mapping[str, Any], key_prefix: str
+    db: Database,
+    kind: str,
+    row: Mapping[str, Any],
+    key_prefix: str,
+    problems: Sequence[FieldProblem] = (),
 ) -> dict[str, Any]:
-    """Run the record rules and reference checks the store will run on ``row``."""
+    """Run the record rules and reference checks the store will run on ``row``.
+
+    ``problems`` (inputs that could not be read) are reported with the
+    rules' own, in one FormError.
+    """
     _model, check, dated = KINDS[kind]
     data = {k: v for k, v in row.items() if v is not None}
     try:
         data = review.client_fields(data, kind)
-        clean = checked_row(kind, check, dated, data, 1, dt.date.today())
+        clean = checked_row(
+            kind,
+            check,
+            dated,
+            data,
+            "(new)",
+            dt.date.today(),
+            problems=review.shape_problems(data),
+        )
         with db.session() as session:
             check_references(session, kind, clean, 1)
             if kind == "release":
                 check_release_allowed(session, clean)
     except RecordError as exc:
-        raise _readdressed(exc, key_prefix) from None
+        raise _readdressed(exc, key_prefix, problems) from None
+    if problems:
+        raise FormError.of(problems)
     return clean
 
 
-def _readdressed(exc: RecordError, key_prefix: str) -> FormError:
-    """The error of a record rule, addressed to the input it is about."""
-    message = exc.reason if exc.field else exc.user_message
+def _readdressed(
+    exc: RecordError, key_prefix: str, earlier: Sequence[FieldProblem] = ()
+) -> FormError:
+    """The errors of the record rules, addressed to the inputs they are about."""
     if isinstance(exc, TransitionError):
         # The hazard's status forbids the release: point at the hazard chosen.
-        return FormError(message, "hazard_id")
-    return FormError(message, key_prefix + exc.field if exc.field else "")
+        return FormError.of([*earlier, FieldProblem("hazard_id", exc.reason)])
+    if isinstance(exc, FormError):
+        return FormError.of([*earlier, *exc.problems])
+    found = [
+        FieldProblem(key_prefix + p.field if p.field else None, p.reason)
+        for p in exc.problems
+    ]
+    return FormError.of([*earlier, *found])
 
 
 def _organisations(db: Database) -> list[tuple[int, str]]:
@@ -594,7 +648,8 @@ def _new_post(spec: FormSpec) -> Callable[..., Awaitable[Response]]:
         if more:
             return _show(request, spec, who, values, rows)
         try:
-            made = await _create(spec, form, values, typed, db, who)
+            rules = entry_rules(request.app.state.settings)
+            made = await _create(spec, form, values, typed, db, who, rules)
         except RecordError as exc:
             return _show(request, spec, who, values, rows, exc, status_code=422)
         return RedirectResponse(f"/records/{spec.kind}/{made}", status_code=303)
@@ -609,9 +664,15 @@ async def _create(
     typed: list[Typed],
     db: Database,
     who: Principal,
+    rules: EntryRules,
 ) -> int:
-    """Check the record and its rows whole, then write them; the parent's id."""
-    parent = await _record(form, spec.fields, values, "", "", db, who)
+    """Check the record and its rows whole, then write them; the parent's id.
+
+    Every problem of the parent and of its rows is reported at once.
+    """
+    found: list[FieldProblem] = []
+    read: list[FieldProblem] = []
+    parent = await _record(form, spec.fields, values, "", "", db, who, read)
     if spec.kind == "release" and parent.get("hazard_id") is None:
         # A release product of an activity releases the activity's hazard.
         activity = parent.get("activity_id")
@@ -619,24 +680,40 @@ async def _create(
             parent["hazard_id"] = get_record(db, "activity", activity, who).get(
                 "hazard_id"
             )
-    _checked_row(db, spec.kind, parent, "")
+    _collect(found, _checked_row, db, spec.kind, parent, "", read)
     children: list[dict[str, Any]] = []
     if spec.rows is not None:
         for n, row in enumerate(typed):
             key_prefix = f"{spec.rows.prefix}-{n}-"
+            read = []
             child = await _record(
-                form, spec.rows.fields, row.values, row.prefix, key_prefix, db, who
+                form,
+                spec.rows.fields,
+                row.values,
+                row.prefix,
+                key_prefix,
+                db,
+                who,
+                read,
             )
             if spec.rows.kind == "release":
                 if parent.get("hazard_id") is None:
-                    raise FormError(
-                        _("release products need the hazard the activity worked on"),
-                        "hazard_id",
+                    found.append(
+                        FieldProblem(
+                            "hazard_id",
+                            _(
+                                "release products need the hazard the activity "
+                                "worked on"
+                            ),
+                        )
                     )
+                    continue
                 child["hazard_id"] = parent["hazard_id"]
             # The parent does not exist yet: the row is checked without its link.
-            _checked_row(db, spec.rows.kind, child, key_prefix)
+            _collect(found, _checked_row, db, spec.rows.kind, child, key_prefix, read)
             children.append(child)
+    if found:
+        raise FormError.of(found)
     submit = _text(form, "save") != "draft"
     groups = []
     if spec.rows is not None:
@@ -644,9 +721,23 @@ async def _create(
         groups.append(review.Children(spec.rows.kind, spec.rows.link, rows))
     # One transaction: a row the store refuses after all leaves nothing behind.
     made = review.create_record(
-        db, spec.kind, _present(parent), who, submit=submit, children=groups
+        db,
+        spec.kind,
+        _present(parent),
+        who,
+        submit=submit,
+        children=groups,
+        rules=rules,
     )
     return int(made["id"])
+
+
+def _collect(found: list[FieldProblem], check: Callable[..., Any], *args: Any) -> None:
+    """Run ``check``; add the problems of the FormError it raises to ``found``."""
+    try:
+        check(*args)
+    except FormError as exc:
+        found.extend(exc.problems)
 
 
 def _present(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -695,9 +786,11 @@ def _edit_post(spec: FormSpec) -> Callable[..., Awaitable[Response]]:
         try:
             if not version.isdigit() or not 1 <= int(version) <= ID_MAX:
                 raise FormError(_("the form has no valid version; reload it"), "")
-            changes = _editable(
-                spec, await _record(form, spec.fields, values, "", "", db, who)
-            )
+            read: list[FieldProblem] = []
+            typed = await _record(form, spec.fields, values, "", "", db, who, read)
+            if read:
+                raise FormError.of(read)
+            changes = _editable(spec, typed)
             try:
                 review.update_record(
                     db, spec.kind, record_id, changes, int(version), who

@@ -15,7 +15,13 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from demine.analysis.checks import CheckOptions, validate_database
+from demine.analysis.checks import (
+    CheckOptions,
+    entry_rules,
+    record_doubts,
+    validate_database,
+)
+from demine.analysis.cost_efficiency import cost_efficiency
 from demine.analysis.summary import dashboard
 from demine.attachments.blobs import blob_store
 from demine.attachments.records import attach, attachments_of, with_warning
@@ -27,12 +33,12 @@ from demine.domain.vocab import (
     HazardStatus,
     Method,
     ReviewState,
-    Sex,
 )
 from demine.errors import (
     AuthenticationError,
     ConflictError,
     DemineError,
+    FieldProblem,
     PermissionDeniedError,
     RateLimitError,
     RecordError,
@@ -41,6 +47,8 @@ from demine.geo.extent import Extent
 from demine.handover import waiting_land
 from demine.i18n import LANGUAGES, _
 from demine.i18n.jinja import install
+from demine.quality.figures import qa_figures
+from demine.quality.labels import QUALITY_VOCABULARIES
 from demine.serving.deps import (
     DbDep,
     MaybeUser,
@@ -72,7 +80,7 @@ TEMPLATES.env.globals.update(
     HazardStatus=HazardStatus,
     Method=Method,
     ReviewState=ReviewState,
-    Sex=Sex,
+    **QUALITY_VOCABULARIES,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -176,6 +184,7 @@ def record_page(
 ) -> Response:
     record = get_record(db, kind, record_id, who)
     geometry = {k: record.pop(k) for k in ("geom", "benchmark") if k in record}
+    rules = entry_rules(request.app.state.settings)
     return render(
         request,
         "record.html",
@@ -185,6 +194,7 @@ def record_page(
         geometry=json.dumps(geometry.get("geom")),
         events=history(db, kind, record_id),
         reason=review.last_rejection(db, kind, record_id),
+        doubts=[f.message for f in record_doubts(rules, kind, geometry.get("geom"))],
         attachments=[
             with_warning(a, request.app.state.settings)
             for a in attachments_of(db, kind, record_id, who)
@@ -303,13 +313,36 @@ async def new_hazard_post(
     geom: Annotated[str, Form()] = "",
     upload: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """Submit a hazard drawn as GeoJSON text or uploaded as a GeoJSON file."""
+    """Submit a hazard drawn as GeoJSON text or uploaded as a GeoJSON file.
+
+    Every problem of the form is shown at once, each next to its field. The
+    form asks for a name (a record people look for on the map and in the
+    review queue needs one); a name of spaces is no name.
+    """
     check_csrf(request, csrf_token)
-    values = {"name": name, "hazard_class": hazard_class, "status": status}
+    values: dict[str, Any] = {
+        "name": name,
+        "hazard_class": hazard_class,
+        "status": status,
+    }
+    problems: list[FieldProblem] = []
+    if not name.strip():
+        problems.append(FieldProblem("name", _("is required: give the hazard a name")))
     try:
-        values["geom"] = await geometry_input(geom, upload)
+        try:
+            values["geom"] = await geometry_input(geom, upload)
+        except RecordError as exc:
+            problems.append(FieldProblem("geom", exc.reason))
+            values["geom"] = None
         row = {k: v for k, v in values.items() if v not in ("", None)}
-        record = review.create_record(db, "hazard", row, who)
+        record = review.create_record(
+            db,
+            "hazard",
+            row,
+            who,
+            rules=entry_rules(request.app.state.settings),
+            problems=problems,
+        )
     except RecordError as exc:
         values["geom"] = geom
         return _hazard_form(request, who, values, exc, status_code=422)
@@ -366,11 +399,15 @@ def review_post(
 def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
     with db.transaction() as conn:
         shown = dashboard(conn)
+        quality = qa_figures(conn)
+        cost = cost_efficiency(conn, ["organisation"])
     waiting = waiting_land(db)
     return render(
         request,
         "dashboard.html",
         who,
+        quality=quality,
+        cost=cost,
         figures=shown["figures"],
         by_year=shown["by_year"],
         by_method=[(label_of(Method, k), m2) for k, m2 in shown["by_method"]],

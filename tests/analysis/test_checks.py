@@ -38,7 +38,7 @@ def test_status_that_contradicts_the_ledger_is_reported(db: Database) -> None:
         ],
         today=TODAY,
     )
-    with db.transaction() as conn:
+    with db.transaction(write=True) as conn:
         assert status_findings(conn) == []
         conn.execute(update(Hazard).values(status="closed"))
         [finding] = status_findings(conn)
@@ -52,7 +52,7 @@ def test_swapped_and_overlapping_hazards_are_found(db: Database) -> None:
     b = add_hazard(db, shapely.affinity.translate(BOX, 0.005, 0))
     swapped = shapely.transform(BOX, lambda c: c[:, ::-1])
     c = add_hazard(db, swapped)
-    with db.transaction() as conn:
+    with db.transaction(write=True) as conn:
         findings = validate_register(conn, CheckOptions(extent=Extent.named("AZE")))
     rules = {(f.rule, f.id) for f in findings}
     assert ("overlap", a) in rules or ("overlap", b) in rules

@@ -25,7 +25,7 @@ def test_contract_and_refit_after_a_change(db: Database) -> None:
     assert first.to_dict()["completion_year"] == first.completion_year
     mechanical = first.parameters["methods"]["mechanical"]["teams"]
     assert mechanical > 0
-    with db.transaction() as conn:
+    with db.transaction(write=True) as conn:
         conn.execute(
             update(Team).where(Team.method == Method.MECHANICAL).values(active=False)
         )

@@ -155,7 +155,7 @@ def test_groupings_add_up_to_the_nation(loaded: Database) -> None:
 
 
 def test_recompute_ledger_is_stable(loaded: Database) -> None:
-    with loaded.transaction() as conn:
+    with loaded.transaction(write=True) as conn:
         before = national_summary(conn)
         ledger = recompute_ledger(conn)
         after = national_summary(conn)

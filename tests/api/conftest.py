@@ -16,14 +16,20 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
-from demine.domain.vocab import OrganisationType, ReviewState, Role
+from demine.domain.vocab import (
+    OrganisationType,
+    PersonRole,
+    Qualification,
+    ReviewState,
+    Role,
+)
 from demine.server import create_app
 from demine.serving.live import live_server
 from demine.settings import Settings
 from demine.store import users
 from demine.store.database import Database, normalise_url
 from demine.store.editing import add_records
-from demine.store.schema import Organisation
+from demine.store.schema import Certificate, Organisation, Person
 from demine.store.users import add_user, create_token
 
 PASSWORD = "correct horse battery"
@@ -51,6 +57,7 @@ class Seed:
     hazards: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     users: dict[str, int] = field(default_factory=dict)
+    people: dict[str, int] = field(default_factory=dict)
     # Filled by tests.api.after_clearance.seed_after_clearance when asked for.
     after: dict[str, Any] = field(default_factory=dict)
 
@@ -58,7 +65,7 @@ class Seed:
 def seed_register(db: Database) -> Seed:
     """Two organisations, users of every role, approved and draft hazards."""
     seed = Seed()
-    with db.session() as session:
+    with db.session(write=True) as session:
         for name in ("Alpha Demining", "Bravo Clearance"):
             org = Organisation(name=name, org_type=OrganisationType.NGO)
             session.add(org)
@@ -127,7 +134,33 @@ def seed_register(db: Database) -> Seed:
         ],
         today=today,
     )
+    seed_people(db, seed)
     return seed
+
+
+def seed_people(db: Database, seed: Seed) -> None:
+    """A deminer of each organisation with a certificate: personal data."""
+    with db.session() as session:
+        for org in ("Alpha Demining", "Bravo Clearance"):
+            key = org.split()[0].lower()
+            person = Person(
+                full_name=f"{key.title()} Deminer",
+                role=PersonRole.DEMINER,
+                organisation_id=seed.orgs[org],
+                national_id=f"AZE-{key}-0001",
+            )
+            session.add(person)
+            session.flush()
+            cert = Certificate(
+                person_id=person.id,
+                qualification=Qualification.MANUAL_CLEARANCE,
+                issued_on=dt.date(2025, 1, 10),
+                expires_on=dt.date(2026, 12, 20),
+            )
+            session.add(cert)
+            session.flush()
+            seed.people[key] = person.id
+            seed.people[f"{key}_certificate"] = cert.id
 
 
 @pytest.fixture(autouse=True)
@@ -177,10 +210,10 @@ def module_db(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Database]:
     """A migrated register shared by one module's tests (for live servers)."""
-    from tests.conftest import PG_URL
+    from tests.conftest import PG_URL, sqlite_register
 
     if PG_URL is None:
-        database = Database(str(tmp_path_factory.mktemp("live") / "register.sqlite"))
+        database = sqlite_register(tmp_path_factory.mktemp("live") / "register.sqlite")
         schema = None
     else:
         schema = f"t_{uuid.uuid4().hex[:12]}"

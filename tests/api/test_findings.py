@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from demine.cli import app as cli
+from demine.commands.app import rounded
 from tests.api.conftest import PASSWORD, Seed
 
 
@@ -23,7 +24,8 @@ def test_api_findings_are_the_cli_findings(
     assert ran.exit_code == 0, ran.output
     from_cli = json.loads(ran.stdout)
     assert body["total"] == len(from_cli) > 0
-    assert body["findings"] == from_cli
+    # The CLI rounds its floats to meaningful digits (issue 11, defect 9).
+    assert rounded(body["findings"]) == from_cli
     counted: dict[str, int] = {}
     for finding in from_cli:
         counted[finding["rule"]] = counted.get(finding["rule"], 0) + 1

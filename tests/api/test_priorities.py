@@ -80,7 +80,7 @@ def test_bad_parameters_are_clear(as_role: dict[str, TestClient]) -> None:
 def test_empty_register_is_a_clear_error(
     as_role: dict[str, TestClient], db: Database
 ) -> None:
-    with db.transaction() as conn:
+    with db.transaction(write=True) as conn:
         conn.exec_driver_sql("UPDATE hazard SET status = 'closed'")
     response = as_role["viewer"].get("/api/v1/priorities")
     assert response.status_code == 422

@@ -90,7 +90,7 @@ def test_deactivated_user_loses_cached_access(
 
     viewer = as_role["viewer"]
     assert viewer.get(DRAFT_TILE).status_code == 200
-    with db.session() as session:
+    with db.session(write=True) as session:
         session.get(User, seed.users["viewer"]).active = False  # type: ignore[union-attr]
     assert viewer.get(DRAFT_TILE).status_code == 401
     assert viewer.get("/ogc/collections/hazards/items").status_code == 401
@@ -126,7 +126,7 @@ def test_register_version_sees_another_connections_write(db: Database) -> None:
     # A second Database on the same register stands for another process.
     other = Database(db.url, schema=_schema(db))
     try:
-        with other.session() as session:
+        with other.session(write=True) as session:
             session.add(_settlement("Elsewhere", 10, 46.9, 39.9))
     finally:
         other.dispose()
@@ -156,7 +156,7 @@ def _settlement(name: str, population: int, lon: float, lat: float) -> Place:
 def test_settlement_layer_holds_settlements_with_their_population(
     as_role: dict[str, TestClient], db: Database
 ) -> None:
-    with db.session() as session:
+    with db.session(write=True) as session:
         session.add(_settlement("Aghdam", 1200, 46.93, 39.99))
         session.add(
             Place(

@@ -15,6 +15,8 @@ from demine.store.database import normalise_url
 
 runner = CliRunner()
 RULES = {
+    "oversized",
+    "sliver",
     "invalid_geometry",
     "empty_geometry",
     "too_few_vertices",

@@ -35,6 +35,9 @@ GEOMETRY_TYPES = {
     ("eo_item", "geom"): "Point",
     ("accident", "geom"): "Point",
     ("eore_session", "geom"): "Point",
+    ("inspection", "geom"): "MultiPolygon",
+    ("inspection", "lot_geom"): "MultiPolygon",
+    ("sample_unit", "geom"): "Polygon",
 }
 
 

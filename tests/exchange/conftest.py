@@ -14,9 +14,11 @@ import pytest
 import shapely
 from sqlalchemy import func, select
 
+from demine.exchange.entities import LAYERS
 from demine.store import bulk
 from demine.store.database import Database
 from demine.store.loading import LOAD_ORDER, load_register
+from tests.conftest import sqlite_register
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPINGS = ROOT / "demine" / "exchange" / "mappings"
@@ -252,14 +254,18 @@ def tiny(db: Database) -> Database:
 
 
 def register_content(db: Database) -> Content:
-    """Every table's content, independent of ids and bookkeeping.
+    """Every exchanged table's content, independent of ids and bookkeeping.
 
-    References become the external id of the record referred to, geometry
-    its WKB; rows are sorted by external id.
+    The tables the register's exchange format carries
+    (:data:`demine.exchange.entities.LAYERS`); quality, accreditation and
+    training records are not part of it. References become the external id
+    of the record referred to, geometry its WKB; rows are sorted by external id.
     """
     out: Content = {}
     with db.transaction() as conn:
-        frames = {name: bulk.read_frame(conn, name) for name in LOAD_ORDER}
+        frames = {
+            name: bulk.read_frame(conn, name) for name in LOAD_ORDER if name in LAYERS
+        }
         keys = {
             name: dict(zip(f["id"], f["external_id"], strict=True))
             for name, f in frames.items()
@@ -382,7 +388,7 @@ class _Registers:
         from demine.store.database import normalise_url
 
         if self.pg is None:
-            database = Database(str(self.folder / f"r{len(self.made)}.sqlite"))
+            database = sqlite_register(self.folder / f"r{len(self.made)}.sqlite")
         else:
             schema = f"t_{uuid.uuid4().hex[:12]}"
             engine = create_engine(normalise_url(self.pg))

@@ -58,7 +58,7 @@ def test_demo_register_round_trips_through_a_geopackage_ogrinfo_reads(
         re.findall(r"Layer name: (\w+).*?Feature Count: (\d+)", summary, re.DOTALL)
     )
     assert {name: int(n) for name, n in found.items()} == {
-        LAYERS[kind]: len(frame) for kind, frame in frames.items()
+        LAYERS[kind]: len(frame) for kind, frame in frames.items() if kind in LAYERS
     }
     hazards = ogrinfo("-so", str(path), "hazards")
     for field, kind in [

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.shared_data
 
 
 def findings(db: Database, extent: str) -> Counter[tuple[str, str]]:
-    with db.transaction() as conn:
+    with db.transaction(write=True) as conn:
         found = validate_register(conn, CheckOptions(extent=Extent.named(extent)))
     return Counter((f.entity, str(f.rule)) for f in found)
 

@@ -18,7 +18,7 @@ from demine.exchange.entities import KINDS, LAYERS
 from demine.exchange.exporter import export_register
 from demine.exchange.importer import import_files
 from demine.store.database import Database
-from demine.store.loading import load_register
+from demine.store.loading import load_register, recompute_ledger
 from tests.exchange.conftest import (
     assert_same_content,
     register_content,
@@ -127,6 +127,88 @@ def test_bulk_paths_give_the_same_register(
     copy = fresh()
     import_files(copy, "register", [path])
     assert_same_content(register_content(tiny), register_content(copy))
+
+
+def _typed_in(db: Database) -> None:
+    """Records entered one by one, as the browser and the API do: no external id."""
+    import datetime as dt
+
+    from demine.store.editing import add_records
+
+    today = dt.date(2026, 11, 1)
+    [hazard] = add_records(
+        db,
+        "hazard",
+        [
+            {
+                "name": "Drawn in the browser",
+                "hazard_class": "sha",
+                "status": "open",
+                "geom": "POLYGON ((47.2 40.2, 47.21 40.2, 47.21 40.21, 47.2 40.2))",
+            }
+        ],
+        today=today,
+    )
+    add_records(
+        db,
+        "release",
+        [
+            {
+                "hazard_id": hazard,
+                "kind": "cancelled",
+                "released_on": "2026-10-01",
+                "geom": "POLYGON ((47.2 40.2, 47.205 40.2, 47.205 40.205, 47.2 40.2))",
+            }
+        ],
+        today=today,
+    )
+    [accident] = add_records(
+        db,
+        "accident",
+        [
+            {
+                "accident_type": "non_demining",
+                "occurred_on": "2026-09-09",
+                "hazard_id": hazard,
+                "geom": "POINT (47.203 40.201)",
+            }
+        ],
+        today=today,
+    )
+    add_records(
+        db, "victim", [{"accident_id": accident, "outcome": "injured"}], today=today
+    )
+    add_records(
+        db,
+        "eo_item",
+        [{"category": "uxo", "hazard_id": hazard, "geom": "POINT (47.202 40.2)"}],
+        today=today,
+    )
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_an_export_imports_into_its_register_as_nothing_new(
+    fmt: str, tiny: Database, tmp_path: Path
+) -> None:
+    """Issue 11, defect 2: records entered without an external id came back
+    from an export as new ones ("demine:hazard:N"), counting their ground
+    twice. Their uid travels with them and is matched first."""
+    _typed_in(tiny)
+    # The ledger in the register's own frame, as every import and validate
+    # leaves it (a record's own edit measures it on its own).
+    with tiny.transaction(write=True) as conn:
+        recompute_ledger(conn)
+    before = register_content(tiny)
+    paths = _export(tiny, fmt, tmp_path / "out")
+    result = import_files(tiny, "register", paths)
+    changed = {
+        kind: (c.inserted, c.updated)
+        for kind, c in result.counts.items()
+        if c.inserted or c.updated
+    }
+    assert changed == {}
+    assert set(result.counts) == set(KINDS)
+    assert_same_content(before, register_content(tiny))
 
 
 # --- Shapefile: long values and the format's own geometry conventions ---

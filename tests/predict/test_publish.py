@@ -117,7 +117,7 @@ def _tile_layer(
 
 
 def _hazard(db: Database) -> int:
-    with db.session() as s:
+    with db.session(write=True) as s:
         square = shapely.MultiPolygon([shapely.box(46.0, 40.0, 46.1, 40.1)])
         hazard = Hazard(hazard_class="sha", geom=square)
         s.add(hazard)
@@ -176,7 +176,7 @@ def test_deleting_a_hazard_deletes_its_risk(db: Database) -> None:
         {"hazard_id": [hid], "risk": [0.25], "risk_max": [0.5], "cells": [3]}
     )
     publish_risk(db, CELLS, frame)
-    with db.transaction() as conn:
+    with db.transaction(write=True) as conn:
         conn.execute(table("hazard").delete())
     assert hazard_risks(db).empty
 
@@ -236,7 +236,7 @@ def test_applicability_and_intervals_are_published(db_url: str, tmp_path: Path) 
     db = Database(db_url)
     try:
         inside_hazard = _hazard(db)  # 46.0-46.1 E, 40.0-40.1 N
-        with db.session() as s:
+        with db.session(write=True) as s:
             far = Hazard(
                 hazard_class="sha",
                 geom=shapely.MultiPolygon([shapely.box(46.3, 40.0, 46.4, 40.1)]),
@@ -244,7 +244,7 @@ def test_applicability_and_intervals_are_published(db_url: str, tmp_path: Path) 
             s.add(far)
             s.flush()
             outside_hazard = far.id
-        with db.transaction() as conn:
+        with db.transaction(write=True) as conn:
             conn.execute(table("hazard").update().values(review_state="approved"))
     finally:
         db.dispose()

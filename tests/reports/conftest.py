@@ -14,16 +14,18 @@ from sqlalchemy import create_engine
 from demine.demo import generate
 from demine.store.database import Database, normalise_url
 from demine.store.loading import load_register
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, sqlite_register
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "reports"
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def demo_db(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[Database]:
     schema: str | None = None
     if PG_URL is None:
-        database = Database(str(tmp_path_factory.mktemp("reports") / "demo.sqlite"))
+        database = sqlite_register(tmp_path_factory.mktemp("reports") / "demo.sqlite")
     else:
         schema = f"t_{uuid.uuid4().hex[:12]}"
         admin = create_engine(normalise_url(PG_URL))

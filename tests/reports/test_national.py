@@ -157,7 +157,9 @@ def test_every_national_section_is_there_with_charts_and_a_forecast(
         "casualties",
         "eore",
         "qm",
+        "quality",
         "funding",
+        "cost",
         "forecast",
     ]
     assert {"released_by_year", "released_by_month", "remaining_map"} <= set(
@@ -177,7 +179,7 @@ def test_records_not_yet_approved_do_not_count(db: Database) -> None:
         s=START,
         e=END,
     )[0]
-    with db.transaction() as conn:
+    with db.transaction(write=True) as conn:
         conn.execute(
             text("UPDATE \"release\" SET review_state = 'submitted' WHERE id = :i"),
             {"i": rid},

@@ -170,7 +170,7 @@ def test_add_command_reads_geojson(db_url: str, tmp_path) -> None:
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
     result = runner.invoke(app, ["add", "hazard", str(path), "--db", db_url, "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"kind": "hazard", "ids": [1]}
+    assert json.loads(result.stdout) == {"kind": "hazard", "ids": [1], "warnings": []}
     bad = tmp_path / "bad.json"
     bad.write_text('[{"hazard_class": "sha"')
     result = runner.invoke(app, ["add", "hazard", str(bad), "--db", db_url])

@@ -20,7 +20,8 @@ def test_upgrade_keeps_sessions_and_tokens(db_url: str) -> None:
     try:
         with db.engine.begin() as conn:
             command.upgrade(alembic_config(conn), BEFORE)
-        with db.engine.begin() as conn:
+        # It reads the new user's id between its writes: a writing transaction.
+        with db.transaction(write=True) as conn:
             conn.exec_driver_sql(
                 "INSERT INTO app_user (username, password_hash, role, active, "
                 "created_at, must_change_password) "

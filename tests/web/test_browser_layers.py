@@ -39,7 +39,7 @@ SETTLEMENTS = (("Aghdam", 46.76, 39.86, 28_000), ("Khidirli", 46.72, 39.83, 900)
 
 def _settlements(db: Database) -> dict[str, int]:
     ids = {}
-    with db.session() as session:
+    with db.session(write=True) as session:
         for name, lon, lat, people in SETTLEMENTS:
             place = Place(
                 name=name,

@@ -53,7 +53,9 @@ CODE = re.compile(
 DATA_COLUMNS = {
     "name", "acronym", "description", "notes", "project", "code", "external_id",
     "username", "non_conformity", "corrective_action", "model", "subcategory",
-    "country", "currency", "origin",
+    "country", "currency", "origin", "title", "place", "instructor", "owner",
+    "reason", "reference", "inspector", "full_name", "root_cause_detail",
+    "closure_note",
 }  # fmt: skip
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 SHOTS = ("map", "dashboard", "hazard", "activity-form", "transfer", "reports")
@@ -129,7 +131,18 @@ def test_every_page_speaks_the_language(
     english = catalogue_words("en", english=True)
     foreign = english - catalogue_words(language, english=False) - ALLOWED
     data = register_texts(db)
-    ids = {k: first_id(db, k) for k in ("hazard", "activity", "accident", "eo_item")}
+    ids = {
+        k: first_id(db, k)
+        for k in (
+            "hazard",
+            "activity",
+            "accident",
+            "eo_item",
+            "inspection",
+            "non_conformity",
+            "organisation",
+        )
+    }
     pages = {
         "login": "/login",
         "map": "/map",
@@ -159,6 +172,13 @@ def test_every_page_speaks_the_language(
         "activity": f"/records/activity/{ids['activity']}",
         "eo-item": f"/records/eo_item/{ids['eo_item']}",
         "missing": "/records/hazard/99999999",
+        "qa": "/qa?lot_size=1000",
+        "qa-inspection": f"/qa/inspections/{ids['inspection']}",
+        "qa-nc": f"/qa/non-conformities/{ids['non_conformity']}",
+        "people": "/people",
+        "training": "/training",
+        "accreditation": "/accreditation",
+        "accreditation-history": f"/accreditation/{ids['organisation']}",
     }
     context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=url)
     context.set_default_timeout(60_000)

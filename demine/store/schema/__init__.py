@@ -18,8 +18,23 @@ from demine.store.schema.casualty import Accident, Victim
 from demine.store.schema.handover import Handover
 from demine.store.schema.land import Activity, Hazard, Release
 from demine.store.schema.ordnance import EOItem, EOModel
+from demine.store.schema.people import (
+    Accreditation,
+    AccreditationSuspension,
+    Attendance,
+    Certificate,
+    Course,
+    Person,
+    TrainingSession,
+)
 from demine.store.schema.programme import EORESession, Funding, QMFinding
 from demine.store.schema.public import PublicMessage, PublicServiceLayer
+from demine.store.schema.quality import (
+    Inspection,
+    MonitoringVisit,
+    NonConformity,
+    SampleUnit,
+)
 from demine.store.schema.reference import GeometryRepair, ReferenceFeature
 from demine.store.schema.risk import HazardRisk, RiskCell
 
@@ -40,17 +55,33 @@ LOAD_ORDER: tuple[str, ...] = (
     "qm_finding",
     "funding",
     "reference_feature",
+    "accreditation",
+    "accreditation_suspension",
+    "person",
+    "course",
+    "training_session",
+    "attendance",
+    "certificate",
+    "inspection",
+    "sample_unit",
+    "monitoring_visit",
+    "non_conformity",
 )
 
 __all__ = [
     "LOAD_ORDER",
     "Accident",
+    "Accreditation",
+    "AccreditationSuspension",
     "Activity",
     "ApiToken",
     "AssistanceEvent",
     "Attachment",
+    "Attendance",
     "AuditEvent",
     "Base",
+    "Certificate",
+    "Course",
     "EOItem",
     "EOModel",
     "EORESession",
@@ -59,9 +90,13 @@ __all__ = [
     "Handover",
     "Hazard",
     "HazardRisk",
+    "Inspection",
     "Job",
     "LoginAttempt",
+    "MonitoringVisit",
+    "NonConformity",
     "Organisation",
+    "Person",
     "Place",
     "PublicLayer",
     "PublicMessage",
@@ -70,9 +105,11 @@ __all__ = [
     "ReferenceFeature",
     "Release",
     "RiskCell",
+    "SampleUnit",
     "Survivor",
     "SurvivorNeed",
     "Team",
+    "TrainingSession",
     "User",
     "UserSession",
     "Victim",

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
+from demine.domain.identity import UID_LENGTH, new_uid
 from demine.domain.vocab import ReviewState
 from demine.store.types import Geometry
 
@@ -91,12 +92,16 @@ def utcnow() -> dt.datetime:
 class Record:
     """Columns shared by every register record.
 
-    ``external_id`` is the id the record has in the source it came from, so a
-    re-import updates instead of duplicating; ``version`` increments on every
-    update so two concurrent edits can be told apart.
+    ``uid`` is the record's global identity, a UUID given at creation
+    (:mod:`demine.domain.identity`): exports carry it and imports match on
+    it first. ``external_id`` is the id the record has in the source it came
+    from, so a re-import of that source updates instead of duplicating;
+    ``version`` increments on every update so two concurrent edits can be
+    told apart.
     """
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(UID_LENGTH), unique=True, default=new_uid)
     external_id: Mapped[str | None] = mapped_column(String(120), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, server_default=func.now()
