@@ -9,7 +9,7 @@ POT := $(LOCALES)/demine.pot
 PO_FILES := $(wildcard $(LOCALES)/*/LC_MESSAGES/demine.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: demo web-assets test test-sqlite test-postgis lint format system-deps bench clean \
+.PHONY: docs-reference demo web-assets test test-sqlite test-postgis lint format system-deps bench clean \
 	messages messages-extract messages-update messages-init
 
 $(STAMP): pyproject.toml
@@ -47,6 +47,11 @@ demo: $(STAMP) messages
 	$(BIN)/demine user add admin --role admin --generate \
 	  || echo "user 'admin' exists already; 'demine user add NAME' adds another"
 	$(BIN)/demine serve
+
+## docs/cli.md from the Typer app and docs/api.md from the OpenAPI document
+## (tests/docs/test_reference.py fails when they are stale).
+docs-reference: $(STAMP)
+	$(BIN)/python scripts/docs_reference.py
 
 ## Rebuild the MapLibre GL JS files in demine/web/static/vendor from npm.
 web-assets:

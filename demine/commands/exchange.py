@@ -430,6 +430,7 @@ def mapping_template(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
     ] = None,
+    json_: JsonOption = False,
 ) -> None:
     """Write a mapping template for FILE: its columns, guesses and values."""
     from demine.exchange.entities import resolve_kind
@@ -437,6 +438,12 @@ def mapping_template(
     from demine.exchange.template import mapping_template as make
 
     text = make(file, resolve_kind(kind) if kind else None, ReadOptions(layer=layer))
+    if json_:
+        # The draft as YAML text, and the file it was written to if any.
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+        emit_json({"output": None if output is None else str(output), "yaml": text})
+        return
     if output is None:
         typer.echo(text, nl=False)
     else:
@@ -451,9 +458,13 @@ app.add_typer(forms_app, name="forms")
 @forms_app.command("xlsform")
 def forms_xlsform(
     directory: Annotated[Path, typer.Argument(help="Folder to write the forms to.")],
+    json_: JsonOption = False,
 ) -> None:
     """Write XLSForms (NTS, clearance, EO found, accident, EORE) to DIRECTORY."""
     from demine.exchange.forms import write_xlsforms
 
     paths = write_xlsforms(directory)
+    if json_:
+        emit_json({"forms": [str(p) for p in paths]})
+        return
     out.print(table(_("XLSForms"), [_("form")], [[str(p)] for p in paths]))

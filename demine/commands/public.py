@@ -45,9 +45,15 @@ def open_layers(
 @public_app.command("lookup")
 def lookup(
     settlement: Annotated[str | None, typer.Option(help="Settlement name")] = None,
-    lon: Annotated[float | None, typer.Option()] = None,
-    lat: Annotated[float | None, typer.Option()] = None,
-    lang: Annotated[str, typer.Option()] = "en",
+    lon: Annotated[
+        float | None, typer.Option(help="Longitude of the point (WGS84), with --lat")
+    ] = None,
+    lat: Annotated[
+        float | None, typer.Option(help="Latitude of the point (WGS84), with --lon")
+    ] = None,
+    lang: Annotated[
+        str, typer.Option(help="Language of the answer: en, az or ru")
+    ] = "en",
     db: DbOption = None,
 ) -> None:
     """What a resident sees for a settlement or a point (JSON)."""

@@ -37,10 +37,13 @@ AREA_FIGURES = {
 
 
 @app.command()
-def init(db: DbOption = None) -> None:
+def init(db: DbOption = None, json_: JsonOption = False) -> None:
     """Create an empty register, or migrate an existing one to this version."""
     database = open_db(db)
     database.upgrade()
+    if json_:
+        emit_json({"register": database.describe(), "ready": True})
+        return
     out.print(_("register ready: %(register)s", register=database.describe()))
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from demine.commands.app import DbOption, app, err, open_db
+from demine.commands.app import DbOption, JsonOption, app, emit_json, err, open_db
 from demine.i18n import LANGUAGES, _, current_language, use_language
 from demine.i18n.numbers import number
 from demine.reports.errors import ReportError
@@ -54,6 +54,7 @@ def report(
         ),
     ] = None,
     db: DbOption = None,
+    json_: JsonOption = False,
 ) -> None:
     """Make a report from the approved records and write it to --out."""
     if language is not None and language not in LANGUAGES:
@@ -65,7 +66,11 @@ def report(
             )
         )
     with use_language(language or current_language()):
-        _make_report(kind, period, out_file, fmt, donor, project, forecast, db)
+        written = _make_report(
+            kind, period, out_file, fmt, donor, project, forecast, db
+        )
+    if json_:
+        emit_json(written)
 
 
 def _make_report(
@@ -77,7 +82,7 @@ def _make_report(
     project: str | None,
     forecast: bool,
     db: str | None,
-) -> None:
+) -> dict[str, object]:
     from demine.reports import build_report, render
     from demine.reports.render import FORMATS
 
@@ -116,3 +121,10 @@ def _make_report(
             format=chosen,
         )
     )
+    return {
+        "kind": kind,
+        "period": period,
+        "file": str(out_file),
+        "format": chosen,
+        "bytes": len(data),
+    }

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
 import sys
 import tempfile
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -61,6 +62,14 @@ def serve(
             help="Log every request (costs time under heavy map use)",
         ),
     ] = True,
+    json_: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print one JSON line with the URL once the server listens "
+            "(--port 0 picks a free port).",
+        ),
+    ] = False,
 ) -> None:
     """Run the web application, API, OGC API - Features and tiles."""
     import uvicorn
@@ -73,17 +82,19 @@ def serve(
     database.require_initialised()
     # Brings registers made by an older demine up to date (adds user tables).
     database.upgrade()
-    out.print(
-        _(
-            "demine on http://%(host)s:%(port)s/ (register: %(register)s)",
-            host=host,
-            port=port,
-            register=database.describe(),
+    register = database.describe()
+    if not json_:
+        out.print(
+            _(
+                "demine on http://%(host)s:%(port)s/ (register: %(register)s)",
+                host=host,
+                port=port,
+                register=register,
+            )
         )
-    )
     if workers == 1:
         application = create_app(settings, database)
-        uvicorn.run(
+        config = uvicorn.Config(
             application,
             host=host,
             port=port,
@@ -91,6 +102,7 @@ def serve(
             access_log=access_log,
             http=NoDelayProtocol,
         )
+        _announcing_server(config, register if json_ else None).run()
         return
     database.dispose()
     # Workers build their own app from the environment; they must share the
@@ -101,17 +113,43 @@ def serve(
     shared = tempfile.mkdtemp(prefix="demine-responses-")
     os.environ.setdefault("DEMINE_SHARED_CACHE_DIR", shared)
     try:
-        _run_workers(host, port, workers, access_log)
+        _run_workers(host, port, workers, access_log, register if json_ else None)
     finally:
         shutil.rmtree(shared, ignore_errors=True)
 
 
-def _run_workers(host: str, port: int, workers: int, access_log: bool) -> None:
+def _announcing_server(config: Any, register: str | None) -> Any:
+    """uvicorn's server; with ``register``, it prints one JSON line (URL,
+    port, register, process id) once it listens, for scripts and tests."""
     import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if register is None or not self.started:
+                return
+            port = self.servers[0].sockets[0].getsockname()[1]
+            _announce(self.config.host, port, register)
+
+    return Server(config)
+
+
+def _announce(host: str, port: int, register: str) -> None:
+    url = f"http://{host}:{port}/"
+    line = {"url": url, "port": port, "register": register, "pid": os.getpid()}
+    sys.stdout.write(json.dumps(line) + "\n")
+    sys.stdout.flush()
+
+
+def _run_workers(
+    host: str, port: int, workers: int, access_log: bool, register: str | None
+) -> None:
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from demine.serving.http_protocol import NoDelayProtocol
 
-    uvicorn.run(
+    config = uvicorn.Config(
         "demine.server:app_from_environment",
         factory=True,
         host=host,
@@ -124,6 +162,12 @@ def _run_workers(host: str, port: int, workers: int, access_log: bool) -> None:
         # ping late; uvicorn's 5 s default then kills it mid-request.
         timeout_worker_healthcheck=60,
     )
+    # Bound here, before the workers start: connections wait in its backlog,
+    # so the URL is usable from the moment it is announced.
+    sock = config.bind_socket()
+    if register is not None:
+        _announce(host, sock.getsockname()[1], register)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 def _register(db: str | None) -> Database:
@@ -170,6 +214,7 @@ def user_add(
         typer.Option("--language", help="The user's interface language: en, az or ru"),
     ] = None,
     db: DbOption = None,
+    json_: JsonOption = False,
 ) -> None:
     """Add a user; asks for the password unless told otherwise."""
     if role is Role.CLERK and organisation_id is None:
@@ -185,6 +230,11 @@ def user_add(
         language=language,
         must_change_password=generate,
     )
+    if json_:
+        added = {"id": user.id, "username": user.username, "role": user.role.value}
+        # A generated password is shown once, here or nowhere.
+        emit_json(added | ({"password": password} if generate else {}))
+        return
     out.print(
         _(
             "added %(role)s %(username)r (id %(id)s)",
@@ -236,12 +286,17 @@ def user_password(
     generate: GenerateOption = False,
     password_stdin: StdinOption = False,
     db: DbOption = None,
+    json_: JsonOption = False,
 ) -> None:
     """Set a user's password; their sessions end. --generate: one-time."""
     database = _register(db)
     user = find_user(database, username)
     password = _new_password(generate, password_stdin)
     change_password(database, user.id, password, actor=None, must_change=generate)
+    if json_:
+        changed = {"username": user.username, "password_changed": True}
+        emit_json(changed | ({"password": password} if generate else {}))
+        return
     out.print(
         _(
             "password of %(username)r changed; their sessions ended",
@@ -262,6 +317,7 @@ def user_role(
         typer.Option("--organisation-id", help="The clerk's organisation (id)"),
     ] = None,
     db: DbOption = None,
+    json_: JsonOption = False,
 ) -> None:
     """Change a user's role (and organisation)."""
     database = _register(db)
@@ -269,35 +325,53 @@ def user_role(
     update_user(
         database, user.id, actor=None, role=role, organisation_id=organisation_id
     )
+    if json_:
+        emit_json({"username": user.username, "role": role.value})
+        return
     out.print(
         _("%(username)r is now %(role)s", username=user.username, role=label(role))
     )
 
 
 @user_app.command("deactivate")
-def user_deactivate(username: NameArg, db: DbOption = None) -> None:
+def user_deactivate(
+    username: NameArg, db: DbOption = None, json_: JsonOption = False
+) -> None:
     """Stop a user logging in; their sessions and tokens stop working at once."""
     database = _register(db)
     user = find_user(database, username)
     update_user(database, user.id, actor=None, active=False)
+    if json_:
+        emit_json({"username": user.username, "active": False})
+        return
     out.print(_("%(username)r deactivated", username=user.username))
 
 
 @user_app.command("activate")
-def user_activate(username: NameArg, db: DbOption = None) -> None:
+def user_activate(
+    username: NameArg, db: DbOption = None, json_: JsonOption = False
+) -> None:
     """Let a deactivated user log in again."""
     database = _register(db)
     user = find_user(database, username)
     update_user(database, user.id, actor=None, active=True)
+    if json_:
+        emit_json({"username": user.username, "active": True})
+        return
     out.print(_("%(username)r active again", username=user.username))
 
 
 @user_app.command("delete")
-def user_delete(username: NameArg, db: DbOption = None) -> None:
+def user_delete(
+    username: NameArg, db: DbOption = None, json_: JsonOption = False
+) -> None:
     """Delete a user who never wrote to the register (else: deactivate)."""
     database = _register(db)
     user = find_user(database, username)
     delete_user(database, user.id, actor=None)
+    if json_:
+        emit_json({"username": user.username, "deleted": True})
+        return
     out.print(_("%(username)r deleted", username=user.username))
 
 
@@ -354,9 +428,13 @@ def user_revoke(
         int, typer.Argument(help="The token's id (demine user tokens)")
     ],
     db: DbOption = None,
+    json_: JsonOption = False,
 ) -> None:
     """Revoke an API token at once."""
     database = _register(db)
     operator = Principal(0, "(command line)", Role.ADMIN, None)
     revoke_token(database, token_id, operator, actor=None)
+    if json_:
+        emit_json({"token_id": token_id, "revoked": True})
+        return
     out.print(_("token %(id)s revoked", id=token_id))
