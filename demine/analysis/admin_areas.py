@@ -24,6 +24,7 @@ from __future__ import annotations
 import pandas as pd
 
 from demine.domain.vocab import PlaceType
+from demine.i18n import _, ngettext
 
 ADMIN_TYPES = (
     PlaceType.COUNTRY.value,
@@ -52,7 +53,7 @@ def ancestry(places: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"place_id": [], "area_id": []}, dtype="int64")
     pairs = [pd.DataFrame({"place_id": up.index, "area_id": up.index})]
     current = pd.Series(up.to_numpy(), index=up.index)
-    for _ in range(MAX_DEPTH):
+    for _step in range(MAX_DEPTH):
         current = current.dropna()
         if current.empty:
             break
@@ -108,7 +109,9 @@ def populations(places: pd.DataFrame) -> pd.DataFrame:
     value = own.where(own > 0)
     source = pd.Series("own", index=pl.index, dtype=object).where(value.notna(), None)
     covers = value.notna()
-    coverage = pd.Series("own figure", index=pl.index, dtype=object).where(covers, None)
+    coverage = pd.Series(_("own figure"), index=pl.index, dtype=object).where(
+        covers, None
+    )
     depth = ancestry(places).groupby("place_id").size() - 1
     for level in sorted(depth.unique(), reverse=True):
         at = depth.index[(depth == level).to_numpy()]
@@ -125,14 +128,20 @@ def populations(places: pd.DataFrame) -> pd.DataFrame:
                 source[place] = "sum_below"
             if len(areas) == len(below) and covers.reindex(below).all():
                 covers[place] = pd.notna(value.get(place))
-                coverage[place] = f"sum of all {len(below)} areas below"
+                coverage[place] = ngettext(
+                    "sum of the %(num)d area below",
+                    "sum of all %(num)d areas below",
+                    len(below),
+                )
             elif len(areas) == len(below):
-                have = int(covers.reindex(below).sum())
-                coverage[place] = (
-                    f"{have} of {len(below)} areas below have a population: no rate"
+                coverage[place] = ngettext(
+                    "%(have)d of %(num)d area below has a population: no rate",
+                    "%(have)d of %(num)d areas below have a population: no rate",
+                    len(below),
+                    have=int(covers.reindex(below).sum()),
                 )
             elif pd.notna(value.get(place)):
-                coverage[place] = (
+                coverage[place] = _(
                     "sum of the settlements below (people outside them are "
                     "not counted): no rate"
                 )
@@ -210,7 +219,7 @@ def _chain(place_id: int, info: pd.DataFrame, up: pd.Series) -> tuple[int, ...]:
     """Ids from the top place down to this one."""
     ids: list[int] = []
     current: object = place_id
-    for _ in range(MAX_DEPTH):
+    for _step in range(MAX_DEPTH):
         if current is None or pd.isna(current) or int(current) not in info.index:  # type: ignore[call-overload]
             break
         ids.append(int(current))  # type: ignore[call-overload]

@@ -30,6 +30,7 @@ from demine.exchange.formats import ReadOptions
 from demine.exchange.importer import ImportResult
 from demine.exchange.opening import ImportLimits
 from demine.i18n import _, ngettext
+from demine.i18n.kinds import kind_word
 from demine.i18n.numbers import number
 from demine.settings import Settings
 from demine.store.database import Database
@@ -235,7 +236,13 @@ def _import_files(
 
 def _ask_to_withdraw(preview: ImportResult, json_: bool) -> None:
     counts = ", ".join(
-        f"{number(c.withdrawn)} {kind}"
+        ngettext(
+            "%(num)s %(kind)s record",
+            "%(num)s %(kind)s records",
+            c.withdrawn,
+            num=number(c.withdrawn),
+            kind=kind_word(kind),
+        )
         for kind, c in preview.counts.items()
         if c.withdrawn
     )
@@ -391,7 +398,7 @@ def reinstate(
             "%(num)s %(kind)s records would be reinstated",
             reinstated,
             num=number(reinstated),
-            kind=name,
+            kind=kind_word(name),
         )
     else:
         shown = ngettext(
@@ -399,7 +406,7 @@ def reinstate(
             "%(num)s %(kind)s records reinstated",
             reinstated,
             num=number(reinstated),
-            kind=name,
+            kind=kind_word(name),
         )
     out.print(shown)
 

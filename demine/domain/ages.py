@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from demine.i18n import _
+
 CHILD_AGE = 18
 MAX_AGE = 120
 # Words some registers use for a whole age group, in the languages the
@@ -77,11 +79,20 @@ def parse_age_group(text: str) -> tuple[int, int | None]:
         low, high = int(m.group(1)) + 1, None
     else:
         raise ValueError(
-            f"is not an age group (write LOW-HIGH in years, as 0-17, or LOW- / "
-            f"LOW+ when open above, as 18- or 60+): {text!r}"
+            _(
+                "is not an age group (write LOW-HIGH in years, as 0-17, or LOW- / "
+                "LOW+ when open above, as 18- or 60+): %(text)r",
+                text=text,
+            )
         )
     if low > MAX_AGE or (high is not None and not low <= high <= MAX_AGE):
-        raise ValueError(f"is not an age range from 0 to {MAX_AGE} years: {text!r}")
+        raise ValueError(
+            _(
+                "is not an age range from 0 to %(max)s years: %(text)r",
+                max=MAX_AGE,
+                text=text,
+            )
+        )
     return low, high
 
 

@@ -585,7 +585,7 @@ def check_victim(
             and c.has("age_group")
             and not fits_group(float(c.out["age"]), str(c.out["age_group"]))
         ):
-            c.problem("age_group", "does not hold the victim's age")
+            c.problem("age_group", _("does not hold the victim's age"))
     c.enum("outcome", Outcome)
     c.enum("status", VictimStatus)
     c.enum("activity", VictimActivity)

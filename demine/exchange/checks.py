@@ -439,7 +439,9 @@ def _check_victim(raw: pd.DataFrame, clean: pd.DataFrame, problems: Problems) ->
         bad,
         "age_group",
         raw["age_group"],
-        lambda v: reasons.get(str(v).strip(), "is not an age group (as 0-17 or 18-)"),
+        lambda v: reasons.get(
+            str(v).strip(), _("is not an age group (as 0-17 or 18-)")
+        ),
     )
     if "age" in clean:
         ages = pd.to_numeric(clean["age"], errors="coerce").to_numpy(dtype=float)
@@ -451,7 +453,7 @@ def _check_victim(raw: pd.DataFrame, clean: pd.DataFrame, problems: Problems) ->
             dtype=bool,
         )
         problems.add(
-            outside, "age_group", raw["age_group"], "does not hold the victim's age"
+            outside, "age_group", raw["age_group"], _("does not hold the victim's age")
         )
     clean["age_group"] = out
 

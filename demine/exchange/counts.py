@@ -48,6 +48,8 @@ from numpy.typing import NDArray
 from demine.errors import SourceError
 from demine.exchange.checks import Problems
 from demine.exchange.parsing import NumberFormat
+from demine.i18n import _
+from demine.i18n.numbers import number
 
 #: The longest count a row may expand to: a typing slip (4000 for 40)
 #: should not make thousands of records.
@@ -106,13 +108,21 @@ def parse_counts(data: Any, kind: str, fields: set[str], where: str) -> Counts:
     """The ``counts`` of a target from its YAML; errors name the mapping."""
     if not isinstance(data, dict) or not isinstance(data.get("blocks"), dict):
         raise SourceError(
-            f"{kind}: 'counts' needs 'blocks', a mapping of names to {{column, set}}",
+            _(
+                "%(kind)s: 'counts' needs 'blocks', a mapping of names to "
+                "{column, set}",
+                kind=kind,
+            ),
             file=where,
         )
     unknown = set(data) - {"blocks", "total", "number"}
     if unknown:
         raise SourceError(
-            f"{kind}: unknown key(s) under counts: {', '.join(sorted(unknown))}",
+            _(
+                "%(kind)s: unknown key(s) under counts: %(values)s",
+                kind=kind,
+                values=", ".join(sorted(unknown)),
+            ),
             file=where,
         )
     blocks = tuple(
@@ -120,21 +130,29 @@ def parse_counts(data: Any, kind: str, fields: set[str], where: str) -> Counts:
         for name, raw in data["blocks"].items()
     )
     if not blocks:
-        raise SourceError(f"{kind}: 'counts' has no blocks", file=where)
+        raise SourceError(_("%(kind)s: 'counts' has no blocks", kind=kind), file=where)
     names = {b.name for b in blocks}
     for block in blocks:
         if block.within is not None and (
             block.within not in names or block.within == block.name
         ):
             raise SourceError(
-                f"{kind}: counts block {block.name!r} is within {block.within!r}, "
-                f"which is not another block ({', '.join(sorted(names))})",
+                _(
+                    "%(kind)s: counts block %(name)r is within %(within)r, which "
+                    "is not another block (%(blocks)s)",
+                    kind=kind,
+                    name=block.name,
+                    within=block.within,
+                    blocks=", ".join(sorted(names)),
+                ),
                 file=where,
             )
     totals = _totals(data.get("total"), blocks, kind, where)
     number = data.get("number") or {}
     if not isinstance(number, dict):
-        raise SourceError(f"{kind}: counts 'number' must be a mapping", file=where)
+        raise SourceError(
+            _("%(kind)s: counts 'number' must be a mapping", kind=kind), file=where
+        )
     fmt = NumberFormat(
         decimal=str(number.get("decimal", ".")), thousands=number.get("thousands")
     )
@@ -144,31 +162,51 @@ def parse_counts(data: Any, kind: str, fields: set[str], where: str) -> Counts:
 def _block(name: str, raw: Any, kind: str, fields: set[str], where: str) -> CountBlock:
     if not re.match(BLOCK_NAME, name):
         raise SourceError(
-            f"{kind}: counts block name {name!r} may hold only letters, digits "
-            "and '_' (it becomes part of each record's external id)",
+            _(
+                "%(kind)s: counts block name %(name)r may hold only letters, "
+                "digits and '_' (it becomes part of each record's external id)",
+                kind=kind,
+                name=name,
+            ),
             file=where,
         )
     if isinstance(raw, str):
         return CountBlock(name, raw)
     if not isinstance(raw, dict) or "column" not in raw:
-        raise SourceError(f"{kind}: counts block {name!r} needs a 'column'", file=where)
+        raise SourceError(
+            _("%(kind)s: counts block %(name)r needs a 'column'", kind=kind, name=name),
+            file=where,
+        )
     unknown = set(raw) - {"column", "set", "within"}
     if unknown:
         raise SourceError(
-            f"{kind}: counts block {name!r}: unknown key(s) "
-            f"{', '.join(sorted(unknown))}",
+            _(
+                "%(kind)s: counts block %(name)r: unknown key(s) %(values)s",
+                kind=kind,
+                name=name,
+                values=", ".join(sorted(unknown)),
+            ),
             file=where,
         )
     values = raw.get("set") or {}
     if not isinstance(values, MappingType):
         raise SourceError(
-            f"{kind}: counts block {name!r}: 'set' must map fields to values",
+            _(
+                "%(kind)s: counts block %(name)r: 'set' must map fields to values",
+                kind=kind,
+                name=name,
+            ),
             file=where,
         )
     bad = sorted(str(k) for k in values if str(k) not in fields)
     if bad:
         raise SourceError(
-            f"{kind}: counts block {name!r} sets unknown field(s) {', '.join(bad)}",
+            _(
+                "%(kind)s: counts block %(name)r sets unknown field(s) %(values)s",
+                kind=kind,
+                name=name,
+                values=", ".join(bad),
+            ),
             file=where,
         )
     within = raw.get("within")
@@ -190,20 +228,31 @@ def _totals(
         return (CountTotal(data, own),)
     if not isinstance(data, list):
         raise SourceError(
-            f"{kind}: counts 'total' is a column, or a list of {{column, blocks}}",
+            _(
+                "%(kind)s: counts 'total' is a column, or a list of {column, blocks}",
+                kind=kind,
+            ),
             file=where,
         )
     out = []
     names = {b.name for b in blocks}
     for item in data:
         if not isinstance(item, dict) or "column" not in item:
-            raise SourceError(f"{kind}: each counts total needs a 'column'", file=where)
+            raise SourceError(
+                _("%(kind)s: each counts total needs a 'column'", kind=kind),
+                file=where,
+            )
         parts = tuple(str(b) for b in item.get("blocks") or own)
         unknown = [p for p in parts if p not in names]
         if unknown:
             raise SourceError(
-                f"{kind}: counts total {item['column']!r} names unknown block(s) "
-                f"{', '.join(unknown)}",
+                _(
+                    "%(kind)s: counts total %(column)r names unknown block(s) "
+                    "%(values)s",
+                    kind=kind,
+                    column=item["column"],
+                    values=", ".join(unknown),
+                ),
                 file=where,
             )
         out.append(CountTotal(str(item["column"]), parts))
@@ -238,7 +287,7 @@ def expand(
         ~present & good,
         "external_id",
         base,
-        "is empty: records made from counts need the incident's id",
+        _("is empty: records made from counts need the incident's id"),
     )
     good &= present
     return _records(counts, numbers, base, good)
@@ -249,18 +298,21 @@ def _count(
 ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
     """Whole numbers ≥ 0 (0 where blank) and the mask of rows that are fine."""
     values, unreadable = fmt.parse(raw)
-    problems.add(unreadable, column, raw, "is not a number (a count is expected)")
+    problems.add(unreadable, column, raw, _("is not a number (a count is expected)"))
     known = ~np.isnan(values)
     negative = known & (values < 0)
     fraction = known & ~negative & (values != np.round(values))
     huge = known & (values > MAX_COUNT)
-    problems.add(negative, column, raw, "is negative: a count cannot be")
-    problems.add(fraction, column, raw, "is not a whole number: a count must be")
+    problems.add(negative, column, raw, _("is negative: a count cannot be"))
+    problems.add(fraction, column, raw, _("is not a whole number: a count must be"))
     problems.add(
         huge & ~fraction,
         column,
         raw,
-        f"is more than {MAX_COUNT:,} records from one row: check the count",
+        _(
+            "is more than %(max)s records from one row: check the count",
+            max=number(MAX_COUNT),
+        ),
     )
     ok = ~(unreadable | negative | fraction | huge)
     out = np.where(known & ok, values, 0).astype(np.int64)
@@ -284,7 +336,10 @@ def _check_within(
             over,
             block.column,
             read(block.column).reset_index(drop=True),
-            f"is more than {parent.column} on the same row, and counts some of them",
+            _(
+                "is more than %(column)s on the same row, and counts some of them",
+                column=parent.column,
+            ),
         )
         ok &= ~over
     return ok
@@ -302,19 +357,22 @@ def _check_totals(
     for total in counts.totals:
         raw = read(total.column).reset_index(drop=True)
         given, unreadable = counts.number.parse(raw)
-        problems.add(unreadable, total.column, raw, "is not a number (a total)")
+        problems.add(unreadable, total.column, raw, _("is not a number (a total)"))
         summed = np.sum([numbers[b] for b in total.blocks], axis=0)
         mask = readable & ~np.isnan(given) & (given != summed) & ~unreadable
         for pos in np.flatnonzero(mask):
             terms = " + ".join(
-                f"{columns[b]} {int(numbers[b][pos])}" for b in total.blocks
+                f"{columns[b]} {number(int(numbers[b][pos]))}" for b in total.blocks
             )
             problems.add(
                 _one(len(mask), int(pos)),
                 total.column,
                 raw,
-                f"is not the sum of the counts on its row: {terms} = "
-                f"{int(summed[pos])}",
+                _(
+                    "is not the sum of the counts on its row: %(terms)s = %(sum)s",
+                    terms=terms,
+                    sum=number(int(summed[pos])),
+                ),
             )
         ok &= ~(mask | unreadable)
     return ok

@@ -44,6 +44,7 @@ from demine.exchange.staging import Batch, PlaceIndex, stage
 from demine.exchange.withdrawal import (
     edition_prefixes,
     reinstate_withdrawn,
+    row_source,
     stored_families,
     withdraw_missing,
     withdraw_stale,
@@ -55,7 +56,7 @@ from demine.geo.validation import (
     GeometryKind,
     check_geometries,
 )
-from demine.i18n import _
+from demine.i18n import _, ngettext
 from demine.store.audit import insert_events, record_values
 from demine.store.bulk import check_foreign_keys, foreign_keys_deferred
 from demine.store.database import Database
@@ -154,7 +155,10 @@ def import_files(
     if edition:
         if mapping is None:
             raise SourceError(
-                "--edition needs a mapping (its ids say which records are the source's)"
+                _(
+                    "--edition needs a mapping (its ids say which records are "
+                    "the source's)"
+                )
             )
         prefixes = edition_prefixes(mapping)
     staging = stage(
@@ -306,7 +310,9 @@ def import_batches(
 
 
 def _files(files: Sequence[str]) -> str:
-    return files[0] if len(files) == 1 else f"{len(files)} files"
+    if len(files) == 1:
+        return files[0]
+    return ngettext("%(num)d file", "%(num)d files", len(files))
 
 
 def write_batches(
@@ -361,7 +367,7 @@ def write_batches(
         )
         result.counts[kind].withdrawn = withdrawn
         family_events += events
-    source = f"edition {_files(result.files)}"
+    source = _("edition %(files)s", files=_files(result.files))
     for kind, kind_prefixes in (edition or {}).items():
         made = ids.get(kind, np.zeros(0, dtype=np.int64))
         withdrawn, events = withdraw_missing(conn, kind, kind_prefixes, made, source)
@@ -408,7 +414,7 @@ def _audit_events(
         was = before.get(record_id) if existing[pos] else None
         if was is not None and was.get("version") == now.get("version"):
             continue
-        now["source"] = f"{Path(str(batch.files[pos])).name} row {batch.rows[pos]}"
+        now["source"] = row_source(batch.files[pos], batch.rows[pos])
         events.append(
             {
                 "action": "import-update" if existing[pos] else "import",

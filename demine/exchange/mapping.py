@@ -76,7 +76,9 @@ from demine.exchange.parsing import (
     fold,
     map_distinct,
 )
-from demine.i18n import _
+from demine.i18n import _, ngettext
+from demine.i18n.kinds import kind_word
+from demine.i18n.numbers import number
 
 RULE_KEYS = {
     "column",
@@ -455,7 +457,10 @@ def _day(day: Any, name: str, where: str) -> str | None:
     text = str(day).strip()
     if isinstance(day, bool) or (text.isdigit() and not 1 <= int(text) <= 31):
         raise SourceError(
-            f"field {name}: 'day' is a column, first, last or a day 1-31",
+            _(
+                "field %(name)s: 'day' is a column, first, last or a day 1-31",
+                name=name,
+            ),
             file=where,
         )
     return text
@@ -555,9 +560,18 @@ def _stage(
         frame["external_id"], suffixed = tell_apart(frame["external_id"], sub)
         if suffixed:
             problems.notes.append(
-                f"{table.name}: {suffixed:,} {target.kind} row(s) share their "
-                "key columns with another row: told apart by -2, -3 ... after "
-                "the id, in the order of their content"
+                ngettext(
+                    "%(table)s: %(count)s %(kind)s row shares its key columns "
+                    "with another row: told apart by -2, -3 ... after the id, in "
+                    "the order of their content",
+                    "%(table)s: %(count)s %(kind)s rows share their key columns "
+                    "with another row: told apart by -2, -3 ... after the id, in "
+                    "the order of their content",
+                    suffixed,
+                    table=table.name,
+                    count=number(suffixed),
+                    kind=kind_word(target.kind),
+                )
             )
     families = None
     if target.counts is not None:

@@ -160,8 +160,12 @@ def _report(
             missing & long,
             name,
             keys,
-            f"is longer than the {limit} characters an external id may have, "
-            f"so no {target} has it",
+            _(
+                "is longer than the %(limit)s characters an external id may "
+                "have, so no %(kind)s has it",
+                limit=limit,
+                kind=kind_word(target),
+            ),
         )
         missing &= ~long
     ambiguous = (resolved == AMBIGUOUS).fillna(False).to_numpy(dtype=bool)

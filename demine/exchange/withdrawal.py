@@ -34,6 +34,8 @@ from demine.errors import SourceError
 from demine.exchange.keys import literal_prefix
 from demine.exchange.mapping import Mapping
 from demine.exchange.staging import Batch
+from demine.i18n import _
+from demine.i18n.kinds import kind_word
 from demine.store.audit import record_values
 from demine.store.withdrawal import records_by_prefix, set_review_state
 
@@ -96,7 +98,7 @@ def withdraw_stale(
     set_review_state(conn, batch.kind, stale_ids, ReviewState.WITHDRAWN)
     after = record_values(conn, batch.kind, stale_ids)
     events = [
-        _event("withdraw", batch.kind, i, before[i], after[i], "count lowered")
+        _event("withdraw", batch.kind, i, before[i], after[i], _("count lowered"))
         for i in stale_ids
     ]
     if not audited:
@@ -123,7 +125,7 @@ def _family_changes(
     events = []
     for pos in wanted:
         record_id = int(ids[pos])
-        source = f"{Path(str(batch.files[pos])).name} row {batch.rows[pos]}"
+        source = row_source(batch.files[pos], batch.rows[pos])
         if reinstated[pos]:
             before = families.withdrawn.get(record_id)
             events.append(
@@ -136,6 +138,11 @@ def _family_changes(
                 _event("import", batch.kind, record_id, None, after[record_id], source)
             )
     return events
+
+
+def row_source(file: object, row: object) -> str:
+    """Where an imported record came from, as the audit trail names it."""
+    return _("%(file)s row %(row)s", file=Path(str(file)).name, row=row)
 
 
 def _event(
@@ -174,9 +181,12 @@ def edition_prefixes(mapping: Mapping) -> dict[str, list[str]]:
         prefix = literal_prefix(rule.template) if rule and rule.template else ""
         if not prefix:
             raise SourceError(
-                f"--edition: the {target.kind} ids of this mapping do not start "
-                "with text of their own (write external_id as 'src-{...}'), so "
-                "the register cannot tell which records are this source's",
+                _(
+                    "--edition: the %(kind)s ids of this mapping do not start "
+                    "with text of their own (write external_id as 'src-{...}'), "
+                    "so the register cannot tell which records are this source's",
+                    kind=kind_word(target.kind),
+                ),
                 file=mapping.path,
                 field="external_id",
             )

@@ -24,6 +24,7 @@ from demine.cli import app
 from demine.errors import ImportRejectedError
 from demine.exchange.importer import import_files
 from demine.exchange.mapping import load_mapping
+from demine.i18n import use_language
 from demine.store.database import Database, normalise_url
 from demine.store.loading import load_register
 from demine.store.schema import AuditEvent, Victim
@@ -289,6 +290,24 @@ def test_bad_counts_are_bad_rows_named_by_file_row_and_field(
     assert "not a number" in found[("bad.csv", 6, "KILLED")]
     with db.transaction() as conn:
         assert conn.execute(select(Victim.id)).first() is None
+
+
+def test_bad_counts_are_worded_in_the_users_language(
+    db: Database, tmp_path: Path
+) -> None:
+    """The same problems in Russian, still naming file, row and field."""
+    catalogue(db)
+    path = tmp_path / "bad.csv"
+    path.write_text(BAD, encoding="utf-8")
+    with use_language("ru"), pytest.raises(ImportRejectedError) as caught:
+        load(db, "incidents_counts", path)
+    found = {(p.row, p.field): p.reason for p in caught.value.problems}
+    assert (
+        found[(3, "KILLED")] == "отрицательно: количество не может быть отрицательным"
+    )
+    assert found[(4, "KILLED")] == "не целое число: количество должно быть целым"
+    assert found[(5, "VICTIMS")].startswith("не равно сумме количеств")
+    assert found[(6, "KILLED")] == "не число (ожидается количество)"
 
 
 def test_a_part_count_within_another_marks_its_records(

@@ -113,6 +113,15 @@ def test_page_draws_charts_tables_and_hotspot_map(site: str) -> None:
             page.screenshot(
                 path=str(ARTIFACTS / "casualties-phone.png"), full_page=True
             )
+            # on a phone the page never scrolls sideways: wide tables scroll
+            # in their own box, and the unknown-age note has its own line
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"the page is {width} px wide on a 390 px phone"
+            figure = page.locator("#children-count").bounding_box()
+            note = unknown.bounding_box()
+            assert figure is not None
+            assert note is not None
+            assert note["y"] >= figure["y"] + figure["height"]
         finally:
             browser.close()
     assert not errors, errors
