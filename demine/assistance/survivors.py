@@ -49,7 +49,7 @@ def add_survivor(
 ) -> dict[str, Any]:
     """Open a survivor's record for an injured victim; it gets a pseudonym code."""
     who = require_assistance(who)
-    with db.session() as session:
+    with db.session(write=True) as session:
         victim = session.get(Victim, victim_id)
         if victim is None:
             raise NotFoundError(_("no victim with id %(id)s", id=victim_id))
@@ -89,7 +89,7 @@ def get_survivor(
 ) -> dict[str, Any]:
     """One survivor with needs and steps; the read is audited (same transaction)."""
     who = require_assistance(who)
-    with db.session() as session:
+    with db.session(write=True) as session:
         survivor = session.get(Survivor, survivor_id)
         if survivor is None:
             raise NotFoundError(_("no survivor with id %(id)s", id=survivor_id))
@@ -108,7 +108,7 @@ def get_survivor(
 def list_survivors(db: Database, who: Principal | None) -> list[dict[str, Any]]:
     """Every survivor by code with open needs; each row shown is audited."""
     who = require_assistance(who)
-    with db.session() as session:
+    with db.session(write=True) as session:
         rows = queries.survivor_rows(session)
         open_needs = queries.open_needs(session)
         queries.audit_reads(session, who.id, "list", [r[0] for r in rows])
@@ -142,7 +142,7 @@ def add_need(
             _("unknown need %(need)r; use %(allowed)s", need=need, allowed=allowed),
             field="need",
         ) from None
-    with db.session() as session:
+    with db.session(write=True) as session:
         if session.get(Survivor, survivor_id) is None:
             raise NotFoundError(_("no survivor with id %(id)s", id=survivor_id))
         row = SurvivorNeed(
@@ -187,7 +187,7 @@ def add_step(
             _("unknown step %(step)r; use %(allowed)s", step=step, allowed=allowed),
             field="step",
         ) from None
-    with db.session() as session:
+    with db.session(write=True) as session:
         if session.get(Survivor, survivor_id) is None:
             raise NotFoundError(_("no survivor with id %(id)s", id=survivor_id))
         need = session.get(SurvivorNeed, need_id) if need_id is not None else None

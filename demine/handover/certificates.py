@@ -106,7 +106,7 @@ def _insert(
     today: dt.date,
     who: Principal | None,
 ) -> dict[str, Any]:
-    with db.session() as session:
+    with db.session(write=True) as session:
         numbers = queries.certificate_numbers(session)
         number = rules.certificate_number(
             PREFIX, today.year, rules.next_sequence(numbers, PREFIX, today.year)
@@ -147,7 +147,7 @@ def record_handover(
 ) -> dict[str, Any]:
     """Record who received the land against certificate ``number``, and when."""
     received_by = _text(received_by, "received_by")
-    with db.session() as session:
+    with db.session(write=True) as session:
         cert = queries.certificate_by_number(session, number)
         if cert is None:
             raise NotFoundError(_("no certificate numbered %(number)r", number=number))

@@ -55,7 +55,7 @@ def grant(
             entity="accreditation",
             field="valid_until",
         )
-    with db.session() as session:
+    with db.session(write=True) as session:
         if session.get(Organisation, organisation_id) is None:
             raise RecordError(
                 f"no organisation with id {organisation_id}",
@@ -93,7 +93,7 @@ def suspend(
         )
     if ends_on is not None and ends_on < starts_on:
         raise RecordError("ends before it starts", field="ends_on")
-    with db.session() as session:
+    with db.session(write=True) as session:
         acc = store.load(session, Accreditation, accreditation_id)
         obj = AccreditationSuspension(
             accreditation_id=acc.id,

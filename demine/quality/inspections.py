@@ -205,7 +205,7 @@ def draw_sample(
             "the seed must be a whole number from 0 to 2³¹−1", field="seed"
         )
     planned_on = planned_on or dt.date.today()
-    with db.session() as session:
+    with db.session(write=True) as session:
         lot = gather_lot(
             session,
             release_ids=release_ids,

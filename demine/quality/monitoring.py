@@ -43,7 +43,7 @@ def record_visit(
             f"{visited_on.isoformat()} is in the future", field="visited_on"
         )
     scored = score_visit(answers)
-    with db.session() as session:
+    with db.session(write=True) as session:
         team = session.get(Team, team_id) if team_id is not None else None
         if team_id is not None and (
             team is None or team.organisation_id != organisation_id

@@ -130,7 +130,7 @@ def raise_non_conformity(
     values = _clean({"severity": "major", **data})
     if not values.get("description"):
         raise RecordError("is required", entity="non_conformity", field="description")
-    with db.session() as session:
+    with db.session(write=True) as session:
         named = {"organisation_id": int(org)}
         named |= {k: int(v) for k, v in links.items() if v is not None}
         check_references(session, "non_conformity", named, 0)
@@ -312,7 +312,7 @@ def reopen_land(
     """
     require_quality_staff(who, "reopen land")
     today = today or dt.date.today()
-    with db.session() as session:
+    with db.session(write=True) as session:
         nc = _load(session, nc_id, None)
         if nc.reopened_hazard_id is not None:
             raise ConflictError(

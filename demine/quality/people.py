@@ -147,7 +147,7 @@ def add_person(
             raise RecordError("is required", entity="person", field="organisation_id")
         org_id = values["organisation_id"] = who.organisation_id
     require_own_or_admin(who, org_id, "add staff")
-    with db.session() as session:
+    with db.session(write=True) as session:
         _check_links(session, org_id, values.get("team_id"))
         return store.add_with_event(session, Person(**values), user_id(who))
 

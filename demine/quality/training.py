@@ -80,7 +80,7 @@ def add_course(
     subject = parse_enum(
         Qualification, qualification, entity="course", field="qualification"
     )
-    with db.session() as session:
+    with db.session(write=True) as session:
         course = Course(
             code=code.strip()[:40],
             title=title.strip()[:200],
@@ -113,7 +113,7 @@ def add_session(
         raise RecordError(
             "must be at least 1", entity="training_session", field="capacity"
         )
-    with db.session() as session:
+    with db.session(write=True) as session:
         if session.get(Course, course_id) is None:
             raise RecordError(f"no course with id {course_id}", field="course_id")
         obj = TrainingSession(
@@ -142,7 +142,7 @@ def record_attendance(
     outcome = parse_enum(AttendanceResult, result, entity="attendance", field="result")
     if score is not None and not 0 <= score <= 100:
         raise RecordError("must be 0 to 100", entity="attendance", field="score")
-    with db.session() as session:
+    with db.session(write=True) as session:
         run = session.get(TrainingSession, session_id)
         person = session.get(Person, person_id)
         if run is None:
