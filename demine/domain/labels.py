@@ -385,6 +385,7 @@ def choices(vocabulary: type[StrEnum]) -> list[tuple[str, str]]:
 FIELDS: dict[str, Text] = {
     "id": NC_("field", "Number"),
     "external_id": NC_("field", "External id"),
+    "uid": NC_("field", "Register-wide id"),
     "created_at": NC_("field", "Created"),
     "updated_at": NC_("field", "Last changed"),
     "version": NC_("field", "Version"),
@@ -552,6 +553,8 @@ RULES: dict[str, Text] = {
     Rule.OVERLAP: NC_("validation rule", "Overlap"),
     Rule.OUTSIDE_EXTENT: NC_("validation rule", "Outside the country"),
     Rule.SWAPPED_COORDINATES: NC_("validation rule", "Swapped coordinates"),
+    Rule.OVERSIZED: NC_("validation rule", "Implausibly large"),
+    Rule.SLIVER: NC_("validation rule", "Sliver"),
     Rule.WRONG_GEOMETRY_TYPE: NC_("validation rule", "Wrong geometry type"),
     Rule.RELEASE_OUTSIDE_HAZARD: NC_("validation rule", "Release outside its hazard"),
     Rule.DOUBLE_RELEASE: NC_("validation rule", "Released twice"),
