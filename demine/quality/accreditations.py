@@ -115,7 +115,7 @@ def lift(
 ) -> dict[str, Any]:
     """End a suspension on ``ends_on`` (its last day)."""
     require_admin(who, "lift suspensions")
-    with db.session() as session:
+    with db.session(write=True) as session:
         obj = store.load(session, AccreditationSuspension, suspension_id)
         if ends_on < obj.starts_on:
             raise RecordError("ends before it starts", field="ends_on")

@@ -432,7 +432,7 @@ def record_result(
         if inspection_method
         else None
     )
-    with db.session() as session:
+    with db.session(write=True) as session:
         obj = store.load(session, Inspection, inspection_id)
         _check_open(obj, version)
         if inspected_on < obj.planned_on:

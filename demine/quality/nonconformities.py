@@ -162,7 +162,7 @@ def update_non_conformity(
 ) -> dict[str, Any]:
     """Record the root cause, corrective action, owner and due date."""
     values = _clean(changes)
-    with db.session() as session:
+    with db.session(write=True) as session:
         nc = _load(session, nc_id, version)
         if set(values) & QA_FIELDS:
             require_quality_staff(who, "change a non-conformity's severity or text")
@@ -198,7 +198,7 @@ def record_action(
 ) -> dict[str, Any]:
     """The corrective action was taken: the NC awaits verification."""
     today = today or dt.date.today()
-    with db.session() as session:
+    with db.session(write=True) as session:
         nc = _load(session, nc_id, version)
         _own_or_quality(who, nc.organisation_id, "record corrective action")
         if nc.status is not S.OPEN:
@@ -238,7 +238,7 @@ def close(
     """Close after verification; reopened land must be closed (re-cleared)."""
     require_quality_staff(who, "close non-conformities")
     today = today or dt.date.today()
-    with db.session() as session:
+    with db.session(write=True) as session:
         nc = _load(session, nc_id, version)
         if nc.status is not S.ACTION:
             raise ConflictError(
@@ -281,7 +281,7 @@ def reopen(
     require_quality_staff(who, "reopen non-conformities")
     if not (reason and reason.strip()):
         raise RecordError("give the reason for reopening", field="reason")
-    with db.session() as session:
+    with db.session(write=True) as session:
         nc = _load(session, nc_id, version)
         if nc.status is not S.CLOSED:
             raise ConflictError(

@@ -179,7 +179,7 @@ def update_person(
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Change a person (moving teams, leaving...); 409 on a stale version."""
-    with db.session() as session:
+    with db.session(write=True) as session:
         obj = store.load(session, Person, person_id)
         if who is not None and not may_read_people(who, obj.organisation_id):
             raise NotFoundError(f"no person with id {person_id}")

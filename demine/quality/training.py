@@ -207,7 +207,7 @@ def revoke_certificate(
     who: Principal | None = None,
 ) -> dict[str, Any]:
     require_admin(who, "revoke certificates")
-    with db.session() as session:
+    with db.session(write=True) as session:
         cert = store.load(session, Certificate, certificate_id)
         if revoked_on < cert.issued_on:
             raise RecordError(
