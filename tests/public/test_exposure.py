@@ -71,7 +71,8 @@ def _paths(values: dict[str, list[str]]) -> list[str]:
         if not isinstance(route, APIRoute) or "GET" not in route.methods:
             continue
         names = re.findall(r"\{([^}]+)\}", route.path)
-        for combo in itertools.product(*(values[n] for n in names)):
+        # Ids no fixture names (quality, people) take the first record's.
+        for combo in itertools.product(*(values.get(n, ["1"]) for n in names)):
             path = route.path
             for name, value in zip(names, combo, strict=True):
                 path = path.replace("{" + name + "}", value)
