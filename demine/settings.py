@@ -37,7 +37,12 @@ class Settings(BaseSettings):
     busy_timeout: float = Field(default=30.0, gt=0)
     # Web application and API (demine serve).
     secret_key: str = Field(default="", repr=False)
+    # The map's basemap: the register's own reference layers unless one of
+    # these is set. A raster XYZ/WMTS URL template (an orthophoto server), or
+    # a PMTiles file on this machine (an OpenStreetMap extract in the
+    # Protomaps schema) that demine serves itself.
     tile_url: str | None = None
+    basemap_pmtiles: str | None = None
     max_upload_bytes: int = Field(default=20_000_000, gt=0)
     # One import, once unpacked (zips, workbooks), and its rows in all.
     import_max_bytes: int = Field(default=1_000_000_000, gt=0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from demine.errors import NotFoundError
@@ -24,6 +24,7 @@ from demine.serving.fastpath import (
     response_cache,
 )
 from demine.store.listing import visibility_class
+from demine.store.tile_filter import TileFilter
 from demine.store.tile_layers import LAYERS, layer_kind
 from demine.store.tiles import MAX_ZOOM, render_tile, tile_bounds
 
@@ -42,20 +43,28 @@ async def tile(
     z: Annotated[int, Path(ge=0, le=MAX_ZOOM)],
     x: Annotated[int, Path(ge=0, le=2**MAX_ZOOM)],
     y: Annotated[int, Path(ge=0, le=2**MAX_ZOOM)],
+    organisation: Annotated[str | None, Query(max_length=20)] = None,
+    since: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+    until: Annotated[str | None, Query(alias="to", max_length=10)] = None,
 ) -> Response:
-    """One Mapbox vector tile of a map layer (hazard, release, eo_item, ...)."""
+    """One Mapbox vector tile of a map layer (hazard, release, eo_item, ...);
+    ``organisation``, ``from`` and ``to`` keep one organisation's records and
+    those dated in the period (the grouped low zooms cannot be filtered in
+    the browser)."""
     if layer not in LAYERS:
         raise NotFoundError(_("no map layer %(layer)r", layer=layer))
+    only = TileFilter.parse(organisation, since, until)
     context = await read_context(request, layer_kind(layer))
     tile_bounds(z, x, y)  # a tile outside the grid is a 422 before any query
     seen = visibility_class(context.who)
     # Weak: the gzipped and the plain body share it (RFC 9110, 8.8.1).
-    etag = f'W/"{context.version}-{seen}"'
+    picked = "-".join(str(v) for v in only.key() if v is not None)
+    etag = f'W/"{context.version}-{seen}-{picked}"'
     headers = {"Cache-Control": CACHE_CONTROL, "ETag": etag}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     cache = response_cache(request, "tiles")
-    key = (layer, z, x, y, seen, context.version)
+    key = (layer, z, x, y, seen, *only.key(), context.version)
     data = cache.get(key)
     if data is None:
         db = request.app.state.db
@@ -63,7 +72,7 @@ async def tile(
             request,
             cache,
             key,
-            functools.partial(render_tile, db, layer, z, x, y, context.who),
+            functools.partial(render_tile, db, layer, z, x, y, context.who, only),
         )
     body, encoding = compressed(request, cache, key, data)
     return Response(content=body, media_type=MVT, headers={**headers, **encoding})

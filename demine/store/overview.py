@@ -46,6 +46,7 @@ from demine.geo.web_mercator import (
 from demine.store.backends import backend_of
 from demine.store.database import Database
 from demine.store.layer_frames import LayerFrame, layer_frame, present
+from demine.store.tile_filter import TileFilter
 from demine.store.tile_layers import TileLayer
 from demine.store.users import Principal
 
@@ -71,11 +72,15 @@ def overview_tile(
     zxy: tuple[int, int, int],
     who: Principal | None,
     filters: list[ColumnElement[bool]],
+    only: TileFilter | None = None,
 ) -> bytes:
-    """The generalised tile z/x/y of ``spec`` (MVT bytes, maybe empty)."""
+    """The generalised tile z/x/y of ``spec`` (MVT bytes, maybe empty), of
+    the records ``only`` lets through (organisation, period)."""
+    only = only or TileFilter()
     if backend_of(db).spatial_sql:
-        return _postgis_overview(db, spec, zxy, filters)
-    return _encode_frame(spec, layer_frame(db, spec, who, filters), zxy)
+        return _postgis_overview(db, spec, zxy, [*filters, *only.clauses(spec)])
+    frame = layer_frame(db, spec, who, filters)
+    return _encode_frame(spec, frame, zxy, only.mask(spec, frame))
 
 
 # --- PostGIS ---------------------------------------------------------------
@@ -188,7 +193,10 @@ def _world_cells(frame: LayerFrame, level: int) -> tuple[np.ndarray, np.ndarray]
 
 
 def _encode_frame(
-    spec: TileLayer, frame: LayerFrame, zxy: tuple[int, int, int]
+    spec: TileLayer,
+    frame: LayerFrame,
+    zxy: tuple[int, int, int],
+    passing: np.ndarray | None = None,
 ) -> bytes:
     assert spec.overview is not None
     z, x, y = zxy
@@ -196,6 +204,8 @@ def _encode_frame(
     gx, gy = _world_cells(frame, spec.overview.max_zoom + _CELL_BITS)
     cx, cy = gx >> shift, gy >> shift
     inside = ((cx // CELLS) == x) & ((cy // CELLS) == y)
+    if passing is not None:
+        inside &= passing
     if not inside.any():
         return b""
     keys = list(spec.overview.keys)

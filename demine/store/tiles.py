@@ -37,6 +37,7 @@ from demine.store.database import Database
 from demine.store.layer_frames import layer_frame, present
 from demine.store.listing import bbox_clause
 from demine.store.overview import overview_tile
+from demine.store.tile_filter import TileFilter
 from demine.store.tile_layers import SPECS, TileLayer
 from demine.store.users import Principal
 
@@ -56,21 +57,29 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 
 def render_tile(
-    db: Database, layer: str, z: int, x: int, y: int, who: Principal | None
+    db: Database,
+    layer: str,
+    z: int,
+    x: int,
+    y: int,
+    who: Principal | None,
+    only: TileFilter | None = None,
 ) -> bytes:
-    """The tile z/x/y of ``layer`` as Mapbox Vector Tile bytes (maybe empty)."""
+    """The tile z/x/y of ``layer`` as Mapbox Vector Tile bytes (maybe empty),
+    with only the records ``only`` lets through (organisation, period)."""
     if layer not in SPECS:
         raise NotFoundError(_("no map layer %(layer)r", layer=layer))
     bounds = tile_bounds(z, x, y)
     spec = SPECS[layer]
+    only = only or TileFilter()
     if spec.overview is not None and z <= spec.overview.max_zoom:
-        return overview_tile(db, spec, (z, x, y), who, _filters(spec, who))
+        return overview_tile(db, spec, (z, x, y), who, _filters(spec, who), only)
     if backend_of(db).spatial_sql:
-        return _postgis_tile(db, layer, (z, x, y), who)
+        return _postgis_tile(db, layer, (z, x, y), who, only)
     if "min_lon" not in spec.model.__table__.c:
         # Points without bounding-box columns have no index on SQLite.
-        return _frame_tile(db, spec, bounds, who)
-    return _shapely_tile(db, layer, bounds, who)
+        return _frame_tile(db, spec, bounds, who, only)
+    return _shapely_tile(db, layer, bounds, who, only)
 
 
 def _filters(spec: TileLayer, who: Principal | None) -> list[ColumnElement[bool]]:
@@ -81,7 +90,11 @@ def _filters(spec: TileLayer, who: Principal | None) -> list[ColumnElement[bool]
 
 
 def _postgis_tile(
-    db: Database, layer: str, zxy: tuple[int, int, int], who: Principal | None
+    db: Database,
+    layer: str,
+    zxy: tuple[int, int, int],
+    who: Principal | None,
+    only: TileFilter,
 ) -> bytes:
     spec = SPECS[layer]
     cols = spec.model.__table__.c
@@ -101,6 +114,7 @@ def _postgis_tile(
         .where(
             cols[spec.geometry].op("&&")(func.ST_Transform(env, 4326)),
             *_filters(spec, who),
+            *only.clauses(spec),
         )
         .subquery("mvt")
     )
@@ -117,6 +131,7 @@ def _shapely_tile(
     layer: str,
     bounds: tuple[float, float, float, float],
     who: Principal | None,
+    only: TileFilter,
 ) -> bytes:
     spec = SPECS[layer]
     cols = spec.model.__table__.c
@@ -132,6 +147,7 @@ def _shapely_tile(
         where = and_(
             *([near] if spec.bbox_columns else []),
             *_filters(spec, who),
+            *only.clauses(spec),
             geometry.is_not(None),
         )
         rows = session.execute(
@@ -140,7 +156,7 @@ def _shapely_tile(
     if not rows:
         return b""
     geoms = np.array([r[-1] for r in rows], dtype=object)
-    shapes = _tile_coordinates(geoms, bounds)
+    shapes = tile_coordinates(geoms, bounds)
     features = [
         {
             "geometry": shape,
@@ -172,6 +188,7 @@ def _frame_tile(
     spec: TileLayer,
     bounds: tuple[float, float, float, float],
     who: Principal | None,
+    only: TileFilter,
 ) -> bytes:
     """A point layer's tile, selected from the layer's frame in memory."""
     frame = layer_frame(db, spec, who, _filters(spec, who))
@@ -181,6 +198,9 @@ def _frame_tile(
     east, north = to_lonlat(maxx + pad, maxy + pad)
     hit = (frame.lon >= west) & (frame.lon <= east)
     hit &= (frame.lat >= south) & (frame.lat <= north)
+    passing = only.mask(spec, frame)
+    if passing is not None:
+        hit &= passing
     if not hit.any():
         return b""
     lonlat = np.column_stack([frame.lon[hit], frame.lat[hit]])
@@ -196,7 +216,7 @@ def _frame_tile(
     return encode_layer(spec.name, points, columns[0], props, EXTENT)
 
 
-def _tile_coordinates(
+def tile_coordinates(
     geoms: np.ndarray, bounds: tuple[float, float, float, float]
 ) -> np.ndarray:
     """Lon/lat geometries in integer tile units (y up), clipped and wound for MVT."""
@@ -215,7 +235,7 @@ def _tile_coordinates(
     tiled = shapely.simplify(tiled, 1.0, preserve_topology=False)
     tiled = shapely.set_precision(tiled, 1.0, mode="pointwise")
     tiled = _without_repeated_points(tiled)
-    polygonal = shapely.get_type_id(tiled) >= 3
+    polygonal = np.isin(shapely.get_type_id(tiled), (3, 6))
     tiled[polygonal & (shapely.area(tiled) == 0)] = None
     # MVT wants exterior rings clockwise with y down: anticlockwise here (y up).
     return shapely.orient_polygons(tiled, exterior_cw=False)

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What the map's filters offer: ``/map/options.json`` for ``static/map.js``.
+"""The map page (``/map``) and what its filters offer
+(``/map/options.json``) for ``static/map.js``.
 
 The organisations the reader may see, which properties each tile layer
 carries, at full detail and in the grouped low-zoom tiles (so a filter is only
@@ -9,18 +10,44 @@ published.
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
+from demine.geo.extent import Extent
 from demine.serving.deps import DbDep, User
+from demine.store.basemap import records_bounds
 from demine.store.listing import list_records
+from demine.store.map_search import find_on_map
 from demine.store.risk import published
 from demine.store.tile_layers import LAYERS, SPECS
+from demine.web.basemap import basemap_config
+from demine.web.map_style import PALETTE
+from demine.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 
 ORGANISATIONS_SHOWN = 1_000
+
+
+@router.get("/map")
+def map_page(request: Request, db: DbDep, who: User) -> Response:
+    """The map, opened on the hazards the reader may see (the installation's
+    country, ``DEMINE_EXTENT``, when there are none)."""
+    settings = request.app.state.settings
+    bounds = records_bounds(db, who) or Extent.parse(settings.extent).bounds
+    return render(
+        request,
+        "map.html",
+        who,
+        bounds=json.dumps(list(bounds)),
+        basemap=json.dumps(basemap_config(settings)),
+        palette=PALETTE,
+        palette_json=json.dumps(PALETTE),
+        basemap_pmtiles=bool(settings.basemap_pmtiles),
+    )
 
 
 @router.get("/map/options.json")
@@ -49,3 +76,11 @@ def map_options(db: DbDep, who: User) -> dict[str, Any]:
             "cell_deg": risk["cell_deg"],
         },
     }
+
+
+@router.get("/map/search.json")
+def map_search(
+    db: DbDep, who: User, q: Annotated[str, Query(max_length=200)] = ""
+) -> dict[str, Any]:
+    """Places and hazards matching the map's search box."""
+    return {"found": find_on_map(db, who, q)}

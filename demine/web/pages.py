@@ -43,7 +43,6 @@ from demine.errors import (
     RateLimitError,
     RecordError,
 )
-from demine.geo.extent import Extent
 from demine.handover import waiting_land
 from demine.i18n import LANGUAGES, _
 from demine.i18n.jinja import install
@@ -169,13 +168,6 @@ def logout_post(
     if language in LANGUAGES:
         request.session[SESSION_KEY] = language
     return RedirectResponse("/login", status_code=303)
-
-
-@router.get("/map")
-def map_page(request: Request, who: User) -> Response:
-    """The map, first framed on the installation's country (``DEMINE_EXTENT``)."""
-    extent = Extent.parse(request.app.state.settings.extent)
-    return render(request, "map.html", who, bounds=json.dumps(list(extent.bounds)))
 
 
 @router.get("/records/{kind}/{record_id}")

@@ -120,12 +120,9 @@ def test_api_errors_speak_the_language_asked_for(
 
 def test_scripts_get_their_texts_in_each_language(client: TestClient) -> None:
     texts = {code: client.get(f"/i18n/{code}.json").json() for code in ("en", "ru")}
-    key = "Records in this cell: %(n)s. Zoom in to open them."
+    key = "%(n)s records in view."
     assert texts["en"][key] == key
-    assert (
-        texts["ru"][key]
-        == "Записей в этой ячейке: %(n)s. Приблизьте карту, чтобы открыть их."
-    )
+    assert texts["ru"][key] == "Записей в видимой области: %(n)s."
     assert set(texts["en"]) == set(texts["ru"])
     assert client.get("/i18n/fr.json").status_code == 404
 

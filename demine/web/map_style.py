@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The map's colours: one palette for the style (``static/map.js``) and the
+legend (``templates/map.html``), so the two cannot disagree.
+
+Chosen for readers with colour-vision deficiency: confirmed and suspected
+hazards differ in lightness (dark red, orange; suspected also drawn with a
+dashed edge), released land is blue, never green beside red; every colour
+keeps at least 3:1 contrast (WCAG 2.2, 1.4.11) against the land colour the
+map is drawn on and the panel's white (tests/web/test_map_style.py).
+"""
+
+from __future__ import annotations
+
+PALETTE: dict[str, str] = {
+    "land": "#f4f1ea",
+    "cha": "#a50026",
+    "sha": "#d95f02",
+    "closed": "#6e6e6e",
+    "released": "#2166ac",
+    "eo_item": "#762a83",
+    "accident": "#1a1a1a",
+    "settlement": "#3d3d3d",
+    # The basemap: quiet, so the records stand out.
+    "water": "#a9c8e8",
+    "water_line": "#5b8fc7",
+    "road": "#ffffff",
+    "road_case": "#b9b2a3",
+    "boundary": "#8a7f94",
+    "front_line": "#7a1f5c",
+    "forest": "#dfe8d2",
+    "label": "#2b2b2b",
+}
+
+# What the legend draws, in the order it lists them.
+SWATCHES = ("cha", "sha", "closed", "released", "eo_item", "accident", "settlement")
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.2 relative luminance of ``#rrggbb``."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    ]
+    r, g, b = linear
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
