@@ -8,6 +8,7 @@ raster URL the browser fetches itself. See docs/web.md, "Basemap".
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +29,8 @@ from demine.settings import Settings
 from demine.store.basemap import basemap_tile
 from demine.store.listing import visibility_class
 from demine.store.tiles import MAX_ZOOM, tile_bounds
+from demine.web.map_style import PALETTE
+from demine.web.pages import TEMPLATES
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,6 +46,18 @@ def basemap_config(settings: Settings) -> dict[str, Any]:
     if settings.tile_url:
         return {"kind": "raster", "url": settings.tile_url}
     return {"kind": "register", "url": "/basemap/{z}/{x}/{y}.mvt"}
+
+
+def _basemap_json(request: Request) -> str:
+    return json.dumps(basemap_config(request.app.state.settings))
+
+
+# For the drawing maps of the forms (templates/draw_texts.html).
+TEMPLATES.env.globals["basemap_json"] = _basemap_json
+TEMPLATES.env.globals["palette_json"] = lambda: json.dumps(PALETTE)
+TEMPLATES.env.globals["basemap_pmtiles"] = lambda request: bool(
+    request.app.state.settings.basemap_pmtiles
+)
 
 
 @router.get("/basemap/{z}/{x}/{y}.mvt", response_class=Response)

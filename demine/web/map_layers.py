@@ -45,8 +45,8 @@ def map_page(request: Request, db: DbDep, who: User) -> Response:
         bounds=json.dumps(list(bounds)),
         basemap=json.dumps(basemap_config(settings)),
         palette=PALETTE,
-        palette_json=json.dumps(PALETTE),
-        basemap_pmtiles=bool(settings.basemap_pmtiles),
+        palette_data=json.dumps(PALETTE),
+        pmtiles_on=bool(settings.basemap_pmtiles),
     )
 
 

@@ -211,3 +211,34 @@ def test_pmtiles_basemap_is_served_by_ranges(
         assert part.headers["content-range"] == f"bytes 0-7/{archive.stat().st_size}"
         tail = client.get("/basemap.pmtiles", headers={"Range": "bytes=8-11"})
         assert tail.content == bytes(range(4))
+
+
+def test_drawing_check_names_faults_in_plain_words_and_where(
+    as_role: dict[str, TestClient], seed: Seed
+) -> None:
+    clerk = as_role["clerk"]
+    bow_tie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[46.0, 40.0], [46.2, 40.2], [46.2, 40.0], [46.0, 40.2], [46.0, 40.0]]
+        ],
+    }
+    answer = clerk.get(
+        "/draw/check.json", params={"geometry": json.dumps(bow_tie)}
+    ).json()
+    assert answer == {
+        "problems": [
+            {"message": "The boundary crosses itself here.", "at": [46.1, 40.1]}
+        ],
+        "area_m2": None,
+    }
+    box = shapely.geometry.mapping(shapely.box(46.0, 40.0, 46.01, 40.01))
+    fine = clerk.get("/draw/check.json", params={"geometry": json.dumps(box)}).json()
+    assert fine["problems"] == []
+    assert 940_000 < fine["area_m2"] < 960_000  # 0.01° square at 40° N, ~0.95 km²
+    # A clerk's drawing opens on the hazards the clerk sees: the approved
+    # ones and the own organisation's draft (47.0/40.0), not the other's.
+    west, _south, east, north = clerk.get("/draw/work-extent.json").json()["bounds"]
+    assert west < 46.71
+    assert east > 47.01
+    assert north > 40.01

@@ -9,6 +9,7 @@ Screenshots go to ``artifacts/`` like those of ``test_browser.py``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -172,3 +173,67 @@ def test_phone_map_comes_first_with_filters_in_a_drawer(
     shot(page, "map-phone-drawer")
     assert violations(page) == []
     page.context.close()
+
+
+def test_drawing_snaps_to_the_hazard_reads_the_area_and_marks_a_crossing(
+    browser: Any, site: tuple[str, Seed]
+) -> None:
+    from tests.web.test_browser_forms import on_screen, open_drawing_map
+
+    hazard = site[1].hazards["alpha_draft"]  # the clerk's own, square(47.0, 40.0)
+    clerk = _page(browser, site[0], 1440, 900)
+    log_in(clerk, "clerk")
+    clerk.goto(f"/activities/new?hazard_id={hazard}")
+    box = open_drawing_map(clerk, "Draw on the map")
+    # A tap a few pixels from the hazard's corner lands on the corner itself.
+    clerk.mouse.click(*on_screen(clerk, box, 47.0002, 40.0002))
+    clerk.mouse.click(*on_screen(clerk, box, 47.006, 40.002))
+    clerk.mouse.click(*on_screen(clerk, box, 47.006, 40.006))
+    corners = json.loads(clerk.locator(".draw").get_attribute("data-corners"))
+    assert corners[0] == [47.0, 40.0]
+    assert clerk.locator(".draw-area").inner_text().startswith("Area: ")
+    clerk.get_by_role("button", name="Clear").click()
+    clerk.locator(".draw-map").scroll_into_view_if_needed()
+    box = clerk.locator(".draw-map").bounding_box()  # the click may have scrolled
+    # A bow-tie: the check names the crossing in plain words and marks it.
+    for lon, lat in (
+        (47.002, 40.002),
+        (47.006, 40.006),
+        (47.006, 40.002),
+        (47.002, 40.006),
+    ):
+        clerk.mouse.click(*on_screen(clerk, box, lon, lat))
+    clerk.get_by_role("button", name="Finish polygon").click()
+    problems = clerk.locator(".draw-problems")
+    problems.wait_for()
+    assert problems.inner_text() == "The boundary crosses itself here."
+    marked = json.loads(clerk.locator(".draw").get_attribute("data-problems-at"))
+    assert len(marked) == 1
+    assert abs(marked[0][0] - 47.004) < 1e-4
+    assert abs(marked[0][1] - 40.004) < 1e-4
+    shot(clerk, "draw-crossing")
+    assert violations(clerk) == []
+    clerk.context.close()
+
+
+def test_phone_clerk_places_a_find_at_their_location(
+    browser: Any, site: tuple[str, Seed]
+) -> None:
+    from tests.web.test_browser_forms import open_drawing_map
+
+    clerk = _page(browser, site[0], 390, 844)
+    log_in(clerk, "clerk")
+    clerk.goto("/eo-items/new")
+    open_drawing_map(clerk, "Pick the place on the map")
+    assert "Tap" in clerk.locator(".draw .hint").first.inner_text()
+    clerk.get_by_role("button", name="Use my location").click()
+    latitude = clerk.get_by_label("Latitude (decimal degrees)")
+    clerk.wait_for_function("(el) => el.value !== ''", arg=latitude.element_handle())
+    assert (
+        float(clerk.get_by_label("Longitude (decimal degrees)").input_value()) == 46.75
+    )
+    assert (
+        float(clerk.get_by_label("Latitude (decimal degrees)").input_value()) == 39.85
+    )
+    shot(clerk, "draw-phone-location")
+    clerk.context.close()
