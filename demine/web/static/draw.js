@@ -277,7 +277,12 @@
 
     function showStored() {
       const geometry = parseGeometry(target.value);
-      map.getSource("draft").setData(geometry ? feature(geometry) : empty());
+      // Each ring also as a line: MapLibre drops a polygon of no net area
+      // (a bow-tie), which is just the shape whose fault must be seen.
+      const features = geometry ? [feature(geometry)].concat(rings(geometry).map(function (ring) {
+        return feature({ type: "LineString", coordinates: ring });
+      })) : [];
+      map.getSource("draft").setData({ type: "FeatureCollection", features: features });
       if (geometry) check(map, box, geometry);
       return geometry;
     }
