@@ -153,9 +153,14 @@ def _bash(line: str, variables: dict[str, str], folder: Path) -> tuple[int, str]
     env.pop("DEMINE_DATABASE_URL", None)
     env.pop("DEMINE_LANGUAGE", None)
     done = subprocess.run(
-        ["bash", "-c", line], cwd=folder, env=env, capture_output=True, text=True
+        ["bash", "-c", line],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # in the order a terminal shows them
+        text=True,
     )
-    return done.returncode, done.stdout + done.stderr
+    return done.returncode, done.stdout
 
 
 def _is_the_demo(args: list[str]) -> bool:
