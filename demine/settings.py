@@ -59,8 +59,9 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(default=60, gt=0)
     session_absolute_hours: int = Field(default=12, gt=0)
     # Exports of more rows than this run as jobs (off the request path, with
-    # progress and cancellation); their files wait in jobs_dir (a folder
-    # every server shares; default: the system's temporary folder).
+    # progress and cancellation); jobs work in jobs_dir (a local folder;
+    # default: the system's temporary folder) and keep their results in the
+    # register, so servers share nothing but the database.
     export_inline_rows: int = Field(default=100_000, gt=0)
     # Uploads larger than this once unpacked are checked and imported by jobs.
     import_inline_bytes: int = Field(default=5_000_000, gt=0)
@@ -83,6 +84,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     public_hotline: str = ""
     attachments_dir: str = "attachments"
+    # Keep attached files in the register instead (several servers on
+    # several hosts then share nothing but the database: docs/deploy.md).
+    attachments_in_register: bool = False
     max_attachment_bytes: int = Field(default=15_000_000, gt=0)
     # A photo taken farther than this from its record's place gets a warning.
     attachment_distance_warn_m: float = Field(default=1000.0, gt=0)
