@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from demine.domain.vocab import MonitoringOutcome
 from demine.errors import RecordError
+from demine.i18n import _
 
 __all__ = ["CHECKLIST", "Item", "Scored", "score_visit"]
 
@@ -69,17 +70,19 @@ def score_visit(answers: Mapping[str, str]) -> Scored:
     if unknown or missing:
         parts = []
         if missing:
-            parts.append(f"no answer for {', '.join(missing)}")
+            parts.append(_("no answer for %(items)s", items=", ".join(missing)))
         if unknown:
-            parts.append(f"no such item {', '.join(unknown)}")
+            parts.append(_("no such item %(items)s", items=", ".join(unknown)))
         raise RecordError(
             "; ".join(parts), entity="monitoring_visit", field="checklist"
         )
     bad = {k: v for k, v in answers.items() if str(v).strip().lower() not in ANSWERS}
     if bad:
         raise RecordError(
-            "answer yes, no or na: "
-            + ", ".join(f"{k}={v!r}" for k, v in sorted(bad.items())),
+            _(
+                "answer yes, no or na: %(answers)s",
+                answers=", ".join(f"{k}={v!r}" for k, v in sorted(bad.items())),
+            ),
             entity="monitoring_visit",
             field="checklist",
         )
