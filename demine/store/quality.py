@@ -399,6 +399,28 @@ def team_names(conn: Connection) -> dict[int, str]:
     return {int(r.id): str(r.name) for r in conn.execute(select(t.id, t.name))}
 
 
+def visit_non_conformities(
+    conn: Connection, visit_ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    """The non-conformity each of these monitoring visits raised, by visit id."""
+    if not visit_ids:
+        return {}
+    n = NonConformity.__table__.c
+    rows = conn.execute(
+        select(n.id, n.visit_id, n.severity, n.status).where(
+            n.visit_id.in_(list(visit_ids))
+        )
+    ).all()
+    return {
+        int(r.visit_id): {
+            "id": int(r.id),
+            "severity": _text(r.severity),
+            "status": _text(r.status),
+        }
+        for r in rows
+    }
+
+
 def _frame(conn: Connection, stmt: Any) -> pd.DataFrame:
     result = conn.execute(stmt)
     frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
