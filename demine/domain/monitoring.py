@@ -4,8 +4,8 @@
 Each item of :data:`CHECKLIST` is answered ``yes``, ``no`` or ``na`` (not
 applicable at this site). The score is the weighted share of ``yes`` among
 the items answered yes or no, 0–100; a ``no`` on a safety-critical item
-makes the visit unsatisfactory whatever the score. Item texts live in the
-message catalogue under ``checklist.<key>``.
+makes the visit unsatisfactory whatever the score. What each item asks, in
+words, is :data:`demine.quality.labels.CHECKLIST_TEXTS` (in the catalogue).
 """
 
 from __future__ import annotations
