@@ -25,7 +25,8 @@ def test_valid_flat_and_empty_shapes() -> None:
     )
     [problem] = shape_problems(hole_outside)
     assert problem.message == "A hole lies outside the area here."
-    assert (problem.lon, problem.lat) == (2.0, 2.0)
+    # GEOS names a corner of the stray hole.
+    assert hole_outside.interiors[0].coords[:].count((problem.lon, problem.lat)) >= 1
 
 
 def test_problems_speak_the_readers_language() -> None:
