@@ -141,6 +141,23 @@ def _print(result: Any, limit: int) -> None:
             f"{number(p.seconds, 1)} ({number(p.greedy_seconds, 1)})",
         ],
     ]
+    figures.append(
+        [
+            _("teams under the accreditation / qualification rules"),
+            f"{result.checked.accreditation} / {result.checked.qualification}",
+        ]
+    )
+    whole = int(p.unassigned["whole_horizon"].sum()) if len(p.unassigned) else 0
+    figures.append(
+        [
+            _("hazards left unassigned where teams were barred"),
+            _(
+                "%(count)s (%(whole)s for the whole horizon)",
+                count=number(len(p.unassigned)),
+                whole=number(whole),
+            ),
+        ]
+    )
     if len(p.deadlines):
         met = int(p.deadlines["met"].sum())
         figures.append(
@@ -183,6 +200,34 @@ def _print(result: Any, limit: int) -> None:
     ]
     columns = [_("team"), _("method"), "m²", _("hazards"), _("used")]
     out.print(table(_("Totals per team"), columns, totals))
+    _print_barred(p, limit)
+
+
+def _print_barred(p: Any, limit: int) -> None:
+    """The months teams may not work, and the hazards left unassigned for it."""
+    barred = [
+        [t.team, t.not_accredited or "—", t.not_qualified or "—"]
+        for t in p.teams.itertuples()
+        if t.not_accredited or t.not_qualified
+    ]
+    if barred:
+        columns = [_("team"), _("not accredited in"), _("not qualified in")]
+        out.print(table(_("Teams not tasked in some months"), columns, barred))
+    if not len(p.unassigned):
+        return
+    shown = p.unassigned if limit <= 0 else p.unassigned.head(limit)
+    lines = [
+        [f"{r.hazard_id} {r.hazard}".strip(), r.reason] for r in shown.itertuples()
+    ]
+    title = _("Hazards left unassigned: no team accredited and qualified")
+    if len(shown) < len(p.unassigned):
+        title = _(
+            "Hazards left unassigned: no team accredited and qualified (first "
+            "%(shown)s of %(total)s; --rows 0 for all)",
+            shown=number(len(shown)),
+            total=number(len(p.unassigned)),
+        )
+    out.print(table(title, [_("hazard"), _("why")], lines))
 
 
 def _pct(value: float | None) -> str:

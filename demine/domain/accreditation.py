@@ -26,6 +26,7 @@ from demine.errors import RecordError
 
 __all__ = [
     "NEEDS_ACCREDITATION",
+    "TASKED_ACTIVITY",
     "Grant",
     "Suspension",
     "check_scope",
@@ -37,6 +38,16 @@ __all__ = [
 #: Activity types an organisation must be accredited for.
 NEEDS_ACCREDITATION: frozenset[ActivityType] = frozenset(ActivityType) - {
     ActivityType.QA_QC
+}
+#: The activity a team of each method does when tasking sends it to a hazard:
+#: drones fly non-technical survey; every other asset releases land by
+#: clearance. Its accreditation must cover this activity and the method.
+TASKED_ACTIVITY: dict[Method, ActivityType] = {
+    Method.DRONE: ActivityType.NTS,
+    Method.MANUAL: ActivityType.CLEARANCE,
+    Method.MECHANICAL: ActivityType.CLEARANCE,
+    Method.MDD: ActivityType.CLEARANCE,
+    Method.MIXED: ActivityType.CLEARANCE,
 }
 ONE_DAY = dt.timedelta(days=1)
 

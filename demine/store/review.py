@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from demine.domain.findings import Finding
-from demine.domain.labels import kind_word
+from demine.domain.labels import action_label, field_label, kind_word, label
 from demine.domain.vocab import ReviewState, Role
 from demine.errors import (
     ConflictError,
@@ -448,9 +448,10 @@ def change_review_state(
             if state not in sources:
                 raise ConflictError(
                     _(
-                        "cannot %(action)s a record that is %(state)s",
-                        action=action,
-                        state=state.value,
+                        "the record cannot be %(done)s: its review state is"
+                        " “%(state)s”",
+                        done=action_label(action),
+                        state=label(state),
                     ),
                     current=before,
                     submitted={"action": action},
@@ -458,9 +459,15 @@ def change_review_state(
             if version is not None and version != before["version"]:
                 changed = _changed_since(session, kind, record_id, version, before)
                 raise ConflictError(
-                    f"the record changed since you opened it (version {version} "
-                    f"is now {before['version']}; changed: "
-                    f"{', '.join(changed) or 'its state'}); look at it again",
+                    _(
+                        "the record changed since you opened it (version"
+                        " %(opened)s is now %(now)s; changed: %(fields)s);"
+                        " look at it again",
+                        opened=version,
+                        now=before["version"],
+                        fields=", ".join(field_label(f) for f in changed)
+                        or _("its review state"),
+                    ),
                     current=before,
                     submitted={
                         "action": action,

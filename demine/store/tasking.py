@@ -24,11 +24,12 @@ WORKABLE = (HazardStatus.OPEN.value, HazardStatus.WORKED_ON.value)
 
 
 def active_teams(conn: Connection) -> pd.DataFrame:
-    """Approved, active teams indexed by id: name, method, m²/day, base lon/lat."""
+    """Approved, active teams indexed by id: name, method, m²/day, base lon/lat
+    and organisation."""
     frame = read_frame(
         conn,
         "team",
-        ["id", "name", "method", "productivity_m2_day", "base"],
+        ["id", "name", "method", "productivity_m2_day", "organisation_id", "base"],
         where=and_(Team.review_state == APPROVED, Team.active.is_(True)),
     )
     base = frame.pop("base").to_numpy(dtype=object)

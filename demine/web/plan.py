@@ -72,6 +72,11 @@ def plan_page(
             context["result"] = result
             context["plan"] = result.plan
             context["per_team"] = _per_team(result.plan.rows)
+            context["barred"] = [
+                t
+                for t in result.plan.teams.to_dict(orient="records")
+                if t["not_accredited"] or t["not_qualified"]
+            ]
             context["gantt"] = _svg(result) if len(result.plan.rows) else None
         except DemineError as exc:
             context["error"] = exc.user_message

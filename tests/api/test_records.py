@@ -109,6 +109,16 @@ def test_reject_needs_a_reason_and_records_it(
         f"/api/v1/records/hazard/{hid}/approve", json={"version": version + 1}
     )
     assert again.status_code == 409
+    stale = reviewer.post(
+        f"/api/v1/records/hazard/{hid}/approve",
+        json={"version": version},
+        headers={"Accept-Language": "ru"},
+    )
+    assert stale.status_code == 409
+    assert stale.json()["error"] == (
+        "запись не может получить отметку «утверждено»:"
+        " её состояние проверки — «Отклонено»"
+    )
 
 
 def test_second_editor_gets_conflict_with_both_versions(
@@ -176,3 +186,26 @@ def test_clerk_cannot_edit_approved_or_set_protected_fields(
     )
     assert sneaky.status_code == 422
     assert sneaky.json()["field"] == "review_state"
+
+
+def test_approving_an_old_version_names_what_changed_in_the_readers_words(
+    as_role: dict[str, TestClient], seed: Seed
+) -> None:
+    clerk, reviewer = as_role["clerk"], as_role["reviewer"]
+    hid = seed.hazards["alpha_draft"]
+    opened = clerk.post(f"/api/v1/records/hazard/{hid}/submit").json()["version"]
+    edited = reviewer.patch(
+        f"/api/v1/records/hazard/{hid}",
+        json={"version": opened, "changes": {"name": "Alpha, renamed"}},
+    )
+    assert edited.status_code == 200, edited.text
+    stale = reviewer.post(
+        f"/api/v1/records/hazard/{hid}/approve",
+        json={"version": opened},
+        headers={"Accept-Language": "az"},
+    )
+    assert stale.status_code == 409
+    message = stale.json()["error"]
+    assert f"{opened} versiyası indi {opened + 1}" in message
+    assert "Ad" in message.split("dəyişənlər:")[1]
+    assert "name" not in message

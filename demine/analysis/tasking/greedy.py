@@ -6,7 +6,8 @@ first with hazards that have a return date still ahead (earliest date first),
 then with the reachable hazard that gives the largest priority-weighted gain
 for what is left of the month. Moving to a new site costs its setup and
 travel days out of that month; staying on a site costs nothing more. It is
-what a planner would do by hand, fast (about two seconds for a national
+what a planner would do by hand (a team works only in the months it is
+accredited and qualified for), fast (about two seconds for a national
 plan), and it is the MILP's starting solution.
 """
 
@@ -35,6 +36,7 @@ def greedy_plan(problem: Problem) -> Assignment:
     limit = problem.options.max_teams_per_hazard
     by_team = team_pairs(problem)
     order = np.argsort(-problem.capacity, kind="stable")
+    month_capacity = problem.month_capacity
     chosen_pair: list[int] = []
     chosen_month: list[int] = []
     chosen_ha: list[float] = []
@@ -48,7 +50,9 @@ def greedy_plan(problem: Problem) -> Assignment:
             due = problem.deadline[hazards]
             urgent_ahead = due >= month
             free = np.ones(len(pairs), dtype=bool)
-            left = float(problem.capacity[t])
+            left = float(month_capacity[t, month])
+            if left <= EPS:
+                continue  # not accredited or not qualified this month
             while True:
                 setup = np.where(started[pairs], 0.0, problem.pair_setup[pairs])
                 amount = np.minimum(remaining[hazards], left - setup)

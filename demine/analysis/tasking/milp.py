@@ -7,12 +7,13 @@ hectares it releases there over the horizon. Pairs on a hazard with a return
 date split x into ``on``-time work and (soft deadlines only) ``late`` work.
 Rows:
 
-- capacity (t): Σ x + Σ setup_c · y[c] ≤ months · capacity_t (setup and the
-  round trip from the base cost working days once per site, counted in
-  hectares of the team's own productivity);
+- capacity (t): Σ x + Σ setup_c · y[c] ≤ C_t(M), the team's capacity over
+  the horizon (setup and the round trip from the base cost working days once
+  per site, counted in hectares of the team's own productivity);
 - due (t, d), for each due month d of the team's deadline hazards:
-  Σ_{c: due_c ≤ d} (on[c] + setup_c · y[c]) ≤ (d + 1) · capacity_t;
-- link (c): x[c] ≤ min(area_h, months · capacity_t − setup_c) · y[c];
+  Σ_{c: due_c ≤ d} (on[c] + setup_c · y[c]) ≤ C_t(d), its capacity in
+  months 0 to d;
+- link (c): x[c] ≤ min(area_h, C_t(M) − setup_c) · y[c];
 - area (h): Σ x ≤ remaining area of h;
 - crowding (h): Σ_t y ≤ max_teams_per_hazard (only where more could come);
 - deadline (h): Σ on ≥ area_h (hard), or Σ on + s_h ≥ area_h with s_h ≥ 0
@@ -22,10 +23,12 @@ Objective: maximise Σ weight_h · x − penalty · Σ s.
 
 **Sequence.** Each team then works its sites in order: hazards with a
 return date by date, then the rest by weight, filling month after month
-(:func:`sequence`). With a capacity that is the same each month and work
-that can be split across months, the due rows are exactly the condition for
-such an earliest-due-date order to meet every date, so sequencing loses
-nothing: the monthly plan has the MILP's objective.
+(:func:`sequence`). A team's capacity in a month is its full month or, in a
+month its organisation is not accredited or its members not qualified for
+its method, nothing; C_t(d) sums them. With work that can be split across
+months, the due rows are exactly the condition for such an
+earliest-due-date order to meet every date, so sequencing loses nothing:
+the monthly plan has the MILP's objective.
 
 Candidates keep the MILP small enough for 200 teams × 5,000 hazards: each
 team keeps the hazards the greedy plan gave it plus its ``extra_candidates``
@@ -292,7 +295,7 @@ class _Model:
             2 * n + len(self.late_pairs) + np.arange(len(self.must) if self.soft else 0)
         )
         self.n_columns = 2 * n + len(self.late_pairs) + len(self.si)
-        horizon = problem.capacity[self.t] * problem.n_months
+        horizon = problem.horizon_capacity[self.t]
         self.upper = np.minimum(problem.area[self.h], horizon - self.setup)
         self.n_rows = 0
 
@@ -309,7 +312,7 @@ class _Model:
             np.r_[self.xi, self.yi, self.li],
             np.r_[np.ones(n), self.setup, np.ones(len(lp_))],
             -inf,
-            p.capacity[teams] * p.n_months,
+            p.horizon_capacity[teams],
         )
         dated = np.flatnonzero(self.due >= 0)
         self._due_rows(rows, dated)
@@ -368,7 +371,7 @@ class _Model:
             np.concatenate(due_c),
             np.concatenate(due_v),
             -highspy.kHighsInf,
-            self.p.capacity[levels[:, 0]] * (levels[:, 1] + 1),
+            self.p.capacity_by(levels[:, 0], levels[:, 1]),
         )
 
     def _deadline_rows(self, rows: _Rows, dated: NDArray[np.int64]) -> None:
@@ -428,8 +431,9 @@ def sequence(
     t = problem.pair_team[cands]
     h = problem.pair_hazard[cands]
     due = problem.deadline[h]
+    month_capacity = problem.month_capacity
     for team in np.unique(t[(on > 1e-7) | (late > 1e-7)]):
-        cap = float(problem.capacity[team])
+        caps = [float(c) for c in month_capacity[team]] + [0.0]
         jobs: list[tuple[float, float, float, int, float]] = []
         for c in np.flatnonzero(t == team).tolist():
             weight = float(problem.weight[h[c]])
@@ -439,14 +443,14 @@ def sequence(
             if late[c] > 1e-7:
                 jobs.append((months + 1.0, -weight, float(h[c]), c, float(late[c])))
         jobs.sort()
-        month, left = 0, cap
+        month, left = 0, caps[0]
         started: set[int] = set()
         for _first, _w, _h, job, amount in jobs:
             if job not in started:
                 started.add(job)
                 left -= float(problem.pair_setup[cands[job]])
                 while left < 0 and month < months - 1:
-                    month, left = month + 1, left + cap
+                    month, left = month + 1, left + caps[month + 1]
             while amount > 1e-7 and month < months:
                 take = min(amount, max(left, 0.0))
                 if take > 1e-7:
@@ -456,7 +460,7 @@ def sequence(
                 amount -= take
                 left -= take
                 if left <= 1e-9:
-                    month, left = month + 1, left + cap
+                    month, left = month + 1, left + caps[month + 1]
     return Assignment(
         pair=np.array(chosen_pair, dtype=np.int64),
         month=np.array(chosen_month, dtype=np.int64),

@@ -28,8 +28,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from demine.domain.accreditation import TASKED_ACTIVITY
 from demine.domain.labels import label_of
-from demine.domain.vocab import Blockage, HazardClass, LandUse, Method
+from demine.domain.vocab import ActivityType, Blockage, HazardClass, LandUse, Method
 from demine.errors import DemineError
 from demine.i18n import N_, _
 from demine.i18n.numbers import number
@@ -253,12 +254,50 @@ def weights_from_scores(scores: pd.Series, floor: float = 0.1) -> pd.Series:
     return floor + (1 - floor) * (values - low) / (high - low)
 
 
+@dataclass(frozen=True)
+class Eligibility:
+    """Months each team may be tasked: accredited and qualified (plain data).
+
+    ``accredited`` and ``qualified`` are indexed by team id with one boolean
+    column per month of the horizon, in order: whether the team's
+    organisation holds a valid, unsuspended accreditation for the team's
+    method (and the activity :data:`~demine.domain.accreditation.TASKED_ACTIVITY`
+    gives it) every day of the month, and whether the team's members hold the
+    certificates its method needs every day of it. A team missing from a
+    table counts as allowed. The register reads them
+    (:mod:`demine.analysis.tasking.eligibility`); the plan only obeys them.
+    """
+
+    accredited: pd.DataFrame
+    qualified: pd.DataFrame
+
+    def masks(
+        self, team_ids: pd.Index, months: int
+    ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        """Teams × months arrays of both, in the order of ``team_ids``."""
+        out = []
+        for frame in (self.accredited, self.qualified):
+            values = frame.reindex(team_ids).to_numpy(dtype=object)
+            if values.shape[1:] != (months,):
+                raise TaskingError(
+                    _(
+                        "eligibility covers %(got)s months, the plan %(months)s",
+                        got=values.shape[1] if values.ndim == 2 else 0,
+                        months=months,
+                    )
+                )
+            mask = np.where(pd.isna(values), True, values).astype(bool)
+            out.append(mask)
+        return out[0], out[1]
+
+
 @dataclass
 class Problem:
     """A tasking instance as arrays: T teams, H hazards, M months, P pairs.
 
-    A pair is a (team, hazard) the team may work: suitable and within reach.
-    Areas are in hectares so the solver sees numbers near 1.
+    A pair is a (team, hazard) the team may work: suitable, within reach and
+    allowed (accredited and qualified) in at least one month. Areas are in
+    hectares so the solver sees numbers near 1.
     """
 
     team_ids: NDArray[np.int64]
@@ -278,10 +317,32 @@ class Problem:
     pair_setup: NDArray[np.float64]  # ha lost per deployment (setup + travel)
     pair_km: NDArray[np.float64]
     options: TaskingOptions
+    accredited: NDArray[np.bool_]  # teams × months
+    qualified: NDArray[np.bool_]  # teams × months
+    would_reach: NDArray[np.bool_]  # teams × hazards, whatever the eligibility
 
     @property
     def n_months(self) -> int:
         return len(self.months) - 1
+
+    @property
+    def allowed(self) -> NDArray[np.bool_]:
+        """Teams × months: accredited and qualified."""
+        return self.accredited & self.qualified
+
+    @property
+    def month_capacity(self) -> NDArray[np.float64]:
+        """Teams × months: hectares a team may release in each month."""
+        return self.capacity[:, None] * self.allowed
+
+    @property
+    def horizon_capacity(self) -> NDArray[np.float64]:
+        """Hectares each team may release over the horizon."""
+        return self.month_capacity.sum(axis=1)
+
+    def capacity_by(self, team: NDArray[np.int64], month: NDArray[np.int64]) -> Any:
+        """Hectares ``team`` may release from the first month to ``month``."""
+        return np.cumsum(self.month_capacity, axis=1)[team, month]
 
     @property
     def must(self) -> NDArray[np.bool_]:
@@ -371,6 +432,7 @@ class Plan:
     deadlines: pd.DataFrame
     model: dict[str, int]
     options: TaskingOptions
+    unassigned: pd.DataFrame  # hazards barred by accreditation / qualification
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready figures, the plan per team and the deadline check."""
@@ -392,6 +454,7 @@ class Plan:
             "teams": _records(self.teams),
             "plan": _records(self.rows),
             "deadlines": _records(self.deadlines),
+            "unassigned": _records(self.unassigned),
             "options": {
                 k: (v.isoformat() if isinstance(v, dt.date) else v)
                 for k, v in self.options.__dict__.items()
@@ -427,6 +490,7 @@ def build_problem(
     hazards: pd.DataFrame,
     weights: pd.Series,
     options: TaskingOptions,
+    eligibility: Eligibility | None = None,
 ) -> Problem:
     """Check the input and turn it into arrays; TaskingError on bad input.
 
@@ -436,7 +500,9 @@ def build_problem(
     and optionally ``name``, ``hazard_class``, ``land_use``, ``blockages``,
     ``slope_deg`` and ``return_on`` (the date by which the hazard must be
     released; empty for none). ``weights`` is the value of one m² of each
-    hazard (non-negative).
+    hazard (non-negative). ``eligibility`` bars teams from the months their
+    organisation is not accredited or their members not qualified for their
+    method (None: every team may work every month).
     """
     options.validate()
     if options.start is None:
@@ -462,6 +528,15 @@ def build_problem(
     # A deployment that would spend the whole month travelling is no deployment.
     reach &= setup < capacity[:, None]
     reach &= (area_ha > 0)[None, :]
+    n_months = len(months) - 1
+    if eligibility is None:
+        accredited = np.ones((len(teams), n_months), dtype=bool)
+        qualified = accredited.copy()
+    else:
+        accredited, qualified = eligibility.masks(teams.index, n_months)
+    would_reach = reach.copy()
+    some_month: NDArray[np.bool_] = np.any(accredited & qualified, axis=1)
+    reach &= some_month[:, None]
     pt, ph = np.nonzero(reach)
     problem = Problem(
         team_ids=teams.index.to_numpy(dtype=np.int64),
@@ -484,6 +559,9 @@ def build_problem(
         pair_setup=setup[pt, ph],
         pair_km=km[pt, ph],
         options=options,
+        accredited=accredited,
+        qualified=qualified,
+        would_reach=would_reach,
     )
     if options.deadlines == "hard":
         check_deadlines(problem, conditions, ok, km)
@@ -601,6 +679,11 @@ def check_deadlines(
                     km=number(opts.max_distance_km),
                 )
                 if not near.any()
+                else _(
+                    "no suitable team within reach is accredited and qualified "
+                    "in any month of the plan"
+                )
+                if problem.would_reach[:, h].any()
                 else _("every suitable team would spend the month travelling")
             )
             methods = ", ".join(label_of(Method, m) for m in able) or _("none")
@@ -615,8 +698,13 @@ def check_deadlines(
                 )
             )
         t = problem.pair_team[teams]
-        most = float(np.sum(problem.capacity[t] - problem.pair_setup[teams]))
-        most *= problem.deadline[h] + 1
+        due = int(problem.deadline[h])
+        most = float(
+            np.sum(
+                problem.capacity_by(t, np.full(len(t), due))
+                - problem.pair_setup[teams] * (due + 1)
+            )
+        )
         if most < problem.area[h] * (1 - 1e-9):
             raise TaskingError(
                 _(
@@ -638,3 +726,92 @@ def _hazard_label(problem: Problem, h: int) -> str:
     if name:
         return _("hazard %(id)s (%(name)s)", id=hid, name=name)
     return _("hazard %(id)s", id=hid)
+
+
+def month_runs(labels: list[str], months: Iterable[int]) -> str:
+    """Months as runs: ``2027-01, 2027-03 to 2027-12`` (indices into labels)."""
+    runs: list[list[int]] = []
+    for m in sorted(months):
+        if runs and m == runs[-1][1] + 1:
+            runs[-1][1] = m
+        else:
+            runs.append([m, m])
+    return ", ".join(
+        labels[a]
+        if a == b
+        else _("%(first)s to %(last)s", first=labels[a], last=labels[b])
+        for a, b in runs
+    )
+
+
+def _cause(problem: Problem, teams: NDArray[np.int64], months: NDArray[np.intp]) -> str:
+    """Why ``teams`` may not work in ``months``: accreditation, certificates or both."""
+    if not problem.accredited[np.ix_(teams, months)].any():
+        return _("not accredited")
+    if not problem.qualified[np.ix_(teams, months)].any():
+        return _("not qualified")
+    return _("not accredited or not qualified")
+
+
+def barred_hazards(problem: Problem, released: NDArray[np.float64]) -> pd.DataFrame:
+    """Hazards left without work where accreditation or qualification barred
+    the teams that could reach them, each with the reason in words.
+
+    A hazard is listed when the plan gives it nothing and, for a method of
+    the teams within its reach, no team of that method is accredited and
+    qualified in some months of the horizon. ``whole_horizon`` marks those
+    no team within reach may work in any month (they come first); for the
+    others the barred months cost capacity that may have left them out. A
+    hazard left while every team within reach could work all the horizon is
+    left for want of capacity or priority, and is not listed.
+    """
+    labels = [d.strftime("%Y-%m") for d in problem.months[:-1]]
+    allowed = problem.allowed
+    out = []
+    for h in np.flatnonzero(released <= 1e-9).tolist():
+        near = np.flatnonzero(problem.would_reach[:, h])
+        if not len(near):
+            continue
+        groups: dict[tuple[tuple[int, ...], str], dict[ActivityType, list[str]]] = {}
+        methods, barred = [], set()
+        for method in sorted({str(m) for m in problem.methods[near]}):
+            mine = near[problem.methods[near] == method]
+            months = np.flatnonzero(~allowed[mine].any(axis=0))
+            if not len(months):
+                continue
+            kind = TASKED_ACTIVITY.get(Method(method), ActivityType.CLEARANCE)
+            key = (tuple(months.tolist()), _cause(problem, mine, months))
+            groups.setdefault(key, {}).setdefault(kind, []).append(method)
+            methods.append(method)
+            barred.update(months.tolist())
+        reasons = [
+            _(
+                "no team within reach accredited and qualified for %(work)s in "
+                "%(months)s (%(cause)s)",
+                work=", ".join(
+                    _(
+                        "%(activity)s (%(methods)s)",
+                        activity=label_of(ActivityType, kind.value),
+                        methods=", ".join(label_of(Method, m) for m in group),
+                    )
+                    for kind, group in work.items()
+                ),
+                months=month_runs(labels, list(months_key)),
+                cause=cause,
+            )
+            for (months_key, cause), work in groups.items()
+        ]
+        if reasons:
+            out.append(
+                {
+                    "hazard_id": int(problem.hazard_ids[h]),
+                    "hazard": problem.hazard_names[h],
+                    "methods": methods,
+                    "months": [labels[m] for m in sorted(barred)],
+                    "whole_horizon": not bool(allowed[near].any()),
+                    "reason": "; ".join(reasons),
+                }
+            )
+    out.sort(key=lambda row: (not row["whole_horizon"], row["hazard_id"]))
+    columns = ["hazard_id", "hazard", "methods", "months", "whole_horizon", "reason"]
+    return pd.DataFrame(out, columns=columns)

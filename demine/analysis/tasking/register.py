@@ -7,6 +7,9 @@ Priority weights come from :func:`demine.analysis.priorities.ranking.prioritise`
 not installed, every m² weighs 1 and hazards are taken in the order: return
 date of the settlement they block (soonest first), then number of things
 they block, then id; ``weights`` in the result says which was used.
+
+Teams work only in the months their organisation is accredited and their
+members qualified for their method (:mod:`~demine.analysis.tasking.eligibility`).
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ from typing import Any
 
 import pandas as pd
 
+from demine.analysis.tasking.eligibility import Checked, read_eligibility
 from demine.analysis.tasking.problem import (
     Plan,
     TaskingError,
     TaskingOptions,
     deadline_month,
     first_of_next_month,
+    month_starts,
     weights_from_scores,
 )
 from demine.analysis.tasking.solve import plan_tasks
@@ -46,6 +51,7 @@ class RegisterPlan:
     teams_available: int
     hazards_open: int
     hazards_planned: int
+    checked: Checked
 
     def as_dict(self) -> dict[str, Any]:
         data = self.plan.as_dict()
@@ -54,6 +60,8 @@ class RegisterPlan:
             teams_available=self.teams_available,
             hazards_open=self.hazards_open,
             hazards_planned=self.hazards_planned,
+            teams_under_accreditation=self.checked.accreditation,
+            teams_under_qualification=self.checked.qualification,
         )
         return data
 
@@ -89,12 +97,15 @@ def plan_register(
     if options.start is None:
         options = replace(options, start=first_of_next_month(today or dt.date.today()))
     options.validate()
+    assert options.start is not None
+    months = month_starts(options.start.replace(day=1), options.months)
     with db.transaction() as conn:
         team_table = active_teams(conn)
         hazards = workable_hazards(conn)
-    available = len(team_table)
-    if teams is not None:
-        team_table = team_table.sort_index().head(teams)
+        available = len(team_table)
+        if teams is not None:
+            team_table = team_table.sort_index().head(teams)
+        eligibility, checked = read_eligibility(conn, team_table, months)
     if len(team_table) == 0:
         raise TaskingError(_("there are no active approved teams to plan"))
     if len(hazards) == 0:
@@ -105,13 +116,14 @@ def plan_register(
         scores, source = _scores(db, hazards, profile)
     chosen = _select(hazards, scores, top, options)
     weights = weights_from_scores(scores.reindex(chosen.index).fillna(scores.min()))
-    plan = plan_tasks(team_table, chosen, weights, options)
+    plan = plan_tasks(team_table, chosen, weights, options, eligibility)
     return RegisterPlan(
         plan=plan,
         weights=source,
         teams_available=available,
         hazards_open=len(hazards),
         hazards_planned=len(chosen),
+        checked=checked,
     )
 
 

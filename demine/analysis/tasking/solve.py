@@ -17,11 +17,14 @@ from demine.analysis.tasking.greedy import greedy_plan
 from demine.analysis.tasking.milp import solve_milp
 from demine.analysis.tasking.problem import (
     Assignment,
+    Eligibility,
     Plan,
     Problem,
     TaskingError,
     TaskingOptions,
+    barred_hazards,
     build_problem,
+    month_runs,
 )
 from demine.i18n import _
 
@@ -31,6 +34,7 @@ def plan_tasks(
     hazards: pd.DataFrame,
     weights: pd.Series,
     options: TaskingOptions,
+    eligibility: Eligibility | None = None,
 ) -> Plan:
     """The work plan: greedy first, then the MILP started from it.
 
@@ -40,6 +44,11 @@ def plan_tasks(
         As :func:`build_problem` takes them.
     options
         Horizon, travel, solver limits; ``solver="greedy"`` skips the MILP.
+    eligibility
+        The months each team is accredited and qualified for its method
+        (None: all); a team works only in those months, and the plan's
+        ``unassigned`` table explains every hazard left without work for
+        that reason.
 
     Returns
     -------
@@ -61,7 +70,7 @@ def plan_tasks(
     >>> round(plan.released_m2)
     1500
     """
-    problem = build_problem(teams, hazards, weights, options)
+    problem = build_problem(teams, hazards, weights, options, eligibility)
     started = time.perf_counter()
     greedy = greedy_plan(problem)
     greedy_seconds = time.perf_counter() - started
@@ -159,6 +168,7 @@ def make_plan(
         deadlines=_deadline_table(problem, chosen),
         model=model,
         options=problem.options,
+        unassigned=barred_hazards(problem, chosen.released_by(problem, 10**9)),
     )
 
 
@@ -173,7 +183,9 @@ def _team_totals(problem: Problem, rows: pd.DataFrame) -> pd.DataFrame:
             "team_id": problem.team_ids,
             "team": problem.team_names,
             "method": problem.methods.astype(str),
-            "capacity_m2": np.round(problem.capacity * problem.n_months * 1e4, 1),
+            "capacity_m2": np.round(problem.horizon_capacity * 1e4, 1),
+            "not_accredited": _barred_months(problem, problem.accredited),
+            "not_qualified": _barred_months(problem, problem.qualified),
         }
     ).set_index("team_id")
     frame = frame.join(totals).fillna(
@@ -181,8 +193,15 @@ def _team_totals(problem: Problem, rows: pd.DataFrame) -> pd.DataFrame:
     )
     frame["hazards"] = frame["hazards"].astype(int)
     frame["deployments"] = frame["deployments"].astype(int)
-    frame["used_pct"] = np.round(100 * frame["released_m2"] / frame["capacity_m2"], 1)
+    used = frame["released_m2"] / frame["capacity_m2"].where(frame["capacity_m2"] > 0)
+    frame["used_pct"] = np.round(100 * used.fillna(0.0), 1)
     return frame.reset_index()
+
+
+def _barred_months(problem: Problem, mask: np.ndarray) -> list[str]:
+    """Per team, the months ``mask`` is false as runs ('' when none)."""
+    labels = [d.strftime("%Y-%m") for d in problem.months[:-1]]
+    return [month_runs(labels, np.flatnonzero(~row).tolist()) for row in mask]
 
 
 def _deadline_table(problem: Problem, chosen: Assignment) -> pd.DataFrame:
