@@ -75,14 +75,14 @@ test-postgis: $(STAMP) messages
 ## Style, the layers of the README's picture (import contracts in
 ## pyproject.toml), and types (mypy: strict on domain, geo and store).
 lint: $(STAMP)
-	$(BIN)/ruff check demine tests bench scripts
-	$(BIN)/ruff format --check demine tests bench scripts
+	$(BIN)/ruff check demine tests bench scripts conftest.py
+	$(BIN)/ruff format --check demine tests bench scripts conftest.py
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix demine tests bench scripts
-	$(BIN)/ruff format demine tests bench scripts
+	$(BIN)/ruff check --fix demine tests bench scripts conftest.py
+	$(BIN)/ruff format demine tests bench scripts conftest.py
 
 bench: $(STAMP) system-deps
 	DEMINE_BENCH_DATABASE_URL=$$(bash scripts/postgres.sh bench) $(BIN)/python bench/run.py

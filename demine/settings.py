@@ -54,8 +54,9 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(default=60, gt=0)
     session_absolute_hours: int = Field(default=12, gt=0)
     # Exports of more rows than this run as jobs (off the request path, with
-    # progress and cancellation); their files wait in jobs_dir (a folder
-    # every server shares; default: the system's temporary folder).
+    # progress and cancellation); jobs work in jobs_dir (a local folder;
+    # default: the system's temporary folder) and keep their results in the
+    # register, so servers share nothing but the database.
     export_inline_rows: int = Field(default=100_000, gt=0)
     # Uploads larger than this once unpacked are checked and imported by jobs.
     import_inline_bytes: int = Field(default=5_000_000, gt=0)

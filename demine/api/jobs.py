@@ -11,11 +11,12 @@ import job's file is its report, as ``/api/v1/import`` answers a small one.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from demine.errors import NotFoundError
@@ -23,7 +24,7 @@ from demine.exchange.jobs import queue_export
 from demine.exchange.staging import REGISTER
 from demine.exchange.transfer import EXPORT_FORMATS
 from demine.serving.deps import DbDep, RecordId, User
-from demine.store import jobs
+from demine.store import jobs, stored_files
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
 
@@ -54,14 +55,22 @@ def cancel(job_id: RecordId, db: DbDep, who: User) -> dict[str, Any]:
 
 @router.get("/jobs/{job_id}/file")
 def download(job_id: RecordId, db: DbDep, who: User) -> Response:
-    """The finished job's file."""
+    """The finished job's file (from whichever server ran it)."""
     job = jobs.get(db, job_id, who)
-    path = Path(job.result_path or "")
-    if job.state != "done" or not job.result_path or not path.is_file():
+    owner, name = jobs.result_owner(job_id), job.result_name or ""
+    length = stored_files.size(db, owner, name) if job.state == "done" else 0
+    if not name or not length:
         raise NotFoundError(f"job {job_id} has no file to download")
-    suffix = path.suffix.lower()
+    suffix = PurePath(name).suffix.lower()
     media = next(
         (m for s, m in EXPORT_FORMATS.values() if s == suffix),
         "application/json" if suffix == ".json" else "application/octet-stream",
     )
-    return FileResponse(path, media_type=media, filename=job.result_name)
+    return StreamingResponse(
+        stored_files.pieces(db, owner, name),
+        media_type=media,
+        headers={
+            "Content-Length": str(length),
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+        },
+    )

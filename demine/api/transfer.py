@@ -27,8 +27,10 @@ from starlette.concurrency import run_in_threadpool
 from demine.errors import ImportRejectedError, SourceError
 from demine.exchange.jobs import (
     MAPPING_NAME,
+    forget_upload,
     import_report,
     import_waiting,
+    keep_upload,
     new_upload,
     queue_export,
     queue_import,
@@ -74,7 +76,7 @@ async def import_route(
     are checked or imported by a job (202); its file is this same answer."""
     settings = request.app.state.settings
     db = request.app.state.db
-    token, folder = new_upload()
+    token, folder = new_upload(db)
     try:
         paths = await save_uploads(
             folder, files, settings.max_upload_bytes, MAPPING_NAME
@@ -89,6 +91,7 @@ async def import_route(
             "crs": crs,
         }
         if unpacked_size(paths) > settings.import_inline_bytes:
+            keep_upload(db, token, folder)
             job_id = queue_import(
                 db,
                 who,
@@ -108,10 +111,10 @@ async def import_route(
             ImportLimits.from_settings(settings),
         )
     except (SourceError, ImportRejectedError) as exc:
-        shutil.rmtree(folder, ignore_errors=True)
+        forget_upload(db, token, folder)
         return JSONResponse(refusal(exc, folder), status_code=exc.http_status)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        forget_upload(db, token, folder)
         raise
     shutil.rmtree(folder, ignore_errors=True)
     return JSONResponse(import_report(result, folder))

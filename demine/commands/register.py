@@ -58,9 +58,7 @@ def demo(
     json_: JsonOption = False,
 ) -> None:
     """Build the demo register (Azerbaijan's liberated districts) and summarise it."""
-    from demine.demo import generate
-    from demine.demo.qa_chain import play
-    from demine.store.loading import load_register
+    from demine.demo.building import build_demo
 
     if scale not in ("small", "medium", "national"):
         raise DemineError(
@@ -84,10 +82,8 @@ def demo(
             seed=seed,
         )
     )
-    frames = generate(scale, seed)  # type: ignore[arg-type]
     with progress_bar(not json_) as start:
-        counts = load_register(database, frames, progress=start)
-    played = play(database, seed)
+        counts, played = build_demo(database, scale, seed, progress=start)
     elapsed = time.perf_counter() - started
     err.print(
         _(
@@ -98,9 +94,14 @@ def demo(
         )
     )
     err.print(
-        f"QA programme: lot rejected, land reopened (hazard {played.reopened_hazard}), "
-        f"re-cleared and non-conformity {played.closed_nc} closed; "
-        f"non-conformity {played.open_nc} still open"
+        _(
+            "QA programme: lot rejected, land reopened (hazard %(hazard)s),"
+            " re-cleared and non-conformity %(closed)s closed; non-conformity"
+            " %(open)s still open",
+            hazard=played.reopened_hazard,
+            closed=played.closed_nc,
+            open=played.open_nc,
+        )
     )
     _print_summary(database, json_)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from demine.errors import DemineError
-from demine.store import jobs
+from demine.store import jobs, stored_files
 from demine.store.database import Database
 from demine.store.users import Principal, get_principal
 
@@ -152,11 +152,8 @@ class JobRunner:
             log.exception("job %s failed", job.id)
             jobs.finish(self.db, job.id, "failed", error="the job failed on the server")
         else:
-            jobs.finish(
-                self.db,
-                job.id,
-                "done",
-                result_path=str(path),
-                result_name=path.name,
-            )
+            # Kept in the register: any server answers for the file.
+            stored_files.keep(self.db, jobs.result_owner(job.id), [path])
+            shutil.rmtree(folder, ignore_errors=True)
+            jobs.finish(self.db, job.id, "done", result_name=path.name)
         return True

@@ -14,6 +14,7 @@ export job writes the file.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import secrets
@@ -37,7 +38,7 @@ from demine.exchange.transfer import (
     import_upload,
     kind_and_mapping,
 )
-from demine.store import jobs
+from demine.store import jobs, stored_files
 from demine.store.database import Database
 from demine.store.users import Principal
 
@@ -54,24 +55,49 @@ READ_FIELDS = ("layer", "encoding", "crs")
 # -- uploads waiting ----------------------------------------------------------
 
 
-def new_upload() -> tuple[str, Path]:
+def new_upload(db: Database) -> tuple[str, Path]:
     """A fresh token and the folder (not yet made) its files are saved in;
     uploads nobody used within a day are removed first."""
-    forget_old_uploads()
+    forget_old_uploads(db)
     token = secrets.token_urlsafe(24)
     return token, UPLOADS / token
 
 
-def waiting_upload(token: str) -> Path:
-    """The folder of the upload ``token`` names, if it is still waiting."""
-    folder = UPLOADS / token
-    if not TOKEN.match(token) or not folder.is_dir():
+def keep_upload(db: Database, token: str, folder: Path) -> None:
+    """Keep the saved upload in the register: the check, the confirmation and
+    the job that imports it may each reach another server."""
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    stored_files.keep(db, _owner(token), files)
+
+
+def waiting_upload(db: Database, token: str) -> Path:
+    """The local folder of the upload ``token`` names, if it is still waiting
+    (copied from the register when it was saved through another server)."""
+    owner = _owner(token)
+    if not TOKEN.match(token) or not stored_files.names(db, owner):
         raise SourceError("that upload is no longer waiting; upload the files again")
+    folder = UPLOADS / token
+    if folder.is_dir():
+        return folder
+    # Copied beside, then renamed: a folder under the token's name is whole.
+    landing = UPLOADS / f".{token}-{secrets.token_hex(4)}"
+    stored_files.copy_out(db, owner, landing)
+    try:
+        landing.rename(folder)
+    except OSError:  # another request of this server copied it first
+        shutil.rmtree(landing, ignore_errors=True)
     return folder
 
 
-def forget_old_uploads() -> None:
+def forget_upload(db: Database, token: str, folder: Path) -> None:
+    """Remove an upload that was imported or refused, here and in the register."""
+    shutil.rmtree(folder, ignore_errors=True)
+    stored_files.drop(db, _owner(token))
+
+
+def forget_old_uploads(db: Database) -> None:
     """Remove uploads nobody confirmed within a day."""
+    stored_files.drop_older(db, "upload:", dt.timedelta(seconds=KEEP_SECONDS))
     if not UPLOADS.is_dir():
         return
     now = time.time()
@@ -81,6 +107,10 @@ def forget_old_uploads() -> None:
                 shutil.rmtree(folder, ignore_errors=True)
         except OSError:
             continue
+
+
+def _owner(token: str) -> str:
+    return f"upload:{token}"
 
 
 def unpacked_size(paths: Sequence[Path]) -> int:
@@ -178,7 +208,7 @@ def queue_import(
     web page's confirmation). The job's id; a ConflictError while another
     job of ``who`` is active. What the files hold and the mapping are
     checked before the job waits."""
-    kind_and_mapping(str(request["kind"]), _mapping_text(waiting_upload(token)))
+    kind_and_mapping(str(request["kind"]), _mapping_text(waiting_upload(db, token)))
     parameters = {
         "token": token,
         "kind": str(request["kind"]),
@@ -216,7 +246,8 @@ def import_job(
     dry_run = bool(parameters.get("dry_run"))
     if not who.can_review:
         raise PermissionDeniedError("only reviewers and administrators may import")
-    uploads = waiting_upload(str(parameters["token"]))
+    token = str(parameters["token"])
+    uploads = waiting_upload(db, token)
     limits = ImportLimits(int(parameters["max_bytes"]), int(parameters["max_rows"]))
     progress(0.05, "checking the files" if dry_run else "importing")
     keep = dry_run and bool(parameters.get("keep"))
@@ -229,7 +260,7 @@ def import_job(
         report = refusal(exc, uploads)
         keep = False
     if not keep:
-        shutil.rmtree(uploads, ignore_errors=True)
+        forget_upload(db, token, uploads)
     progress(0.95, "done")
     path = folder / RESULT
     path.write_text(json.dumps(report), encoding="utf-8")

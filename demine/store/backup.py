@@ -80,7 +80,8 @@ def restore(path: Path, db: Database, *, replace: bool = False) -> BackupResult:
     """Replace the register ``db`` with the backup at ``path``."""
     if not path.is_file():
         raise StoreError(_("%(path)s: no such backup file", path=path))
-    head = path.read_bytes()[:16] if path.stat().st_size else b""
+    with path.open("rb") as start:
+        head = start.read(16)
     if db.is_initialised() and not replace and count_records(db):
         raise StoreError(
             _(

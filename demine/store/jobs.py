@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, select, update
 from demine.domain.vocab import Role
 from demine.errors import ConflictError, NotFoundError
 from demine.store.database import Database
-from demine.store.schema import Job
+from demine.store.schema import Job, StoredChunk
 from demine.store.schema.base import utcnow
 from demine.store.users import Principal
 
@@ -265,7 +265,8 @@ def requeue(db: Database, job_id: int) -> None:
 
 
 def forget_old(db: Database, older_than: dt.timedelta) -> list[str]:
-    """Delete finished jobs older than this; the result files they named."""
+    """Delete finished jobs older than this, with their stored results; the
+    local result files they named (jobs from before results were stored)."""
     cutoff = utcnow() - older_than
     with db.session(write=True) as session:
         old = session.execute(
@@ -274,8 +275,16 @@ def forget_old(db: Database, older_than: dt.timedelta) -> list[str]:
             )
         ).all()
         if old:
-            session.execute(delete(Job).where(Job.id.in_([i for i, _ in old])))
+            ids = [i for i, _ in old]
+            session.execute(delete(Job).where(Job.id.in_(ids)))
+            owners = [result_owner(i) for i in ids]
+            session.execute(delete(StoredChunk).where(StoredChunk.owner.in_(owners)))
         return [p for _, p in old if p]
+
+
+def result_owner(job_id: int) -> str:
+    """Under what name a job's result file is kept (:mod:`stored_files`)."""
+    return f"job:{job_id}"
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

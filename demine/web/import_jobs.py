@@ -11,7 +11,6 @@ as a small upload's page shows it.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -19,7 +18,7 @@ from fastapi.responses import Response
 from demine.errors import NotFoundError
 from demine.exchange.jobs import READ_FIELDS
 from demine.serving.deps import RecordId, Reviewer
-from demine.store import jobs
+from demine.store import jobs, stored_files
 from demine.web import transfer
 
 router = APIRouter(include_in_schema=False)
@@ -28,10 +27,14 @@ router = APIRouter(include_in_schema=False)
 @router.get("/transfer/jobs/{job_id}")
 def import_result(request: Request, job_id: RecordId, who: Reviewer) -> Response:
     """What an import job found or did, on the import page."""
-    job = jobs.get(request.app.state.db, job_id, who)
-    if job.kind != "import" or job.state != "done" or not job.result_path:
+    db = request.app.state.db
+    job = jobs.get(db, job_id, who)
+    text = None
+    if job.kind == "import" and job.state == "done" and job.result_name:
+        text = stored_files.read_text(db, jobs.result_owner(job_id), job.result_name)
+    if text is None:
         raise NotFoundError(f"import job {job_id} has no result")
-    report = json.loads(Path(job.result_path).read_text("utf-8"))
+    report = json.loads(text)
     context = transfer.report_context(report)
     status = 422 if "failure" in context else 200
     if "preview" in context and job.parameters.get("keep"):

@@ -39,8 +39,10 @@ from demine.exchange.entities import LAYERS
 from demine.exchange.jobs import (
     MAPPING_NAME,
     READ_FIELDS,
+    forget_upload,
     import_report,
     import_waiting,
+    keep_upload,
     new_upload,
     queue_import,
     refusal,
@@ -133,7 +135,7 @@ async def import_preview(request: Request, who: Reviewer) -> Response:
     settings = request.app.state.settings
     entered = {k: _text(form, k) for k in ("kind", *READ_FIELDS)}
     entered["mapping_text"] = _text(form, "mapping_text")
-    token, folder = new_upload()
+    token, folder = new_upload(request.app.state.db)
     try:
         files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
         paths = await save_uploads(
@@ -142,6 +144,7 @@ async def import_preview(request: Request, who: Reviewer) -> Response:
         mapping_text = await _mapping_text(form, entered["mapping_text"])
         if mapping_text:
             (folder / MAPPING_NAME).write_text(mapping_text, encoding="utf-8")
+        keep_upload(request.app.state.db, token, folder)
         pending = {
             "token": token,
             "kind": entered["kind"],
@@ -169,11 +172,11 @@ async def import_preview(request: Request, who: Reviewer) -> Response:
             ImportLimits.from_settings(settings),
         )
     except (SourceError, ImportRejectedError) as exc:
-        shutil.rmtree(folder, ignore_errors=True)
+        forget_upload(request.app.state.db, token, folder)
         context = report_context(refusal(exc, folder))
         return page(request, who, 422, entered=entered, **context)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        forget_upload(request.app.state.db, token, folder)
         raise
     request.session[SESSION_KEY] = pending
     context = report_context(import_report(result, folder))
@@ -189,7 +192,7 @@ async def import_confirm(request: Request, who: Reviewer) -> Response:
     token = _text(form, "token")
     if not isinstance(pending, dict) or pending.get("token") != token:
         raise SourceError(_("that upload is no longer waiting; upload the files again"))
-    folder = waiting_upload(token)
+    folder = waiting_upload(request.app.state.db, token)
     request.session.pop(SESSION_KEY, None)
     limits = ImportLimits.from_settings(request.app.state.settings)
     if pending.get("job"):
@@ -213,7 +216,7 @@ async def import_confirm(request: Request, who: Reviewer) -> Response:
             request, who, 422, entered={}, **report_context(refusal(exc, folder))
         )
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        forget_upload(request.app.state.db, token, folder)
     return page(request, who, entered={}, **context)
 
 

@@ -14,6 +14,12 @@ behind by the server's own guarantee, and ``integrity_check`` is SQLite's.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import sqlite3
+import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +27,15 @@ import pandas as pd
 import pytest
 
 from tests.conftest import PG_URL, sqlite_register
-from tests.reliability.crash import copy_register, crash_trials, web_crash_trials
-from tests.reliability.harness import hazards_csv, run_cli
+from tests.reliability.crash import (
+    copy_register,
+    crash_trials,
+    fingerprint,
+    integrity,
+    run_to_end,
+    web_crash_trials,
+)
+from tests.reliability.harness import demine_command, hazards_csv, run_cli
 
 pytestmark = pytest.mark.skipif(
     PG_URL is not None, reason="kill -9 trials are of the SQLite file"
@@ -83,6 +96,49 @@ def test_kill_during_demo(tmp_path: Path) -> None:
         seed=SEED,
     )
     _assert_held(report)
+
+
+def test_kill_the_demo_as_soon_as_its_tables_show(tmp_path: Path) -> None:
+    """The demo loads its tables, then plays the QA programme through the core
+    a transaction at a time: killed the moment any hazard is visible, the
+    register must already be the whole demo (a random kill found it between
+    once in twenty trials)."""
+    before = tmp_path / "empty.sqlite"
+    sqlite_register(before).dispose()
+    command = ["demo", "--scale", "small", "--seed", "2"]
+    finished = tmp_path / "after.sqlite"
+    copy_register(before, finished)
+    run_to_end(command, finished, tmp_path)
+    target = tmp_path / "killed.sqlite"
+    copy_register(before, target)
+    process = subprocess.Popen(
+        demine_command(*command, "--db", str(target)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 600
+    try:
+        while process.poll() is None and not _hazards(target):
+            assert time.monotonic() < deadline, "the demo never loaded"
+            time.sleep(0.01)  # polling interval, not a wait for an outcome
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert integrity(target) == "ok"
+    assert fingerprint(target) in (fingerprint(before), fingerprint(finished))
+
+
+def _hazards(path: Path) -> int:
+    """Hazards another connection sees in the register (read through SQLite)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        return int(conn.execute("SELECT count(*) FROM hazard").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        conn.close()
 
 
 def risk_lattice(path: Path) -> Path:

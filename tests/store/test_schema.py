@@ -54,6 +54,8 @@ NOT_RECORDS = {
     "user_session",
     "login_attempt",
     "job",
+    # Uploads waiting and job results, kept where every server reads them.
+    "stored_chunk",
     # The published risk is derived from a model run, not reported.
     "risk_cell",
     "hazard_risk",

@@ -7,6 +7,7 @@ from demine.store.schema.access import (
     Job,
     LoginAttempt,
     PublicLayer,
+    StoredChunk,
     User,
     UserSession,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "Release",
     "RiskCell",
     "SampleUnit",
+    "StoredChunk",
     "Survivor",
     "SurvivorNeed",
     "Team",

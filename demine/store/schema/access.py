@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     false,
     func,
@@ -144,6 +145,28 @@ class Job(Base):
         Boolean, default=False, server_default=false()
     )
     worker: Mapped[str | None] = mapped_column(String(80))
+
+
+class StoredChunk(Base):
+    """A piece of a file every server must read: an upload waiting to be
+    imported, or a job's result.
+
+    Files live in the register, not on one server's disk, so a job queued
+    through one server is run by another and downloaded from a third; a file
+    is cut into pieces so none is held whole in memory.
+    """
+
+    __tablename__ = "stored_chunk"
+    __table_args__ = (Index("ix_stored_chunk_owner", "owner", "name", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(255))
+    seq: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=func.now()
+    )
 
 
 class AuditEvent(Base):
