@@ -6,6 +6,9 @@
   what it must print (doctest's ``...`` stands for any text, runs of spaces
   count as one; lines with timings or file sizes are compared without their
   digits).
+- ``<!-- figures: FILE -->`` before a paragraph: every number in it must be
+  in FILE (a PDF or HTML file the blocks above wrote), and "N A4 pages" its
+  page count.
 - ``<!-- skip: next "reason" -->`` before a block: not run, reported as
   skipped with the reason (tests/docs/test_blocks.py checks every runnable
   block is run or carries one).
@@ -34,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sybil import Example, Sybil
+from sybil import Document, Example, Region, Sybil
 from sybil.parsers.markdown import CodeBlockParser, SkipParser
 
 ROOT = Path(__file__).resolve().parent
@@ -237,6 +240,57 @@ def run_console(example: Example) -> None:
             )
 
 
+FIGURES = re.compile(
+    r"^<!-- figures: (?P<file>\S+) -->\n(?P<text>(?:.+\n)+)", re.MULTILINE
+)
+NUMBER = re.compile(r"\d{4}-\d\d-\d\d|\d[\d,]*(?:\.\d+)?")
+PAGES = re.compile(r"(\d+) A4 pages")
+
+
+def parse_figures(document: Document) -> Iterator[Region]:
+    """``<!-- figures: FILE -->`` before a paragraph: its figures are in FILE."""
+    for match in FIGURES.finditer(document.text):
+        parsed = (match["file"], " ".join(match["text"].split()))
+        yield Region(match.start(), match.end(), parsed, check_figures)
+
+
+def _document_text(path: Path) -> tuple[str, int]:
+    """The text a reader sees in a PDF or HTML file, and its pages (PDF)."""
+    if path.suffix == ".pdf":
+        import pypdfium2
+
+        pdf = pypdfium2.PdfDocument(path)
+        try:
+            pages = [page.get_textpage().get_text_range() for page in pdf]
+        finally:
+            pdf.close()
+        return "\n".join(pages), len(pages)
+    return re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")), 0
+
+
+def figures_missing(paragraph: str, name: str, text: str, pages: int) -> list[str]:
+    """What the paragraph says that the file's text does not."""
+    text = text.replace("\u202f", ",").replace("\xa0", " ")
+    problems = []
+    page_count = PAGES.search(paragraph)
+    if page_count and int(page_count[1]) != pages:
+        problems.append(f"{page_count[0]}, but {name} has {pages}")
+    words = PAGES.sub("", paragraph)
+    problems += [
+        f"{n} is not in {name}" for n in NUMBER.findall(words) if n not in text
+    ]
+    return problems
+
+
+def check_figures(example: Example) -> None:
+    """Every number of the paragraph is in the file the blocks above wrote."""
+    name, paragraph = example.parsed
+    text, pages = _document_text(_workdir(example) / name)
+    problems = figures_missing(paragraph, name, text, pages)
+    if problems:
+        raise AssertionError("; ".join(problems))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """A skipped block is reported at its page and line, not inside Sybil."""
@@ -262,6 +316,7 @@ pytest_collect_file = Sybil(
         SkipParser(),
         CodeBlockParser(language="sh", evaluator=run_sh),
         CodeBlockParser(language="console", evaluator=run_console),
+        parse_figures,
     ],
     path=str(ROOT),
     patterns=["README.md", "docs/*.md"],

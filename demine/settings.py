@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     public_hotline: str = ""
     attachments_dir: str = "attachments"
+    # Keep attached files in the register instead (several servers on
+    # several hosts then share nothing but the database: docs/deploy.md).
+    attachments_in_register: bool = False
     max_attachment_bytes: int = Field(default=15_000_000, gt=0)
     # A photo taken farther than this from its record's place gets a warning.
     attachment_distance_warn_m: float = Field(default=1000.0, gt=0)

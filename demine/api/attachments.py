@@ -42,7 +42,7 @@ async def upload(
     data = await file.read(settings.max_attachment_bytes + 1)
     row = attach(
         db,
-        blob_store(settings),
+        blob_store(settings, db),
         kind,
         record_id,
         file.filename or "file",
@@ -79,7 +79,7 @@ def _file(row: dict[str, Any], data: bytes, media: str, name: str) -> Response:
 def download(
     attachment_id: RecordId, db: DbDep, settings: SettingsDep, who: MaybeUser
 ) -> Response:
-    row, data = read_attachment(db, blob_store(settings), attachment_id, who)
+    row, data = read_attachment(db, blob_store(settings, db), attachment_id, who)
     return _file(row, data, row["media_type"], row["filename"])
 
 
@@ -89,5 +89,5 @@ def download(
 def thumbnail(
     attachment_id: RecordId, db: DbDep, settings: SettingsDep, who: MaybeUser
 ) -> Response:
-    row, data = read_attachment(db, blob_store(settings), attachment_id, who, True)
+    row, data = read_attachment(db, blob_store(settings, db), attachment_id, who, True)
     return _file(row, data, "image/jpeg", "thumbnail.jpg")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from demine.attachments.blobs import DirectoryBlobStore
+from demine.attachments.blobs import BlobStore, DirectoryBlobStore
 from demine.errors import NotFoundError
 from demine.store.attachments import stored_digests
 from demine.store.database import Database
@@ -42,7 +42,7 @@ def _named(db: Database) -> set[str]:
 
 
 def _copy(
-    digests: set[str], source: DirectoryBlobStore, target: DirectoryBlobStore
+    digests: set[str], source: BlobStore, target: BlobStore
 ) -> tuple[int, tuple[str, ...]]:
     copied, missing = 0, []
     for sha in sorted(digests):
@@ -57,7 +57,7 @@ def _copy(
     return copied, tuple(missing)
 
 
-def back_up_files(db: Database, store: DirectoryBlobStore, backup: Path) -> FilesCopied:
+def back_up_files(db: Database, store: BlobStore, backup: Path) -> FilesCopied:
     """Copy the files the register names beside its backup ``backup``."""
     folder = files_folder(backup.resolve())
     named = _named(db)
@@ -65,7 +65,7 @@ def back_up_files(db: Database, store: DirectoryBlobStore, backup: Path) -> File
     return FilesCopied(folder, copied, len(named), missing)
 
 
-def restore_files(db: Database, store: DirectoryBlobStore, backup: Path) -> FilesCopied:
+def restore_files(db: Database, store: BlobStore, backup: Path) -> FilesCopied:
     """Put back the files the restored register names from beside ``backup``."""
     folder = files_folder(backup.resolve())
     named = _named(db)

@@ -21,6 +21,8 @@ from typing import Protocol
 from demine.errors import NotFoundError
 from demine.i18n import _
 from demine.settings import Settings
+from demine.store import stored_files
+from demine.store.database import Database
 
 HEX = frozenset("0123456789abcdef")
 
@@ -94,6 +96,43 @@ class DirectoryBlobStore:
                 yield path.name
 
 
-def blob_store(settings: Settings) -> DirectoryBlobStore:
-    """The store the settings name (``DEMINE_ATTACHMENTS_DIR``)."""
+class RegisterBlobStore:
+    """Files kept in the register itself (``DEMINE_ATTACHMENTS_IN_REGISTER``):
+    servers on several hosts then share nothing but the database, and a
+    backup of the register holds its files."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def put(self, data: bytes) -> str:
+        sha = digest(data)
+        if not self.exists(sha):
+            stored_files.keep_bytes(self.db, _owner(sha), sha, data)
+        return sha
+
+    def get(self, sha256: str) -> bytes:
+        if not self.exists(sha256):
+            raise NotFoundError(
+                _("the file %(digest)s is missing from the store", digest=sha256)
+            )
+        data = b"".join(stored_files.pieces(self.db, _owner(sha256), sha256))
+        if digest(data) != sha256:
+            raise NotFoundError(
+                _("the file %(digest)s is damaged in the store", digest=sha256)
+            )
+        return data
+
+    def exists(self, sha256: str) -> bool:
+        return sha256 in stored_files.names(self.db, _owner(sha256))
+
+
+def _owner(sha256: str) -> str:
+    return f"file:{sha256}"
+
+
+def blob_store(settings: Settings, db: Database) -> BlobStore:
+    """The store the settings name: the register itself, or the folder
+    ``DEMINE_ATTACHMENTS_DIR``."""
+    if settings.attachments_in_register:
+        return RegisterBlobStore(db)
     return DirectoryBlobStore(settings.attachments_dir)

@@ -40,7 +40,7 @@ def backup(
     """
     database = open_db(db)
     result = make_backup(database, file)
-    files = back_up_files(database, blob_store(settings_for(db)), file)
+    files = back_up_files(database, blob_store(settings_for(db), database), file)
     if json_:
         emit_json(
             {
@@ -78,7 +78,7 @@ def restore(
     """
     database = open_db(db)
     result = restore_backup(file, database, replace=replace)
-    files = restore_files(database, blob_store(settings_for(db)), file)
+    files = restore_files(database, blob_store(settings_for(db), database), file)
     if json_:
         emit_json(
             {"file": str(result.path), "records": result.records, **_files_json(files)}

@@ -135,7 +135,7 @@ def _export_attachments(database: Database, file: Path, db: str | None) -> int:
     from demine.attachments.blobs import blob_store
     from demine.exchange.attachments import export_attachments
 
-    store = blob_store(settings_for(db))
+    store = blob_store(settings_for(db), database)
     return export_attachments(database, store, file)
 
 
@@ -145,7 +145,7 @@ def _import_attachments(database: Database, files: list[Path], db: str | None) -
     from demine.exchange.attachments import import_attachments
 
     settings = settings_for(db)
-    store = blob_store(settings)
+    store = blob_store(settings, database)
     return sum(
         import_attachments(database, store, f, settings.max_attachment_bytes)
         for f in files
@@ -281,7 +281,7 @@ def _import_submissions(
 
     settings = settings_for(db)
     options = MediaOptions(
-        blob_store(settings),
+        blob_store(settings, database),
         settings.max_attachment_bytes,
         media,
     )

@@ -13,10 +13,13 @@ the work needs a path.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from demine.store.database import Database
 from demine.store.schema import StoredChunk
@@ -31,19 +34,32 @@ def keep(db: Database, owner: str, paths: list[Path]) -> None:
         session.execute(delete(StoredChunk).where(StoredChunk.owner == owner))
         for path in paths:
             with path.open("rb") as source:
-                seq = 0
-                while True:
-                    piece = source.read(PIECE)
-                    if not piece and seq:
-                        break
-                    session.add(
-                        StoredChunk(owner=owner, name=path.name, seq=seq, content=piece)
-                    )
-                    session.flush()
-                    session.expunge_all()
-                    seq += 1
-                    if len(piece) < PIECE:
-                        break
+                _write(session, owner, path.name, source)
+
+
+def keep_bytes(db: Database, owner: str, name: str, data: bytes) -> None:
+    """Store ``data`` as the file ``name`` of ``owner`` (replacing it)."""
+    with db.session(write=True) as session:
+        session.execute(
+            delete(StoredChunk).where(
+                StoredChunk.owner == owner, StoredChunk.name == name
+            )
+        )
+        _write(session, owner, name, io.BytesIO(data))
+
+
+def _write(session: Session, owner: str, name: str, source: BinaryIO) -> None:
+    seq = 0
+    while True:
+        piece = source.read(PIECE)
+        if not piece and seq:
+            break
+        session.add(StoredChunk(owner=owner, name=name, seq=seq, content=piece))
+        session.flush()
+        session.expunge_all()  # a piece at a time in memory
+        seq += 1
+        if len(piece) < PIECE:
+            break
 
 
 def names(db: Database, owner: str) -> list[str]:

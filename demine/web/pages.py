@@ -261,7 +261,7 @@ async def attach_post(
     data = await file.read(settings.max_attachment_bytes + 1)
     attach(
         db,
-        blob_store(settings),
+        blob_store(settings, db),
         kind,
         record_id,
         file.filename or "file",

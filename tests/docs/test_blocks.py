@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from sybil import Document
@@ -77,3 +79,39 @@ def test_the_guard_sees_a_command_outside_a_run_block(tmp_path: Path) -> None:
         test_every_block_says_what_it_is(page)
     with pytest.raises(AssertionError, match="lines \\[3\\]"):
         test_commands_are_in_blocks_that_run(page)
+
+
+@pytest.fixture(scope="module")
+def pages_conftest() -> ModuleType:
+    """The project's root conftest.py, where the pages' evaluators live."""
+    spec = importlib.util.spec_from_file_location(
+        "pages_conftest", ROOT / "conftest.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_figure_the_file_does_not_hold_is_named(pages_conftest: ModuleType) -> None:
+    paragraph = "The PDF has 3 A4 pages: 2,401 items found on 2024-12-31, 28.3% of it."
+    text = "Items found 2,401\nas of 2024-12-31\nshare 28.3%"
+    assert pages_conftest.figures_missing(paragraph, "r.pdf", text, 3) == []
+    assert pages_conftest.figures_missing(
+        paragraph.replace("2,401", "2,402"), "r.pdf", text, 2
+    ) == ["3 A4 pages, but r.pdf has 2", "2,402 is not in r.pdf"]
+
+
+def test_a_transcript_pairs_each_command_with_what_it_prints(
+    pages_conftest: ModuleType,
+) -> None:
+    source = "$ demine a \\\n  --b\nline 1\nline 2\n$ demine c\n"
+    assert pages_conftest._transcript(source) == [
+        ("demine a    --b", "line 1\nline 2"),
+        ("demine c", ""),
+    ]
+    # Timings and sizes change from run to run; other digits are compared.
+    assert pages_conftest._steady("wrote x.pdf (286 KiB, pdf)\n12 rows") == (
+        "wrote x.pdf (999 KiB, pdf)\n12 rows"
+    )

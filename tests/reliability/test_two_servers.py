@@ -4,8 +4,9 @@ register (issue 20): each has its own temporary and job folders, as on two
 hosts, and a round-robin proxy sends every request to the next one.
 
 A session made through one is valid on the other; a write through one is
-read through the other at once; an upload received by one is imported by
-whichever runs the job, and its file downloaded from either; failed logins
+read through the other at once; a photo attached through one is read
+through the other; an upload received by one is imported by whichever runs
+the job, and its file downloaded from either; failed logins
 are counted across both; a logout through one ends the session on both.
 """
 
@@ -21,6 +22,7 @@ import httpx
 import pyogrio
 
 from demine.domain.vocab import Role
+from tests.api.after_clearance import photo
 from tests.reliability.harness import Server, hazard, serve, user_token
 from tests.reliability.proxy import round_robin
 
@@ -37,6 +39,8 @@ def host(folder: Path, name: str) -> dict[str, str]:
         "DEMINE_EXPORT_INLINE_ROWS": "1",
         "DEMINE_IMPORT_INLINE_BYTES": "100",
         "DEMINE_LOGIN_FREE_ATTEMPTS": str(FREE_ATTEMPTS),
+        "DEMINE_ATTACHMENTS_DIR": str(scratch / "attachments"),
+        "DEMINE_ATTACHMENTS_IN_REGISTER": "true",
     }
 
 
@@ -91,6 +95,21 @@ def test_two_servers_behind_a_proxy_share_only_the_register(
         assert read.headers["x-upstream"] != made.headers["x-upstream"]
         counts = {_hazards(s, browser.cookies) for s in (a, b)}
         assert counts == {1}
+
+        # A photo attached through one server is read through the other.
+        picture = photo(46.905, 39.905)
+        attached = browser.post(
+            f"{record}/attachments",
+            files={"file": ("site.jpg", picture, "image/jpeg")},
+            headers=csrf,
+        )
+        assert attached.status_code == 201, attached.text
+        copies = [
+            browser.get(f"/api/v1/attachments/{attached.json()['id']}")
+            for _ in range(2)
+        ]
+        assert served_by(copies) == {"0", "1"}
+        assert [c.content for c in copies] == [picture, picture]
 
         _upload_imported_by_a_job(browser, csrf, (a, b))
         _export_downloaded_from_either(browser)
