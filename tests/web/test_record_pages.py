@@ -129,3 +129,11 @@ def test_an_accident_page_lists_its_victims_and_an_untouched_record_says_so(
     page = client.get(f"/records/accident/{first}").text
     assert "No change to this record has been recorded" in page
     assert '<ol class="audit"' not in page
+
+
+def test_every_page_names_the_favicon_and_it_is_served(client: TestClient) -> None:
+    page = client.get("/login").text
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200
+    assert icon.text.startswith("<svg")
