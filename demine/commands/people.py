@@ -17,7 +17,11 @@ from demine.commands.app import (
     table,
 )
 from demine.commands.qa import DateOption, day
+from demine.domain.labels import label_of
+from demine.domain.vocab import ActivityType, Method, PersonRole, Qualification
 from demine.errors import RecordError
+from demine.i18n import _
+from demine.i18n.numbers import number, percent
 
 acc_app = typer.Typer(
     help="Accreditation of organisations: scope, validity, suspension, history.",
@@ -67,10 +71,7 @@ def acc_grant(
         valid_until=day(valid_until, "until"),
         reference=reference,
     )
-    if json_:
-        emit_json(made)
-    else:
-        out.print(f"accreditation {made['id']} recorded")
+    _said(made, json_, _("accreditation %(id)s recorded", id=made["id"]))
 
 
 @acc_app.command("suspend")
@@ -94,10 +95,15 @@ def acc_suspend(
         ends_on=day(ends, "until") if ends else None,
         reason=reason,
     )
+    _said(made, json_, _("suspension %(id)s recorded", id=made["id"]))
+
+
+def _said(record: dict[str, Any], json_: bool, text: str) -> None:
+    """The record as JSON, or one line saying what was done."""
     if json_:
-        emit_json(made)
+        emit_json(record)
     else:
-        out.print(f"suspension {made['id']} recorded")
+        out.print(text)
 
 
 @acc_app.command("lift")
@@ -110,7 +116,7 @@ def acc_lift(
     from demine.quality.accreditations import lift
 
     lift(open_db(db), suspension, ends_on=day(on))
-    out.print(f"suspension {suspension} lifted")
+    out.print(_("suspension %(id)s lifted", id=suspension))
 
 
 @acc_app.command("list")
@@ -132,20 +138,16 @@ def acc_list(
             rows.append(
                 [
                     org["acronym"] or org["organisation"],
-                    g["activity_type"],
-                    g["method"] or "any",
+                    label_of(ActivityType, g["activity_type"]),
+                    label_of(Method, g["method"]) if g["method"] else _("any"),
                     f"{g['valid_from']} – {g['valid_until']}",
-                    "valid" if g["valid"] else "not valid",
+                    _("valid") if g["valid"] else _("not valid"),
                     len(g["suspensions"]),
                 ]
             )
-    out.print(
-        table(
-            "Accreditations",
-            ["organisation", "activity", "method", "validity", "status", "suspensions"],
-            rows,
-        )
-    )
+    columns = [_("organisation"), _("activity"), _("method"), _("validity"),
+               _("status"), _("suspensions")]  # fmt: skip
+    out.print(table(_("Accreditations"), columns, rows))
 
 
 @acc_app.command("history")
@@ -161,11 +163,13 @@ def acc_history(
     if json_:
         emit_json(data)
         return
+    cli = _("command line")
     rows = [
-        [e["at"][:19], e["entity"], e["id"], e["action"], e["user"] or "command line"]
+        [e["at"][:19], e["entity"], e["id"], e["action"], e["user"] or cli]
         for e in data["events"]
     ]
-    out.print(table("History", ["at", "record", "id", "action", "by"], rows))
+    columns = [_("at"), _("record"), "id", _("action"), _("by")]
+    out.print(table(_("History"), columns, rows))
 
 
 @people_app.command("add")
@@ -195,10 +199,7 @@ def people_add(
             "joined_on": joined,
         },
     )
-    if json_:
-        emit_json(made)
-    else:
-        out.print(f"person {made['id']} added")
+    _said(made, json_, _("person %(id)s added", id=made["id"]))
 
 
 @people_app.command("list")
@@ -221,10 +222,10 @@ def people_list(
         return
     out.print(
         table(
-            "Staff",
-            ["id", "name", "role", "organisation", "team"],
-            [[r["id"], r["full_name"], r["role"], r["organisation_id"],
-              r["team_id"] or ""] for r in rows],
+            _("Staff"),
+            ["id", _("name"), _("role"), _("organisation"), _("team")],
+            [[r["id"], r["full_name"], label_of(PersonRole, r["role"]),
+              r["organisation_id"], r["team_id"] or ""] for r in rows],
         )
     )  # fmt: skip
 
@@ -257,7 +258,7 @@ def training_course(
         validity_months=validity,
         provider_id=provider,
     )
-    out.print(f"course {made['id']} added")
+    out.print(_("course %(id)s added", id=made["id"]))
 
 
 @training_app.command("session")
@@ -278,7 +279,7 @@ def training_session(
         ends_on=day(ends, "until"),
         place=place,
     )
-    out.print(f"session {made['id']} scheduled")
+    out.print(_("session %(id)s scheduled", id=made["id"]))
 
 
 @training_app.command("result")
@@ -299,9 +300,13 @@ def training_result(
         return
     cert = done["certificate"]
     out.print(
-        f"result recorded; certificate {cert['number']} valid to {cert['expires_on']}"
+        _(
+            "result recorded; certificate %(number)s valid to %(day)s",
+            number=cert["number"],
+            day=cert["expires_on"] or _("no expiry"),
+        )
         if cert
-        else "result recorded"
+        else _("result recorded")
     )
 
 
@@ -322,10 +327,12 @@ def training_expiring(
         return
     out.print(
         table(
-            f"Certificates expiring within {days} days",
-            ["expires", "days", "name", "qualification", "organisation", "team"],
-            [[r["expires_on"], r["days_left"], r["full_name"], r["qualification"],
-              r["organisation"], r["team"] or ""] for r in rows],
+            _("Certificates expiring within %(days)s days", days=days),
+            [_("expires"), _("days"), _("name"), _("qualification"),
+             _("organisation"), _("team")],
+            [[r["expires_on"], r["days_left"], r["full_name"],
+              label_of(Qualification, r["qualification"]), r["organisation"],
+              r["team"] or ""] for r in rows],
         )
     )  # fmt: skip
 
@@ -344,19 +351,33 @@ def training_team(
     first = day(starts, "from")
     last = day(ends, "until") if ends else first
     if last < first:
-        raise RecordError("--until is before --from")
+        raise RecordError(_("--until is before --from"))
     data = team_qualification(open_db(db), team, first, last)
     if json_:
         emit_json(data)
         return
-    verdict = "qualified" if data["qualified"] else "NOT qualified"
+    values = {
+        "team": data["team"],
+        "method": label_of(Method, data["method"]),
+        "first": data["from"],
+        "last": data["to"],
+    }
     out.print(
-        f"{data['team']} ({data['method']}): {verdict} {data['from']} to {data['to']}"
+        _("%(team)s (%(method)s): qualified %(first)s to %(last)s", **values)
+        if data["qualified"]
+        else _("%(team)s (%(method)s): NOT qualified %(first)s to %(last)s", **values)
     )
     for s in data["shortfalls"]:
         out.print(
-            f"  {s['role']}: {s['held']} of {s['needed']} hold a valid "
-            f"{s['qualification']} certificate"
+            "  "
+            + _(
+                "%(role)s: %(held)s of %(needed)s hold a valid %(qualification)s "
+                "certificate",
+                role=label_of(PersonRole, s["role"]),
+                held=s["held"],
+                needed=s["needed"],
+                qualification=label_of(Qualification, s["qualification"]),
+            )
         )
 
 
@@ -378,33 +399,19 @@ def cost(
         emit_json(data)
         return
     rows = [[*[str(r[k]) for k in keys], *_figures(r)] for r in data["rows"]]
-    rows.append(["total", *[""] * (len(keys) - 1), *_figures(data["total"])])
-    out.print(
-        table(
-            "Cost efficiency (activities with a cost)",
-            [
-                *keys,
-                "USD/m²",
-                "USD/item",
-                "activities costed",
-                "m² costed",
-                "items costed",
-            ],
-            rows,
-        )
-    )
+    rows.append([_("total"), *[""] * (len(keys) - 1), *_figures(data["total"])])
+    columns = [*keys, _("USD/m²"), _("USD/item"), _("activities costed"),
+               _("m² costed"), _("items costed")]  # fmt: skip
+    out.print(table(_("Cost efficiency (activities with a cost)"), columns, rows))
 
 
 def _figures(r: dict[str, Any]) -> list[str]:
     def share(v: float | None) -> str:
-        return "—" if v is None else f"{100 * v:.0f}%"
-
-    def money(v: float | None, fmt: str) -> str:
-        return "—" if v is None else format(v, fmt)
+        return percent(v, 0)
 
     return [
-        money(r["usd_per_m2"], ",.2f"),
-        money(r["usd_per_item"], ",.0f"),
+        number(r["usd_per_m2"], 2),
+        number(r["usd_per_item"]),
         share(r["coverage_activities"]),
         share(r["coverage_m2"]),
         share(r["coverage_items"]),

@@ -19,7 +19,18 @@ from demine.commands.app import (
     out,
     table,
 )
+from demine.domain.labels import label_of
+from demine.domain.vocab import (
+    HazardClass,
+    InspectionResult,
+    MonitoringOutcome,
+    NonConformityStatus,
+    Severity,
+    Stringency,
+)
 from demine.errors import RecordError, SourceError
+from demine.i18n import N_, _, ngettext
+from demine.i18n.numbers import number, percent
 
 qa_app = typer.Typer(
     help="Quality management: sampling plans (ISO 2859-1, IMAS 09.20), "
@@ -64,7 +75,23 @@ def day(text: str | None, field: str = "on") -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise RecordError(f"--{field} {text!r}: write the date as YYYY-MM-DD") from None
+        raise RecordError(
+            _(
+                "--%(field)s %(text)r: write the date as YYYY-MM-DD",
+                field=field,
+                text=text,
+            )
+        ) from None
+
+
+#: Why the stringency switched (ISO 2859-1 clauses), as the CLI says it.
+RULE_WORDS = {
+    "two_of_five_rejected": N_("2 of 5 consecutive lots rejected, 9.3.1"),
+    "five_accepted": N_("5 consecutive lots accepted, 9.3.2"),
+    "score_reached": N_("switching score reached 30, 9.3.3"),
+    "rejected_on_reduced": N_("a lot rejected on reduced inspection, 9.3.4"),
+    "five_rejected_on_tightened": N_("5 lots rejected on tightened inspection, 9.4"),
+}
 
 
 def _level(text: str) -> str:
@@ -73,24 +100,24 @@ def _level(text: str) -> str:
 
 def _plan_rows(plan: dict[str, Any]) -> list[list[Any]]:
     rows = [
-        ["lot size (units)", f"{plan['lot_size']:,}"],
-        ["inspection level", plan["level"].upper().replace("_", "-")],
-        ["AQL (% nonconforming)", f"{plan['aql']:g}"],
-        ["stringency", plan["stringency"]],
-        ["code letter (Table 1)", plan["code_letter"]],
-        ["plan letter (after arrows)", plan["plan_letter"]],
-        ["sample size (units)", f"{plan.get('units', plan['sample_size']):,}"],
-        ["accept with at most (Ac)", plan["ac"]],
-        ["reject with at least (Re)", plan["re"]],
+        [_("lot size (units)"), number(plan["lot_size"])],
+        [_("inspection level"), plan["level"].upper().replace("_", "-")],
+        [_("AQL (% nonconforming)"), f"{plan['aql']:g}"],
+        [_("stringency"), label_of(Stringency, plan["stringency"])],
+        [_("code letter (Table 1)"), plan["code_letter"]],
+        [_("plan letter (after arrows)"), plan["plan_letter"]],
+        [_("sample size (units)"), number(plan.get("units", plan["sample_size"]))],
+        [_("accept with at most (Ac)"), plan["ac"]],
+        [_("reject with at least (Re)"), plan["re"]],
     ]
     if plan.get("whole_lot"):
-        rows.append(["every unit", "the sample is the whole lot"])
+        rows.append([_("every unit"), _("the sample is the whole lot")])
     if "lot_m2" in plan:
         rows += [
-            ["lot area (m²)", f"{plan['lot_m2']:,.0f}"],
-            ["unit (m²)", f"{plan['unit_m2']:g}"],
-            ["area to inspect (m²)", f"{plan['sample_m2']:,.0f}"],
-            ["share of the lot", f"{100 * plan['share']:.2f}%"],
+            [_("lot area (m²)"), number(plan["lot_m2"])],
+            [_("unit (m²)"), f"{plan['unit_m2']:g}"],
+            [_("area to inspect (m²)"), number(plan["sample_m2"])],
+            [_("share of the lot"), percent(plan["share"], 2)],
         ]
     return rows
 
@@ -124,9 +151,17 @@ def plan_command(
     if json_:
         emit_json(plan)
         return
-    out.print(
-        table("Sampling plan (ISO 2859-1)", ["figure", "value"], _plan_rows(plan))
-    )
+    _figures_table(_("Sampling plan (ISO 2859-1)"), _plan_rows(plan))
+
+
+def _figures_table(title: str, rows: list[list[Any]]) -> None:
+    """Print a two-column table of figures and their values."""
+    out.print(table(title, [_("figure"), _("value")], rows))
+
+
+def _written(files: list[Path]) -> None:
+    for f in files:
+        out.print(_("written %(file)s", file=f))
 
 
 @qa_app.command("sample")
@@ -188,19 +223,24 @@ def sample_command(
     if json_:
         emit_json({**_plain(made), "files": [str(f) for f in files]})
         return
+    lot = ngettext(
+        "%(area)s (%(num)s unit)",
+        "%(area)s (%(num)s units)",
+        made["lot_units"],
+        area=number(made["lot_m2"]),
+    )
     rows = [
-        ["inspection", f"{made['id']} {made['name']}"],
-        ["releases", ", ".join(map(str, made["release_ids"]))],
-        ["lot (m²)", f"{made['lot_m2']:,.0f} ({made['lot_units']:,} units)"],
-        ["stringency", made["stringency"]],
-        ["code letter / plan", f"{made['code_letter']} / {made['plan_letter']}"],
-        ["units to inspect", made["sample_size"]],
+        [_("inspection"), f"{made['id']} {made['name']}"],
+        [_("releases"), ", ".join(map(str, made["release_ids"]))],
+        [_("lot (m²)"), lot],
+        [_("stringency"), label_of(Stringency, made["stringency"])],
+        [_("code letter / plan"), f"{made['code_letter']} / {made['plan_letter']}"],
+        [_("units to inspect"), made["sample_size"]],
         ["Ac / Re", f"{made['accept_number']} / {made['reject_number']}"],
-        ["seed", made["seed"]],
+        [_("seed"), made["seed"]],
     ]
-    out.print(table("Inspection planned", ["figure", "value"], rows))
-    for f in files:
-        out.print(f"written {f}")
+    _figures_table(_("Inspection planned"), rows)
+    _written(files)
 
 
 def _plain(record: dict[str, Any]) -> dict[str, Any]:
@@ -216,8 +256,7 @@ def task_command(
     """Write an inspection's field task again (GeoPackage and XLSForm)."""
     from demine.quality.inspections import field_task
 
-    for f in field_task(open_db(db), inspection, out_dir):
-        out.print(f"written {f}")
+    _written(field_task(open_db(db), inspection, out_dir))
 
 
 @qa_app.command("record")
@@ -252,11 +291,11 @@ def record_command(
     from demine.quality.inspections import record_result, unit_results
 
     if results is None and nonconforming is None:
-        raise RecordError("give --results FILE or --nonconforming N")
+        raise RecordError(_("give --results FILE or --nonconforming N"))
     units = None
     if results is not None:
         if not results.is_file():
-            raise SourceError("no such file", file=str(results))
+            raise SourceError(_("no such file"), file=str(results))
         units = unit_results(read_unit_rows(results))
     done = record_result(
         open_db(db),
@@ -280,15 +319,27 @@ def record_command(
         return
     i = done["inspection"]
     out.print(
-        f"inspection {i['id']}: lot {i['result'].upper()} "
-        f"({i['nonconforming_units']} nonconforming of {i['units_inspected']} units; "
-        f"Ac {i['accept_number']}, Re {i['reject_number']}; "
-        f"{i['items_found']} item(s) found)"
+        _(
+            "inspection %(id)s: lot %(result)s (%(bad)s nonconforming of %(done)s "
+            "units; Ac %(ac)s, Re %(re)s; items found: %(items)s)",
+            id=i["id"],
+            result=label_of(InspectionResult, i["result"]).upper(),
+            bad=i["nonconforming_units"],
+            done=i["units_inspected"],
+            ac=i["accept_number"],
+            re=i["reject_number"],
+            items=i["items_found"],
+        )
     )
     if done["non_conformity"]:
         nc = done["non_conformity"]
         out.print(
-            f"non-conformity {nc['id']} raised ({nc['severity']}), due {nc['due_on']}"
+            _(
+                "non-conformity %(id)s raised (%(severity)s), due %(due)s",
+                id=nc["id"],
+                severity=label_of(Severity, nc["severity"]),
+                due=nc["due_on"],
+            )
         )
 
 
@@ -314,7 +365,9 @@ def show_command(
     )  # fmt: skip
     out.print(
         table(
-            f"Inspection {inspection}", ["field", "value"], [[k, got[k]] for k in keys]
+            _("Inspection %(id)s", id=inspection),
+            [_("field"), _("value")],
+            [[k, got[k]] for k in keys],
         )
     )
 
@@ -337,23 +390,31 @@ def team_record_command(
         emit_json(state)
         return
     out.print(
-        f"next lot: {state['stringency']} inspection "
-        f"(switching score {state['switching_score']})"
-    )
-    rows = [
-        [lot["id"], lot["inspected_on"], "accepted" if lot["accepted"] else "rejected",
-         lot["nonconforming"], lot["stringency"]]
-        for lot in state["lots"]
-    ]  # fmt: skip
-    out.print(
-        table(
-            "Lots",
-            ["inspection", "date", "verdict", "nonconforming", "stringency"],
-            rows,
+        _(
+            "next lot: %(stringency)s inspection (switching score %(score)s)",
+            stringency=label_of(Stringency, state["stringency"]),
+            score=state["switching_score"],
         )
     )
+    verdicts = (InspectionResult.REJECTED, InspectionResult.ACCEPTED)
+    rows = [
+        [lot["id"], lot["inspected_on"], label_of(InspectionResult,
+         verdicts[bool(lot["accepted"])]), lot["nonconforming"],
+         label_of(Stringency, lot["stringency"])]
+        for lot in state["lots"]
+    ]  # fmt: skip
+    columns = [_("inspection"), _("date"), _("verdict"), _("nonconforming"),
+               _("stringency")]  # fmt: skip
+    out.print(table(_("Lots"), columns, rows))
     for s in state["switches"]:
-        out.print(f"after inspection {s['inspection_id']}: {s['to']} ({s['rule']})")
+        out.print(
+            _(
+                "after inspection %(id)s: %(to)s (%(rule)s)",
+                id=s["inspection_id"],
+                to=label_of(Stringency, s["to"]),
+                rule=_(RULE_WORDS[s["rule"]]) if s["rule"] in RULE_WORDS else s["rule"],
+            )
+        )
 
 
 @qa_app.command("visit")
@@ -380,11 +441,12 @@ def visit_command(
         answers = yaml.safe_load(checklist.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise SourceError(
-            f"cannot read the checklist: {exc}", file=str(checklist)
+            _("cannot read the checklist: %(error)s", error=exc), file=str(checklist)
         ) from None
     if not isinstance(answers, dict):
         raise SourceError(
-            "the checklist must map each item to yes, no or na", file=str(checklist)
+            _("the checklist must map each item to yes, no or na"),
+            file=str(checklist),
         )
     done = record_visit(
         open_db(db),
@@ -399,9 +461,17 @@ def visit_command(
         emit_json(done)
         return
     v = done["visit"]
-    out.print(f"visit {v['id']}: score {v['score']:g}, {v['outcome']}")
+    out.print(
+        _(
+            "visit %(id)s: score %(score)s, %(outcome)s",
+            id=v["id"],
+            score=f"{v['score']:g}",
+            outcome=label_of(MonitoringOutcome, v["outcome"]),
+        )
+    )
     if done["non_conformity"]:
-        out.print(f"non-conformity {done['non_conformity']['id']} raised")
+        nc = done["non_conformity"]["id"]
+        out.print(_("non-conformity %(id)s raised", id=nc))
 
 
 @qa_app.command("figures")
@@ -423,48 +493,27 @@ def figures_command(
         emit_json(data)
         return
     i, n = data["inspections"], data["non_conformities"]
-    per_item = "—" if i["m2_per_item"] is None else f"{i['m2_per_item']:,.0f}"
     rows = [
-        ["lots inspected", i["lots"]],
-        ["rejected", f"{i['rejected']} ({_pct(i['rejection_rate'])})"],
-        ["area inspected (m²)", f"{i['inspected_m2']:,.0f}"],
-        ["items found in released land", i["items_found"]],
-        ["m² inspected per item found", per_item],
-        ["non-conformities raised / open / overdue",
+        [_("lots inspected"), i["lots"]],
+        [_("rejected"), f"{i['rejected']} ({percent(i['rejection_rate'])})"],
+        [_("area inspected (m²)"), number(i["inspected_m2"])],
+        [_("items found in released land"), i["items_found"]],
+        [_("m² inspected per item found"), number(i["m2_per_item"])],
+        [_("non-conformities raised / open / overdue"),
          f"{n['raised']} / {n['open']} / {n['overdue']}"],
-        ["days to close (median)", _num(n["days_to_close_median"])],
-        ["monitoring visits (mean score)",
-         f"{data['visits']['visits']} ({_num(data['visits']['mean_score'])})"],
+        [_("days to close (median)"), number(n["days_to_close_median"], 1)],
+        [_("monitoring visits (mean score)"),
+         f"{data['visits']['visits']} ({number(data['visits']['mean_score'], 1)})"],
     ]  # fmt: skip
-    out.print(table("Quality management", ["figure", "value"], rows))
+    _figures_table(_("Quality management"), rows)
     by = [
         [r["label"], r["lots"], r["rejected"], r["items_found"],
-         r["non_conformities"], r["open"], _num(r["days_to_close_median"])]
+         r["non_conformities"], r["open"], number(r["days_to_close_median"], 1)]
         for r in data["by_organisation"]
     ]  # fmt: skip
-    out.print(
-        table(
-            "By organisation",
-            [
-                "organisation",
-                "lots",
-                "rejected",
-                "items",
-                "NCs",
-                "open",
-                "days to close",
-            ],
-            by,
-        )
-    )
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.1f}%"
-
-
-def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.1f}"
+    columns = [_("organisation"), _("lots"), _("rejected"), _("items"), _("NCs"),
+               _("open"), _("days to close")]  # fmt: skip
+    out.print(table(_("By organisation"), columns, by))
 
 
 # --- non-conformities ------------------------------------------------------
@@ -497,10 +546,12 @@ def nc_list(
         return
     out.print(
         table(
-            "Non-conformities",
-            ["id", "raised", "organisation", "severity", "status", "due",
-             "reopened hazard"],
-            [[r["id"], r["raised_on"], r["organisation_id"], r["severity"], r["status"],
+            _("Non-conformities"),
+            ["id", _("raised"), _("organisation"), _("severity"), _("status"),
+             _("due"), _("reopened hazard")],
+            [[r["id"], r["raised_on"], r["organisation_id"],
+              label_of(Severity, r["severity"]),
+              label_of(NonConformityStatus, r["status"]),
               r["due_on"] or "", r["reopened_hazard_id"] or ""] for r in rows],
         )
     )  # fmt: skip
@@ -541,8 +592,12 @@ def _done(record: dict[str, Any], json_: bool) -> None:
         emit_json(record)
     else:
         out.print(
-            f"non-conformity {record['id']}: {record['status']} "
-            f"(version {record['version']})"
+            _(
+                "non-conformity %(id)s: %(status)s (version %(version)s)",
+                id=record["id"],
+                status=label_of(NonConformityStatus, record["status"]),
+                version=record["version"],
+            )
         )
 
 
@@ -579,7 +634,7 @@ def nc_update(
     }
     changes = {k: v for k, v in changes.items() if v is not None}
     if not changes:
-        raise RecordError("nothing to change: give --root-cause, --action ...")
+        raise RecordError(_("nothing to change: give --root-cause, --action ..."))
     _done(update_non_conformity(open_db(db), nc, changes), json_)
 
 
@@ -641,6 +696,11 @@ def nc_reopen_land(
         return
     h = done["hazard"]
     out.print(
-        f"hazard {h['id']} recorded ({h['hazard_class']}, "
-        f"{h['area_m2']:,.0f} m²): {h['name']}"
+        _(
+            "hazard %(id)s recorded (%(hazard_class)s, %(area)s m²): %(name)s",
+            id=h["id"],
+            hazard_class=label_of(HazardClass, h["hazard_class"]),
+            area=number(h["area_m2"]),
+            name=h["name"],
+        )
     )

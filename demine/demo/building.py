@@ -19,8 +19,6 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from demine.demo.generator import generate
 from demine.demo.qa_chain import Played, play
 from demine.store.backup import restore
@@ -39,7 +37,7 @@ def build_demo(
     """Generate the demo at ``scale`` and put it in the empty ``database``;
     the rows loaded per table and the QA chain played on them."""
     frames = generate(scale, seed)  # type: ignore[arg-type]
-    target = _sqlite_file(database)
+    target = database.file()
     if target is None:
         counts = load_register(database, frames, progress=progress)
         return counts, play(database, seed)
@@ -57,15 +55,6 @@ def build_demo(
             built.dispose()
         restore(path, database)
     return counts, played
-
-
-def _sqlite_file(database: Database) -> Path | None:
-    if database.dialect != "sqlite":
-        return None
-    name = make_url(database.url).database
-    if not name or name == ":memory:" or name.startswith("file:"):
-        return None
-    return Path(name).resolve()
 
 
 def _forget_scratch(folder: Path) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from demine.domain.vocab import ActivityType, Method
 from demine.errors import RecordError
+from demine.i18n import _
 
 __all__ = [
     "NEEDS_ACCREDITATION",
@@ -169,11 +170,19 @@ def scope_on(
     return sorted(set(out), key=lambda s: (s[0].value, s[1].value if s[1] else ""))
 
 
+def _span_text(first: dt.date, last: dt.date) -> str:
+    if first == last:
+        return first.isoformat()
+    return _("%(first)s to %(last)s", first=first.isoformat(), last=last.isoformat())
+
+
 def _scope_text(grant: Grant) -> str:
-    method = grant.method.value if grant.method else "any method"
-    return (
-        f"{grant.activity_type.value} ({method}) {grant.valid_from.isoformat()} "
-        f"to {grant.valid_until.isoformat()}"
+    method = grant.method.value if grant.method else _("any method")
+    return _(
+        "%(activity)s (%(method)s) %(span)s",
+        activity=grant.activity_type.value,
+        method=method,
+        span=_span_text(grant.valid_from, grant.valid_until),
     )
 
 
@@ -202,19 +211,22 @@ def check_scope(
     if not gaps:
         return
     what = activity_type.value + (f" ({method.value})" if method else "")
-    days = "; ".join(
-        a.isoformat() if a == b else f"{a.isoformat()} to {b.isoformat()}"
-        for a, b in gaps
-    )
+    days = "; ".join(_span_text(a, b) for a, b in gaps)
     stopped = {s.accreditation_id for s in suspensions}
     held = [
-        _scope_text(g) + (" (suspended for part)" if g.id in stopped else "")
+        _scope_text(g) + (" " + _("(suspended for part)") if g.id in stopped else "")
         for g in grants
     ]
-    scope = "; ".join(held) if held else "none"
+    scope = "; ".join(held) if held else _("none")
     raise RecordError(
-        f"{organisation} is not accredited for {what} on {days}; "
-        f"its accreditations: {scope}",
+        _(
+            "%(organisation)s is not accredited for %(what)s on %(days)s; its "
+            "accreditations: %(scope)s",
+            organisation=organisation,
+            what=what,
+            days=days,
+            scope=scope,
+        ),
         entity="activity",
         record=record,
         field="organisation_id",

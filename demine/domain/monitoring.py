@@ -4,8 +4,8 @@
 Each item of :data:`CHECKLIST` is answered ``yes``, ``no`` or ``na`` (not
 applicable at this site). The score is the weighted share of ``yes`` among
 the items answered yes or no, 0–100; a ``no`` on a safety-critical item
-makes the visit unsatisfactory whatever the score. Item texts live in the
-message catalogue under ``checklist.<key>``.
+makes the visit unsatisfactory whatever the score. What each item asks, in
+words, is :data:`demine.quality.labels.CHECKLIST_TEXTS` (in the catalogue).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from demine.domain.vocab import MonitoringOutcome
 from demine.errors import RecordError
+from demine.i18n import _
 
 __all__ = ["CHECKLIST", "Item", "Scored", "score_visit"]
 
@@ -69,17 +70,19 @@ def score_visit(answers: Mapping[str, str]) -> Scored:
     if unknown or missing:
         parts = []
         if missing:
-            parts.append(f"no answer for {', '.join(missing)}")
+            parts.append(_("no answer for %(items)s", items=", ".join(missing)))
         if unknown:
-            parts.append(f"no such item {', '.join(unknown)}")
+            parts.append(_("no such item %(items)s", items=", ".join(unknown)))
         raise RecordError(
             "; ".join(parts), entity="monitoring_visit", field="checklist"
         )
     bad = {k: v for k, v in answers.items() if str(v).strip().lower() not in ANSWERS}
     if bad:
         raise RecordError(
-            "answer yes, no or na: "
-            + ", ".join(f"{k}={v!r}" for k, v in sorted(bad.items())),
+            _(
+                "answer yes, no or na: %(answers)s",
+                answers=", ".join(f"{k}={v!r}" for k, v in sorted(bad.items())),
+            ),
             entity="monitoring_visit",
             field="checklist",
         )

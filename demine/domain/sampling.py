@@ -40,6 +40,8 @@ from enum import StrEnum
 from demine.domain.records import parse_enum
 from demine.domain.vocab import InspectionLevel, Stringency
 from demine.errors import RecordError
+from demine.i18n import _
+from demine.i18n.numbers import number
 
 __all__ = [
     "AQLS",
@@ -156,7 +158,12 @@ def parse_aql(value: float | str) -> float:
             return aql
     allowed = ", ".join(f"{a:g}" for a in AQLS)
     raise RecordError(
-        f"AQL {value!r} is not a column of the ISO 2859-1 tables; use one of {allowed}",
+        _(
+            "AQL %(value)r is not a column of the ISO 2859-1 tables; use one of "
+            "%(allowed)s",
+            value=value,
+            allowed=allowed,
+        ),
         field="aql",
     )
 
@@ -169,8 +176,10 @@ def _stringency(value: Stringency | str) -> Stringency:
     found = parse_enum(Stringency, value, field="stringency")
     if found is Stringency.DISCONTINUED:
         raise RecordError(
-            "inspection is discontinued: no plan until the organisation has "
-            "corrected the cause (ISO 2859-1, 9.4)",
+            _(
+                "inspection is discontinued: no plan until the organisation has "
+                "corrected the cause (ISO 2859-1, 9.4)"
+            ),
             field="stringency",
         )
     return found
@@ -186,7 +195,10 @@ def code_letter(lot_size: int, level: InspectionLevel | str = "ii") -> str:
     """
     if isinstance(lot_size, bool) or not isinstance(lot_size, int) or lot_size < 1:
         raise RecordError(
-            f"lot size must be a whole number of units, at least 1; got {lot_size!r}",
+            _(
+                "lot size must be a whole number of units, at least 1; got %(value)r",
+                value=lot_size,
+            ),
             field="lot_size",
         )
     row = sum(lot_size > bound for bound in LOT_BOUNDS)
@@ -231,7 +243,9 @@ def single_sampling_plan(
     how = _stringency(stringency)
     column = _COLUMNS.index(parse_aql(aql))
     if letter not in LETTERS[: _rows(how)]:
-        raise RecordError(f"no code letter {letter!r}", field="code_letter")
+        raise RecordError(
+            _("no code letter %(letter)r", letter=letter), field="code_letter"
+        )
     row = LETTERS.index(letter)
     cell = _cell(how, row, column)
     while isinstance(cell, str):
@@ -287,7 +301,7 @@ def accepts(plan: Plan, nonconforming: int) -> bool:
     """Whether the lot is accepted with ``nonconforming`` units in its sample."""
     if nonconforming < 0:
         raise RecordError(
-            "nonconforming units cannot be negative", field="nonconforming"
+            _("nonconforming units cannot be negative"), field="nonconforming"
         )
     return nonconforming <= plan.ac
 
@@ -342,22 +356,32 @@ def area_plan(
     """
     if not (math.isfinite(lot_m2) and lot_m2 > 0):
         raise RecordError(
-            f"the lot's area must be positive, got {lot_m2!r}", field="lot"
+            _("the lot's area must be positive, got %(value)r", value=lot_m2),
+            field="lot",
         )
     if not (math.isfinite(unit_m2) and unit_m2 > 0):
         raise RecordError(
-            f"the sampling unit must have a positive area, got {unit_m2!r}",
+            _(
+                "the sampling unit must have a positive area, got %(value)r",
+                value=unit_m2,
+            ),
             field="unit_m2",
         )
     if unit_m2 > lot_m2:
         raise RecordError(
-            f"a sampling unit of {unit_m2:g} m² is larger than the lot "
-            f"({lot_m2:,.0f} m²)",
+            _(
+                "a sampling unit of %(unit)s m² is larger than the lot (%(lot)s m²)",
+                unit=f"{unit_m2:g}",
+                lot=number(lot_m2),
+            ),
             field="unit_m2",
         )
     if min_share is not None and not 0 < min_share <= 1:
         raise RecordError(
-            f"the minimum share must be above 0 and at most 1, got {min_share!r}",
+            _(
+                "the minimum share must be above 0 and at most 1, got %(value)r",
+                value=min_share,
+            ),
             field="min_share",
         )
     lot_size = max(1, int(lot_m2 // unit_m2))

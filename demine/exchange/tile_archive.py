@@ -14,7 +14,6 @@ holding the layers of both (protobuf merges repeated fields).
 from __future__ import annotations
 
 import gzip
-import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from pmtiles.writer import Writer
 
 from demine.errors import SourceError
 from demine.geo.extent import Extent
+from demine.geo.web_mercator import tile_of
 from demine.i18n import _
 from demine.store.database import Database
 from demine.store.public import public_layers
@@ -47,19 +47,11 @@ class ArchiveResult:
 
 def tiles_over(extent: Extent, zoom: int) -> Iterator[tuple[int, int]]:
     """The (x, y) of every Web Mercator tile at ``zoom`` touching ``extent``."""
-    x0, y1 = _tile_of(extent.min_lon, extent.min_lat, zoom)
-    x1, y0 = _tile_of(extent.max_lon, extent.max_lat, zoom)
+    x0, y1 = tile_of(extent.min_lon, extent.min_lat, zoom)
+    x1, y0 = tile_of(extent.max_lon, extent.max_lat, zoom)
     for x in range(x0, x1 + 1):
         for y in range(y0, y1 + 1):
             yield x, y
-
-
-def _tile_of(lon: float, lat: float, zoom: int) -> tuple[int, int]:
-    n = 2**zoom
-    lat = max(min(lat, 85.05112878), -85.05112878)
-    x = int((lon + 180.0) / 360.0 * n)
-    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
-    return min(max(x, 0), n - 1), min(max(y, 0), n - 1)
 
 
 def write_archive(

@@ -33,3 +33,12 @@ def to_lonlat(mx: float, my: float) -> tuple[float, float]:
     lon = math.degrees(mx / EARTH_RADIUS)
     lat = math.degrees(2 * math.atan(math.exp(my / EARTH_RADIUS)) - math.pi / 2)
     return max(-180.0, min(180.0, lon)), lat
+
+
+def tile_of(lon: float, lat: float, zoom: int) -> tuple[int, int]:
+    """The (x, y) of the tile at ``zoom`` holding lon/lat (edges kept on the grid)."""
+    n = 2**zoom
+    mx, my = to_mercator(np.array([[lon, lat]], dtype=float))[0]
+    x = math.floor((mx + HALF_WORLD) / (2 * HALF_WORLD) * n)
+    y = math.floor((HALF_WORLD - my) / (2 * HALF_WORLD) * n)
+    return min(max(x, 0), n - 1), min(max(y, 0), n - 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from demine.domain.vocab import Role
 from demine.errors import PermissionDeniedError
+from demine.i18n import _
 from demine.store.users import Principal
 
 #: The command line reads as the register's holder: everything, personal
@@ -24,14 +25,20 @@ def user_id(who: Principal | None) -> int | None:
 
 
 def require_quality_staff(who: Principal | None, what: str) -> None:
-    """Reviewers and administrators: the national authority's QA staff."""
+    """Reviewers and administrators: the national authority's QA staff.
+
+    ``what`` is the action in words, marked with ``N_`` by the caller (the
+    refusal translates it).
+    """
     if who is not None and not who.can_review:
-        raise PermissionDeniedError(f"only reviewers and administrators may {what}")
+        raise PermissionDeniedError(
+            _("only reviewers and administrators may %(what)s", what=_(what))
+        )
 
 
 def require_admin(who: Principal | None, what: str) -> None:
     if who is not None and who.role is not Role.ADMIN:
-        raise PermissionDeniedError(f"only administrators may {what}")
+        raise PermissionDeniedError(_("only administrators may %(what)s", what=_(what)))
 
 
 def require_own_or_admin(
@@ -43,5 +50,8 @@ def require_own_or_admin(
     if who.can_write and who.organisation_id == organisation_id:
         return
     raise PermissionDeniedError(
-        f"only administrators and the organisation's own staff may {what}"
+        _(
+            "only administrators and the organisation's own staff may %(what)s",
+            what=_(what),
+        )
     )

@@ -17,6 +17,7 @@ from demine.domain.accreditation import Grant, Suspension, scope_on
 from demine.domain.records import parse_enum
 from demine.domain.vocab import AccreditationStatus, ActivityType, Method
 from demine.errors import NotFoundError, RecordError
+from demine.i18n import N_, _
 from demine.quality.access import require_admin, user_id
 from demine.store import people as people_store
 from demine.store import quality as store
@@ -39,7 +40,7 @@ def grant(
     who: Principal | None = None,
 ) -> dict[str, Any]:
     """Accredit an organisation for an activity type (and method) for a period."""
-    require_admin(who, "accredit organisations")
+    require_admin(who, N_("accredit organisations"))
     kind = parse_enum(
         ActivityType, activity_type, entity="accreditation", field="activity_type"
     )
@@ -50,15 +51,18 @@ def grant(
     )
     if valid_until < valid_from:
         raise RecordError(
-            f"ends {valid_until.isoformat()}, before it starts "
-            f"{valid_from.isoformat()}",
+            _(
+                "ends %(end)s, before it starts %(start)s",
+                end=valid_until.isoformat(),
+                start=valid_from.isoformat(),
+            ),
             entity="accreditation",
             field="valid_until",
         )
     with db.session(write=True) as session:
         if session.get(Organisation, organisation_id) is None:
             raise RecordError(
-                f"no organisation with id {organisation_id}",
+                _("no organisation with id %(id)s", id=organisation_id),
                 entity="accreditation",
                 field="organisation_id",
             )
@@ -86,13 +90,13 @@ def suspend(
     who: Principal | None = None,
 ) -> dict[str, Any]:
     """Suspend an accreditation from ``starts_on`` (until ``ends_on`` or lifted)."""
-    require_admin(who, "suspend accreditations")
+    require_admin(who, N_("suspend accreditations"))
     if not (reason and reason.strip()):
         raise RecordError(
-            "give the reason", entity="accreditation_suspension", field="reason"
+            _("give the reason"), entity="accreditation_suspension", field="reason"
         )
     if ends_on is not None and ends_on < starts_on:
-        raise RecordError("ends before it starts", field="ends_on")
+        raise RecordError(_("ends before it starts"), field="ends_on")
     with db.session(write=True) as session:
         acc = store.load(session, Accreditation, accreditation_id)
         obj = AccreditationSuspension(
@@ -114,11 +118,11 @@ def lift(
     who: Principal | None = None,
 ) -> dict[str, Any]:
     """End a suspension on ``ends_on`` (its last day)."""
-    require_admin(who, "lift suspensions")
+    require_admin(who, N_("lift suspensions"))
     with db.session(write=True) as session:
         obj = store.load(session, AccreditationSuspension, suspension_id)
         if ends_on < obj.starts_on:
-            raise RecordError("ends before it starts", field="ends_on")
+            raise RecordError(_("ends before it starts"), field="ends_on")
         after = store.change_with_event(
             session, obj, {"ends_on": ends_on}, user_id(who), "lift"
         )
@@ -228,7 +232,9 @@ def history(db: Database, organisation_id: int) -> dict[str, Any]:
     if not rows:
         with db.session() as session:
             if session.get(Organisation, organisation_id) is None:
-                raise NotFoundError(f"no organisation with id {organisation_id}")
+                raise NotFoundError(
+                    _("no organisation with id %(id)s", id=organisation_id)
+                )
     events = []
     for r in rows:
         events += [

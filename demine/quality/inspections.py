@@ -28,6 +28,7 @@ import shapely
 from sqlalchemy.orm import Session
 
 from demine.domain import sampling
+from demine.domain.labels import label_of
 from demine.domain.records import parse_enum
 from demine.domain.vocab import (
     InspectionLevel,
@@ -41,6 +42,7 @@ from demine.domain.vocab import (
 from demine.errors import ConflictError, RecordError
 from demine.exchange.field_task import write_field_task
 from demine.geo.sampling import draw_units
+from demine.i18n import N_, _
 from demine.quality.access import require_quality_staff, user_id
 from demine.quality.lots import Lot, gather_lot
 from demine.store import quality as store
@@ -75,10 +77,12 @@ class SamplingOptions:
         if self.stringency is not None:
             parse_enum(Stringency, self.stringency, field="stringency")
         if not (math.isfinite(self.lane_width_m) and self.lane_width_m > 0):
-            raise RecordError("the lane width must be positive", field="lane_width_m")
+            raise RecordError(
+                _("the lane width must be positive"), field="lane_width_m"
+            )
         if self.shape == "lane" and self.lane_width_m > self.unit_m2:
             raise RecordError(
-                "a lane is wider than the unit's area allows", field="lane_width_m"
+                _("a lane is wider than the unit's area allows"), field="lane_width_m"
             )
         return self
 
@@ -93,7 +97,9 @@ def lot_plan(
     opts = (options or SamplingOptions()).checked()
     how = opts.stringency or Stringency.NORMAL.value
     if (lot_size is None) == (lot_m2 is None):
-        raise RecordError("give either a lot size in units or a lot area", field="lot")
+        raise RecordError(
+            _("give either a lot size in units or a lot area"), field="lot"
+        )
     if lot_size is not None:
         return sampling.plan_for(lot_size, opts.aql, opts.level, how).as_dict()
     assert lot_m2 is not None
@@ -197,12 +203,12 @@ def draw_sample(
     Raises :class:`RecordError` when the lot's shape leaves room for fewer
     whole units than the plan needs (use smaller units or lanes).
     """
-    require_quality_staff(who, "plan inspections")
+    require_quality_staff(who, N_("plan inspections"))
     opts = (options or SamplingOptions()).checked()
     seed = secrets.randbelow(2**31 - 1) if seed is None else int(seed)
     if not 0 <= seed < 2**31:
         raise RecordError(
-            "the seed must be a whole number from 0 to 2³¹−1", field="seed"
+            _("the seed must be a whole number from 0 to 2³¹−1"), field="seed"
         )
     planned_on = planned_on or dt.date.today()
     with db.session(write=True) as session:
@@ -215,9 +221,12 @@ def draw_sample(
         how = _stringency(session, lot, opts)
         if how is Stringency.DISCONTINUED:
             raise RecordError(
-                "inspection of this team is discontinued after five lots rejected "
-                "on tightened inspection (ISO 2859-1, 9.4); once the organisation "
-                "has corrected the cause, resume with --stringency tightened",
+                _(
+                    "inspection of this team is discontinued after five lots "
+                    "rejected on tightened inspection (ISO 2859-1, 9.4); once the "
+                    "organisation has corrected the cause, resume with "
+                    "--stringency tightened"
+                ),
                 field="stringency",
             )
         plan = sampling.area_plan(
@@ -233,9 +242,13 @@ def draw_sample(
         )
         if len(draw.units) < plan.units and not plan.plan.everything:
             raise RecordError(
-                f"only {draw.candidates} units of {opts.unit_m2:g} m² fit wholly "
-                f"inside the lot; the plan needs {plan.units}: use smaller units "
-                "or lanes",
+                _(
+                    "only %(fit)s units of %(unit)s m² fit wholly inside the lot; "
+                    "the plan needs %(need)s: use smaller units or lanes",
+                    fit=draw.candidates,
+                    unit=f"{opts.unit_m2:g}",
+                    need=plan.units,
+                ),
                 field="unit_m2",
             )
         inspection = _new_inspection(session, lot, plan, opts, seed, draw, planned_on)
@@ -340,7 +353,7 @@ def unit_results(rows: Sequence[Mapping[str, Any]]) -> list[UnitResult]:
         try:
             out.append(_unit(row))
         except (TypeError, ValueError) as exc:
-            problems.append(f"row {index}: {exc}")
+            problems.append(_("row %(row)s: %(problem)s", row=index, problem=exc))
     if problems:
         raise RecordError("; ".join(problems), entity="sample_unit", field="units")
     return out
@@ -358,7 +371,9 @@ def _flag(value: Any, name: str) -> bool:
         return True
     if text in _NO or text == "nan" or text == "none":
         return False
-    raise ValueError(f"{name} must be yes or no, not {value!r}")
+    raise ValueError(
+        _("%(name)s must be yes or no, not %(value)r", name=name, value=value)
+    )
 
 
 def _unit(row: Mapping[str, Any]) -> UnitResult:
@@ -366,23 +381,29 @@ def _unit(row: Mapping[str, Any]) -> UnitResult:
     try:
         num = int(float(str(number)))
     except ValueError:
-        raise ValueError(f"unit must be a unit number, not {number!r}") from None
+        raise ValueError(
+            _("unit must be a unit number, not %(value)r", value=number)
+        ) from None
     items = row.get("items_found")
     try:
         count = 0 if items in (None, "") else int(float(str(items)))
     except ValueError:
-        raise ValueError(f"items_found must be a whole number, not {items!r}") from None
+        raise ValueError(
+            _("items_found must be a whole number, not %(value)r", value=items)
+        ) from None
     if count < 0:
-        raise ValueError("items_found cannot be negative")
+        raise ValueError(_("items_found cannot be negative"))
     depth = row.get("depth_cm")
     try:
         depth_cm = None if depth in (None, "") else float(str(depth))
     except ValueError:
-        raise ValueError(f"depth_cm must be a number, not {depth!r}") from None
+        raise ValueError(
+            _("depth_cm must be a number, not %(value)r", value=depth)
+        ) from None
     if depth_cm is not None and math.isnan(depth_cm):
         depth_cm = None  # an empty cell read by pandas
     if depth_cm is not None and depth_cm < 0:
-        raise ValueError("depth_cm cannot be negative")
+        raise ValueError(_("depth_cm cannot be negative"))
     said = row.get("nonconforming")
     blank = said is None or str(said).strip().lower() in ("", "nan", "none")
     nonconforming = None if blank else _flag(said, "nonconforming")
@@ -421,11 +442,12 @@ def record_result(
     rejected with Re or more (which needs no full sample); a rejected lot
     raises a non-conformity, returned under ``non_conformity``.
     """
-    require_quality_staff(who, "record inspections")
+    require_quality_staff(who, N_("record inspections"))
     today = today or dt.date.today()
     if inspected_on > today:
         raise RecordError(
-            f"{inspected_on.isoformat()} is in the future", field="inspected_on"
+            _("%(day)s is in the future", day=inspected_on.isoformat()),
+            field="inspected_on",
         )
     method = (
         parse_enum(Method, inspection_method, field="inspection_method")
@@ -437,8 +459,11 @@ def record_result(
         _check_open(obj, version)
         if inspected_on < obj.planned_on:
             raise RecordError(
-                f"inspected on {inspected_on.isoformat()}, before it was planned "
-                f"({obj.planned_on.isoformat()})",
+                _(
+                    "inspected on %(day)s, before it was planned (%(planned)s)",
+                    day=inspected_on.isoformat(),
+                    planned=obj.planned_on.isoformat(),
+                ),
                 field="inspected_on",
             )
         counts = _counts(
@@ -446,13 +471,19 @@ def record_result(
         )
         if units is None and items_found is not None:
             if items_found < 0:
-                raise RecordError("items found cannot be negative", field="items_found")
+                raise RecordError(
+                    _("items found cannot be negative"), field="items_found"
+                )
             counts["items_found"] = int(items_found)
         bad, done = counts["nonconforming_units"], counts["units_inspected"]
         if bad < obj.reject_number and done < obj.sample_size:
             raise RecordError(
-                f"the plan needs {obj.sample_size} units inspected to accept the "
-                f"lot; {done} were",
+                _(
+                    "the plan needs %(need)s units inspected to accept the lot; "
+                    "%(done)s were",
+                    need=obj.sample_size,
+                    done=done,
+                ),
                 entity="inspection",
                 record=inspection_id,
                 field="units_inspected",
@@ -483,9 +514,13 @@ def _check_open(obj: Inspection, version: int | None) -> None:
         raise ConflictError(current=to_dict(obj), submitted={"version": version})
     if obj.result is not InspectionResult.PLANNED:
         raise ConflictError(
-            f"inspection {obj.id} was {obj.result.value} on "
-            f"{obj.inspected_on.isoformat() if obj.inspected_on else '?'}; "
-            "a verdict is not recorded twice",
+            _(
+                "inspection %(id)s was %(result)s on %(day)s; a verdict is not "
+                "recorded twice",
+                id=obj.id,
+                result=label_of(InspectionResult, obj.result.value),
+                day=obj.inspected_on.isoformat() if obj.inspected_on else "?",
+            ),
             current=to_dict(obj),
             submitted={},
         )
@@ -502,14 +537,19 @@ def _counts(
     if units is None:
         if nonconforming_units is None:
             raise RecordError(
-                "give the units' results or the number of nonconforming units",
+                _("give the units' results or the number of nonconforming units"),
                 field="nonconforming_units",
             )
         done = obj.units_drawn if units_inspected is None else int(units_inspected)
         if not 0 <= nonconforming_units <= done <= obj.units_drawn:
             raise RecordError(
-                f"nonconforming units ({nonconforming_units}) and units inspected "
-                f"({done}) must be within the {obj.units_drawn} units drawn",
+                _(
+                    "nonconforming units (%(bad)s) and units inspected (%(done)s) "
+                    "must be within the %(drawn)s units drawn",
+                    bad=nonconforming_units,
+                    done=done,
+                    drawn=obj.units_drawn,
+                ),
                 field="nonconforming_units",
             )
         return {
@@ -521,8 +561,11 @@ def _counts(
     unknown = sorted({u.number for u in units} - set(stored))
     if unknown:
         raise RecordError(
-            f"no unit {', '.join(map(str, unknown))} in this inspection "
-            f"(units 1 to {len(stored)})",
+            _(
+                "no unit %(units)s in this inspection (units 1 to %(last)s)",
+                units=", ".join(map(str, unknown)),
+                last=len(stored),
+            ),
             entity="inspection",
             record=obj.id,
             field="units",
@@ -531,7 +574,7 @@ def _counts(
     for result in units:
         if result.number in seen:
             raise RecordError(
-                f"unit {result.number} is given twice",
+                _("unit %(unit)s is given twice", unit=result.number),
                 entity="inspection",
                 field="units",
             )

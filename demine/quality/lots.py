@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from demine.errors import RecordError
 from demine.geo.area import geodesic_area
+from demine.i18n import _
 from demine.store import quality as store
 
 
@@ -61,15 +62,22 @@ def gather_lot(
     if not ids:
         if activity_id is None and hazard_id is None:
             raise RecordError(
-                "name the lot: release ids, an activity or a hazard", field="lot"
+                _("name the lot: release ids, an activity or a hazard"), field="lot"
             )
         ids = store.release_ids_of(
             session, activity_id=activity_id, hazard_id=hazard_id
         )
         if not ids:
-            what = f"activity {activity_id}" if activity_id else f"hazard {hazard_id}"
+            what = (
+                _("activity %(id)s", id=activity_id)
+                if activity_id
+                else _("hazard %(id)s", id=hazard_id)
+            )
             raise RecordError(
-                f"{what} has no approved cleared or reduced ground to inspect",
+                _(
+                    "%(what)s has no approved cleared or reduced ground to inspect",
+                    what=what,
+                ),
                 field="lot",
             )
     rows = store.lot_rows(session, ids)
@@ -77,15 +85,19 @@ def gather_lot(
     methods = {store._text(r["method"]) for r in rows}
     if None in orgs:
         raise RecordError(
-            "a release of the lot has no activity naming who released it",
+            _("a release of the lot has no activity naming who released it"),
             entity="release",
             record=next(r["id"] for r in rows if r["organisation_id"] is None),
         )
     if len(orgs) > 1 or len(methods) > 1:
         raise RecordError(
-            "a lot is the work of one organisation with one method; these "
-            f"releases come from {len(orgs)} organisation(s) and "
-            f"{len(methods)} method(s)",
+            _(
+                "a lot is the work of one organisation with one method; these "
+                "releases come from %(orgs)s organisation(s) and %(methods)s "
+                "method(s)",
+                orgs=len(orgs),
+                methods=len(methods),
+            ),
             field="lot",
         )
     clipped = [
@@ -97,7 +109,7 @@ def gather_lot(
     ground = _polygons(shapely.union_all(np.array(clipped, dtype=object)))
     area = float(geodesic_area([ground])[0])
     if ground.is_empty or area <= 0:
-        raise RecordError("the lot's releases hold no ground inside their hazards")
+        raise RecordError(_("the lot's releases hold no ground inside their hazards"))
     teams = {r["team_id"] for r in rows}
     hazards = {r["hazard_id"] for r in rows}
     days = [r["released_on"] for r in rows if r["released_on"] is not None]

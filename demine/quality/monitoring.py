@@ -14,6 +14,7 @@ from typing import Any
 from demine.domain.monitoring import score_visit
 from demine.domain.vocab import MonitoringOutcome, NonConformityStatus, Severity
 from demine.errors import RecordError
+from demine.i18n import N_, _
 from demine.quality.access import require_quality_staff, user_id
 from demine.store import quality as store
 from demine.store.database import Database
@@ -36,11 +37,12 @@ def record_visit(
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Record a visit and its checklist; return it (and any NC raised)."""
-    require_quality_staff(who, "record monitoring visits")
+    require_quality_staff(who, N_("record monitoring visits"))
     today = today or dt.date.today()
     if visited_on > today:
         raise RecordError(
-            f"{visited_on.isoformat()} is in the future", field="visited_on"
+            _("%(day)s is in the future", day=visited_on.isoformat()),
+            field="visited_on",
         )
     scored = score_visit(answers)
     with db.session(write=True) as session:
@@ -49,7 +51,12 @@ def record_visit(
             team is None or team.organisation_id != organisation_id
         ):
             raise RecordError(
-                f"no team {team_id} of organisation {organisation_id}", field="team_id"
+                _(
+                    "no team %(team)s of organisation %(org)s",
+                    team=team_id,
+                    org=organisation_id,
+                ),
+                field="team_id",
             )
         visit = MonitoringVisit(
             organisation_id=organisation_id,

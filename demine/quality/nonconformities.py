@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from demine.domain.labels import label_of
 from demine.domain.records import parse_enum
 from demine.domain.vocab import (
     Evidence,
@@ -35,6 +36,8 @@ from demine.domain.vocab import (
     Severity,
 )
 from demine.errors import ConflictError, RecordError
+from demine.i18n import N_, _
+from demine.i18n.numbers import number
 from demine.quality.access import (
     require_own_or_admin,
     require_quality_staff,
@@ -65,7 +68,9 @@ def _date(value: Any, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise RecordError(f"is not a date: {value!r}", field=field) from None
+        raise RecordError(
+            _("is not a date: %(value)r", value=value), field=field
+        ) from None
 
 
 def _text(value: Any, field: str, limit: int | None = None) -> str | None:
@@ -73,7 +78,9 @@ def _text(value: Any, field: str, limit: int | None = None) -> str | None:
         return None
     text = str(value).strip()
     if limit is not None and len(text) > limit:
-        raise RecordError(f"is longer than {limit} characters", field=field)
+        raise RecordError(
+            _("is longer than %(limit)s characters", limit=limit), field=field
+        )
     return text or None
 
 
@@ -81,7 +88,10 @@ def _clean(changes: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(changes) - OWN_FIELDS - QA_FIELDS)
     if unknown:
         raise RecordError(
-            f"field(s) {', '.join(unknown)} cannot be changed here",
+            _(
+                "field(s) %(fields)s cannot be changed here",
+                fields=", ".join(unknown),
+            ),
             entity="non_conformity",
             field=unknown[0],
         )
@@ -102,7 +112,9 @@ def _clean(changes: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[name] = _text(value, name)
     if "description" in out and not out["description"]:
-        raise RecordError("is required", entity="non_conformity", field="description")
+        raise RecordError(
+            _("is required"), entity="non_conformity", field="description"
+        )
     return out
 
 
@@ -114,22 +126,26 @@ def raise_non_conformity(
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Raise a non-conformity by hand (a rejected lot raises its own)."""
-    require_quality_staff(who, "raise non-conformities")
+    require_quality_staff(who, N_("raise non-conformities"))
     today = today or dt.date.today()
     data = dict(fields)
     org = data.pop("organisation_id", None)
     if org is None:
         raise RecordError(
-            "is required", entity="non_conformity", field="organisation_id"
+            _("is required"), entity="non_conformity", field="organisation_id"
         )
     raised = _date(data.pop("raised_on", None), "raised_on") or today
     if raised > today:
-        raise RecordError(f"{raised.isoformat()} is in the future", field="raised_on")
+        raise RecordError(
+            _("%(day)s is in the future", day=raised.isoformat()), field="raised_on"
+        )
     links = {k: data.pop(k, None) for k in ("inspection_id", "visit_id", "team_id")}
     method = data.pop("method", None)
     values = _clean({"severity": "major", **data})
     if not values.get("description"):
-        raise RecordError("is required", entity="non_conformity", field="description")
+        raise RecordError(
+            _("is required"), entity="non_conformity", field="description"
+        )
     with db.session(write=True) as session:
         named = {"organisation_id": int(org)}
         named |= {k: int(v) for k, v in links.items() if v is not None}
@@ -165,18 +181,18 @@ def update_non_conformity(
     with db.session(write=True) as session:
         nc = _load(session, nc_id, version)
         if set(values) & QA_FIELDS:
-            require_quality_staff(who, "change a non-conformity's severity or text")
+            require_quality_staff(who, N_("change a non-conformity's severity or text"))
         else:
-            _own_or_quality(who, nc.organisation_id, "record corrective action")
+            _own_or_quality(who, nc.organisation_id, N_("record corrective action"))
         if nc.status is S.CLOSED:
             raise ConflictError(
-                f"non-conformity {nc_id} is closed; reopen it to change it",
+                _("non-conformity %(id)s is closed; reopen it to change it", id=nc_id),
                 current=to_dict(nc),
                 submitted=dict(changes),
             )
         due = values.get("due_on")
         if due is not None and due < nc.raised_on:
-            raise RecordError("is before the day it was raised", field="due_on")
+            raise RecordError(_("is before the day it was raised"), field="due_on")
         return store.change_with_event(session, nc, values, user_id(who), "update")
 
 
@@ -200,24 +216,28 @@ def record_action(
     today = today or dt.date.today()
     with db.session(write=True) as session:
         nc = _load(session, nc_id, version)
-        _own_or_quality(who, nc.organisation_id, "record corrective action")
+        _own_or_quality(who, nc.organisation_id, N_("record corrective action"))
         if nc.status is not S.OPEN:
             raise ConflictError(
-                f"non-conformity {nc_id} is {nc.status.value}, not open",
+                _(
+                    "non-conformity %(id)s is %(status)s, not open",
+                    id=nc_id,
+                    status=label_of(NonConformityStatus, nc.status.value),
+                ),
                 current=to_dict(nc),
                 submitted={"taken_on": taken_on.isoformat()},
             )
         missing = [f for f in ("root_cause", "corrective_action") if not getattr(nc, f)]
         if missing:
             raise RecordError(
-                "record the root cause and the corrective action first",
+                _("record the root cause and the corrective action first"),
                 entity="non_conformity",
                 record=nc_id,
                 field=missing[0],
             )
         if not nc.raised_on <= taken_on <= today:
             raise RecordError(
-                "must be between the day it was raised and today", field="taken_on"
+                _("must be between the day it was raised and today"), field="taken_on"
             )
         values: dict[str, Any] = {"status": S.ACTION, "action_taken_on": taken_on}
         if note:
@@ -236,14 +256,18 @@ def close(
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Close after verification; reopened land must be closed (re-cleared)."""
-    require_quality_staff(who, "close non-conformities")
+    require_quality_staff(who, N_("close non-conformities"))
     today = today or dt.date.today()
     with db.session(write=True) as session:
         nc = _load(session, nc_id, version)
         if nc.status is not S.ACTION:
             raise ConflictError(
-                f"non-conformity {nc_id} is {nc.status.value}: record the "
-                "corrective action as taken before closing it",
+                _(
+                    "non-conformity %(id)s is %(status)s: record the corrective "
+                    "action as taken before closing it",
+                    id=nc_id,
+                    status=label_of(NonConformityStatus, nc.status.value),
+                ),
                 current=to_dict(nc),
                 submitted={"closed_on": closed_on.isoformat()},
             )
@@ -252,15 +276,20 @@ def close(
             assert hazard is not None
             if hazard.status is not HazardStatus.CLOSED:
                 raise RecordError(
-                    f"the reopened land (hazard {hazard.id}) is {hazard.status.value} "
-                    f"with {hazard.remaining_m2:,.0f} m² to release; re-clear it first",
+                    _(
+                        "the reopened land (hazard %(id)s) is %(status)s with "
+                        "%(area)s m² to release; re-clear it first",
+                        id=hazard.id,
+                        status=label_of(HazardStatus, hazard.status.value),
+                        area=number(hazard.remaining_m2),
+                    ),
                     entity="non_conformity",
                     record=nc_id,
                     field="reopened_hazard_id",
                 )
         if not (nc.action_taken_on or nc.raised_on) <= closed_on <= today:
             raise RecordError(
-                "must be between the day the action was taken and today",
+                _("must be between the day the action was taken and today"),
                 field="closed_on",
             )
         values: dict[str, Any] = {"status": S.CLOSED, "closed_on": closed_on}
@@ -278,14 +307,18 @@ def reopen(
     who: Principal | None = None,
 ) -> dict[str, Any]:
     """Reopen a closed non-conformity (the corrective action did not hold)."""
-    require_quality_staff(who, "reopen non-conformities")
+    require_quality_staff(who, N_("reopen non-conformities"))
     if not (reason and reason.strip()):
-        raise RecordError("give the reason for reopening", field="reason")
+        raise RecordError(_("give the reason for reopening"), field="reason")
     with db.session(write=True) as session:
         nc = _load(session, nc_id, version)
         if nc.status is not S.CLOSED:
             raise ConflictError(
-                f"non-conformity {nc_id} is {nc.status.value}, not closed",
+                _(
+                    "non-conformity %(id)s is %(status)s, not closed",
+                    id=nc_id,
+                    status=label_of(NonConformityStatus, nc.status.value),
+                ),
                 current=to_dict(nc),
                 submitted={"reason": reason},
             )
@@ -310,24 +343,30 @@ def reopen_land(
     The hazard passes the register's record rules and is audited like any
     other; a find in the sample makes it confirmed (CHA), else suspected.
     """
-    require_quality_staff(who, "reopen land")
+    require_quality_staff(who, N_("reopen land"))
     today = today or dt.date.today()
     with db.session(write=True) as session:
         nc = _load(session, nc_id, None)
         if nc.reopened_hazard_id is not None:
             raise ConflictError(
-                f"non-conformity {nc_id} reopened its land already "
-                f"(hazard {nc.reopened_hazard_id})",
+                _(
+                    "non-conformity %(id)s reopened its land already "
+                    "(hazard %(hazard)s)",
+                    id=nc_id,
+                    hazard=nc.reopened_hazard_id,
+                ),
                 current=to_dict(nc),
                 submitted={},
             )
         if nc.status is S.CLOSED:
             raise ConflictError(
-                f"non-conformity {nc_id} is closed", current=to_dict(nc), submitted={}
+                _("non-conformity %(id)s is closed", id=nc_id),
+                current=to_dict(nc),
+                submitted={},
             )
         if nc.inspection_id is None:
             raise RecordError(
-                "only a non-conformity from an inspection has a lot to reopen",
+                _("only a non-conformity from an inspection has a lot to reopen"),
                 entity="non_conformity",
                 record=nc_id,
                 field="inspection_id",

@@ -15,6 +15,7 @@ from typing import Any
 from demine.domain.records import parse_enum
 from demine.domain.vocab import PersonRole, Sex
 from demine.errors import ConflictError, NotFoundError, RecordError
+from demine.i18n import N_, _
 from demine.quality.access import require_own_or_admin, user_id
 from demine.store import quality as store
 from demine.store.database import Database
@@ -49,7 +50,7 @@ def _date(value: Any, field: str) -> dt.date | None:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise RecordError(
-            f"is not a date: {value!r}", entity="person", field=field
+            _("is not a date: %(value)r", value=value), entity="person", field=field
         ) from None
 
 
@@ -63,20 +64,24 @@ def _checked(row: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
     unknown = sorted(set(row) - FIELDS)
     if unknown:
         raise RecordError(
-            f"unknown field(s) {', '.join(unknown)}", entity="person", field=unknown[0]
+            _("unknown field(s) %(fields)s", fields=", ".join(unknown)),
+            entity="person",
+            field=unknown[0],
         )
     out: dict[str, Any] = {}
     problems = []
     name = str(row.get("full_name") or "").strip()
     if not name:
-        problems.append(RecordError("is required", entity="person", field="full_name"))
+        problems.append(
+            RecordError(_("is required"), entity="person", field="full_name")
+        )
     out["full_name"] = name[:200]
     for field, enum in (("role", PersonRole), ("sex", Sex)):
         value = row.get(field)
         if value in (None, ""):
             if field == "role":
                 problems.append(
-                    RecordError("is required", entity="person", field="role")
+                    RecordError(_("is required"), entity="person", field="role")
                 )
             continue
         try:
@@ -92,7 +97,7 @@ def _checked(row: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
     if birth is not None and not 16 <= _age(birth, today) <= 90:
         problems.append(
             RecordError(
-                "must make the person 16 to 90 years old",
+                _("must make the person 16 to 90 years old"),
                 entity="person",
                 field="birth_date",
             )
@@ -103,14 +108,14 @@ def _checked(row: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
         and out["left_on"] < out["joined_on"]
     ):
         problems.append(
-            RecordError("is before joined_on", entity="person", field="left_on")
+            RecordError(_("is before joined_on"), entity="person", field="left_on")
         )
     for field in ("national_id", "phone"):
         value = str(row.get(field) or "").strip()
         if len(value) > 40:
             problems.append(
                 RecordError(
-                    "is longer than 40 characters", entity="person", field=field
+                    _("is longer than 40 characters"), entity="person", field=field
                 )
             )
         out[field] = value or None
@@ -123,7 +128,11 @@ def _checked(row: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
             out[field] = int(value)
         except (TypeError, ValueError):
             problems.append(
-                RecordError(f"is not an id: {value!r}", entity="person", field=field)
+                RecordError(
+                    _("is not an id: %(value)r", value=value),
+                    entity="person",
+                    field=field,
+                )
             )
     if row.get("external_id"):
         out["external_id"] = str(row["external_id"]).strip()[:120]
@@ -144,9 +153,11 @@ def add_person(
     org_id = values.get("organisation_id")
     if org_id is None:
         if who is None or who.organisation_id is None:
-            raise RecordError("is required", entity="person", field="organisation_id")
+            raise RecordError(
+                _("is required"), entity="person", field="organisation_id"
+            )
         org_id = values["organisation_id"] = who.organisation_id
-    require_own_or_admin(who, org_id, "add staff")
+    require_own_or_admin(who, org_id, N_("add staff"))
     with db.session(write=True) as session:
         _check_links(session, org_id, values.get("team_id"))
         return store.add_with_event(session, Person(**values), user_id(who))
@@ -155,7 +166,7 @@ def add_person(
 def _check_links(session: Any, org_id: int, team_id: int | None) -> None:
     if session.get(Organisation, org_id) is None:
         raise RecordError(
-            f"no organisation with id {org_id}",
+            _("no organisation with id %(id)s", id=org_id),
             entity="person",
             field="organisation_id",
         )
@@ -163,7 +174,7 @@ def _check_links(session: Any, org_id: int, team_id: int | None) -> None:
         team = session.get(Team, team_id)
         if team is None or team.organisation_id != org_id:
             raise RecordError(
-                f"no team {team_id} of organisation {org_id}",
+                _("no team %(team)s of organisation %(org)s", team=team_id, org=org_id),
                 entity="person",
                 field="team_id",
             )
@@ -182,8 +193,8 @@ def update_person(
     with db.session(write=True) as session:
         obj = store.load(session, Person, person_id)
         if who is not None and not may_read_people(who, obj.organisation_id):
-            raise NotFoundError(f"no person with id {person_id}")
-        require_own_or_admin(who, obj.organisation_id, "change staff")
+            raise NotFoundError(_("no person with id %(id)s", id=person_id))
+        require_own_or_admin(who, obj.organisation_id, N_("change staff"))
         if obj.version != version:
             raise ConflictError(
                 current=to_dict(obj), submitted={**changes, "version": version}
@@ -191,7 +202,7 @@ def update_person(
         current = {k: v for k, v in to_dict(obj).items() if k in FIELDS}
         values = _checked({**current, **changes}, today or dt.date.today())
         if values["organisation_id"] != obj.organisation_id:
-            require_own_or_admin(who, values["organisation_id"], "move staff")
+            require_own_or_admin(who, values["organisation_id"], N_("move staff"))
         _check_links(session, values["organisation_id"], values.get("team_id"))
         changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
         return store.change_with_event(session, obj, changed, user_id(who), "update")

@@ -24,6 +24,7 @@ from demine.domain.qualification import (
 from demine.domain.records import parse_enum
 from demine.domain.vocab import AttendanceResult, Method, Qualification
 from demine.errors import ConflictError, NotFoundError, RecordError
+from demine.i18n import N_, _
 from demine.quality.access import require_admin, require_own_or_admin, user_id
 from demine.store import people as people_store
 from demine.store import quality as store
@@ -64,18 +65,18 @@ def add_course(
     who: Principal | None = None,
 ) -> dict[str, Any]:
     """Add a course to the catalogue (administrators: the training centre)."""
-    require_admin(who, "change the course catalogue")
+    require_admin(who, N_("change the course catalogue"))
     if not code.strip() or not title.strip():
         raise RecordError(
-            "a course needs a code and a title", entity="course", field="code"
+            _("a course needs a code and a title"), entity="course", field="code"
         )
     if duration_days < 1:
         raise RecordError(
-            "must be at least 1 day", entity="course", field="duration_days"
+            _("must be at least 1 day"), entity="course", field="duration_days"
         )
     if validity_months is not None and not 1 <= validity_months <= 120:
         raise RecordError(
-            "must be 1 to 120 months", entity="course", field="validity_months"
+            _("must be 1 to 120 months"), entity="course", field="validity_months"
         )
     subject = parse_enum(
         Qualification, qualification, entity="course", field="qualification"
@@ -104,18 +105,20 @@ def add_session(
     who: Principal | None = None,
 ) -> dict[str, Any]:
     """Schedule a run of a course."""
-    require_admin(who, "schedule training")
+    require_admin(who, N_("schedule training"))
     if ends_on < starts_on:
         raise RecordError(
-            "ends before it starts", entity="training_session", field="ends_on"
+            _("ends before it starts"), entity="training_session", field="ends_on"
         )
     if capacity is not None and capacity < 1:
         raise RecordError(
-            "must be at least 1", entity="training_session", field="capacity"
+            _("must be at least 1"), entity="training_session", field="capacity"
         )
     with db.session(write=True) as session:
         if session.get(Course, course_id) is None:
-            raise RecordError(f"no course with id {course_id}", field="course_id")
+            raise RecordError(
+                _("no course with id %(id)s", id=course_id), field="course_id"
+            )
         obj = TrainingSession(
             course_id=course_id,
             starts_on=starts_on,
@@ -141,20 +144,23 @@ def record_attendance(
     today = today or dt.date.today()
     outcome = parse_enum(AttendanceResult, result, entity="attendance", field="result")
     if score is not None and not 0 <= score <= 100:
-        raise RecordError("must be 0 to 100", entity="attendance", field="score")
+        raise RecordError(_("must be 0 to 100"), entity="attendance", field="score")
     with db.session(write=True) as session:
         run = session.get(TrainingSession, session_id)
         person = session.get(Person, person_id)
         if run is None:
-            raise NotFoundError(f"no training session with id {session_id}")
+            raise NotFoundError(_("no training session with id %(id)s", id=session_id))
         if person is None or (
             who is not None and not may_read_people(who, person.organisation_id)
         ):
-            raise NotFoundError(f"no person with id {person_id}")
-        require_own_or_admin(who, person.organisation_id, "record training results")
+            raise NotFoundError(_("no person with id %(id)s", id=person_id))
+        require_own_or_admin(who, person.organisation_id, N_("record training results"))
         if run.ends_on > today and outcome is not AttendanceResult.ABSENT:
             raise RecordError(
-                f"the session ends {run.ends_on.isoformat()}: record results after it",
+                _(
+                    "the session ends %(day)s: record results after it",
+                    day=run.ends_on.isoformat(),
+                ),
                 entity="attendance",
                 field="result",
             )
@@ -165,8 +171,11 @@ def record_attendance(
         )
         if taken is not None:
             raise ConflictError(
-                f"{person.full_name}'s result on session {session_id} is "
-                "recorded already",
+                _(
+                    "%(name)s's result on session %(id)s is recorded already",
+                    name=person.full_name,
+                    id=session_id,
+                ),
                 current={"result": taken.result.value},
                 submitted={"result": outcome.value},
             )
@@ -206,12 +215,12 @@ def revoke_certificate(
     revoked_on: dt.date,
     who: Principal | None = None,
 ) -> dict[str, Any]:
-    require_admin(who, "revoke certificates")
+    require_admin(who, N_("revoke certificates"))
     with db.session(write=True) as session:
         cert = store.load(session, Certificate, certificate_id)
         if revoked_on < cert.issued_on:
             raise RecordError(
-                "is before the certificate was issued", field="revoked_on"
+                _("is before the certificate was issued"), field="revoked_on"
             )
         return store.change_with_event(
             session, cert, {"revoked_on": revoked_on}, user_id(who), "revoke"
@@ -252,11 +261,11 @@ def team_qualification(
 ) -> dict[str, Any]:
     """Whether the team is qualified every day from ``first`` to ``last``."""
     if last < first:
-        raise RecordError("the period ends before it starts", field="to")
+        raise RecordError(_("the period ends before it starts"), field="to")
     with db.session() as session:
         team = session.get(Team, team_id)
         if team is None:
-            raise NotFoundError(f"no team with id {team_id}")
+            raise NotFoundError(_("no team with id %(id)s", id=team_id))
         method = Method(team.method)
         conn = session.connection()
         members = people_store.members_of(conn, [team_id])[team_id]

@@ -30,6 +30,7 @@ from demine.domain.accreditation import (
 from demine.domain.records import parse_enum
 from demine.domain.vocab import ActivityType, Method
 from demine.errors import RecordError
+from demine.i18n import _
 from demine.store.schema import Accreditation, AccreditationSuspension, Organisation
 
 Scopes = dict[int, tuple[list[Grant], list[Suspension]]]
@@ -74,7 +75,7 @@ def _name(conn: Connection, organisation_id: int) -> str:
         select(org.c.name, org.c.acronym).where(org.c.id == organisation_id)
     ).first()
     if row is None:
-        return f"organisation {organisation_id}"
+        return _("organisation %(id)s", id=organisation_id)
     return f"{row.name} ({row.acronym})" if row.acronym else str(row.name)
 
 

@@ -25,6 +25,8 @@ from demine.domain.vocab import (
     ReviewState,
 )
 from demine.errors import NotFoundError, RecordError
+from demine.i18n import _
+from demine.i18n.kinds import kind_word
 from demine.store.audit import record_event
 from demine.store.listing import to_dict
 from demine.store.schema import (
@@ -72,18 +74,22 @@ def lot_rows(session: Session, release_ids: Sequence[int]) -> list[dict[str, Any
     found = {r["id"] for r in rows}
     missing = sorted(set(release_ids) - found)
     if missing:
-        raise NotFoundError(f"no release with id {', '.join(map(str, missing))}")
+        raise NotFoundError(
+            _("no release with id %(id)s", id=", ".join(map(str, missing)))
+        )
     for r in rows:
         if _text(r["review_state"]) != APPROVED:
             raise RecordError(
-                "is not approved yet: only released ground can be inspected",
+                _("is not approved yet: only released ground can be inspected"),
                 entity="release",
                 record=r["id"],
             )
         if _text(r["kind"]) not in INSPECTABLE:
             raise RecordError(
-                "cancelled land was not searched, so it is not inspected "
-                "after clearance",
+                _(
+                    "cancelled land was not searched, so it is not inspected "
+                    "after clearance"
+                ),
                 entity="release",
                 record=r["id"],
                 field="kind",
@@ -114,18 +120,7 @@ def add_with_event(
 ) -> dict[str, Any]:
     """Add ``obj`` and its audit event; return it as a dict."""
     session.add(obj)
-    session.flush()
-    after = to_dict(obj)
-    record_event(
-        session,
-        user_id=who_id,
-        action=action,
-        entity=obj.__tablename__,
-        record_id=obj.id,  # type: ignore[attr-defined]
-        before=None,
-        after=after,
-    )
-    return after
+    return _flushed_with_event(session, obj, who_id, action, None)
 
 
 def change_with_event(
@@ -140,6 +135,17 @@ def change_with_event(
     for name, value in values.items():
         setattr(obj, name, value)
     obj.version = before["version"] + 1  # type: ignore[attr-defined]
+    return _flushed_with_event(session, obj, who_id, action, before)
+
+
+def _flushed_with_event(
+    session: Session,
+    obj: Base,
+    who_id: int | None,
+    action: str,
+    before: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Flush ``obj``, audit the change from ``before`` and return it as a dict."""
     session.flush()
     after = to_dict(obj)
     record_event(
@@ -187,7 +193,13 @@ def load(session: Session, model: type[Base], record_id: int) -> Any:
         )
     obj = session.scalars(stmt).first()
     if obj is None:
-        raise NotFoundError(f"no {model.__tablename__} with id {record_id}")
+        raise NotFoundError(
+            _(
+                "no %(kind)s with id %(id)s",
+                kind=kind_word(model.__tablename__),
+                id=record_id,
+            )
+        )
     return obj
 
 
@@ -385,6 +397,28 @@ def organisation_names(conn: Connection) -> dict[int, str]:
 def team_names(conn: Connection) -> dict[int, str]:
     t = Team.__table__.c
     return {int(r.id): str(r.name) for r in conn.execute(select(t.id, t.name))}
+
+
+def visit_non_conformities(
+    conn: Connection, visit_ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    """The non-conformity each of these monitoring visits raised, by visit id."""
+    if not visit_ids:
+        return {}
+    n = NonConformity.__table__.c
+    rows = conn.execute(
+        select(n.id, n.visit_id, n.severity, n.status).where(
+            n.visit_id.in_(list(visit_ids))
+        )
+    ).all()
+    return {
+        int(r.visit_id): {
+            "id": int(r.id),
+            "severity": _text(r.severity),
+            "status": _text(r.status),
+        }
+        for r in rows
+    }
 
 
 def _frame(conn: Connection, stmt: Any) -> pd.DataFrame:

@@ -141,6 +141,7 @@ def test_every_page_speaks_the_language(
             "inspection",
             "non_conformity",
             "organisation",
+            "monitoring_visit",
         )
     }
     pages = {
@@ -175,6 +176,8 @@ def test_every_page_speaks_the_language(
         "qa": "/qa?lot_size=1000",
         "qa-inspection": f"/qa/inspections/{ids['inspection']}",
         "qa-nc": f"/qa/non-conformities/{ids['non_conformity']}",
+        "qa-visits": "/qa/visits",
+        "qa-visit": f"/qa/visits/{ids['monitoring_visit']}",
         "people": "/people",
         "training": "/training",
         "accreditation": "/accreditation",

@@ -276,3 +276,63 @@ def test_people_pages_show_names_only_to_whom_may_see_them(
     admin.goto(f"/qa/non-conformities/{demo_site['played'].closed_nc}")
     assert admin.locator("#nc-chain li.done").count() == 6
     shots(admin, "qa-demo-chain-closed", browser, demo_site)
+
+
+def test_a_monitoring_visit_is_scored_and_raises_its_non_conformity(
+    as_user: Any, browser: Any, demo_site: dict[str, Any]
+) -> None:
+    """QA records a visit on the checklist form: a safety-critical item failed
+    makes it unsatisfactory, and its page links the non-conformity raised."""
+    qa = as_user("quality")
+    qa.goto("/qa")
+    qa.locator("#visits-link").click()
+    qa.wait_for_url("**/qa/visits")
+    assert qa.locator("#visit-table tbody tr").count() > 10
+    assert qa.locator("#visit-checklist tbody tr").count() == 10
+    shots(qa, "qa-visits", browser, demo_site)
+    form = qa.locator("#visit-form")
+    form.locator("select[name=organisation_id]").select_option(
+        str(demo_site["organisation"])
+    )
+    form.locator("input[name=inspector]").fill("ANAMA QA inspector")
+    # The browser asks for every answer; without its check the server refuses
+    # a checklist with an item left open, in words, keeping what was given.
+    qa.evaluate(
+        "document.querySelectorAll('#visit-form [required]')"
+        ".forEach(e => e.removeAttribute('required'))"
+    )
+    form.locator("input[name=item_marking][value=yes]").check()
+    form.get_by_role("button", name="Save the visit").click()
+    assert "answer every item" in qa.locator("#visit-error").inner_text()
+    assert qa.locator("input[name=inspector]").input_value() == "ANAMA QA inspector"
+    for item in qa.locator("#visit-checklist tbody tr").all():
+        answer = "no" if "protective equipment" in item.inner_text() else "yes"
+        item.locator(f"input[value={answer}]").check()
+    qa.locator("#visit-form").get_by_role("button", name="Save the visit").click()
+    qa.wait_for_url(re.compile(r".*/qa/visits/\d+$"))
+    assert qa.locator("#visit-outcome").inner_text() == "Unsatisfactory"
+    # Protective equipment weighs 3 of 18: 15 of 18 answered yes.
+    assert qa.locator("#visit-score").inner_text().startswith("83.3")
+    assert qa.locator("#visit-answers tr.bad").count() == 1
+    shots(qa, "qa-visit-unsatisfactory", browser, demo_site)
+    qa.locator("#visit-nc-link").click()
+    qa.wait_for_url(re.compile(r".*/qa/non-conformities/\d+$"))
+    assert "ppe" in qa.locator("#nc-description").inner_text()
+    assert qa.locator(".sev-critical").count() >= 1
+
+
+def test_the_work_plan_shows_teams_barred_and_hazards_left_for_it(
+    as_user: Any, browser: Any, demo_site: dict[str, Any]
+) -> None:
+    """The demo's accreditations end in October 2027: the plan page shows
+    every team barred in November and December, and why hazards are left."""
+    qa = as_user("quality")
+    qa.goto("/plan?run=true&horizon=12m&top=150&time_limit=5&start=2027-01")
+    # Every active team of the demo is under both rules, all lose the last
+    # two months.
+    teams = int(qa.locator("#plan-teams").inner_text().split("/")[0])
+    assert qa.locator("#plan-barred-teams tbody tr").count() == teams
+    assert "2027-11 to 2027-12" in qa.locator("#plan-barred-teams").inner_text()
+    assert qa.locator("#plan-unassigned tbody tr").count() > 0
+    assert "accredited and qualified" in qa.locator("#plan-unassigned").inner_text()
+    shots(qa, "plan-accreditation", browser, demo_site)
