@@ -10,6 +10,7 @@ editor read; if the record moved on meanwhile the edit is refused with a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -136,14 +137,42 @@ def _shape_reason(geom: Any) -> str | None:
     if geom.is_empty:
         return _("the geometry is empty")
     if geom.geom_type in ("Polygon", "MultiPolygon"):
-        if geom.area == 0.0:
-            return _("the polygon has no area")
         if not geom.is_valid:
-            return _(
-                "the polygon is not valid (%(reason)s)",
-                reason=shapely.is_valid_reason(geom),
-            )
+            return invalid_polygon_reason(geom)
+        if geom.area == 0.0:
+            return _("the polygon has no area: its corners lie on one line")
     return None
+
+
+def invalid_polygon_reason(geom: BaseGeometry) -> str:
+    """Why a polygon is invalid, in plain words, with where (GEOS's reason
+    names the place: "Self-intersection[46.705 39.805]")."""
+    reason = shapely.is_valid_reason(geom)
+    where = polygon_problem_point(geom)
+    at = {"lon": f"{where[0]:.5f}", "lat": f"{where[1]:.5f}"} if where else None
+    if "Self-intersection" in reason and at:
+        return _(
+            "the boundary crosses itself near longitude %(lon)s, latitude %(lat)s: "
+            "draw it again so that its edges do not cross",
+            **at,
+        )
+    if "Too few points" in reason:
+        return _("the polygon needs at least three different corners")
+    if "Hole lies outside shell" in reason:
+        return _("a hole of the polygon lies outside its outer boundary")
+    if ("Nested shells" in reason or "Interior is disconnected" in reason) and at:
+        return _(
+            "parts of the polygon overlap or touch near longitude %(lon)s, "
+            "latitude %(lat)s",
+            **at,
+        )
+    return _("the polygon is not valid (%(reason)s)", reason=reason)
+
+
+def polygon_problem_point(geom: BaseGeometry) -> tuple[float, float] | None:
+    """Where GEOS found the polygon invalid, if it says."""
+    match = re.search(r"\[(-?[\d.eE+-]+) (-?[\d.eE+-]+)", shapely.is_valid_reason(geom))
+    return (float(match.group(1)), float(match.group(2))) if match else None
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from demine.analysis.checks import entry_rules
-from demine.domain.labels import kind_word
+from demine.domain.labels import kind_label, kind_word
 from demine.domain.vocab import (
     AccidentType,
     ActivityStatus,
@@ -58,7 +58,7 @@ from demine.geo.extent import Extent
 from demine.geo.validation import EntryRules
 from demine.i18n import N_, _
 from demine.serving.deps import ID_MAX, check_csrf
-from demine.store import review
+from demine.store import record_links, review
 from demine.store.database import Database
 from demine.store.editing import (
     KINDS,
@@ -194,7 +194,7 @@ SPECS: dict[str, FormSpec] = {
     )
 }
 # Which kind each reference field points at (for the visibility check).
-REFERENCE_KINDS = {
+REFERENCE_KINDS: dict[str, str] = {
     "hazard_id": "hazard",
     "activity_id": "activity",
     "accident_id": "accident",
@@ -219,10 +219,10 @@ FIELD_LABELS = {
     "victim_status": N_("Civilian, deminer or military"),
     "method": N_("Method"),
     "organisation_id": N_("Organisation"),
-    "hazard_id": N_("Hazard number"),
-    "team_id": N_("Team number"),
-    "activity_id": N_("Activity number"),
-    "accident_id": N_("Accident number"),
+    "hazard_id": N_("Hazardous area"),
+    "team_id": N_("Team"),
+    "activity_id": N_("Activity"),
+    "accident_id": N_("Accident"),
     "start_date": N_("Start date"),
     "end_date": N_("End date"),
     "team_days": N_("Team-days"),
@@ -344,6 +344,7 @@ TEMPLATES.env.globals["rows_text"] = lambda kind, what, **v: form_text(
     ROWS_TEXTS, kind, what, **v
 )
 TEMPLATES.env.globals["draw_bounds"] = draw_bounds
+TEMPLATES.env.globals["reference_kind"] = REFERENCE_KINDS.get
 
 
 # -- reading the form ------------------------------------------------------
@@ -479,16 +480,29 @@ def _point(values: Mapping[str, str], name: str, key: str) -> dict[str, Any] | N
     return {"type": "Point", "coordinates": [x, y]}
 
 
+# "Kalbajar CHA 0001 (7)": the number a picker writes after the name.
+REF_NUMBER = re.compile(r"\(\s*(?:#|№|No\.)?\s*(\d{1,10})\s*\)\s*$")
+
+
 def _reference(
     text: str, name: str, key: str, db: Database, who: Principal
 ) -> int | None:
-    """A record id the person may see; an unknown or hidden one is refused."""
+    """The record a reference input names: by its number, the number in
+    brackets a picker writes after the name, or an exact name. An unknown,
+    ambiguous or hidden one is refused."""
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= ID_MAX:
-        raise FormError(_("give the record's number (a whole number)"), key)
-    value = int(text)
     target = REFERENCE_KINDS.get(name)
+    bracketed = REF_NUMBER.search(text)
+    if text.isdigit() or bracketed:
+        digits = text if text.isdigit() else bracketed.group(1)  # type: ignore[union-attr]
+        value = int(digits)
+        if not 1 <= value <= ID_MAX:
+            raise FormError(_("give the record's number (a whole number)"), key)
+    elif target is not None:
+        value = _by_name(text, target, key, db, who)
+    else:
+        raise FormError(_("give the record's number (a whole number)"), key)
     if target is not None:
         try:
             get_record(db, target, value, who)
@@ -497,6 +511,57 @@ def _reference(
                 _("no %(kind)s with id %(id)s", kind=kind_word(target), id=value), key
             ) from None
     return value
+
+
+def _by_name(text: str, kind: str, key: str, db: Database, who: Principal) -> int:
+    """The one record of ``kind`` called ``text`` (letter case aside)."""
+    same = [
+        found["id"]
+        for found in record_links.search(db, kind, text, who, limit=10)
+        if found["name"].casefold() == text.casefold()
+    ]
+    if len(same) == 1:
+        return int(same[0])
+    if not same:
+        raise FormError(
+            _(
+                "no %(kind)s is called “%(name)s”: type a few letters of its name "
+                "or its number and choose it from the list",
+                kind=kind_word(kind),
+                name=text,
+            ),
+            key,
+        )
+    raise FormError(
+        _(
+            "%(count)s records are called “%(name)s”: choose one from the list",
+            count=len(same),
+            name=text,
+        ),
+        key,
+    )
+
+
+def _named_references(
+    spec: FormSpec, values: Mapping[str, Any], db: Database, who: Principal
+) -> dict[str, Any]:
+    """``values`` with each reference given as a number shown as the
+    picker shows it: "Name (7)"."""
+    shown = dict(values)
+    wanted: dict[str, set[int]] = {}
+    for f in spec.fields:
+        target = REFERENCE_KINDS.get(f.name)
+        value = str(values.get(f.name) or "")
+        if f.widget == "ref" and target and value.isdigit():
+            wanted.setdefault(target, set()).add(int(value))
+    names = record_links.names(db, wanted, who)
+    for f in spec.fields:
+        target = REFERENCE_KINDS.get(f.name)
+        value = str(values.get(f.name) or "")
+        if target and value.isdigit() and (target, int(value)) in names:
+            name = names[(target, int(value))] or kind_label(target)
+            shown[f.name] = f"{name} ({value})"
+    return shown
 
 
 def _checked_row(
@@ -591,7 +656,7 @@ def _show(
         who,
         status_code=status_code,
         spec=spec,
-        values=values,
+        values=_named_references(spec, values, db, who),
         rows=rows,
         error=error,
         record_id=record_id,

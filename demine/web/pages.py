@@ -39,6 +39,7 @@ from demine.errors import (
     ConflictError,
     DemineError,
     FieldProblem,
+    NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     RecordError,
@@ -60,10 +61,13 @@ from demine.serving.deps import (
     log_out,
 )
 from demine.serving.language import SESSION_KEY
-from demine.store import review
+from demine.store import record_links, review
 from demine.store.audit import history
 from demine.store.listing import get_record
 from demine.store.users import Principal
+from demine.web import record_view as view
+from demine.web.record_view import area_unit
+from demine.web.sketch import middle, sketch
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 install(TEMPLATES.env)
@@ -75,6 +79,7 @@ TEMPLATES.env.globals.update(
     field_value=labels.field_value,
     action_label=labels.action_label,
     rule_label=labels.rule_label,
+    area=view.area,
     HazardClass=HazardClass,
     HazardStatus=HazardStatus,
     Method=Method,
@@ -105,6 +110,7 @@ def render(
     context.update(user=who, csrf=csrf_token(request), request=request)
     settings = request.app.state.settings
     context.setdefault("tile_url", settings.tile_url)
+    context.setdefault("area_unit", area_unit(request))
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
 
 
@@ -174,17 +180,39 @@ def logout_post(
 def record_page(
     request: Request, kind: str, record_id: RecordId, db: DbDep, who: User
 ) -> Response:
+    """A record as people read it: labels, names, units, its drawing, what
+    belongs to it and what happened to it."""
     record = get_record(db, kind, record_id, who)
     geometry = {k: record.pop(k) for k in ("geom", "benchmark") if k in record}
+    shape = geometry.get("geom") or record.get("location")
     rules = entry_rules(request.app.state.settings)
+    unit = area_unit(request)
+    groups = record_links.linked(db, kind, record_id, who)
+    events = history(db, kind, record_id)
+    context = _hazard_of(db, kind, record, who)
+    rows = [record, *(e.get("before") or {} for e in events)]
+    rows += [e.get("after") or {} for e in events]
+    rows += [row for group in groups for row in group.rows]
+    names = view.Names(record_links.names(db, view.wanted_references(rows), who))
+    said, kept = view.facts(kind, record, names, unit)
+    shapes = view.sketch_shapes(kind, record, shape, groups, context)
     return render(
         request,
         "record.html",
         who,
         kind=kind,
         record=record,
+        heading=view.title(kind, record),
+        said=said,
+        kept=kept,
+        linked=view.linked_tables(groups, names, unit),
+        drawing=sketch(shapes, _("Map of %(name)s", name=view.title(kind, record))),
+        drawn_kinds=sorted({s.style for s in shapes}),
+        map_at=middle(shape),
+        area_unit=unit,
+        has_area=any(k.endswith("_m2") and v is not None for k, v in record.items()),
         geometry=json.dumps(geometry.get("geom")),
-        events=history(db, kind, record_id),
+        events=view.audit_lines(kind, events, names, unit),
         reason=review.last_rejection(db, kind, record_id),
         doubts=[f.message for f in record_doubts(rules, kind, geometry.get("geom"))],
         attachments=[
@@ -192,6 +220,20 @@ def record_page(
             for a in attachments_of(db, kind, record_id, who)
         ],
     )
+
+
+def _hazard_of(
+    db: Any, kind: str, record: dict[str, Any], who: Principal
+) -> dict[str, Any] | None:
+    """The hazard a release, find or accident lies in, for its drawing."""
+    hazard_id = record.get("hazard_id")
+    if kind == "hazard" or not isinstance(hazard_id, int):
+        return None
+    try:
+        hazard = get_record(db, "hazard", hazard_id, who)
+    except NotFoundError:
+        return None
+    return {"kind": "hazard", **hazard}
 
 
 @router.post("/records/{kind}/{record_id}/attachments")

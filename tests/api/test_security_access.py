@@ -233,7 +233,7 @@ def test_a_reviewer_cannot_approve_a_version_they_never_saw(
         follow_redirects=False,
     )
     assert stale.status_code == 409
-    assert "name" in stale.text
+    assert "changed: Name" in stale.text
     unnamed = as_role["reviewer"].post(f"/api/v1/records/hazard/{hid}/approve")
     assert unnamed.status_code == 422
     state = clerk.get(f"/api/v1/records/hazard/{hid}").json()

@@ -132,7 +132,7 @@ def test_map_draws_hazards_filters_and_opens_a_record(new_page: Any) -> None:
     shot(page, "map-click")
     page.get_by_role("link", name="Open record: Hazardous area").click()
     page.wait_for_url("**/records/hazard/*")
-    assert "Approved SHA" in page.locator("table.fields").inner_text()
+    assert "Approved SHA" in page.locator("h1").inner_text()
     shot(page, "record")
 
 
@@ -172,6 +172,10 @@ def test_clerk_submits_reviewer_approves_dashboard_changes(
     assert int(reviewer.locator("#hazard-count").inner_text()) == before + 1
     shot(reviewer, "dashboard")
     reviewer.goto(f"/records/hazard/{record_id}")
-    trail = reviewer.locator("table").nth(1)
-    assert trail.locator("tr[data-action=create]").count() == 1
-    assert trail.locator("tr[data-action=approve]").count() == 1
+    trail = reviewer.locator("ol.audit")
+    assert trail.locator("li[data-action=create]").count() == 1
+    assert (
+        trail.locator("li[data-action=approve]")
+        .inner_text()
+        .endswith("reviewer approved it")
+    )

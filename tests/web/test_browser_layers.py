@@ -202,7 +202,7 @@ def test_settlements_sized_labelled_and_open_their_record(
     shot(page, "map-settlement-click")
     link.click()
     page.wait_for_url(f"**/records/place/{site[2]['Aghdam']}")
-    assert "Aghdam" in page.locator("table.fields").inner_text()
+    assert "Aghdam" in page.locator("h1").inner_text()
 
 
 def test_filters_change_what_is_drawn(page: Any) -> None:

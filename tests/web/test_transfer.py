@@ -112,9 +112,15 @@ def test_bad_rows_are_listed_and_nothing_is_written(
         r'<table class="problems" id="problems">.*?</table>', page.text, re.S
     )
     assert table, page.text
-    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>", table[0])
-    assert ("h.geojson", "2", "hazard_class") in rows
-    assert any(r[1] == "1" and r[2] == "geom" for r in rows)
+    rows = re.findall(
+        r'<tr data-row="(\d*)" data-field="(\w*)"><td>([^<]*)</td><td>[^<]*</td>'
+        r"<td>([^<]*)",
+        table[0],
+    )
+    # Each row names its file, row and field, the field by its label.
+    assert ("2", "hazard_class", "h.geojson", "Classification ") in rows
+    assert any(r[0] == "1" and r[1] == "geom" for r in rows)
+    assert "problem(s)" not in page.text
     assert not {"bad-1", "bad-2"} & hazard_names(as_role["reviewer"])
     # Files are named as the person named them, not by the server's folder.
     assert "demine-transfer" not in page.text

@@ -114,9 +114,10 @@ def test_each_imported_record_has_one_import_event_by_the_reviewer(
     assert [(e["user"], e["action"]) for e in trail.json()] == [("reviewer", "import")]
     page = client.get(f"/records/hazard/{ids['aud-1']}")
     assert page.status_code == 200
-    row = r'<tr data-action="import"><td>[^<]+</td><td>reviewer</td><td>imported</td>'
-    assert re.search(row, page.text), page.text
-    assert "Imported from: field_survey.geojson row 1" in page.text
+    row = r'<li data-action="import"><time [^>]+>[^<]+</time> <span class="what">'
+    assert re.search(
+        row + "reviewer imported it from field_survey.geojson row 1", page.text
+    ), page.text
 
 
 def test_a_reimport_records_the_change_with_before_and_after(
@@ -151,10 +152,13 @@ def test_a_reimport_records_the_change_with_before_and_after(
     [added] = events(db, ids["re-3"])
     assert (added.action, added.after["source"]) == ("import", "b.geojson row 3")
     page = client.get(f"/records/hazard/{ids['re-1']}")
-    row = r'<tr data-action="import-update"><td>[^<]+</td><td>admin</td>'
-    assert re.search(row, page.text), page.text
-    assert "Name: Old → New" in page.text
-    assert "Imported from: b.geojson row 1" in page.text
+    row = (
+        r'<li data-action="import-update"><time [^>]+>[^<]+</time> <span class="what">'
+    )
+    said = "admin updated it by an import from b.geojson row 1"
+    assert re.search(row + said, page.text), page.text
+    assert "<li>Name: Old → New</li>" in page.text
+    assert "Classification: SHA → CHA" in page.text
     assert "source:" not in page.text
 
 
