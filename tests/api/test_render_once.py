@@ -32,11 +32,11 @@ def test_a_tile_asked_twenty_times_at_once_renders_once(
         return real_class(who)
 
     def slow_render(
-        db: object, layer: str, z: int, x: int, y: int, who: object
+        db: object, layer: str, z: int, x: int, y: int, who: object, only: object
     ) -> bytes:
         renders.append((z, x, y))
         arrivals.wait(20)  # until every request has arrived
-        return real(db, layer, z, x, y, who)
+        return real(db, layer, z, x, y, who, only)
 
     monkeypatch.setattr(tile_routes, "visibility_class", counted_class)
     monkeypatch.setattr(tile_routes, "render_tile", slow_render)

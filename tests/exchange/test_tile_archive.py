@@ -67,7 +67,9 @@ def test_a_private_layer_or_an_empty_extent_is_refused_and_nothing_written(
     assert not [p for p in tmp_path.iterdir() if "pmtiles" in p.name]
 
 
-def test_command_writes_the_archive(tiny: Database, tmp_path: Path) -> None:
+def test_command_writes_the_archive(
+    tiny: Database, db_url: str, tmp_path: Path
+) -> None:
     set_public_layers(tiny, {"hazard"})
     path = tmp_path / "map.pmtiles"
     done = subprocess.run(
@@ -85,7 +87,7 @@ def test_command_writes_the_archive(tiny: Database, tmp_path: Path) -> None:
             "--max-zoom",
             "9",
             "--db",
-            tiny.url,
+            db_url,
             "--json",
         ],
         capture_output=True,

@@ -39,15 +39,22 @@ def open_drawing_map(page: Any, button: str) -> Any:
         "window.demineDrawMaps.length > 0 && window.demineDrawMaps[0].loaded()"
         " && document.querySelector('.draw').dataset.ready === '1'"
     )
+    # Web fonts arriving late move the page under the map: measure after them.
+    page.evaluate("document.fonts.ready.then(() => true)")
     page.locator(".draw-map").scroll_into_view_if_needed()
     return page.locator(".draw-map").bounding_box()
 
 
 def on_screen(page: Any, box: dict[str, float], lon: float, lat: float) -> tuple:
+    """Where lon/lat is in the viewport now (``box`` is kept for the callers;
+    the map's place is read again, as the page may have moved since)."""
     point = page.evaluate(
-        "([lon, lat]) => window.demineDrawMaps[0].project([lon, lat])", [lon, lat]
+        "([lon, lat]) => { const map = window.demineDrawMaps[0];"
+        " const r = map.getContainer().getBoundingClientRect();"
+        " const p = map.project([lon, lat]); return [r.left + p.x, r.top + p.y]; }",
+        [lon, lat],
     )
-    return box["x"] + point["x"], box["y"] + point["y"]
+    return point[0], point[1]
 
 
 def test_clerk_draws_a_hazard_and_reports_a_find_reviewer_approves(

@@ -99,7 +99,9 @@
   // The hazard the record belongs to, drawn dashed for reference.
   function showHazard(map, box) {
     const input = document.getElementById(box.dataset.hazardInput || "");
-    const id = input && /^\d+$/.test(input.value.trim()) ? input.value.trim() : null;
+    // The picker shows "Name (7)"; a number typed alone names the record too.
+    const named = input ? /^(\d+)$|\((\d+)\)\s*$/.exec(input.value.trim()) : null;
+    const id = named ? named[1] || named[2] : null;
     if (!id) return Promise.resolve(null);
     return fetch("/api/v1/records/hazard/" + id, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
