@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Server-rendered pages: login, map, record, new hazard, review queue, dashboard.
+"""Server-rendered pages: login, map, record, new hazard, review queue.
 
 Every form post carries the session's CSRF token; pages call the same store
 functions as the JSON API.
@@ -397,31 +397,6 @@ async def geometry_input(text: str, upload: UploadFile | None) -> Any:
     if not isinstance(data, dict):
         raise RecordError(_("give a GeoJSON geometry"), field="geom")
     return data
-
-
-@router.get("/review")
-def review_page(request: Request, db: DbDep, who: Reviewer) -> Response:
-    return render(request, "review.html", who, queue=review.review_queue(db, who))
-
-
-@router.post("/review/{kind}/{record_id}/{action}")
-def review_post(
-    request: Request,
-    kind: str,
-    record_id: RecordId,
-    action: str,
-    db: DbDep,
-    who: Reviewer,
-    csrf_token: Annotated[str, Form()] = "",
-    reason: Annotated[str, Form(max_length=2000)] = "",
-    version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
-) -> Response:
-    """Approve or reject the version the reviewer was shown; 409 if it moved on."""
-    check_csrf(request, csrf_token)
-    review.change_review_state(
-        db, kind, record_id, action, who, reason=reason, version=version
-    )
-    return RedirectResponse("/review", status_code=303)
 
 
 @router.get("/findings")
