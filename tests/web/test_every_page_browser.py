@@ -78,6 +78,7 @@ PAGES: dict[str, Callable[[Ids], str]] = {
     "/records/{kind}/accident": lambda i: f"/records/accident/{i['accident']}",
     "/records/{kind}/victim": lambda i: f"/records/victim/{i['victim']}",
     "/review": lambda i: "/review",
+    "/my-submissions": lambda i: "/my-submissions",
     "/findings": lambda i: "/findings",
     "/transfer": lambda i: "/transfer",
     "/people": lambda i: "/people",
