@@ -189,7 +189,7 @@ def conflicts(
             "conflict %(id)s: %(layer)s %(record)s, with %(peer)s (%(state)s)",
             id=item["id"],
             layer=item["layer"],
-            record=item["external_id"] or item["uid"],
+            record=item["record"],
             peer=item["peer"],
             state=item["state"],
         )

@@ -165,6 +165,8 @@ def _shown(c: SyncConflict, peer: str, user: str | None) -> dict[str, Any]:
         "layer": LAYERS[c.entity],
         "uid": c.uid,
         "external_id": c.mine.get("external_id"),
+        # how a person names the record: its name, else its ids
+        "record": c.mine.get("name") or c.mine.get("external_id") or c.uid,
         "base_version": c.base_version,
         "mine_version": c.mine_version,
         "theirs_version": c.theirs_version,
