@@ -16,6 +16,7 @@ from demine.store.schema.assistance import AssistanceEvent, Survivor, SurvivorNe
 from demine.store.schema.attachments import Attachment
 from demine.store.schema.base import Base
 from demine.store.schema.casualty import Accident, Victim
+from demine.store.schema.forecast import ForecastScenario
 from demine.store.schema.handover import Handover
 from demine.store.schema.land import Activity, Hazard, Release
 from demine.store.schema.ordnance import EOItem, EOModel
@@ -38,6 +39,7 @@ from demine.store.schema.quality import (
 )
 from demine.store.schema.reference import GeometryRepair, ReferenceFeature
 from demine.store.schema.risk import HazardRisk, RiskCell
+from demine.store.schema.sync import SyncConflict, SyncPeer, SyncRecord
 
 # Register tables with parents before children, so foreign keys hold at every
 # insert of a bulk load (and generators produce them in this order).
@@ -86,6 +88,7 @@ __all__ = [
     "EOItem",
     "EOModel",
     "EORESession",
+    "ForecastScenario",
     "Funding",
     "GeometryRepair",
     "Handover",
@@ -110,6 +113,9 @@ __all__ = [
     "StoredChunk",
     "Survivor",
     "SurvivorNeed",
+    "SyncConflict",
+    "SyncPeer",
+    "SyncRecord",
     "Team",
     "TrainingSession",
     "User",
