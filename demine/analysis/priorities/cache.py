@@ -15,6 +15,7 @@ import weakref
 from typing import Any
 
 from demine.analysis.priorities.ranking import Ranking, prioritise
+from demine.analysis.version_cache import cached
 from demine.store.database import Database
 from demine.store.fingerprint import tables_fingerprint
 
@@ -38,8 +39,7 @@ _LOCK = threading.Lock()
 def cached_ranking(db: Database, method: str | None) -> Ranking:
     """The default profile's ranking, recomputed only when the register changed."""
     today = dt.date.today()
-    with db.transaction() as conn:
-        key = (method, today, tables_fingerprint(conn, SOURCES))
+    key = (method, today, cached(db, "priorities:sources", lambda: _sources(db)))
     with _LOCK:
         hit = _CACHE.get(db, {}).get(key)
     if hit is not None:
@@ -51,3 +51,10 @@ def cached_ranking(db: Database, method: str | None) -> Ranking:
             kept.pop(next(iter(kept)))
         kept[key] = ranking
     return ranking
+
+
+def _sources(db: Database) -> tuple[Any, ...]:
+    """The fingerprint of the ranking's tables (read once per register
+    version: it counts rows of the whole hazard table)."""
+    with db.transaction() as conn:
+        return tables_fingerprint(conn, SOURCES)
