@@ -134,10 +134,10 @@ def list_layers(path: Path, limits: ImportLimits | None = None) -> list[str]:
         return [str(name) for name, _unused in pyogrio.list_layers(source)]
     except Exception as exc:  # GDAL raises several types for one cause
         raise SourceError(
-            _(
-                "cannot open: %(gdal_reason)s%(where_in_json)s",
+            _broken_json(path, exc)
+            or _(
+                "cannot open: %(gdal_reason)s",
                 gdal_reason=_gdal_reason(exc),
-                where_in_json=_where_in_json(path, exc),
             ),
             file=str(path),
         ) from None
@@ -244,10 +244,10 @@ def read_vector(
         raise _encoding_error(path, exc, options.encoding) from None
     except Exception as exc:
         raise SourceError(
-            _(
-                "cannot read: %(gdal_reason)s%(where_in_json)s",
+            _broken_json(path, exc)
+            or _(
+                "cannot read: %(gdal_reason)s",
                 gdal_reason=_gdal_reason(exc),
-                where_in_json=_where_in_json(path, exc),
             ),
             file=str(path),
         ) from None
@@ -296,18 +296,26 @@ def _gdal_reason(exc: Exception) -> str:
     return text.split("; It might help", 1)[0]
 
 
-def _where_in_json(path: Path, exc: Exception) -> str:
-    """For a broken GeoJSON, the feature GDAL stopped at (counted from 1)."""
-    match = re.search(r"line (\d+)", str(exc))
+def _broken_json(path: Path, exc: Exception) -> str | None:
+    """For a GeoJSON GDAL cannot parse, where it breaks off, in plain words.
+
+    GDAL's own text ("Failed to read GeoJSON data; At line 1, character 48:
+    Unterminated string") names its parser, not what the user can do.
+    """
+    match = re.search(r"line (\d+), character (\d+)", str(exc))
     if not match or path.suffix.lower() not in (".geojson", ".json"):
-        return ""
+        return None
     line = int(match.group(1))
     with path.open("rb") as fh:
         head = b"".join(fh.readline() for _unused in range(line))
     features = len(re.findall(rb'"type"\s*:\s*"Feature"', head))
     return _(
-        " (in feature %(feature)s; the file may be truncated)",
+        "the file is not complete GeoJSON: it breaks off in feature %(feature)s "
+        "(line %(line)s, character %(character)s). It may be truncated; "
+        "export or copy it again",
         feature=max(features, 1),
+        line=line,
+        character=match.group(2),
     )
 
 

@@ -99,6 +99,12 @@ def test_page_draws_charts_tables_and_hotspot_map(site: str) -> None:
                 "{layers: ['hotspot']}).length"
             )
             assert spots >= 2  # the cluster near Aghdam and the lone accident
+            # the offline basemap is under it, with the settlement names
+            page.wait_for_selector("#casualty-map[data-labels='loaded']")
+            assert page.evaluate(
+                "window.demineCasualtyMap.getStyle().layers"
+                ".some(l => l.id.startsWith('bm-'))"
+            )
             assert page.locator("#killed-count").inner_text() == "2"
             # one child (12) known; the victim without an age is said apart
             assert page.locator("#children-count").inner_text() == "1"

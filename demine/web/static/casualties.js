@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The casualty page's hotspot map: the density grid and hotspots as GeoJSON
-// from /api/v1/casualties/hotspots, no basemap unless one is configured.
+// from /api/v1/casualties/hotspots, over the same offline basemap as the
+// main map (static/basemap.js).
 (function () {
   "use strict";
   const el = document.getElementById("casualty-map");
   if (!el || typeof maplibregl === "undefined") { return; }
-  const sources = {};
-  const layers = [{ id: "background", type: "background", paint: { "background-color": "#eef0ea" } }];
-  if (el.dataset.tileUrl) {
-    sources.basemap = { type: "raster", tiles: [el.dataset.tileUrl], tileSize: 256 };
-    layers.push({ id: "basemap", type: "raster", source: "basemap" });
-  }
+  const P = JSON.parse(el.dataset.palette);
+  const basemap = JSON.parse(el.dataset.basemap);
+  const base = window.demineBasemap.under(basemap, P);
+  const sources = base.sources;
+  const layers = base.layers;
   // Context from the register's own tiles: approved hazards and accidents.
   const origin = window.location.origin;
-  for (const name of ["hazard", "accident"]) {
+  for (const name of ["hazard", "accident", "settlement"]) {
     sources[name] = { type: "vector", tiles: [origin + "/tiles/" + name + "/{z}/{x}/{y}.mvt"], maxzoom: 16 };
   }
   const approved = ["==", ["get", "review_state"], "approved"];
@@ -33,6 +33,14 @@
     attributionControl: false,
   });
   map.addControl(new maplibregl.NavigationControl());
+  map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
+  // Names once their faces are loaded (see static/map.js).
+  Promise.all([window.demineBasemap.fontsReady(), new Promise(function (ok) { map.once("load", ok); })])
+    .then(function () {
+      for (const layer of window.demineBasemap.labels(basemap, P)) map.addLayer(layer);
+      map.addLayer(window.demineBasemap.settlementLabels(P, "settlement"));
+      el.dataset.labels = "loaded";
+    });
   map.on("load", function () {
     fetch(el.dataset.source, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
@@ -53,7 +61,7 @@
           filter: ["==", ["get", "kind"], "hotspot"],
           paint: { "circle-radius": 6, "circle-color": "#000", "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 },
         });
-        // No glyphs are served offline, so ranks show in a popup, not as text.
+        // A hotspot's figures are a sentence: a popup, not a label.
         map.on("click", "hotspot", function (e) {
           const p = e.features[0].properties;
           new maplibregl.Popup().setLngLat(e.lngLat)
