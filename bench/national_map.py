@@ -63,7 +63,7 @@ def settle(page: Page) -> None:
         "window.demineMap && window.demineMap.loaded() && "
         "window.demineMap.areTilesLoaded() && !window.demineMap.isMoving() && "
         "document.getElementById('map').dataset.labels === 'loaded'",
-        timeout=120_000,
+        timeout=600_000,
     )
     page.evaluate(
         "() => new Promise(done => { const m = window.demineMap;"
@@ -120,7 +120,7 @@ def main() -> None:
                 viewport={"width": size[0], "height": size[1]}, base_url=url
             )
             page = context.new_page()
-            page.set_default_timeout(120_000)
+            page.set_default_timeout(600_000)
             page.goto("/login")
             page.get_by_label("User name").fill(name)
             page.get_by_label("Password").fill(password)

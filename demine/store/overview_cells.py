@@ -199,6 +199,8 @@ def rebuild(db: Database, spec: TileLayer) -> bool:
     postgres = db.dialect == "postgresql"
     with db.transaction() as conn:
         before = _fingerprint(conn, spec)
+        if _stored_fingerprint(conn, spec) == before:
+            return False
     # On SQLite the layer is read first (outside the write lock); a write
     # made meanwhile changes the fingerprint, so the next check rebuilds.
     finest = None if postgres else _finest_from_frame(db, spec)

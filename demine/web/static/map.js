@@ -81,7 +81,7 @@
         minzoom: name === "hazard" ? 0 : RECORDS_FROM, maxzoom: ramp.max_zoom + 1 };
       if (ramp.squares) {
         cells.push(Object.assign(common, { type: "fill",
-          paint: { "fill-color": densityColour(ramp), "fill-opacity": faint(ramp, 0.85) } }));
+          paint: { "fill-color": densityColour(ramp), "fill-opacity": faint(ramp, 0.75) } }));
       } else {
         // A dot per cell centre, as wide as the cell: a surface zoomed out,
         // dots where the records can nearly be told apart.
