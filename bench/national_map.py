@@ -95,6 +95,9 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="register: SQLite file or URL")
     parser.add_argument("--out", default="artifacts/national")
     parser.add_argument("--at", help="lon,lat to look at (default: densest place)")
+    parser.add_argument(
+        "--zooms", default=",".join(map(str, ZOOMS)), help="comma-separated zooms"
+    )
     args = parser.parse_args()
     chromium = os.environ.get("DEMINE_CHROMIUM") or shutil.which("chromium")
     if not chromium:
@@ -115,7 +118,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     with served(args.db, 1) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        for size, zooms in (((1440, 900), ZOOMS), ((390, 844), (9,))):
+        desktop = tuple(int(z) for z in args.zooms.split(","))
+        for size, zooms in (((1440, 900), desktop), ((390, 844), (9,))):
             context = browser.new_context(
                 viewport={"width": size[0], "height": size[1]}, base_url=url
             )

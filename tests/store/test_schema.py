@@ -59,6 +59,9 @@ NOT_RECORDS = {
     # The published risk is derived from a model run, not reported.
     "risk_cell",
     "hazard_risk",
+    # The map's low-zoom overviews, counted from the records (issue 20).
+    "map_overview_cell",
+    "map_overview_state",
 }
 
 

@@ -24,6 +24,7 @@
   // layer's grid shows (one surface to read, one legend); above it the
   // grids of layers still grouped (EO finds) show beside the hazards.
   const RECORDS_FROM = DENSITY.hazard.max_zoom + 1;
+  const RELEASES_FROM = RECORDS_FROM + 1;
   const basemap = JSON.parse(el.dataset.basemap);
   const origin = window.location.origin;
   const RECORD_LAYERS = ["hazard", "release", "eo_item", "accident"];
@@ -101,9 +102,11 @@
       // Suspected areas also get a dashed edge: told apart without colour.
       { id: "hazard-line-sha", type: "line", source: "hazard", "source-layer": "hazard",
         filter: BASE_FILTER["hazard-line-sha"], paint: { "line-color": "#ffffff", "line-width": 1, "line-dasharray": [2, 2] } },
-      { id: "release-fill", type: "fill", source: "release", "source-layer": "release",
+      // Released land from zoom 12: at 11 its polygons (a dense district's
+      // tile holds thousands, near a megabyte) would cover the hazards.
+      { id: "release-fill", type: "fill", source: "release", "source-layer": "release", minzoom: RELEASES_FROM,
         paint: { "fill-color": P.released, "fill-opacity": hover(0.75, 0.5) } },
-      { id: "release-line", type: "line", source: "release", "source-layer": "release",
+      { id: "release-line", type: "line", source: "release", "source-layer": "release", minzoom: RELEASES_FROM,
         paint: { "line-color": P.released, "line-width": hover(3, 1) } },
       { id: "eo_item-circle", type: "circle", source: "eo_item", "source-layer": "eo_item",
         paint: { "circle-color": P.eo_item, "circle-radius": groupRadius(4), "circle-stroke-color": "#fff",
