@@ -16,16 +16,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import func, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
 from demine.domain.vocab import ReviewState
 from demine.store.database import Database
 from demine.store.editing import KINDS
-from demine.store.listing import MODELS, to_dict, visible
+from demine.store.listing import MODELS, json_value, to_dict, visible
 from demine.store.register_version import register_version
 from demine.store.review_family import CHILDREN
-from demine.store.schema import AuditEvent, Organisation, User
+from demine.store.schema import AuditEvent, Base, Organisation, User
 from demine.store.users import Principal
 
 #: Fields whose change says nothing to a reviewer (bookkeeping).
@@ -35,6 +35,9 @@ NOT_CHANGES = frozenset(
 #: The audit actions that put a record before a reviewer.
 SUBMITTING = ("create", "submit", "import", "import-update", "update")
 MY_SUBMISSIONS_SHOWN = 200
+GEOMETRY_COLUMNS = frozenset({"geom", "benchmark", "location"})
+#: Waiting records shown at once, the oldest first.
+QUEUE_SHOWN = 100
 
 
 @dataclass(frozen=True)
@@ -101,23 +104,61 @@ def changes_since(
     return Changes(since, fields)
 
 
-def review_queue(db: Database, who: Principal) -> list[QueueItem]:
-    """Submitted records ``who`` may review, oldest first; records submitted
-    with a parent that is itself waiting are listed under it."""
+def _alone(kind: str, model: Any, state: ReviewState) -> Any:
+    """Rows of ``kind`` not reviewed with a parent: those whose parent (an
+    accident for a victim) is not in ``state`` too; true for other kinds."""
+    for parent_kind, kids in CHILDREN.items():
+        for child_kind, link in kids:
+            if child_kind == kind:
+                parent: Any = MODELS[parent_kind]
+                return ~(
+                    select(parent.id)
+                    .where(
+                        parent.id == getattr(model, link),
+                        parent.review_state == state,
+                    )
+                    .exists()
+                )
+    return true()
+
+
+@dataclass
+class Queue:
+    """The oldest waiting records (``items``) and how many wait in all."""
+
+    items: list[QueueItem]
+    total: int
+
+
+def review_queue(db: Database, who: Principal, limit: int = QUEUE_SHOWN) -> Queue:
+    """Submitted records ``who`` may review, oldest first, at most ``limit``;
+    records submitted with a parent that is itself waiting come under it."""
     waiting = ReviewState.SUBMITTED
+    version = register_version(db).current()
     with db.session() as session:
-        records: dict[tuple[str, int], dict[str, Any]] = {}
+        found: list[tuple[str, Any]] = []
         for kind in KINDS:
             model: Any = MODELS[kind]
-            rows = session.scalars(
-                select(model)
-                .where(model.review_state == waiting, visible(model, who))
-                .order_by(model.updated_at, model.id)
+            where = (
+                model.review_state == waiting,
+                visible(model, who),
+                _alone(kind, model, waiting),
             )
-            for obj in rows:
-                records[(kind, obj.id)] = to_dict(obj)
+            found += [
+                (kind, obj)
+                for obj in session.scalars(
+                    select(model)
+                    .where(*where)
+                    .order_by(model.updated_at, model.id)
+                    .limit(limit)
+                )
+            ]
+        found.sort(key=lambda ko: (ko[1].updated_at, ko[1].id))
+        records = {(kind, obj.id): to_dict(obj) for kind, obj in found[:limit]}
+        children = _children(session, records, who, waiting)
+        everything = {**records, **{(k, r["id"]): r for k, r, _p in children}}
         events = _events(session, records)
-        submitters = _submitters(session, records)
+        submitters = _submitters(session, everything)
         orgs = _organisations(
             session, [r.get("reported_by_id") for r in records.values()]
         )
@@ -132,14 +173,43 @@ def review_queue(db: Database, who: Principal) -> list[QueueItem]:
             changes=changes_since(events.get(key, []), rec),
             hazard=hazards.get(rec.get("hazard_id") or 0),
         )
-    for (kind, _id), item in list(items.items()):
-        for parent_kind, kids in CHILDREN.items():
-            for child_kind, link in kids:
-                parent = item.record.get(link) if kind == child_kind else None
-                if parent is not None and (parent_kind, parent) in items:
-                    items[(parent_kind, parent)].children.append((kind, item.record))
-                    items.pop((kind, _id), None)
-    return sorted(items.values(), key=lambda i: (i.record["updated_at"] or "", i.id))
+    for kind, rec, parent in children:
+        items[parent].children.append((kind, rec))
+    if len(found) < limit and who.can_review:
+        # The whole queue was read: its length is the header's count too.
+        total = len(items)
+        with _COUNTS_LOCK:
+            _COUNTS.setdefault(db, {})["review"] = (version, total)
+    else:
+        total = header_count(db, who) if who.can_review else len(items)
+    return Queue(list(items.values()), max(total, len(items)))
+
+
+def _children(
+    session: Session,
+    records: Mapping[tuple[str, int], Any],
+    who: Principal,
+    state: ReviewState,
+) -> list[tuple[str, dict[str, Any], tuple[str, int]]]:
+    """(kind, record, parent's key) of the records in ``state`` reviewed
+    with ``records``."""
+    out = []
+    for parent_kind, ids in _keys_by_kind(records).items():
+        for kind, link in CHILDREN.get(parent_kind, ()):
+            model: Any = MODELS[kind]
+            rows = session.scalars(
+                select(model)
+                .where(
+                    getattr(model, link).in_(ids),
+                    model.review_state == state,
+                    visible(model, who),
+                )
+                .order_by(model.id)
+            )
+            out += [
+                (kind, to_dict(obj), (parent_kind, getattr(obj, link))) for obj in rows
+            ]
+    return out
 
 
 def _keys_by_kind(keys: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
@@ -231,17 +301,27 @@ def my_submissions(db: Database, who: Principal) -> list[Submission]:
     org = who.organisation_id
     if org is None:
         return []
+    approved = ReviewState.APPROVED.value
     found: list[tuple[str, dict[str, Any]]] = []
     with db.session() as session:
         for kind in KINDS:
-            model: Any = MODELS[kind]
-            rows = session.scalars(
-                select(model)
-                .where(model.reported_by_id == org)
-                .order_by(model.updated_at.desc(), model.id.desc())
+            # Plain columns, no geometry: an organisation may own thousands.
+            table = Base.metadata.tables[kind]
+            columns = [c for c in table.c if c.key not in GEOMETRY_COLUMNS]
+            rows = session.execute(
+                select(*columns)
+                .where(table.c.reported_by_id == org)
+                .order_by(
+                    (table.c.review_state == approved),
+                    table.c.updated_at.desc(),
+                    table.c.id.desc(),
+                )
                 .limit(MY_SUBMISSIONS_SHOWN)
             )
-            found.extend((kind, _without_geometry(to_dict(obj))) for obj in rows)
+            found.extend(
+                (kind, {k: json_value(v) for k, v in row._mapping.items()})
+                for row in rows
+            )
         rejected = [
             (k, r["id"])
             for k, r in found
@@ -249,15 +329,11 @@ def my_submissions(db: Database, who: Principal) -> list[Submission]:
         ]
         reasons = _rejection_reasons(session, rejected)
     found.sort(key=lambda kr: kr[1]["updated_at"] or "", reverse=True)
-    found.sort(key=lambda kr: kr[1]["review_state"] == ReviewState.APPROVED.value)
+    found.sort(key=lambda kr: kr[1]["review_state"] == approved)
     return [
         Submission(kind, rec, reasons.get((kind, rec["id"])))
         for kind, rec in found[:MY_SUBMISSIONS_SHOWN]
     ]
-
-
-def _without_geometry(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in record.items() if k not in ("geom", "benchmark")}
 
 
 def _rejection_reasons(
@@ -309,26 +385,14 @@ def header_count(db: Database, who: Principal) -> int:
         kept = _COUNTS.get(db, {}).get(whose)
     if kept is not None and kept[0] == version:
         return kept[1]
-    parents: dict[str, tuple[Any, str]] = {
-        child: (MODELS[parent], link)
-        for parent, kids in CHILDREN.items()
-        for child, link in kids
-    }
     parts = []
     for kind in KINDS:
         model: Any = MODELS[kind]
-        query = select(literal(1)).where(model.review_state == state)
+        query = select(literal(1)).where(
+            model.review_state == state, _alone(kind, model, state)
+        )
         if org is not None:
             query = query.where(model.reported_by_id == org)
-        if kind in parents:
-            # Counted with its parent when that is in the same state, as the
-            # queue lists it.
-            parent, link = parents[kind]
-            query = query.where(
-                ~select(parent.id)
-                .where(parent.id == getattr(model, link), parent.review_state == state)
-                .exists()
-            )
         parts.append(query)
     with db.session() as session:
         count = int(

@@ -62,6 +62,10 @@ NOT_RECORDS = {
     # The map's low-zoom overviews, counted from the records (issue 20).
     "map_overview_cell",
     "map_overview_state",
+    # What a register knows of the registers it syncs with.
+    "sync_peer",
+    "sync_record",
+    "sync_conflict",
 }
 
 

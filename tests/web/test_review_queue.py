@@ -9,21 +9,28 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from shapely.geometry import Polygon
 
 from demine.exchange.importer import import_files
 from demine.geo.shape_problems import shape_problems as plain_problems
+from demine.store import review_context
 from demine.store.database import Database
+from demine.store.editing import add_records
 from demine.store.listing import get_record
 from demine.store.review import Children, create_record, shape_problems
-from demine.store.review_context import header_count
+from demine.store.review_context import header_count, review_queue
 from demine.store.users import find_user
 from tests.api.conftest import Seed
 from tests.web.test_pages import log_in
 from tests.web.test_transfer_audit import hazards
 
 POINT = {"type": "Point", "coordinates": [47.1, 40.1]}
+TRIANGLE = {
+    "type": "Polygon",
+    "coordinates": [[[47.2, 40.2], [47.21, 40.2], [47.2, 40.21], [47.2, 40.2]]],
+}
 
 
 def report_accident(db: Database, victims: int = 2) -> dict:
@@ -67,6 +74,10 @@ def test_an_accident_is_reviewed_with_its_victims_all_or_nothing(
     # Victims reported with a waiting accident are reviewed with it, not alone.
     assert 'data-kind="victim"' not in page
     assert 'id="header-count">3 to review<' in page
+    # A long queue shows its oldest records, each with all its children.
+    oldest = review_queue(db, reviewer, limit=1)
+    assert (oldest.total, [i.id for i in oldest.items]) == (3, [accident["id"]])
+    assert len(oldest.items[0].children) == 2
 
     # One approval where two victims changed since the page showed them:
     # nothing changes, and both are named.
@@ -159,7 +170,11 @@ def test_queue_shows_changes_since_the_approved_version(
 
 
 def test_clerk_sees_their_rejected_record_reason_and_count(
-    client: TestClient, as_role: dict[str, TestClient], db: Database, seed: Seed
+    client: TestClient,
+    as_role: dict[str, TestClient],
+    db: Database,
+    seed: Seed,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     hid = seed.hazards["alpha_draft"]
     submitted = as_role["clerk"].post(f"/api/v1/records/hazard/{hid}/submit").json()
@@ -183,6 +198,15 @@ def test_clerk_sees_their_rejected_record_reason_and_count(
     assert "Rejected" in row.group(1)
     assert "wrong village" in row.group(1)
     assert 'id="header-count">1 rejected<' in page
+    # Newer approved records do not push a rejected one off the page.
+    add_records(
+        db,
+        "hazard",
+        [{"name": "Newer", "hazard_class": "sha", "status": "open", "geom": TRIANGLE}],
+        reported_by_id=seed.orgs["Alpha Demining"],
+    )
+    monkeypatch.setattr(review_context, "MY_SUBMISSIONS_SHOWN", 1)
+    assert [s.record["id"] for s in review_context.my_submissions(db, clerk)] == [hid]
     assert str(seed.hazards["bravo_draft"]) not in re.findall(r'data-id="(\d+)"', page)
     # Submitted again: no longer counted.
     again = as_role["clerk"].post(f"/api/v1/records/hazard/{hid}/submit")

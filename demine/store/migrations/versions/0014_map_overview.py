@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """the map's low-zoom overviews precomputed per grid cell
 
-Revision ID: 0013_map_overview
-Revises: 0012_stored_chunks
+Revision ID: 0014_map_overview
+Revises: 0013_sync_peers
 Create Date: 2026-12-08 01:40:00.000000
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013_map_overview"
-down_revision: str | None = "0012_stored_chunks"
+revision: str = "0014_map_overview"
+down_revision: str | None = "0013_sync_peers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
