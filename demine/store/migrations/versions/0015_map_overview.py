@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """the map's low-zoom overviews precomputed per grid cell
 
-Revision ID: 0014_map_overview
-Revises: 0013_sync_peers
+Revision ID: 0015_map_overview
+Revises: 0014_forecast_scenarios
 Create Date: 2026-12-08 01:40:00.000000
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014_map_overview"
-down_revision: str | None = "0013_sync_peers"
+revision: str = "0015_map_overview"
+down_revision: str | None = "0014_forecast_scenarios"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
