@@ -56,6 +56,8 @@ NOT_RECORDS = {
     "job",
     # Uploads waiting and job results, kept where every server reads them.
     "stored_chunk",
+    # Planning assumptions of the forecast, not reported records.
+    "forecast_scenario",
     # The published risk is derived from a model run, not reported.
     "risk_cell",
     "hazard_risk",
