@@ -16,6 +16,7 @@ from typing import Any
 
 from demine.analysis.priorities.ranking import Ranking, prioritise
 from demine.analysis.version_cache import cached
+from demine.i18n import current_language
 from demine.store.database import Database
 from demine.store.fingerprint import tables_fingerprint
 
@@ -39,7 +40,10 @@ _LOCK = threading.Lock()
 def cached_ranking(db: Database, method: str | None) -> Ranking:
     """The default profile's ranking, recomputed only when the register changed."""
     today = dt.date.today()
-    key = (method, today, cached(db, "priorities:sources", lambda: _sources(db)))
+    # The ranking's notes are written in the reader's language, so each
+    # language keeps its own.
+    sources = cached(db, "priorities:sources", lambda: _sources(db))
+    key = (method, today, current_language(), sources)
     with _LOCK:
         hit = _CACHE.get(db, {}).get(key)
     if hit is not None:

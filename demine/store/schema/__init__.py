@@ -20,6 +20,7 @@ from demine.store.schema.forecast import ForecastScenario
 from demine.store.schema.handover import Handover
 from demine.store.schema.land import Activity, Hazard, Release
 from demine.store.schema.ordnance import EOItem, EOModel
+from demine.store.schema.overview import MapOverviewCell, MapOverviewState
 from demine.store.schema.people import (
     Accreditation,
     AccreditationSuspension,
@@ -97,6 +98,8 @@ __all__ = [
     "Inspection",
     "Job",
     "LoginAttempt",
+    "MapOverviewCell",
+    "MapOverviewState",
     "MonitoringVisit",
     "NonConformity",
     "Organisation",
