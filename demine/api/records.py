@@ -28,6 +28,7 @@ from demine.store import review
 from demine.store.audit import history
 from demine.store.editing import KINDS
 from demine.store.listing import MODELS, Filters, get_record, list_records
+from demine.store.review_family import review_family
 
 router = APIRouter(prefix="/api/v1", tags=["records"])
 
@@ -59,6 +60,11 @@ class Edit(BaseModel):
 class Review(BaseModel):
     version: int | None = Field(default=None, ge=1, le=ID_MAX)
     reason: str | None = Field(default=None, max_length=2000)
+    children: bool = Field(
+        default=False,
+        description="also the records submitted with it (an accident's victims,"
+        " an activity's releases and finds), all in one transaction",
+    )
 
 
 class Action(StrEnum):
@@ -169,6 +175,17 @@ def review_one(
 ) -> dict[str, Any]:
     """Submit (clerk), approve or reject with a reason (reviewer)."""
     body = body or Review()
+    if body.children:
+        done = review_family(
+            db,
+            kind.value,
+            record_id,
+            action.value,
+            who,
+            reason=body.reason,
+            version=body.version,
+        )
+        return {**done.record, "children": [rec for _k, rec in done.children]}
     return review.change_review_state(
         db,
         kind.value,

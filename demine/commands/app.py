@@ -28,6 +28,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from demine import __version__
+from demine.commands.help_texts import speak
 from demine.errors import DemineError
 from demine.i18n import SOURCE_LANGUAGE, _, use_language
 from demine.settings import Settings
@@ -35,14 +36,16 @@ from demine.store.database import Database
 
 
 class DemineGroup(TyperGroup):
-    """Runs a command in the deployment's language (``DEMINE_LANGUAGE``) and
-    turns a DemineError anywhere in it into a one-line error, exit 1."""
+    """Runs a command in the deployment's language (``DEMINE_LANGUAGE``), its
+    ``--help`` too, and turns a DemineError anywhere in it into a one-line
+    error, exit 1."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with use_language(cli_language()):
+            speak(self)
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
-        with use_language(cli_language()):
-            return self._invoke(ctx)
-
-    def _invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except DemineError as exc:
@@ -166,7 +169,12 @@ def version_callback(value: bool) -> None:
 def root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=version_callback, is_eager=True),
+        typer.Option(
+            "--version",
+            callback=version_callback,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
     ] = False,
 ) -> None:
     """Information management and planning for humanitarian mine action."""

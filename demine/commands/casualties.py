@@ -27,7 +27,8 @@ from demine.commands.app import (
     out,
     table,
 )
-from demine.i18n import _, pgettext
+from demine.commands.help_texts import filled
+from demine.i18n import N_, _, pgettext
 from demine.i18n.numbers import number
 
 
@@ -43,8 +44,13 @@ def casualties(
     by: Annotated[
         str | None,
         typer.Option(
-            help=f"Table to show: {', '.join(GROUPINGS)} (default year); with "
-            "--json, only this table and the totals",
+            help=filled(
+                N_(
+                    "Table to show: %(groupings)s (default year); with --json, "
+                    "only this table and the totals"
+                ),
+                groupings=", ".join(GROUPINGS),
+            ),
             show_default=False,
         ),
     ] = None,

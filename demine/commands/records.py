@@ -21,10 +21,11 @@ from demine.commands.app import (
     out,
     settings_for,
 )
+from demine.commands.help_texts import filled
 from demine.domain.findings import Finding
 from demine.domain.labels import kind_label
 from demine.errors import RecordError
-from demine.i18n import _, ngettext
+from demine.i18n import N_, _, ngettext
 from demine.i18n.numbers import number
 from demine.store.editing import KINDS, add_records
 
@@ -79,7 +80,10 @@ def _feature_to_row(row: dict[str, Any]) -> dict[str, Any]:
 
 @app.command()
 def add(
-    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}")],
+    kind: Annotated[
+        str,
+        typer.Argument(help=filled(N_("One of: %(kinds)s"), kinds=", ".join(KINDS))),
+    ],
     path: Annotated[
         str, typer.Argument(help="JSON or GeoJSON file, or - for standard input")
     ],

@@ -20,6 +20,7 @@ from demine.commands.app import (
     progress_bar,
     table,
 )
+from demine.commands.help_texts import filled
 from demine.domain.labels import label_of
 from demine.domain.vocab import EOCategory, HazardStatus
 from demine.errors import DemineError
@@ -118,7 +119,11 @@ def summary(
     db: DbOption = None,
     by: Annotated[
         str | None,
-        typer.Option(help=f"Break down by {', '.join(GROUPINGS)}"),
+        typer.Option(
+            help=filled(
+                N_("Break down by %(groupings)s"), groupings=", ".join(GROUPINGS)
+            )
+        ),
     ] = None,
     json_: JsonOption = False,
 ) -> None:

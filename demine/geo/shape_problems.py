@@ -66,7 +66,10 @@ def _explain(reason: str) -> ShapeProblem:
     lon = lat = None
     if match:
         lon, lat = float(match.group(1)), float(match.group(2))
-    plain = _PLAIN.get(head)
+    # GEOS words some reasons longer ("Too few points in geometry component").
+    plain = _PLAIN.get(head) or next(
+        (text for start, text in _PLAIN.items() if head.startswith(start)), None
+    )
     if plain is None:
         return ShapeProblem(
             _("The shape is not valid here (%(reason)s).", reason=head), lon, lat

@@ -87,3 +87,9 @@ def either(items: Iterable[object]) -> str:
     """Alternatives as the language lists them (``a or b``, ``a və ya b``)."""
     texts = [str(item) for item in items]
     return format_list(texts, style="or", locale=current_language()) if texts else ""
+
+
+def both(items: Iterable[object]) -> str:
+    """Items as the language lists them all (``a, b and c``, ``a, b və c``)."""
+    texts = [str(item) for item in items]
+    return format_list(texts, locale=current_language()) if texts else ""

@@ -10,12 +10,10 @@ editor read; if the record moved on meanwhile the edit is refused with a
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -30,6 +28,8 @@ from demine.errors import (
     PermissionDeniedError,
     RecordError,
 )
+from demine.geo.shape_problems import ShapeProblem
+from demine.geo.shape_problems import shape_problems as plain_shape_problems
 from demine.geo.validation import EntryRules
 from demine.i18n import _
 from demine.store.accreditation import check_activity_scope
@@ -137,42 +137,23 @@ def _shape_reason(geom: Any) -> str | None:
     if geom.is_empty:
         return _("the geometry is empty")
     if geom.geom_type in ("Polygon", "MultiPolygon"):
-        if not geom.is_valid:
-            return invalid_polygon_reason(geom)
-        if geom.area == 0.0:
-            return _("the polygon has no area: its corners lie on one line")
+        # The drawing map's words (demine.geo.shape_problems): a bow-tie is
+        # "crosses itself", not "has no area".
+        found = plain_shape_problems(geom)
+        if found:
+            return " ".join(_located(p) for p in found)
     return None
 
 
-def invalid_polygon_reason(geom: BaseGeometry) -> str:
-    """Why a polygon is invalid, in plain words, with where (GEOS's reason
-    names the place: "Self-intersection[46.705 39.805]")."""
-    reason = shapely.is_valid_reason(geom)
-    where = polygon_problem_point(geom)
-    at = {"lon": f"{where[0]:.5f}", "lat": f"{where[1]:.5f}"} if where else None
-    if "Self-intersection" in reason and at:
-        return _(
-            "the boundary crosses itself near longitude %(lon)s, latitude %(lat)s: "
-            "draw it again so that its edges do not cross",
-            **at,
-        )
-    if "Too few points" in reason:
-        return _("the polygon needs at least three different corners")
-    if "Hole lies outside shell" in reason:
-        return _("a hole of the polygon lies outside its outer boundary")
-    if ("Nested shells" in reason or "Interior is disconnected" in reason) and at:
-        return _(
-            "parts of the polygon overlap or touch near longitude %(lon)s, "
-            "latitude %(lat)s",
-            **at,
-        )
-    return _("the polygon is not valid (%(reason)s)", reason=reason)
-
-
-def polygon_problem_point(geom: BaseGeometry) -> tuple[float, float] | None:
-    """Where GEOS found the polygon invalid, if it says."""
-    match = re.search(r"\[(-?[\d.eE+-]+) (-?[\d.eE+-]+)", shapely.is_valid_reason(geom))
-    return (float(match.group(1)), float(match.group(2))) if match else None
+def _located(problem: ShapeProblem) -> str:
+    if problem.lon is None or problem.lat is None:
+        return problem.message
+    return _(
+        "%(problem)s (longitude %(lon)s, latitude %(lat)s)",
+        problem=problem.message.rstrip("."),
+        lon=f"{problem.lon:.5f}",
+        lat=f"{problem.lat:.5f}",
+    )
 
 
 @dataclass(frozen=True)
@@ -412,10 +393,29 @@ def change_review_state(
     version: int | None = None,
 ) -> dict[str, Any]:
     """Submit, approve or reject a record; approving a release updates its hazard."""
+    check_action(kind, action, who, reason=reason, version=version)
+
+    def write() -> dict[str, Any]:
+        with db.session(write=True) as session:
+            return change_state(
+                session, kind, record_id, action, who, reason=reason, version=version
+            )
+
+    return db.retrying(write)
+
+
+def check_action(
+    kind: str,
+    action: str,
+    who: Principal,
+    *,
+    reason: str | None = None,
+    version: int | None = None,
+) -> None:
+    """Refuse an action the caller may not take or has not said enough for."""
     _writable_kind(kind)
     if action not in TRANSITIONS:
         raise RecordError(_("unknown action %(action)r", action=action), field="action")
-    sources, target = TRANSITIONS[action]
     if action != "submit" and not who.can_review:
         raise PermissionDeniedError(_("only reviewers may approve or reject"))
     if action == "reject" and not (reason and reason.strip()):
@@ -431,73 +431,81 @@ def change_review_state(
             field="version",
         )
 
-    def write() -> dict[str, Any]:
-        with db.session(write=True) as session:
-            obj = _load_for_write(session, kind, record_id, who)
-            before = to_dict(obj)
-            owner = obj.reported_by_id  # type: ignore[attr-defined]
-            if (
-                action == "submit"
-                and not who.can_review
-                and (not who.can_write or owner != who.organisation_id)
-            ):
-                raise PermissionDeniedError(
-                    _("you may submit your organisation's only")
-                )
-            state = ReviewState(obj.review_state)  # type: ignore[attr-defined]
-            if state not in sources:
-                raise ConflictError(
-                    _(
-                        "the record cannot be %(done)s: its review state is"
-                        " “%(state)s”",
-                        done=action_label(action),
-                        state=label(state),
-                    ),
-                    current=before,
-                    submitted={"action": action},
-                )
-            if version is not None and version != before["version"]:
-                changed = _changed_since(session, kind, record_id, version, before)
-                raise ConflictError(
-                    _(
-                        "the record changed since you opened it (version"
-                        " %(opened)s is now %(now)s; changed: %(fields)s);"
-                        " look at it again",
-                        opened=version,
-                        now=before["version"],
-                        fields=", ".join(field_label(f) for f in changed)
-                        or _("its review state"),
-                    ),
-                    current=before,
-                    submitted={
-                        "action": action,
-                        "version": version,
-                        "changed": changed,
-                    },
-                )
-            expected = before["version"] if version is None else version
-            _bump_version(
-                session, obj, expected, {"action": action, "version": version}
-            )
-            obj.review_state = target  # type: ignore[attr-defined]
-            session.flush()
-            if isinstance(obj, Release):
-                update_hazard_ledger(session, obj.hazard_id)
-            after = to_dict(obj)
-            if reason:
-                after["review_reason"] = reason.strip()
-            record_event(
-                session,
-                user_id=who.id,
-                action=action,
-                entity=kind,
-                record_id=record_id,
-                before=before,
-                after=after,
-            )
-            return after
 
-    return db.retrying(write)
+def change_state(
+    session: Session,
+    kind: str,
+    record_id: int,
+    action: str,
+    who: Principal,
+    *,
+    reason: str | None = None,
+    version: int | None = None,
+) -> dict[str, Any]:
+    """Submit, approve or reject one record inside the caller's transaction.
+
+    The caller has checked the action (:func:`check_action`); several records
+    can change together in one ``db.session(write=True)``.
+    """
+    sources, target = TRANSITIONS[action]
+    obj = _load_for_write(session, kind, record_id, who)
+    before = to_dict(obj)
+    owner = obj.reported_by_id  # type: ignore[attr-defined]
+    if (
+        action == "submit"
+        and not who.can_review
+        and (not who.can_write or owner != who.organisation_id)
+    ):
+        raise PermissionDeniedError(_("you may submit your organisation's only"))
+    state = ReviewState(obj.review_state)  # type: ignore[attr-defined]
+    if state not in sources:
+        raise ConflictError(
+            _(
+                "the record cannot be %(done)s: its review state is “%(state)s”",
+                done=action_label(action),
+                state=label(state),
+            ),
+            current=before,
+            submitted={"action": action},
+        )
+    if version is not None and version != before["version"]:
+        changed = _changed_since(session, kind, record_id, version, before)
+        raise ConflictError(
+            _(
+                "the record changed since you opened it (version"
+                " %(opened)s is now %(now)s; changed: %(fields)s);"
+                " look at it again",
+                opened=version,
+                now=before["version"],
+                fields=", ".join(field_label(f) for f in changed)
+                or _("its review state"),
+            ),
+            current=before,
+            submitted={
+                "action": action,
+                "version": version,
+                "changed": changed,
+            },
+        )
+    expected = before["version"] if version is None else version
+    _bump_version(session, obj, expected, {"action": action, "version": version})
+    obj.review_state = target  # type: ignore[attr-defined]
+    session.flush()
+    if isinstance(obj, Release):
+        update_hazard_ledger(session, obj.hazard_id)
+    after = to_dict(obj)
+    if reason:
+        after["review_reason"] = reason.strip()
+    record_event(
+        session,
+        user_id=who.id,
+        action=action,
+        entity=kind,
+        record_id=record_id,
+        before=before,
+        after=after,
+    )
+    return after
 
 
 def _changed_since(

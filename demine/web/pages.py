@@ -404,31 +404,6 @@ async def geometry_input(text: str, upload: UploadFile | None) -> Any:
     return data
 
 
-@router.get("/review")
-def review_page(request: Request, db: DbDep, who: Reviewer) -> Response:
-    return render(request, "review.html", who, queue=review.review_queue(db, who))
-
-
-@router.post("/review/{kind}/{record_id}/{action}")
-def review_post(
-    request: Request,
-    kind: str,
-    record_id: RecordId,
-    action: str,
-    db: DbDep,
-    who: Reviewer,
-    csrf_token: Annotated[str, Form()] = "",
-    reason: Annotated[str, Form(max_length=2000)] = "",
-    version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
-) -> Response:
-    """Approve or reject the version the reviewer was shown; 409 if it moved on."""
-    check_csrf(request, csrf_token)
-    review.change_review_state(
-        db, kind, record_id, action, who, reason=reason, version=version
-    )
-    return RedirectResponse("/review", status_code=303)
-
-
 @router.get("/dashboard")
 def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
     with db.transaction() as conn:

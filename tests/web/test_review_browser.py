@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The review queue in Debian's Chromium at desktop and phone sizes: a
+reviewer reads an accident reported with its victims, approves them in one
+step and is told so; axe finds nothing serious. Screenshots in ``artifacts/``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from demine.store.database import Database
+from demine.store.review import Children, create_record
+from demine.store.users import find_user
+from tests.api.conftest import PASSWORD
+from tests.web.axe import violations
+from tests.web.test_browser import CHROMIUM, browser, shot, site
+
+__all__ = ["browser", "site"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM, reason="chromium is not installed")
+
+SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+
+
+def report(db: Database, hazard: int, lon: float, day: str) -> int:
+    """The clerk reports an accident in ``hazard`` with two victims."""
+    made = create_record(
+        db,
+        "accident",
+        {
+            "accident_type": "non_demining",
+            "occurred_on": day,
+            "hazard_id": hazard,
+            "geom": {"type": "Point", "coordinates": [lon, 39.805]},
+        },
+        find_user(db, "clerk"),
+        children=[
+            Children(
+                "victim",
+                "accident_id",
+                [{"outcome": "injured", "age": 9}, {"outcome": "killed", "age": 35}],
+            )
+        ],
+    )
+    return int(made["id"])
+
+
+def log_in(page: Any, username: str) -> None:
+    """Log in straight to the queue (the map's scripts are not needed here)."""
+    page.goto("/login?next=/review")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/review")
+
+
+def test_reviewer_approves_an_accident_with_its_victims(
+    browser: Any, site: tuple[str, Any], module_db: Database
+) -> None:
+    hazard = site[1].hazards["cha"]  # square(46.70, 39.80), approved
+    ids = {
+        "desktop": report(module_db, hazard, 46.703, "2026-06-01"),
+        "phone": report(module_db, hazard, 46.707, "2026-06-02"),
+    }
+    for size, (width, height) in SIZES.items():
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, base_url=site[0]
+        )
+        context.set_default_timeout(20_000)
+        try:
+            page = context.new_page()
+            log_in(page, "reviewer")
+            row = page.locator(f"tr[data-kind=accident][data-id='{ids[size]}']")
+            text = row.inner_text()
+            assert "Reviewed with 2 victims" in text
+            assert "Alpha Demining" in text
+            assert "clerk" in text
+            assert "in Approved CHA" in text
+            assert row.locator("svg.sketch").count() == 1
+            assert page.locator("#header-count").inner_text().endswith("to review")
+            shot(page, f"review-queue-{size}")
+            assert violations(page) == []
+            row.get_by_role("button", name="Approve").click()
+            page.wait_for_url("**/review")
+            notice = page.locator("#review-notice").inner_text()
+            assert notice.startswith("Approved: Accident of Jun")
+            assert notice.endswith("and 2 victims")
+            assert page.locator(f"tr[data-id='{ids[size]}']").count() == 0
+            shot(page, f"review-approved-{size}")
+            assert violations(page) == []
+        finally:
+            context.close()
