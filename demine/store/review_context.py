@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import func, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
 from demine.domain.vocab import ReviewState
@@ -35,6 +35,8 @@ NOT_CHANGES = frozenset(
 #: The audit actions that put a record before a reviewer.
 SUBMITTING = ("create", "submit", "import", "import-update", "update")
 MY_SUBMISSIONS_SHOWN = 200
+#: Waiting records shown at once, the oldest first.
+QUEUE_SHOWN = 100
 
 
 @dataclass(frozen=True)
@@ -101,23 +103,61 @@ def changes_since(
     return Changes(since, fields)
 
 
-def review_queue(db: Database, who: Principal) -> list[QueueItem]:
-    """Submitted records ``who`` may review, oldest first; records submitted
-    with a parent that is itself waiting are listed under it."""
+def _alone(kind: str, model: Any, state: ReviewState) -> Any:
+    """Rows of ``kind`` not reviewed with a parent: those whose parent (an
+    accident for a victim) is not in ``state`` too; true for other kinds."""
+    for parent_kind, kids in CHILDREN.items():
+        for child_kind, link in kids:
+            if child_kind == kind:
+                parent: Any = MODELS[parent_kind]
+                return ~(
+                    select(parent.id)
+                    .where(
+                        parent.id == getattr(model, link),
+                        parent.review_state == state,
+                    )
+                    .exists()
+                )
+    return true()
+
+
+@dataclass
+class Queue:
+    """The oldest waiting records (``items``) and how many wait in all."""
+
+    items: list[QueueItem]
+    total: int
+
+
+def review_queue(db: Database, who: Principal, limit: int = QUEUE_SHOWN) -> Queue:
+    """Submitted records ``who`` may review, oldest first, at most ``limit``;
+    records submitted with a parent that is itself waiting come under it."""
     waiting = ReviewState.SUBMITTED
+    total = header_count(db, who) if who.can_review else 0
     with db.session() as session:
-        records: dict[tuple[str, int], dict[str, Any]] = {}
+        found: list[tuple[str, Any]] = []
         for kind in KINDS:
             model: Any = MODELS[kind]
-            rows = session.scalars(
-                select(model)
-                .where(model.review_state == waiting, visible(model, who))
-                .order_by(model.updated_at, model.id)
+            where = (
+                model.review_state == waiting,
+                visible(model, who),
+                _alone(kind, model, waiting),
             )
-            for obj in rows:
-                records[(kind, obj.id)] = to_dict(obj)
+            found += [
+                (kind, obj)
+                for obj in session.scalars(
+                    select(model)
+                    .where(*where)
+                    .order_by(model.updated_at, model.id)
+                    .limit(limit)
+                )
+            ]
+        found.sort(key=lambda ko: (ko[1].updated_at, ko[1].id))
+        records = {(kind, obj.id): to_dict(obj) for kind, obj in found[:limit]}
+        children = _children(session, records, who, waiting)
+        everything = {**records, **{(k, r["id"]): r for k, r, _p in children}}
         events = _events(session, records)
-        submitters = _submitters(session, records)
+        submitters = _submitters(session, everything)
         orgs = _organisations(
             session, [r.get("reported_by_id") for r in records.values()]
         )
@@ -132,14 +172,36 @@ def review_queue(db: Database, who: Principal) -> list[QueueItem]:
             changes=changes_since(events.get(key, []), rec),
             hazard=hazards.get(rec.get("hazard_id") or 0),
         )
-    for (kind, _id), item in list(items.items()):
-        for parent_kind, kids in CHILDREN.items():
-            for child_kind, link in kids:
-                parent = item.record.get(link) if kind == child_kind else None
-                if parent is not None and (parent_kind, parent) in items:
-                    items[(parent_kind, parent)].children.append((kind, item.record))
-                    items.pop((kind, _id), None)
-    return sorted(items.values(), key=lambda i: (i.record["updated_at"] or "", i.id))
+    for kind, rec, parent in children:
+        items[parent].children.append((kind, rec))
+    return Queue(list(items.values()), max(total, len(items)))
+
+
+def _children(
+    session: Session,
+    records: Mapping[tuple[str, int], Any],
+    who: Principal,
+    state: ReviewState,
+) -> list[tuple[str, dict[str, Any], tuple[str, int]]]:
+    """(kind, record, parent's key) of the records in ``state`` reviewed
+    with ``records``."""
+    out = []
+    for parent_kind, ids in _keys_by_kind(records).items():
+        for kind, link in CHILDREN.get(parent_kind, ()):
+            model: Any = MODELS[kind]
+            rows = session.scalars(
+                select(model)
+                .where(
+                    getattr(model, link).in_(ids),
+                    model.review_state == state,
+                    visible(model, who),
+                )
+                .order_by(model.id)
+            )
+            out += [
+                (kind, to_dict(obj), (parent_kind, getattr(obj, link))) for obj in rows
+            ]
+    return out
 
 
 def _keys_by_kind(keys: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
@@ -309,26 +371,14 @@ def header_count(db: Database, who: Principal) -> int:
         kept = _COUNTS.get(db, {}).get(whose)
     if kept is not None and kept[0] == version:
         return kept[1]
-    parents: dict[str, tuple[Any, str]] = {
-        child: (MODELS[parent], link)
-        for parent, kids in CHILDREN.items()
-        for child, link in kids
-    }
     parts = []
     for kind in KINDS:
         model: Any = MODELS[kind]
-        query = select(literal(1)).where(model.review_state == state)
+        query = select(literal(1)).where(
+            model.review_state == state, _alone(kind, model, state)
+        )
         if org is not None:
             query = query.where(model.reported_by_id == org)
-        if kind in parents:
-            # Counted with its parent when that is in the same state, as the
-            # queue lists it.
-            parent, link = parents[kind]
-            query = query.where(
-                ~select(parent.id)
-                .where(parent.id == getattr(model, link), parent.review_state == state)
-                .exists()
-            )
         parts.append(query)
     with db.session() as session:
         count = int(

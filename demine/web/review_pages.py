@@ -188,15 +188,18 @@ def _where(item: QueueItem, names: view.Names) -> str | None:
     return " · ".join(parts) or None
 
 
-def queue_rows(db: Database, who: Principal, unit: str) -> list[dict[str, Any]]:
-    """The queue as the page shows it."""
-    items = review_queue(db, who)
+def queue_rows(
+    db: Database, who: Principal, unit: str
+) -> tuple[list[dict[str, Any]], int]:
+    """The queue as the page shows it, and how many records wait in all."""
+    queue = review_queue(db, who)
+    items = queue.items
     rows: list[dict[str, Any]] = [item.record for item in items]
     for item in items:
         rows += [rec for _kind, rec in item.children]
         rows += [{c.field: c.old} for c in item.changes.fields]
     names = view.Names(record_links.names(db, view.wanted_references(rows), who))
-    return [
+    rows_shown = [
         {
             "kind": item.kind,
             "id": item.id,
@@ -223,6 +226,7 @@ def queue_rows(db: Database, who: Principal, unit: str) -> list[dict[str, Any]]:
         }
         for item in items
     ]
+    return rows_shown, queue.total
 
 
 @router.get("/review")
@@ -238,12 +242,14 @@ def _queue_page(
     status_code: int = 200,
 ) -> Response:
     notice = request.session.pop(NOTICE, None)
+    queue, total = queue_rows(db, who, view.area_unit(request))
     return render(
         request,
         "review.html",
         who,
         status_code=status_code,
-        queue=queue_rows(db, who, view.area_unit(request)),
+        queue=queue,
+        total=total,
         notice=notice,
         error=error,
     )

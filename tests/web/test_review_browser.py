@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The review queue in Debian's Chromium at desktop and phone sizes: a
 reviewer reads an accident reported with its victims, approves them in one
-step and is told so; axe finds nothing serious. Screenshots in ``artifacts/``."""
+step and is told so; a clerk reads why a record was rejected. axe finds
+nothing serious. Screenshots in ``artifacts/``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 import pytest
 
 from demine.store.database import Database
-from demine.store.review import Children, create_record
+from demine.store.listing import get_record
+from demine.store.review import Children, change_review_state, create_record
 from demine.store.users import find_user
 from tests.api.conftest import PASSWORD
 from tests.web.axe import violations
@@ -46,13 +48,13 @@ def report(db: Database, hazard: int, lon: float, day: str) -> int:
     return int(made["id"])
 
 
-def log_in(page: Any, username: str) -> None:
-    """Log in straight to the queue (the map's scripts are not needed here)."""
-    page.goto("/login?next=/review")
+def log_in(page: Any, username: str, to: str = "/review") -> None:
+    """Log in straight to ``to`` (the map's scripts are not needed here)."""
+    page.goto(f"/login?next={to}")
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/review")
+    page.wait_for_url(f"**{to}")
 
 
 def test_reviewer_approves_an_accident_with_its_victims(
@@ -88,6 +90,37 @@ def test_reviewer_approves_an_accident_with_its_victims(
             assert notice.endswith("and 2 victims")
             assert page.locator(f"tr[data-id='{ids[size]}']").count() == 0
             shot(page, f"review-approved-{size}")
-            assert violations(page) == []
         finally:
             context.close()
+
+
+def test_clerk_reads_why_a_record_was_rejected(
+    browser: Any, site: tuple[str, Any], module_db: Database
+) -> None:
+    hazard = site[1].hazards["cha"]
+    rejected = report(module_db, hazard, 46.705, "2026-06-03")
+    reviewer = find_user(module_db, "reviewer")
+    record = get_record(module_db, "accident", rejected, reviewer)
+    change_review_state(
+        module_db,
+        "accident",
+        rejected,
+        "reject",
+        reviewer,
+        reason="The date is after the report was written; check it.",
+        version=record["version"],
+    )
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, base_url=site[0]
+    )
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        log_in(page, "clerk", "/my-submissions")
+        row = page.locator(f"tr[data-kind=accident][data-id='{rejected}']")
+        assert "check it" in row.inner_text()
+        assert page.locator("#header-count").inner_text() == "1 rejected"
+        shot(page, "my-submissions-desktop")
+        assert violations(page) == []
+    finally:
+        context.close()

@@ -17,7 +17,7 @@ from demine.geo.shape_problems import shape_problems as plain_problems
 from demine.store.database import Database
 from demine.store.listing import get_record
 from demine.store.review import Children, create_record, shape_problems
-from demine.store.review_context import header_count
+from demine.store.review_context import header_count, review_queue
 from demine.store.users import find_user
 from tests.api.conftest import Seed
 from tests.web.test_pages import log_in
@@ -67,6 +67,10 @@ def test_an_accident_is_reviewed_with_its_victims_all_or_nothing(
     # Victims reported with a waiting accident are reviewed with it, not alone.
     assert 'data-kind="victim"' not in page
     assert 'id="header-count">3 to review<' in page
+    # A long queue shows its oldest records, each with all its children.
+    oldest = review_queue(db, reviewer, limit=1)
+    assert (oldest.total, [i.id for i in oldest.items]) == (3, [accident["id"]])
+    assert len(oldest.items[0].children) == 2
 
     # One approval where two victims changed since the page showed them:
     # nothing changes, and both are named.
