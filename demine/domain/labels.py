@@ -498,6 +498,8 @@ ACTIONS: dict[str, Text] = {
     "reject": NC_("audit action", "rejected"),
     "import": NC_("audit action", "imported"),
     "import-update": NC_("audit action", "updated by an import"),
+    "sync": NC_("audit action", "received from another register"),
+    "sync-resolve": NC_("audit action", "sync conflict resolved"),
 }
 
 

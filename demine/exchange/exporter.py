@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from sqlalchemy import ColumnElement
 from sqlalchemy.engine import Connection
 
 from demine.errors import SourceError
@@ -201,17 +202,20 @@ def _remove(path: Path, fmt: str) -> None:
 
 
 def entity_frame(
-    conn: Connection, kind: str, keys: dict[str, dict[int, str]] | None = None
+    conn: Connection,
+    kind: str,
+    keys: dict[str, dict[int, str]] | None = None,
+    where: ColumnElement[bool] | None = None,
 ) -> pd.DataFrame:
     """One entity as exported: readable, typed columns, ``geometry`` last.
 
     Columns carry their type even when every value is missing (so an empty
     date column is still a date field). ``keys`` caches, across calls, how
-    other entities' records are named.
+    other entities' records are named; ``where`` picks some of the records.
     """
     keys = {} if keys is None else keys
     spec = entity(kind)
-    stored = read_frame(conn, kind)
+    stored = read_frame(conn, kind, where=where)
     out: dict[str, Any] = {}
     for fs in spec.fields:
         if fs.name in BBOX or fs.name == spec.main_geometry:

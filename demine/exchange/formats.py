@@ -57,6 +57,8 @@ VECTOR = {
     ".shp": "shapefile",
     ".zip": "shapefile",
     ".fgb": "flatgeobuf",
+    # a change file between registers that sync is a GeoPackage
+    ".demine": "gpkg",
 }
 TABLE = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx"}
 DEFAULT_LIMITS = ImportLimits()

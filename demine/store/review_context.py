@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 from demine.domain.vocab import ReviewState
 from demine.store.database import Database
 from demine.store.editing import KINDS
-from demine.store.listing import MODELS, to_dict, visible
+from demine.store.listing import MODELS, json_value, to_dict, visible
 from demine.store.register_version import register_version
 from demine.store.review_family import CHILDREN
-from demine.store.schema import AuditEvent, Organisation, User
+from demine.store.schema import AuditEvent, Base, Organisation, User
 from demine.store.users import Principal
 
 #: Fields whose change says nothing to a reviewer (bookkeeping).
@@ -35,6 +35,7 @@ NOT_CHANGES = frozenset(
 #: The audit actions that put a record before a reviewer.
 SUBMITTING = ("create", "submit", "import", "import-update", "update")
 MY_SUBMISSIONS_SHOWN = 200
+GEOMETRY_COLUMNS = frozenset({"geom", "benchmark", "location"})
 #: Waiting records shown at once, the oldest first.
 QUEUE_SHOWN = 100
 
@@ -133,7 +134,7 @@ def review_queue(db: Database, who: Principal, limit: int = QUEUE_SHOWN) -> Queu
     """Submitted records ``who`` may review, oldest first, at most ``limit``;
     records submitted with a parent that is itself waiting come under it."""
     waiting = ReviewState.SUBMITTED
-    total = header_count(db, who) if who.can_review else 0
+    version = register_version(db).current()
     with db.session() as session:
         found: list[tuple[str, Any]] = []
         for kind in KINDS:
@@ -174,6 +175,13 @@ def review_queue(db: Database, who: Principal, limit: int = QUEUE_SHOWN) -> Queu
         )
     for kind, rec, parent in children:
         items[parent].children.append((kind, rec))
+    if len(found) < limit and who.can_review:
+        # The whole queue was read: its length is the header's count too.
+        total = len(items)
+        with _COUNTS_LOCK:
+            _COUNTS.setdefault(db, {})["review"] = (version, total)
+    else:
+        total = header_count(db, who) if who.can_review else len(items)
     return Queue(list(items.values()), max(total, len(items)))
 
 
@@ -293,17 +301,27 @@ def my_submissions(db: Database, who: Principal) -> list[Submission]:
     org = who.organisation_id
     if org is None:
         return []
+    approved = ReviewState.APPROVED.value
     found: list[tuple[str, dict[str, Any]]] = []
     with db.session() as session:
         for kind in KINDS:
-            model: Any = MODELS[kind]
-            rows = session.scalars(
-                select(model)
-                .where(model.reported_by_id == org)
-                .order_by(model.updated_at.desc(), model.id.desc())
+            # Plain columns, no geometry: an organisation may own thousands.
+            table = Base.metadata.tables[kind]
+            columns = [c for c in table.c if c.key not in GEOMETRY_COLUMNS]
+            rows = session.execute(
+                select(*columns)
+                .where(table.c.reported_by_id == org)
+                .order_by(
+                    (table.c.review_state == approved),
+                    table.c.updated_at.desc(),
+                    table.c.id.desc(),
+                )
                 .limit(MY_SUBMISSIONS_SHOWN)
             )
-            found.extend((kind, _without_geometry(to_dict(obj))) for obj in rows)
+            found.extend(
+                (kind, {k: json_value(v) for k, v in row._mapping.items()})
+                for row in rows
+            )
         rejected = [
             (k, r["id"])
             for k, r in found
@@ -311,15 +329,11 @@ def my_submissions(db: Database, who: Principal) -> list[Submission]:
         ]
         reasons = _rejection_reasons(session, rejected)
     found.sort(key=lambda kr: kr[1]["updated_at"] or "", reverse=True)
-    found.sort(key=lambda kr: kr[1]["review_state"] == ReviewState.APPROVED.value)
+    found.sort(key=lambda kr: kr[1]["review_state"] == approved)
     return [
         Submission(kind, rec, reasons.get((kind, rec["id"])))
         for kind, rec in found[:MY_SUBMISSIONS_SHOWN]
     ]
-
-
-def _without_geometry(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in record.items() if k not in ("geom", "benchmark")}
 
 
 def _rejection_reasons(

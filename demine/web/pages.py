@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Server-rendered pages: login, map, record, new hazard, review queue, dashboard.
+"""Server-rendered pages: login, map, record, new hazard, review queue.
 
 Every form post carries the session's CSRF token; pages call the same store
 functions as the JSON API.
@@ -21,14 +21,11 @@ from demine.analysis.checks import (
     record_doubts,
     validate_database,
 )
-from demine.analysis.cost_efficiency import cost_efficiency
-from demine.analysis.summary import dashboard
 from demine.attachments.blobs import blob_store
 from demine.attachments.records import attach, attachments_of, with_warning
 from demine.domain import labels
 from demine.domain.labels import kind_label, label, label_of
 from demine.domain.vocab import (
-    EOCategory,
     HazardClass,
     HazardStatus,
     Method,
@@ -44,10 +41,8 @@ from demine.errors import (
     RateLimitError,
     RecordError,
 )
-from demine.handover import waiting_land
 from demine.i18n import LANGUAGES, _
 from demine.i18n.jinja import install
-from demine.quality.figures import qa_figures
 from demine.quality.labels import QUALITY_VOCABULARIES
 from demine.serving.deps import (
     DbDep,
@@ -402,30 +397,6 @@ async def geometry_input(text: str, upload: UploadFile | None) -> Any:
     if not isinstance(data, dict):
         raise RecordError(_("give a GeoJSON geometry"), field="geom")
     return data
-
-
-@router.get("/dashboard")
-def dashboard_page(request: Request, db: DbDep, who: User) -> Response:
-    with db.transaction() as conn:
-        shown = dashboard(conn)
-        quality = qa_figures(conn)
-        cost = cost_efficiency(conn, ["organisation"])
-    waiting = waiting_land(db)
-    return render(
-        request,
-        "dashboard.html",
-        who,
-        quality=quality,
-        cost=cost,
-        figures=shown["figures"],
-        by_year=shown["by_year"],
-        by_method=[(label_of(Method, k), m2) for k, m2 in shown["by_method"]],
-        remaining=shown["remaining"],
-        items=[
-            (label_of(EOCategory, k), n) for k, n in shown["figures"]["items"].items()
-        ],
-        waiting=waiting,
-    )
 
 
 @router.get("/findings")

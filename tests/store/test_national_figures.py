@@ -89,7 +89,7 @@ def test_every_face_gives_the_same_national_figures(register: Database) -> None:
         dashboard = client.get("/dashboard").text
     assert api["area_m2"]["released"] == pytest.approx(released)
     assert api["hazards"] == figures["hazards"] == 1
-    assert f"{released:,.0f}" in dashboard
+    assert f'id="released-ha">{released / 10_000:,.1f}<' in dashboard
     assert sum(r["released_m2"] for r in by_year) == pytest.approx(released)
     assert api_dashboard["figures"] == api
     assert sum(m2 for _year, m2 in api_dashboard["by_year"]) == pytest.approx(released)

@@ -59,6 +59,10 @@ NOT_RECORDS = {
     # The published risk is derived from a model run, not reported.
     "risk_cell",
     "hazard_risk",
+    # What a register knows of the registers it syncs with.
+    "sync_peer",
+    "sync_record",
+    "sync_conflict",
 }
 
 

@@ -168,6 +168,7 @@ def test_every_page_speaks_the_language(
         "accident-edit": f"/accidents/{ids['accident']}/edit",
         "transfer": "/transfer",
         "review": "/review",
+        "sync-conflicts": "/sync/conflicts",
         "findings": "/findings",
         "hazard": f"/records/hazard/{ids['hazard']}",
         "activity": f"/records/activity/{ids['activity']}",

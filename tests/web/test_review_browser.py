@@ -6,10 +6,12 @@ nothing serious. Screenshots in ``artifacts/``."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from demine.exchange.importer import import_files
 from demine.store.database import Database
 from demine.store.listing import get_record
 from demine.store.review import Children, change_review_state, create_record
@@ -17,6 +19,7 @@ from demine.store.users import find_user
 from tests.api.conftest import PASSWORD
 from tests.web.axe import violations
 from tests.web.test_browser import CHROMIUM, browser, shot, site
+from tests.web.test_transfer_audit import hazards
 
 __all__ = ["browser", "site"]
 
@@ -57,10 +60,28 @@ def log_in(page: Any, username: str, to: str = "/review") -> None:
     page.wait_for_url(f"**{to}")
 
 
+def edition(db: Database, seed: Any, folder: Path) -> None:
+    """An approved hazard, then a new edition of it from the field for review."""
+    path = folder / "edition.geojson"
+    row = {"external_id": "field-7", "hazard_class": "sha", "lat": 39.83}
+    path.write_text(hazards({**row, "name": "Pasture by the river"}), "utf-8")
+    import_files(db, "hazard", [path], audit_user_id=seed.users["reviewer"])
+    changed = {**row, "name": "Pasture and orchard by the river", "hazard_class": "cha"}
+    path.write_text(hazards(changed), "utf-8")
+    import_files(
+        db,
+        "hazard",
+        [path],
+        review_state="submitted",
+        audit_user_id=seed.users["clerk"],
+    )
+
+
 def test_reviewer_approves_an_accident_with_its_victims(
-    browser: Any, site: tuple[str, Any], module_db: Database
+    browser: Any, site: tuple[str, Any], module_db: Database, tmp_path: Path
 ) -> None:
     hazard = site[1].hazards["cha"]  # square(46.70, 39.80), approved
+    edition(module_db, site[1], tmp_path)
     ids = {
         "desktop": report(module_db, hazard, 46.703, "2026-06-01"),
         "phone": report(module_db, hazard, 46.707, "2026-06-02"),
@@ -81,6 +102,9 @@ def test_reviewer_approves_an_accident_with_its_victims(
             assert "in Approved CHA" in text
             assert row.locator("svg.sketch").count() == 1
             assert page.locator("#header-count").inner_text().endswith("to review")
+            changed = page.locator("tr[data-kind=hazard]").inner_text()
+            assert "Changes since the approved version:" in changed
+            assert "Name: Pasture by the river → Pasture and orchard" in changed
             shot(page, f"review-queue-{size}")
             assert violations(page) == []
             row.get_by_role("button", name="Approve").click()

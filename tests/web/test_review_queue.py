@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from shapely.geometry import Polygon
 
 from demine.exchange.importer import import_files
 from demine.geo.shape_problems import shape_problems as plain_problems
+from demine.store import review_context
 from demine.store.database import Database
+from demine.store.editing import add_records
 from demine.store.listing import get_record
 from demine.store.review import Children, create_record, shape_problems
 from demine.store.review_context import header_count, review_queue
@@ -24,6 +27,10 @@ from tests.web.test_pages import log_in
 from tests.web.test_transfer_audit import hazards
 
 POINT = {"type": "Point", "coordinates": [47.1, 40.1]}
+TRIANGLE = {
+    "type": "Polygon",
+    "coordinates": [[[47.2, 40.2], [47.21, 40.2], [47.2, 40.21], [47.2, 40.2]]],
+}
 
 
 def report_accident(db: Database, victims: int = 2) -> dict:
@@ -163,7 +170,11 @@ def test_queue_shows_changes_since_the_approved_version(
 
 
 def test_clerk_sees_their_rejected_record_reason_and_count(
-    client: TestClient, as_role: dict[str, TestClient], db: Database, seed: Seed
+    client: TestClient,
+    as_role: dict[str, TestClient],
+    db: Database,
+    seed: Seed,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     hid = seed.hazards["alpha_draft"]
     submitted = as_role["clerk"].post(f"/api/v1/records/hazard/{hid}/submit").json()
@@ -187,6 +198,15 @@ def test_clerk_sees_their_rejected_record_reason_and_count(
     assert "Rejected" in row.group(1)
     assert "wrong village" in row.group(1)
     assert 'id="header-count">1 rejected<' in page
+    # Newer approved records do not push a rejected one off the page.
+    add_records(
+        db,
+        "hazard",
+        [{"name": "Newer", "hazard_class": "sha", "status": "open", "geom": TRIANGLE}],
+        reported_by_id=seed.orgs["Alpha Demining"],
+    )
+    monkeypatch.setattr(review_context, "MY_SUBMISSIONS_SHOWN", 1)
+    assert [s.record["id"] for s in review_context.my_submissions(db, clerk)] == [hid]
     assert str(seed.hazards["bravo_draft"]) not in re.findall(r'data-id="(\d+)"', page)
     # Submitted again: no longer counted.
     again = as_role["clerk"].post(f"/api/v1/records/hazard/{hid}/submit")

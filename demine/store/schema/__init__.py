@@ -38,6 +38,7 @@ from demine.store.schema.quality import (
 )
 from demine.store.schema.reference import GeometryRepair, ReferenceFeature
 from demine.store.schema.risk import HazardRisk, RiskCell
+from demine.store.schema.sync import SyncConflict, SyncPeer, SyncRecord
 
 # Register tables with parents before children, so foreign keys hold at every
 # insert of a bulk load (and generators produce them in this order).
@@ -110,6 +111,9 @@ __all__ = [
     "StoredChunk",
     "Survivor",
     "SurvivorNeed",
+    "SyncConflict",
+    "SyncPeer",
+    "SyncRecord",
     "Team",
     "TrainingSession",
     "User",

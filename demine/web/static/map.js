@@ -244,6 +244,11 @@
           opt.textContent = org.name;
           select.appendChild(opt);
         }
+        // A link (the dashboard's) may name filters: ?organisation=&from=&to=…
+        const asked = new URLSearchParams(window.location.search);
+        for (const field of document.getElementById("map-filters").elements) {
+          if (field.name && asked.has(field.name)) field.value = asked.get(field.name);
+        }
         const risk = options.risk;
         riskFrom(risk.cell_deg);
         riskSource.textContent = risk.cells
