@@ -45,7 +45,6 @@ from demine.store.schema import Hazard
 from demine.store.tiles import render_tile
 from demine.store.users import Principal, add_user, create_token
 
-ZOOMS = range(8, 15)
 LUA = """
 local paths = {}
 for line in io.lines("%s") do paths[#paths + 1] = line end
@@ -102,7 +101,10 @@ def bare_tiles(
         started = time.perf_counter()
         render_tile(db, layer, z, x, y, who)
         times.append((time.perf_counter() - started) * 1000)
-    return f"{percentiles(times)}  (one client, {len(times)} tiles)"
+    return (
+        f"{percentiles(times)}  max {max(times):7.1f} ms"
+        f"  (one client, {len(times)} tiles)"
+    )
 
 
 async def _cold(
@@ -202,6 +204,19 @@ def served(db_url: str, workers: int) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
+def overviews(db: Database) -> str:
+    """The precomputed low-zoom overviews brought up to date first, as the
+    demo build leaves them (issue 20); absent before them."""
+    try:
+        from demine.store.overview_cells import refresh_overviews
+    except ImportError:
+        return "no precomputed overviews (before issue 20)"
+    started = time.perf_counter()
+    rebuilt = refresh_overviews(db)
+    took = time.perf_counter() - started
+    return f"overviews rebuilt: {', '.join(rebuilt) or 'none'} ({took:.1f} s)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="register: SQLite file or URL")
@@ -209,6 +224,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--places", type=int, default=200)
+    parser.add_argument(
+        "--only", choices=("tiles", "features"), help="run one workload only"
+    )
+    parser.add_argument(
+        "--zooms", default="8-14", help="tile zooms, FIRST-LAST (default 8-14)"
+    )
+    parser.add_argument(
+        "--bare-only",
+        action="store_true",
+        help="time the store's tile function only (no server, no wrk)",
+    )
     parser.add_argument(
         "--layers",
         default="hazard",
@@ -220,11 +246,14 @@ def main() -> None:
     db = Database(args.db)
     db.require_initialised()
     db.upgrade()
+    print(f"  {overviews(db)}")
     user = add_user(db, f"bench-{uuid.uuid4().hex[:6]}", "bench-password", Role.VIEWER)
     token = create_token(db, user.id, "bench")
     places = sample_places(db, args.places)
     layers = args.layers.split(",")
-    grid = sorted({(z, *tile_of(lon, lat, z)) for lon, lat in places for z in ZOOMS})
+    first, last = (int(v) for v in args.zooms.split("-"))
+    zooms = range(first, last + 1)
+    grid = sorted({(z, *tile_of(lon, lat, z)) for lon, lat in places for z in zooms})
     tiles = [(layer, z, x, y) for z, x, y in grid for layer in layers]
     tile_paths = [f"/tiles/{layer}/{z}/{x}/{y}.mvt" for layer, z, x, y in tiles]
     item_paths = [
@@ -234,15 +263,20 @@ def main() -> None:
     ]
     print(f"{db.describe()}: {args.workers} worker(s), {args.clients} clients")
     print(
-        f"  {len(tiles)} distinct tiles (z8-14, {args.layers}),"
+        f"  {len(tiles)} distinct tiles (z{args.zooms}, {args.layers}),"
         f" {len(item_paths)} feature queries"
     )
     how = "ST_AsMVT" if db.dialect == "postgresql" else "Shapely + NumPy encoder"
     print(f"  bare tile ({how})  {bare_tiles(db, tiles, user)}")
     print(f"  {load_average()}")
     db.dispose()
+    if args.bare_only:
+        return
     with served(args.db, args.workers) as url:
-        for name, paths in (("tiles", tile_paths), ("features", item_paths)):
+        workloads = (("tiles", tile_paths), ("features", item_paths))
+        for name, paths in workloads:
+            if args.only and name != args.only:
+                continue
             print(f"  {name:8} cold pass  {cold_pass(url, paths, token, args.clients)}")
             print(f"  {load_average()}")
             # Each worker keeps its own cache: the first run still fills them.

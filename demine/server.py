@@ -25,6 +25,7 @@ import demine.web
 from demine import __version__
 from demine.exchange.job_runner import JobRunner, RunnerPolicy
 from demine.exchange.jobs import JOB_WORK
+from demine.predict.publish_job import JOB_WORK as PREDICT_JOB_WORK
 from demine.serving.errors import add_exception_handlers
 from demine.serving.language import LanguageMiddleware
 from demine.serving.limits import BodyLimitMiddleware
@@ -111,7 +112,7 @@ def _add_job_runner(app: FastAPI, settings: Settings, db: Database) -> None:
     policy = RunnerPolicy(
         client_timeout=dt.timedelta(seconds=settings.job_client_timeout_seconds)
     )
-    runner = JobRunner(db, JOB_WORK, folder, policy)
+    runner = JobRunner(db, {**JOB_WORK, **PREDICT_JOB_WORK}, folder, policy)
     app.state.job_runner = runner
     app.router.on_startup.append(runner.start)
     app.router.on_shutdown.append(runner.stop)

@@ -46,14 +46,25 @@ async def tile(
     organisation: Annotated[str | None, Query(max_length=20)] = None,
     since: Annotated[str | None, Query(alias="from", max_length=10)] = None,
     until: Annotated[str | None, Query(alias="to", max_length=10)] = None,
+    status: Annotated[str | None, Query(max_length=40)] = None,
+    hazard_class: Annotated[str | None, Query(max_length=40)] = None,
+    method: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     """One Mapbox vector tile of a map layer (hazard, release, eo_item, ...);
-    ``organisation``, ``from`` and ``to`` keep one organisation's records and
-    those dated in the period (the grouped low zooms cannot be filtered in
-    the browser)."""
+    ``organisation``, ``from``, ``to``, ``status``, ``hazard_class`` and
+    ``method`` keep one organisation's records, those dated in the period,
+    of one status, class or method (the grouped low zooms cannot be
+    filtered in the browser)."""
     if layer not in LAYERS:
         raise NotFoundError(_("no map layer %(layer)r", layer=layer))
-    only = TileFilter.parse(organisation, since, until)
+    only = TileFilter.parse(
+        organisation,
+        since,
+        until,
+        status=status,
+        hazard_class=hazard_class,
+        method=method,
+    )
     context = await read_context(request, layer_kind(layer))
     tile_bounds(z, x, y)  # a tile outside the grid is a 422 before any query
     seen = visibility_class(context.who)

@@ -83,6 +83,22 @@ def sync(
         Path | None,
         typer.Option("--import", help="Apply a change file from the other register."),
     ] = None,
+    remote: Annotated[
+        str | None,
+        typer.Option(
+            "--remote",
+            help="Sync over HTTPS with the register at this address (its API).",
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="DEMINE_TOKEN",
+            help="API token of a reviewer there [env: DEMINE_TOKEN].",
+            show_envvar=False,
+        ),
+    ] = None,
     peer: Annotated[
         str | None,
         typer.Option(
@@ -100,11 +116,23 @@ def sync(
         export_changes,
         import_changes,
     )
+    from demine.exchange.sync.remote import sync_remote
 
     database = open_db(db)
     if export is not None and import_ is not None:
         raise DemineError(_("--export and --import: one at a time"))
-    if export is not None:
+    if remote is not None:
+        if not token:
+            raise DemineError(
+                _(
+                    "--remote needs an API token of a reviewer there: --token or "
+                    "DEMINE_TOKEN"
+                )
+            )
+        done = sync_remote(database, remote, token)
+        message = _sent_message(done["sent"]) + "\n" + _applied_message(done["applied"])
+        _said(json_, done, message)
+    elif export is not None:
         sent = export_changes(database, export, peer)
         _said(json_, sent.as_dict(), _sent_message(sent.as_dict()))
     elif import_ is not None:

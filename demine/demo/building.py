@@ -24,6 +24,7 @@ from demine.demo.qa_chain import Played, play
 from demine.store.backup import restore
 from demine.store.database import Database
 from demine.store.loading import StartProgress, load_register
+from demine.store.overview_cells import refresh_overviews
 
 SCRATCH_PREFIX = ".demine-demo-"
 
@@ -40,7 +41,9 @@ def build_demo(
     target = database.file()
     if target is None:
         counts = load_register(database, frames, progress=progress)
-        return counts, play(database, seed)
+        played = play(database, seed)
+        refresh_overviews(database)
+        return counts, played
     _forget_scratch(target.parent)
     with tempfile.TemporaryDirectory(
         dir=target.parent, prefix=SCRATCH_PREFIX
@@ -51,6 +54,8 @@ def build_demo(
             built.upgrade()
             counts = load_register(built, frames, progress=progress)
             played = play(built, seed)
+            # The map's low zooms ready before anyone opens it (issue 20).
+            refresh_overviews(built)
         finally:
             built.dispose()
         restore(path, database)

@@ -2,7 +2,7 @@
 """Web Mercator (EPSG:3857), the projection of map tiles, in NumPy.
 
 Written out rather than asked of PROJ: tiles project every vertex they draw,
-and the same arithmetic in SQL (:func:`demine.store.overview.mercator_sql`)
+and the same arithmetic in SQL (:func:`demine.store.overview_cells.mercator_sql`)
 lets PostGIS place a million points in grid cells without a call to
 ST_Transform per row.
 """

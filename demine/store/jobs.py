@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from demine.domain.vocab import Role
 from demine.errors import ConflictError, NotFoundError
@@ -158,10 +158,20 @@ def claim(db: Database, worker: str, stale: dt.timedelta) -> JobView | None:
     its owner may start another.
     """
     now = utcnow()
+    stale_running = and_(Job.state == "running", Job.heartbeat_at < now - stale)
+    # Asked twice a second by every server: an UPDATE, even of no row, is a
+    # write and would move the register version (emptying every cache kept
+    # by it) each time, so look first.
+    with db.session() as session:
+        waiting = session.execute(
+            select(Job.id).where(or_(Job.state == "queued", stale_running)).limit(1)
+        ).first()
+    if waiting is None:
+        return None
     with db.session(write=True) as session:
         session.execute(
             update(Job)
-            .where(Job.state == "running", Job.heartbeat_at < now - stale)
+            .where(stale_running)
             .values(
                 state="failed",
                 error="the server running it stopped; start it again",

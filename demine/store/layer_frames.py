@@ -150,7 +150,7 @@ def _read(
     if areas:
         lonlat = np.column_stack([np.array(c, dtype=float) for c in columns[n:]])
     else:
-        lonlat = _point_coordinates(columns[n])
+        lonlat = point_coordinates(columns[n])
     lonlat = lonlat.reshape(-1, 2)
     values = pd.DataFrame(
         {name: _column(list(columns[i])) for i, name in enumerate(names)}
@@ -162,7 +162,7 @@ def _read(
 _POINT_WKB = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
 
 
-def _point_coordinates(blobs: tuple[bytes, ...]) -> np.ndarray:
+def point_coordinates(blobs: tuple[bytes, ...]) -> np.ndarray:
     """Lon/lat of WKB points; read straight from the bytes when all are plain."""
     if blobs and {len(b) for b in blobs} == {_POINT_WKB.itemsize}:
         raw = np.frombuffer(b"".join(blobs), dtype=_POINT_WKB)

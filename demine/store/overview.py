@@ -4,25 +4,26 @@
 At country scale a tile would hold every hazard, release and EO find of the
 register: megabytes per tile, more features than the tile has pixels. Up to
 its ``max_zoom`` (``OVERVIEW_MAX_ZOOM``, or more for dense point layers) a
-record layer is therefore drawn as a grid of
-``CELLS`` x ``CELLS`` cells per tile (4 screen pixels each): one feature per
-cell and combination of the properties the map colours and filters by, with
-the number of records (``records``) and a summed measure where the layer has
-one (``area_m2`` of hazards and releases, ``quantity`` of EO finds). A record
-counts in the cell holding its centre (bounding-box centre for areas), so it
-is counted once however many tiles it crosses.
+record layer is therefore drawn as a grid of ``CELLS`` x ``CELLS`` cells
+per tile (4 screen pixels each): one feature per cell (its square, or its
+centre for point layers) with the number of
+records (``records``), their summed measure where the layer has one
+(``area_m2`` of hazards and releases, ``quantity`` of EO finds) and the
+``density`` the map colours by: hectares per km² for areas (of hazards, only
+those not closed), records or items per km² for points. A record counts in
+the cell holding its centre (bounding-box centre for areas), so it is
+counted once however many tiles it crosses.
 
-PostGIS groups and encodes in the database (``ST_AsMVT``). On SQLite the
-centres and properties of a layer are read once per register version and
-reader class and kept in memory; each tile is then a NumPy selection and a
-pandas grouping of that frame.
+Tiles up to ``PRECOMPUTED_MAX_ZOOM`` sum the cells precomputed per register
+version (:mod:`demine.store.overview_cells`); a period filter, and the EO
+layer's zooms above, group the records when asked: PostGIS in SQL, SQLite
+from the layer's frame in memory (:mod:`demine.store.layer_frames`).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+import pandas as pd
 import shapely
 from sqlalchemy import (
     ColumnElement,
@@ -31,39 +32,30 @@ from sqlalchemy import (
     cast,
     func,
     literal,
-    literal_column,
     select,
 )
 
 from demine.geo.mvt import encode_layer
-from demine.geo.web_mercator import (
-    EARTH_RADIUS,
-    HALF_WORLD,
-    MAX_LAT,
-    MVT_EXTENT,
-    to_mercator,
-)
+from demine.geo.web_mercator import HALF_WORLD, MVT_EXTENT, to_mercator
 from demine.store.backends import backend_of
 from demine.store.database import Database
-from demine.store.layer_frames import LayerFrame, layer_frame, present
+from demine.store.layer_frames import LayerFrame, layer_frame
+from demine.store.overview_cells import (
+    CELL_BITS,
+    CELL_TOTALS,
+    CELLS,
+    PRECOMPUTED_MAX_ZOOM,
+    precomputed_cells,
+    record_centre_sql,
+)
 from demine.store.tile_filter import TileFilter
 from demine.store.tile_layers import TileLayer
 from demine.store.users import Principal
 
-CELLS = 64  # cells across one overview tile
-_CELL_BITS = CELLS.bit_length() - 1
 EXTENT = MVT_EXTENT
+_M2_PER_HA = 10_000.0
 
-
-def mercator_sql(
-    lon: ColumnElement[Any], lat: ColumnElement[Any]
-) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """Web Mercator (:mod:`demine.geo.web_mercator`) as SQL expressions
-    (PostgreSQL)."""
-    lat = func.least(func.greatest(lat, -MAX_LAT), MAX_LAT)
-    x = EARTH_RADIUS * func.radians(lon)
-    y = EARTH_RADIUS * func.ln(func.tan(np.pi / 4 + func.radians(lat) / 2))
-    return x, y
+__all__ = ["CELLS", "EXTENT", "overview_tile"]
 
 
 def overview_tile(
@@ -75,46 +67,114 @@ def overview_tile(
     only: TileFilter | None = None,
 ) -> bytes:
     """The generalised tile z/x/y of ``spec`` (MVT bytes, maybe empty), of
-    the records ``only`` lets through (organisation, period)."""
+    the records ``only`` lets through (organisation, period, status, class,
+    method)."""
     only = only or TileFilter()
-    if backend_of(db).spatial_sql:
-        return _postgis_overview(db, spec, zxy, [*filters, *only.clauses(spec)])
-    frame = layer_frame(db, spec, who, filters)
-    return _encode_frame(spec, frame, zxy, only.mask(spec, frame))
+    cells = None
+    if zxy[0] <= PRECOMPUTED_MAX_ZOOM and not only.dated:
+        cells = precomputed_cells(
+            db, spec, zxy, who, only.keyed(spec), only.organisation
+        )
+    if cells is None and backend_of(db).spatial_sql:
+        keyed = _postgis_cells(db, spec, zxy, [*filters, *only.clauses(spec)])
+        cells = per_cell(spec, keyed)
+    elif cells is None:
+        frame = layer_frame(db, spec, who, filters)
+        cells = per_cell(spec, _frame_cells(spec, frame, zxy, only.mask(spec, frame)))
+    return encode_cells(spec, zxy, cells)
 
 
-# --- PostGIS ---------------------------------------------------------------
+def per_cell(spec: TileLayer, keyed: pd.DataFrame) -> pd.DataFrame:
+    """Rows per cell and key combination (``cx``, ``cy``, keys, ``records``,
+    ``weight``) summed per cell, with ``counted``: the measure the density
+    is of (the weight, or the records; none of the ``unless`` records)."""
+    overview = spec.overview
+    assert overview is not None
+    if keyed.empty:
+        return pd.DataFrame(columns=list(CELL_TOTALS))
+    measure = keyed["weight"] if overview.weight else keyed["records"]
+    counted = measure.astype(float)
+    if overview.unless is not None:
+        prop, value = overview.unless
+        counted = counted.where(keyed[prop].astype(object) != value, 0.0)
+    return (
+        keyed.assign(counted=counted)
+        .groupby(["cx", "cy"], sort=False)[["records", "weight", "counted"]]
+        .sum()
+        .reset_index()
+    )
 
 
-def _centre_sql(spec: TileLayer) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """Web Mercator x, y of each record's centre, in SQL.
-
-    Plain arithmetic on longitude and latitude: ST_Transform per row made a
-    zoom-8 tile of a million finds cost seconds.
-    """
-    cols = spec.model.__table__.c
-    if "min_lon" in cols:
-        lon = (cols.min_lon + cols.max_lon) / 2
-        lat = (cols.min_lat + cols.max_lat) / 2
+def encode_cells(
+    spec: TileLayer, zxy: tuple[int, int, int], cells: pd.DataFrame
+) -> bytes:
+    """One feature per cell of ``cells`` (``cx``, ``cy``, ``records``,
+    ``weight``, ``counted``) with its totals and density, as MVT bytes."""
+    overview = spec.overview
+    assert overview is not None
+    if cells.empty:
+        return b""
+    per_cell = cells
+    z, _x, y = zxy
+    cx = per_cell["cx"].to_numpy(dtype=float)
+    cy = per_cell["cy"].to_numpy(dtype=float)
+    km2 = cell_km2(z, y * CELLS + cy)
+    counted_per = per_cell["counted"].to_numpy(dtype=float)
+    if overview.hectares:
+        counted_per = counted_per / _M2_PER_HA
+    density = _two_digits(counted_per / km2).tolist()
+    step = EXTENT / CELLS
+    left = cx * step
+    top = EXTENT - cy * step  # tile units with y up, as the encoder takes them
+    if overview.squares:
+        shapes = shapely.box(left, top - step, left + step, top)
     else:
-        lon = func.ST_X(cols[spec.geometry])
-        lat = func.ST_Y(cols[spec.geometry])
-    return mercator_sql(lon, lat)
+        shapes = shapely.points(left + step / 2, top - step / 2)
+    records = per_cell["records"].to_numpy(dtype=np.int64).tolist()
+    totals = np.round(per_cell["weight"].to_numpy(dtype=float)).tolist()
+    props: list[dict[str, object]] = []
+    for i, count in enumerate(records):
+        row: dict[str, object] = {"records": int(count)}
+        if overview.weight:
+            row[overview.weight] = float(totals[i])
+        row["density"] = float(density[i])
+        props.append(row)
+    ids = range(1, len(props) + 1)
+    return encode_layer(spec.name, np.asarray(shapes, dtype=object), ids, props, EXTENT)
 
 
-def _postgis_overview(
+def _two_digits(values: np.ndarray) -> np.ndarray:
+    """Rounded to two significant digits: the ramp needs no more, and fewer
+    distinct values keep the tile small."""
+    magnitude = np.floor(np.log10(np.where(values > 0, values, 1.0)))
+    scale = 10.0 ** (1 - magnitude)
+    return np.where(values > 0, np.round(values * scale) / scale, 0.0)
+
+
+def cell_km2(z: int, rows: np.ndarray) -> np.ndarray:
+    """Ground area in km² of grid cells of a zoom-``z`` tile, by global row
+    (0 at the north edge of the map, ``CELLS`` per tile)."""
+    size = 2 * HALF_WORLD / 2 ** (z + CELL_BITS)
+    my = HALF_WORLD - (np.asarray(rows, dtype=float) + 0.5) * size
+    lat = 2 * np.arctan(np.exp(my / (HALF_WORLD / np.pi))) - np.pi / 2
+    # Web Mercator stretches both sides by 1/cos(latitude).
+    side_km = size * np.cos(lat) / 1000.0
+    return np.asarray(side_km**2)
+
+
+# --- PostGIS: grouped when asked --------------------------------------------
+
+
+def _postgis_cells(
     db: Database,
     spec: TileLayer,
     zxy: tuple[int, int, int],
     filters: list[ColumnElement[bool]],
-) -> bytes:
+) -> pd.DataFrame:
     assert spec.overview is not None
     z, x, y = zxy
     cols = spec.model.__table__.c
-    size = 2 * HALF_WORLD / 2**z
-    minx, maxy = -HALF_WORLD + x * size, HALF_WORLD - y * size
-    cell = size / CELLS
-    mx, my = _centre_sql(spec)
+    mx, my = record_centre_sql(spec)
     env = func.ST_TileEnvelope(z, x, y)
     keys = [spec.column(k) for k in spec.overview.keys]
     weight = (
@@ -145,35 +205,18 @@ def _postgis_overview(
         )
         .subquery("near")
     )
-    cx, cy = near.c.cx, near.c.cy
-    if spec.overview.squares:
-        shape = func.ST_MakeEnvelope(
-            minx + cx * cell,
-            maxy - (cy + 1) * cell,
-            minx + (cx + 1) * cell,
-            maxy - cy * cell,
-            3857,
-        )
-    else:
-        shape = func.ST_SetSRID(
-            func.ST_MakePoint(minx + (cx + 0.5) * cell, maxy - (cy + 0.5) * cell), 3857
-        )
     grouped = [near.c[k] for k in spec.overview.keys]
-    props = [*grouped, func.count().label("records")]
-    if spec.overview.weight:
-        total = func.round(cast(func.sum(near.c.w), Float))
-        props.append(total.label(spec.overview.weight))
-    inner = (
-        select(*props, func.ST_AsMVTGeom(shape, env, EXTENT, 0, True).label("geom"))
-        .group_by(cx, cy, *grouped)
-        .subquery("mvt")
-    )
     stmt = select(
-        func.ST_AsMVT(literal_column("mvt"), spec.name, EXTENT, "geom")
-    ).select_from(inner)
+        near.c.cx,
+        near.c.cy,
+        *grouped,
+        func.count(),
+        func.coalesce(func.sum(near.c.w), 0.0),
+    ).group_by(near.c.cx, near.c.cy, *grouped)
     with db.interactive() as conn:
-        data = conn.execute(stmt).scalar_one()
-    return bytes(data or b"")
+        rows = conn.execute(stmt).all()
+    names = ["cx", "cy", *spec.overview.keys, "records", "weight"]
+    return pd.DataFrame([tuple(r) for r in rows], columns=names)
 
 
 # --- SQLite: grouped from the layer's frame ---------------------------------
@@ -192,50 +235,33 @@ def _world_cells(frame: LayerFrame, level: int) -> tuple[np.ndarray, np.ndarray]
     return cells  # type: ignore[return-value]
 
 
-def _encode_frame(
+def _frame_cells(
     spec: TileLayer,
     frame: LayerFrame,
     zxy: tuple[int, int, int],
     passing: np.ndarray | None = None,
-) -> bytes:
+) -> pd.DataFrame:
     assert spec.overview is not None
     z, x, y = zxy
+    keys = list(spec.overview.keys)
+    names = ["cx", "cy", *keys, "records", "weight"]
     shift = spec.overview.max_zoom - z
-    gx, gy = _world_cells(frame, spec.overview.max_zoom + _CELL_BITS)
+    gx, gy = _world_cells(frame, spec.overview.max_zoom + CELL_BITS)
     cx, cy = gx >> shift, gy >> shift
     inside = ((cx // CELLS) == x) & ((cy // CELLS) == y)
     if passing is not None:
         inside &= passing
     if not inside.any():
-        return b""
-    keys = list(spec.overview.keys)
+        return pd.DataFrame(columns=names)
     weight = spec.overview.weight
-    part = frame.values.loc[inside, keys].copy()
+    part = frame.values.loc[inside, keys].astype(object).fillna("")
     part["w"] = frame.values.loc[inside, weight].astype(float) if weight else 0.0
     part["cx"] = cx[inside] % CELLS
     part["cy"] = cy[inside] % CELLS
     grouped = (
-        part.groupby(["cx", "cy", *keys], observed=True, dropna=False)["w"]
+        part.groupby(["cx", "cy", *keys], sort=False)["w"]
         .agg(["size", "sum"])
         .reset_index()
     )
-    step = EXTENT / CELLS
-    left = grouped["cx"].to_numpy() * step
-    # Tile units with y up, as the encoder takes them.
-    top = EXTENT - grouped["cy"].to_numpy() * step
-    if spec.overview.squares:
-        shapes = shapely.box(left, top - step, left + step, top)
-    else:
-        shapes = shapely.points(left + step / 2, top - step / 2)
-    records = grouped["size"].to_numpy().tolist()
-    totals = np.round(grouped["sum"].to_numpy()).tolist()
-    values = {k: grouped[k].tolist() for k in keys}
-    props: list[dict[str, object]] = []
-    for i, count in enumerate(records):
-        row: dict[str, object] = {k: present(values[k][i]) for k in keys}
-        row["records"] = int(count)
-        if weight:
-            row[weight] = float(totals[i])
-        props.append(row)
-    ids = range(1, len(props) + 1)
-    return encode_layer(spec.name, np.asarray(shapes, dtype=object), ids, props, EXTENT)
+    grouped.columns = names
+    return grouped

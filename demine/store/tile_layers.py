@@ -23,19 +23,32 @@ OVERVIEW_MAX_ZOOM = 10
 
 @dataclass(frozen=True)
 class Overview:
-    """How a record layer is generalised: grouped by ``keys``; the ``weight``
-    column (an area, a quantity) summed under its own name; cells drawn as
-    squares, or as points for point records."""
+    """How a record layer is generalised: one feature per grid cell with the
+    number of its records (``records``), the ``weight`` column (an area, a
+    quantity) summed under its own name, and ``density``: the weight (or the
+    records) per km² of the cell, in hectares for areas, leaving out records
+    whose ``unless`` property has the value given (closed hazards are no
+    longer contaminated ground). ``keys`` are kept per cell in the
+    precomputed overviews, so the map's filters still apply.
+    """
 
     keys: tuple[str, ...]
     weight: str | None = None
-    squares: bool = True
     max_zoom: int = OVERVIEW_MAX_ZOOM
+    unless: tuple[str, str] | None = None
+    # Areas as the cells' squares; point records as the cells' centres,
+    # which the map draws as dots: a dotted surface, not a blanket.
+    squares: bool = True
+
+    @property
+    def hectares(self) -> bool:
+        """Whether the density is of an area (hectares per km²)."""
+        return self.weight == "area_m2"
 
     @property
     def properties(self) -> list[str]:
         """What each grouped feature carries."""
-        return [*self.keys, "records", *([self.weight] if self.weight else [])]
+        return ["records", *([self.weight] if self.weight else []), "density"]
 
 
 @dataclass(frozen=True)
@@ -105,7 +118,11 @@ SPECS: dict[str, TileLayer] = {
         _record_layer(
             "hazard",
             ("id", "name", "hazard_class", "status", "review_state", "reported_by_id"),
-            Overview(("hazard_class", "status", *_WHO), weight="area_m2"),
+            Overview(
+                ("hazard_class", "status", *_WHO),
+                weight="area_m2",
+                unless=("status", "closed"),
+            ),
         ),
         _record_layer(
             "release",
@@ -126,7 +143,7 @@ SPECS: dict[str, TileLayer] = {
             # A million finds cluster in their hazards: a zoom-11 tile held
             # 50,000 of them (0.9 MB), dots on dots. Grouped to zoom 12.
             Overview(
-                ("category", *_WHO), weight="quantity", squares=False, max_zoom=12
+                ("category", *_WHO), weight="quantity", max_zoom=12, squares=False
             ),
         ),
         _record_layer(

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The forecast page: fitted parameters, P10/P50/P90, remaining-area chart.
 
-GET shows the register's own forecast; POST (with the session's CSRF token)
-adds the scenarios pasted as YAML, side by side.
+It shows the register's own forecast and, side by side, the saved scenarios
+ticked in the list (made in the scenario editor,
+:mod:`demine.web.forecast_scenarios`).
 """
 
 from __future__ import annotations
@@ -10,23 +11,23 @@ from __future__ import annotations
 import io
 from typing import Annotated, Any
 
-import yaml
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from demine.analysis.forecast.register import run_scenarios, scenario_label
-from demine.analysis.forecast.scenario import parse_scenarios
+from demine.analysis.forecast.scenario import parse_scenario
 from demine.analysis.forecast.simulation import Forecast, compare
 from demine.errors import DemineError
-from demine.i18n import _
-from demine.serving.deps import DbDep, User, check_csrf
+from demine.serving.deps import DbDep, User
+from demine.store import forecast_scenarios as saved
 from demine.web.pages import TEMPLATES, render
 
 TEMPLATES.env.globals["scenario_label"] = scenario_label
 router = APIRouter(include_in_schema=False)
 
 WEB_DRAWS = 1000
-MAX_YAML = 20_000
+# At most this many saved scenarios in one comparison (each is a simulation).
+MAX_COMPARED = 12
 
 
 def curve_svg(forecasts: list[Forecast], title: str) -> str:
@@ -65,21 +66,14 @@ def _page(
     request: Request,
     db: Any,
     who: Any,
-    scenarios_yaml: str = "",
-    status_code: int = 200,
+    chosen: list[int],
 ) -> Response:
     error = None
     forecasts: list[Forecast] = []
+    stored = saved.list_scenarios(db)
+    picked = [s for s in stored if s.id in chosen]
     try:
-        scenarios = []
-        if scenarios_yaml.strip():
-            if len(scenarios_yaml) > MAX_YAML:
-                raise DemineError(_("the scenario text is too long"))
-            try:
-                data = yaml.safe_load(scenarios_yaml)
-            except yaml.YAMLError:
-                raise DemineError(_("the scenario text is not valid YAML")) from None
-            scenarios = parse_scenarios(data, "scenario text")
+        scenarios = [parse_scenario(s.definition) for s in picked]
         forecasts = run_scenarios(db, scenarios, draws=WEB_DRAWS, seed=0)
     except DemineError as exc:
         error = exc.user_message
@@ -89,29 +83,23 @@ def _page(
         request,
         "forecast.html",
         who,
-        status_code=status_code,
         error=error,
         forecasts=forecasts,
         first=forecasts[0] if forecasts else None,
         comparison=table,
         chart=chart,
-        scenarios_yaml=scenarios_yaml,
+        saved=stored,
+        chosen={s.id for s in picked},
         draws=WEB_DRAWS,
     )
 
 
 @router.get("/forecast")
-def forecast_page(request: Request, db: DbDep, who: User) -> Response:
-    return _page(request, db, who)
-
-
-@router.post("/forecast")
-def forecast_post(
+def forecast_page(
     request: Request,
     db: DbDep,
     who: User,
-    scenarios: Annotated[str, Form(max_length=MAX_YAML)] = "",
-    csrf_token: Annotated[str, Form()] = "",
+    scenario: Annotated[list[int] | None, Query(max_length=MAX_COMPARED)] = None,
 ) -> Response:
-    check_csrf(request, csrf_token)
-    return _page(request, db, who, scenarios)
+    """The register's forecast, beside the saved scenarios ticked."""
+    return _page(request, db, who, scenario or [])

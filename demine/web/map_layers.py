@@ -24,7 +24,7 @@ from demine.store.map_search import find_on_map
 from demine.store.risk import published
 from demine.store.tile_layers import LAYERS, SPECS
 from demine.web.basemap import basemap_config
-from demine.web.map_style import PALETTE
+from demine.web.map_style import DENSITY, PALETTE
 from demine.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -46,8 +46,20 @@ def map_page(request: Request, db: DbDep, who: User) -> Response:
         basemap=json.dumps(basemap_config(settings)),
         palette=PALETTE,
         palette_data=json.dumps(PALETTE),
+        density=DENSITY,
+        density_data=json.dumps(_density_style()),
         pmtiles_on=bool(settings.basemap_pmtiles),
     )
+
+
+def _density_style() -> dict[str, dict[str, object]]:
+    """Each grouped layer's density ramp and the zooms it is grouped to."""
+    out: dict[str, dict[str, object]] = {}
+    for name, ramp in DENSITY.items():
+        overview = SPECS[name].overview
+        assert overview is not None
+        out[name] = {**ramp, "max_zoom": overview.max_zoom, "squares": overview.squares}
+    return out
 
 
 @router.get("/map/options.json")

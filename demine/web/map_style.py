@@ -31,6 +31,31 @@ PALETTE: dict[str, str] = {
     "label": "#2b2b2b",
 }
 
+# The grouped low zooms: each record layer's grid cells coloured by density
+# (demine.store.overview) in five classes, the first at or above ``steps[0]``;
+# lower densities are drawn in the palest colour at half opacity. Sequential
+# ColorBrewer ramps (YlOrRd, Purples, Blues, Greys), whose steps differ in
+# lightness, so they read without colour vision too. Steps from the national
+# demo register: about one class per quintile of cells at zooms 7 to 9.
+DENSITY: dict[str, dict[str, object]] = {
+    "hazard": {
+        "steps": [1, 10, 25, 50, 75],
+        "colours": ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"],
+    },
+    "eo_item": {
+        "steps": [1, 25, 100, 250, 500],
+        "colours": ["#dadaeb", "#bcbddc", "#9e9ac8", "#756bb1", "#54278f"],
+    },
+    "release": {
+        "steps": [1, 5, 10, 25, 50],
+        "colours": ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"],
+    },
+    "accident": {
+        "steps": [0.1, 0.5, 1, 2, 5],
+        "colours": ["#bdbdbd", "#969696", "#737373", "#525252", "#252525"],
+    },
+}
+
 # What the legend draws, in the order it lists them.
 SWATCHES = ("cha", "sha", "closed", "released", "eo_item", "accident", "settlement")
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import escape
 from shapely.geometry import shape
 
 from demine.domain.sampling import AQLS
@@ -192,8 +193,8 @@ def _plain(record: dict[str, Any]) -> dict[str, Any]:
 def lot_svg(lot: Any, units: list[dict[str, Any]], size: int = 520) -> str:
     """The lot and its units as inline SVG, north up, lon scaled by cos(lat).
 
-    Only numbers from the register go into the markup, so it is safe to
-    insert as is.
+    Only numbers from the register and an escaped label go into the markup,
+    so it is safe to insert as is.
     """
     if not lot:
         return ""
@@ -216,13 +217,15 @@ def lot_svg(lot: Any, units: list[dict[str, Any]], size: int = 520) -> str:
                 parts.append(f"M{pts}Z")
         return " ".join(parts)
 
+    label = escape(_("The lot and its sampling units"))
     shapes = [f'<path class="lot" fill-rule="evenodd" d="{path(ground)}"/>']
     for u in units:
         css = "unit bad" if u.get("nonconforming") else "unit"
         shapes.append(f'<path class="{css}" d="{path(shape(u["geom"]))}"/>')
     return (
         f'<svg class="lot-map" viewBox="0 0 {w:.0f} {h:.0f}" width="100%" '
-        f'role="img" preserveAspectRatio="xMidYMid meet">{"".join(shapes)}</svg>'
+        f'role="img" aria-label="{label}" preserveAspectRatio="xMidYMid meet">'
+        f"{''.join(shapes)}</svg>"
     )
 
 

@@ -31,4 +31,6 @@ def entries(seed: Seed) -> list[tuple[str, str, Any, tuple[int, ...]]]:
             (401, 422, 422, 422, 422, 422),
         ),
         ("GET", "/forecast", None, (303, 200, 200, 200, 200, 200)),
+        # Planners (reviewers and administrators) edit the saved scenarios.
+        ("GET", "/forecast/scenarios/new", None, (303, 403, 403, 403, 200, 200)),
     ]

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from demine.store.database import Database
+from demine.store.forecast_scenarios import save_scenario
 from tests.api.conftest import PASSWORD
 from tests.api.matrix_forecast import TEAMS
 
@@ -62,28 +63,28 @@ def _login(client: TestClient) -> str:
     return found[1]
 
 
-def test_page_shows_the_refusal_then_a_scenario_with_chart(client: TestClient) -> None:
-    csrf = _login(client)
+def test_page_shows_the_refusal_then_a_scenario_with_chart(
+    client: TestClient, db: Database
+) -> None:
+    _login(client)
     page = client.get("/forecast")
     assert page.status_code == 200
     assert 'id="forecast-error"' in page.text
     assert "zero teams" in page.text
-    yaml_text = (
-        "name: five manual teams\nteams: {manual: 5}\n"
-        "productivity_m2_day: {manual: 100}\ncost_per_day_usd: {manual: 800}\n"
+    # Scenarios come from the editor, never typed as YAML on the page.
+    assert "YAML" not in page.text
+    assert "docs/" not in page.text
+    teams = save_scenario(db, dict(TEAMS), None)
+    rate = save_scenario(
+        db, {"name": "at a fixed rate", "capacity_m2_per_year": 500000}, None
     )
-    page = client.post("/forecast", data={"scenarios": yaml_text, "csrf_token": csrf})
+    page = client.get(f"/forecast?scenario={teams}")
     assert page.status_code == 200
     assert 'id="forecast-results"' in page.text
     assert "five manual teams" in page.text
     assert "<svg" in page.text
     assert "forecast-error" not in page.text
-    bad = client.post(
-        "/forecast", data={"scenarios": "name: x\nteams: {tank: 1}", "csrf_token": csrf}
-    )
-    assert "teams.tank" in bad.text
-    rate = "name: at a fixed rate\ncapacity_m2_per_year: 500000\n"
-    page = client.post("/forecast", data={"scenarios": rate, "csrf_token": csrf})
+    page = client.get(f"/forecast?scenario={rate}")
     assert "at a fixed rate" in page.text
     assert "Technical area released per year" in page.text
     assert "500,000" in page.text

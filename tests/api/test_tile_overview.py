@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Low-zoom tiles: records grouped into grid cells, counted once, per reader."""
+"""Low-zoom tiles: records grouped into grid cells, counted once, per reader,
+with the density the map colours by."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import math
 from collections import Counter
 
 import mapbox_vector_tile
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -19,11 +21,13 @@ from tests.api.conftest import Seed
 from tests.api.test_tile_cache import approve_alpha_draft
 from tests.api.test_tiles import tile_of
 
-Cell = tuple[int, int, str, str, str]  # column, row, class, status, review state
+Cell = tuple[int, int]  # column, row
 
 
-def decoded(client: TestClient, layer: str, z: int, x: int, y: int) -> list[dict]:
-    response = client.get(f"/tiles/{layer}/{z}/{x}/{y}.mvt")
+def decoded(
+    client: TestClient, layer: str, z: int, x: int, y: int, query: str = ""
+) -> list[dict]:
+    response = client.get(f"/tiles/{layer}/{z}/{x}/{y}.mvt{query}")
     assert response.status_code == 200
     if not response.content:
         return []
@@ -31,7 +35,7 @@ def decoded(client: TestClient, layer: str, z: int, x: int, y: int) -> list[dict
 
 
 def cells_in_tile(features: list[dict]) -> Counter[Cell]:
-    """Records per (cell, class, status, review state), from the drawn squares."""
+    """Records per cell, from the drawn squares."""
     step = 4096 / CELLS
     out: Counter[Cell] = Counter()
     for f in features:
@@ -41,9 +45,8 @@ def cells_in_tile(features: list[dict]) -> Counter[Cell]:
         assert max(xs) - min(xs) == step
         assert max(ys) - min(ys) == step
         column, row = int(min(xs) // step), int((4096 - max(ys)) // step)
-        props = f["properties"]
-        key = (column, row, props["hazard_class"], props["status"])
-        out[(*key, props["review_state"])] += int(props["records"])
+        assert (column, row) not in out  # one square per cell
+        out[(column, row)] += int(f["properties"]["records"])
     return out
 
 
@@ -63,13 +66,13 @@ def expected_cells(db: Database, z: int, x: int, y: int, states: set[str]) -> Co
         ]
     n = 2**z * CELLS
     out: Counter[Cell] = Counter()
-    for lon, lat, hazard_class, status, state in rows:
+    for lon, lat, _class, _status, state in rows:
         if state not in states:
             continue
         gx = int((lon + 180) / 360 * n)
         gy = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
         if (gx // CELLS, gy // CELLS) == (x, y):
-            out[(gx % CELLS, gy % CELLS, hazard_class, status, state)] += 1
+            out[(gx % CELLS, gy % CELLS)] += 1
     return out
 
 
@@ -90,8 +93,7 @@ def test_overview_cells_count_what_each_reader_may_see(
     assert reviewer == expected_cells(db, z, x, y, {"approved", "draft"})
     # Nothing identifies a single record at these zooms.
     for feature in decoded(as_role["reviewer"], "hazard", z, x, y):
-        assert "name" not in feature["properties"]
-        assert "reported_by_id" not in feature["properties"]
+        assert set(feature["properties"]) == {"records", "area_m2", "density"}
 
 
 def test_a_record_counts_once_however_many_tiles_it_crosses(
@@ -127,14 +129,12 @@ def test_a_record_counts_once_however_many_tiles_it_crosses(
     x0, y0 = tile_of(lon - 0.05, lat + 0.05, z)
     x1, y1 = tile_of(lon + 0.05, lat - 0.05, z)
     assert (x1 - x0, y1 - y0) == (1, 1)
-    total = Counter[str]()
+    total = 0
     for x in (x0, x1):
         for y in (y0, y1):
-            for f in decoded(viewer, "hazard", z, x, y):
-                total[f["properties"]["hazard_class"]] += int(
-                    f["properties"]["records"]
-                )
-    assert total["cha"] == 2  # "Approved CHA" and the straddling one, once each
+            for f in decoded(viewer, "hazard", z, x, y, "?hazard_class=cha"):
+                total += int(f["properties"]["records"])
+    assert total == 2  # "Approved CHA" and the straddling one, once each
     # The parent tile counts exactly what its four children count.
     parent = decoded(viewer, "hazard", z - 1, x0 // 2, y0 // 2)
     children = sum(
@@ -191,7 +191,11 @@ def test_point_layers_are_cells_centres_with_their_totals(
     assert feature["geometry"]["type"] == "Point"
     assert feature["properties"]["records"] == 2
     assert float(feature["properties"]["quantity"]) == 7
-    assert feature["properties"]["category"] == "uxo"
+    # Items per km² of the cell: 4 px of a zoom-9 tile, ~233 m a side here.
+    side_km = 2 * math.pi * 6378.137 / 2 ** (z + 6) * math.cos(math.radians(39.8))
+    assert float(feature["properties"]["density"]) == pytest.approx(
+        7 / side_km**2, rel=0.01
+    )
     # Above the overview zooms each find is its own feature again.
     z = SPECS["eo_item"].overview.max_zoom + 1
     x, y = tile_of(46.7051, 39.8051, z)
@@ -241,11 +245,16 @@ def test_release_tiles_carry_their_activity_method(
         ],
     )
     viewer = as_role["viewer"]
-    for z in (OVERVIEW_MAX_ZOOM - 2, 14):
-        x, y = tile_of(46.7025, 39.805, z)
-        [feature] = decoded(viewer, "release", z, x, y)
-        assert feature["properties"]["method"] == "mechanical"
-        assert feature["properties"]["kind"] == "cleared"
+    x, y = tile_of(46.7025, 39.805, 14)
+    [feature] = decoded(viewer, "release", 14, x, y)
+    assert feature["properties"]["method"] == "mechanical"
+    assert feature["properties"]["kind"] == "cleared"
+    # Grouped, the method filter is applied by the server.
+    z = OVERVIEW_MAX_ZOOM - 2
+    x, y = tile_of(46.7025, 39.805, z)
+    [cell] = decoded(viewer, "release", z, x, y, "?method=mechanical")
+    assert cell["properties"]["records"] == 1
+    assert decoded(viewer, "release", z, x, y, "?method=manual") == []
 
 
 def test_point_tiles_show_a_find_added_after_they_were_drawn(
@@ -278,3 +287,53 @@ def test_point_tiles_show_a_find_added_after_they_were_drawn(
         f["properties"]["records"] for f in decoded(viewer, "eo_item", *grouped)
     )
     assert after == before + 1
+
+
+def test_hazard_density_is_remaining_hectares_per_square_km(
+    db: Database, as_role: dict[str, TestClient]
+) -> None:
+    # Two 1-ha hazards in one cell far from the seed's: one open, one closed.
+    lon, lat = 45.5001, 40.5001
+    d = 0.0006  # ~50 m at this latitude: both inside one zoom-8 cell
+
+    def square(dx: float) -> dict:
+        x0 = lon + dx
+        ring = [[x0, lat], [x0 + d, lat], [x0 + d, lat + d], [x0, lat + d], [x0, lat]]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    add_records(
+        db,
+        "hazard",
+        [
+            {
+                "name": "Open",
+                "hazard_class": "cha",
+                "status": "open",
+                "geom": square(0),
+            },
+            {
+                "name": "Closed",
+                "hazard_class": "cha",
+                "status": "closed",
+                "geom": square(d / 4),
+            },
+        ],
+    )
+    z = 8
+    x, y = tile_of(lon, lat, z)
+    reviewer = as_role["reviewer"]
+    [cell] = decoded(reviewer, "hazard", z, x, y)
+    props = cell["properties"]
+    assert props["records"] == 2
+    with db.session() as session:
+        areas = dict(session.execute(select(Hazard.name, Hazard.area_m2)).all())
+    assert float(props["area_m2"]) == pytest.approx(
+        areas["Open"] + areas["Closed"], abs=2
+    )
+    side_km = 2 * math.pi * 6378.137 / 2 ** (z + 6) * math.cos(math.radians(lat))
+    remaining_ha = areas["Open"] / 1e4
+    assert float(props["density"]) == pytest.approx(remaining_ha / side_km**2, rel=0.01)
+    # The status filter reaches the grouped tile.
+    [closed] = decoded(reviewer, "hazard", z, x, y, "?status=closed")
+    assert closed["properties"]["records"] == 1
+    assert float(closed["properties"]["density"]) == 0

@@ -10,6 +10,7 @@ where a process must die in the middle.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -258,5 +259,51 @@ def test_kill_9_during_sync_import_leaves_headquarters_consistent(
         assert {u: v[0] for u, v in finished.items()} == {
             u: v[0] for u, v in rows(field).items()
         }
+    field.dispose()
+    hq.dispose()
+
+
+def test_sync_over_https_with_a_reviewers_token(hq_url: str, tmp_path: Path) -> None:
+    from demine.server import create_app
+    from demine.serving.live import live_server
+    from demine.settings import Settings
+    from demine.store.users import create_token
+
+    hq = Database(hq_url)
+    path = laptop(tmp_path / "field.sqlite")
+    checkout(hq, path, Selection())
+    field = Database(f"sqlite:///{path}")
+    edit(field, "HZ-1", notes="sent over the wire")
+    edit(hq, "HZ-2", notes="answered from headquarters")
+    reviewer = add_user(hq, "reviewer", "a long pass phrase", Role.REVIEWER)
+    viewer = add_user(hq, "viewer", "a long pass phrase", Role.VIEWER)
+    app = create_app(Settings(database_url=hq_url, secret_key="k"), hq)
+    with live_server(app) as url:
+        refused = run_cli(
+            f"sqlite:///{path}",
+            "sync",
+            "--remote",
+            url,
+            check=False,
+            env={"DEMINE_TOKEN": create_token(hq, viewer.id)},
+        )
+        assert refused.returncode == 1
+        assert "refused the changes (403)" in refused.stderr
+        done = run_cli(
+            f"sqlite:///{path}",
+            "sync",
+            "--remote",
+            url,
+            "--json",
+            env={"DEMINE_TOKEN": create_token(hq, reviewer.id)},
+        )
+    answer = json.loads(done.stdout)
+    assert answer["applied_there"]["updated"] == {"hazards": 1}
+    assert answer["applied"]["updated"] == {"hazards": 1}
+    assert rows(field) == rows(hq)
+    assert {v[2] for v in rows(hq).values()} >= {
+        "sent over the wire",
+        "answered from headquarters",
+    }
     field.dispose()
     hq.dispose()

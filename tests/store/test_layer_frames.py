@@ -13,7 +13,7 @@ import shapely
 from demine.store import layer_frames
 from demine.store.database import Database
 from demine.store.editing import add_records
-from demine.store.layer_frames import _point_coordinates
+from demine.store.layer_frames import point_coordinates
 from demine.store.tiles import render_tile
 from tests.waiting import Arrivals
 
@@ -21,7 +21,7 @@ from tests.waiting import Arrivals
 def test_plain_points_are_read_from_the_bytes_as_shapely_reads_them() -> None:
     points = shapely.points(np.array([[46.5, 39.75], [-0.125, 51.5], [180.0, -90.0]]))
     blobs = tuple(shapely.to_wkb(points))
-    assert np.array_equal(_point_coordinates(blobs), shapely.get_coordinates(points))
+    assert np.array_equal(point_coordinates(blobs), shapely.get_coordinates(points))
 
 
 def test_other_wkb_falls_back_to_shapely() -> None:
@@ -29,10 +29,10 @@ def test_other_wkb_falls_back_to_shapely() -> None:
     big = shapely.to_wkb(shapely.Point(1.5, 2.5), byte_order=0)
     deep = shapely.to_wkb(shapely.Point(3.0, 4.0, 5.0), output_dimension=3)
     plain = shapely.to_wkb(shapely.Point(6.0, 7.0))
-    got = _point_coordinates((big, plain))
+    got = point_coordinates((big, plain))
     assert got.tolist() == [[1.5, 2.5], [6.0, 7.0]]
-    assert _point_coordinates((deep, plain)).tolist() == [[3.0, 4.0], [6.0, 7.0]]
-    assert _point_coordinates(()).shape == (0, 2)
+    assert point_coordinates((deep, plain)).tolist() == [[3.0, 4.0], [6.0, 7.0]]
+    assert point_coordinates(()).shape == (0, 2)
 
 
 def test_tiles_asked_together_read_the_frame_once(

@@ -56,9 +56,14 @@ NOT_RECORDS = {
     "job",
     # Uploads waiting and job results, kept where every server reads them.
     "stored_chunk",
+    # Planning assumptions of the forecast, not reported records.
+    "forecast_scenario",
     # The published risk is derived from a model run, not reported.
     "risk_cell",
     "hazard_risk",
+    # The map's low-zoom overviews, counted from the records (issue 20).
+    "map_overview_cell",
+    "map_overview_state",
     # What a register knows of the registers it syncs with.
     "sync_peer",
     "sync_record",

@@ -208,6 +208,7 @@ def test_reviewer_imports_after_a_dry_run_and_downloads_an_export(
     upload.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     reviewer = new_page()
     log_in(reviewer, "reviewer")
+    reviewer.get_by_text("More", exact=True).click()
     reviewer.get_by_role("link", name="Import / export").click()
     reviewer.get_by_label("What the file holds").first.select_option("hazard")
     reviewer.get_by_label("Files", exact=True).set_input_files(str(upload))

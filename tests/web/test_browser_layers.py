@@ -13,13 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from sqlalchemy import select
 
 from demine.server import create_app
 from demine.settings import Settings
 from demine.store.database import Database
 from demine.store.editing import add_records
 from demine.store.risk import publish_risk
-from demine.store.schema import Place
+from demine.store.schema import Hazard, Place
 from tests.api.conftest import Seed, live_server, seed_register
 from tests.web.test_browser import (
     CHROMIUM,
@@ -249,31 +250,29 @@ def test_organisation_filter_keeps_one_organisations_records(page: Any) -> None:
 
 
 def test_zoomed_out_records_come_grouped_filtered_and_zoom_in_when_clicked(
-    page: Any,
+    page: Any, module_db: Database, site: tuple[str, Seed, dict[str, int]]
 ) -> None:
     log_in(page, "reviewer")  # sees both organisations' drafts
     page.wait_for_function("document.getElementById('map').dataset.options")
     page.evaluate("window.demineMap.jumpTo({center: [47.0, 40.0], zoom: 8})")
     wait_for_map(page)
-    wait_count(page, "hazard-fill", "> 0")
-
-    def drafts() -> int:
-        return page.evaluate(
-            """window.demineMap.queryRenderedFeatures({layers: ['hazard-fill']})
-                .filter(f => f.properties.review_state === 'draft')
-                .reduce((n, f) => n + Number(f.properties.records), 0)"""
-        )
-
-    # Both drafts in grouped cells, with no name or id.
-    assert drafts() == 2
+    wait_count(page, "hazard-cells", "> 0")
+    # The grid's legend is the hazards' density ramp.
+    assert page.locator('.density-legend[data-layer="hazard"]').is_visible()
+    assert page.locator('.density-legend[data-layer="eo_item"]').is_hidden()
+    sums = """window.demineMap.queryRenderedFeatures({layers: ['hazard-cells']})
+        .reduce((n, f) => n + Number(f.properties.records), 0)"""
+    with module_db.session() as session:
+        reported = session.execute(select(Hazard.reported_by_id)).scalars().all()
+    alpha = site[1].orgs["Alpha Demining"]
+    # Every hazard in grouped cells, with no name or id; no record drawn alone.
+    assert page.evaluate(sums) == len(reported)
+    assert count(page, "hazard-fill") == 0
     # The organisation filter applies here too: the server groups only
     # Alpha's records (the cells themselves do not say who reported them).
     page.get_by_label("Organisation").select_option(label="Alpha Demining")
     page.wait_for_function(
-        """window.demineMap.areTilesLoaded() && window.demineMap
-            .queryRenderedFeatures({layers: ['hazard-fill']})
-            .filter(f => f.properties.review_state === 'draft')
-            .reduce((n, f) => n + Number(f.properties.records), 0) === 1"""
+        f"window.demineMap.areTilesLoaded() && {sums} === {reported.count(alpha)}"
     )
     shot(page, "map-grouped-filtered")
     # Clicking a grouped cell zooms in on it.

@@ -44,11 +44,11 @@ def test_options_list_organisations_and_tile_properties(
     names = [o["name"] for o in options["organisations"]]
     assert names == ["Alpha Demining", "Bravo Clearance"]
     assert options["properties"] == {k: list(v) for k, v in LAYERS.items()}
-    # Grouped low-zoom tiles keep the class and status, never who reported.
+    # Grouped low-zoom tiles carry counts and densities, never who reported.
     grouped = options["overview"]
     assert grouped["hazard"] == {
         "max_zoom": 10,
-        "properties": ["hazard_class", "status", "review_state", "records", "area_m2"],
+        "properties": ["records", "area_m2", "density"],
     }
     assert set(grouped) == {"hazard", "release", "eo_item", "accident"}
     assert grouped["eo_item"]["max_zoom"] == 12

@@ -545,7 +545,7 @@ def risk(ctx: Context, params: Mapping[str, float]) -> pd.Series:
     # asking anyway would abort the transaction on PostgreSQL.
     if not inspect(ctx.conn).has_table("hazard_risk"):
         raise AbsentError(
-            _("this register has no published risk table (run demine init)")
+            _("this register has no table for the published risk yet (upgrade it)")
         )
     # Only where the model applies: outside its area of applicability the
     # risk is a guess, and such hazards take the median like unscored ones.
@@ -554,7 +554,7 @@ def risk(ctx: Context, params: Mapping[str, float]) -> pd.Series:
         raise AbsentError(
             _(
                 "no hazard has a predicted risk inside the model's area of "
-                "applicability yet (run demine predict)"
+                "applicability yet (an administrator publishes the risk model)"
             )
         )
     scores = pd.to_numeric(pd.Series(scores), errors="coerce")

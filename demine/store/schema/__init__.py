@@ -16,9 +16,11 @@ from demine.store.schema.assistance import AssistanceEvent, Survivor, SurvivorNe
 from demine.store.schema.attachments import Attachment
 from demine.store.schema.base import Base
 from demine.store.schema.casualty import Accident, Victim
+from demine.store.schema.forecast import ForecastScenario
 from demine.store.schema.handover import Handover
 from demine.store.schema.land import Activity, Hazard, Release
 from demine.store.schema.ordnance import EOItem, EOModel
+from demine.store.schema.overview import MapOverviewCell, MapOverviewState
 from demine.store.schema.people import (
     Accreditation,
     AccreditationSuspension,
@@ -87,6 +89,7 @@ __all__ = [
     "EOItem",
     "EOModel",
     "EORESession",
+    "ForecastScenario",
     "Funding",
     "GeometryRepair",
     "Handover",
@@ -95,6 +98,8 @@ __all__ = [
     "Inspection",
     "Job",
     "LoginAttempt",
+    "MapOverviewCell",
+    "MapOverviewState",
     "MonitoringVisit",
     "NonConformity",
     "Organisation",

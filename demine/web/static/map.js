@@ -18,6 +18,13 @@
   }
   const el = document.getElementById("map");
   const P = JSON.parse(el.dataset.palette);
+  // Each grouped layer's density ramp and last grouped zoom (map_style.py).
+  const DENSITY = JSON.parse(el.dataset.density);
+  // Hazards are drawn one by one from this zoom: below it, only the chosen
+  // layer's grid shows (one surface to read, one legend); above it the
+  // grids of layers still grouped (EO finds) show beside the hazards.
+  const RECORDS_FROM = DENSITY.hazard.max_zoom + 1;
+  const RELEASES_FROM = RECORDS_FROM + 1;
   const basemap = JSON.parse(el.dataset.basemap);
   const origin = window.location.origin;
   const RECORD_LAYERS = ["hazard", "release", "eo_item", "accident"];
@@ -59,7 +66,33 @@
     const visibility = function (name) {
       return { visibility: HIDDEN_AT_START[name] ? "none" : "visible" };
     };
+    // Density classes: the palest, faint, below the first step.
+    const densityColour = function (ramp) {
+      const out = ["step", num("density"), ramp.colours[0]];
+      ramp.steps.forEach(function (step, i) { out.push(step, ramp.colours[i]); });
+      return out;
+    };
+    const faint = function (ramp, full) {
+      return ["case", ["<", num("density"), ramp.steps[0]], 0.4 * full, full];
+    };
+    const cells = [];
+    for (const name of RECORD_LAYERS) {
+      const ramp = DENSITY[name];
+      const common = { id: name + "-cells", source: name, "source-layer": name, filter: ["has", "density"],
+        minzoom: name === "hazard" ? 0 : RECORDS_FROM, maxzoom: ramp.max_zoom + 1 };
+      if (ramp.squares) {
+        cells.push(Object.assign(common, { type: "fill",
+          paint: { "fill-color": densityColour(ramp), "fill-opacity": faint(ramp, 0.75) } }));
+      } else {
+        // A dot per cell centre, as wide as the cell: a surface zoomed out,
+        // dots where the records can nearly be told apart.
+        cells.push(Object.assign(common, { type: "circle",
+          paint: { "circle-color": densityColour(ramp), "circle-opacity": faint(ramp, 0.9),
+            "circle-radius": ["interpolate", ["linear"], ["zoom"], 6, 2.2, 12, 2.6] } }));
+      }
+    }
     layers.push(
+      cells[0], cells[2],
       { id: "risk-fill", type: "fill", source: "risk", "source-layer": "risk", layout: visibility("risk"),
         paint: { "fill-color": riskColour, "fill-opacity": 0.6, "fill-outline-color": "rgba(0,0,0,0)" } },
       { id: "hazard-fill", type: "fill", source: "hazard", "source-layer": "hazard",
@@ -69,9 +102,11 @@
       // Suspected areas also get a dashed edge: told apart without colour.
       { id: "hazard-line-sha", type: "line", source: "hazard", "source-layer": "hazard",
         filter: BASE_FILTER["hazard-line-sha"], paint: { "line-color": "#ffffff", "line-width": 1, "line-dasharray": [2, 2] } },
-      { id: "release-fill", type: "fill", source: "release", "source-layer": "release",
+      // Released land from zoom 12: at 11 its polygons (a dense district's
+      // tile holds thousands, near a megabyte) would cover the hazards.
+      { id: "release-fill", type: "fill", source: "release", "source-layer": "release", minzoom: RELEASES_FROM,
         paint: { "fill-color": P.released, "fill-opacity": hover(0.75, 0.5) } },
-      { id: "release-line", type: "line", source: "release", "source-layer": "release",
+      { id: "release-line", type: "line", source: "release", "source-layer": "release", minzoom: RELEASES_FROM,
         paint: { "line-color": P.released, "line-width": hover(3, 1) } },
       { id: "eo_item-circle", type: "circle", source: "eo_item", "source-layer": "eo_item",
         paint: { "circle-color": P.eo_item, "circle-radius": groupRadius(4), "circle-stroke-color": "#fff",
@@ -79,6 +114,7 @@
       { id: "accident-circle", type: "circle", source: "accident", "source-layer": "accident",
         paint: { "circle-color": P.accident, "circle-radius": groupRadius(5), "circle-stroke-color": "#fff",
           "circle-stroke-width": hover(3, 1) } },
+      cells[1], cells[3],
       { id: "settlement-circle", type: "circle", source: "settlement", "source-layer": "settlement",
         layout: visibility("settlement"),
         paint: { "circle-color": P.settlement, "circle-radius": settlementRadius,
@@ -86,10 +122,16 @@
     );
     return { version: 8, sources: sources, layers: layers };
   }
-  // Filters each layer always has, under the reader's.
+  // Filters each layer always has, under the reader's: the record layers
+  // draw records, the -cells layers the grouped grid.
+  const ONE_BY_ONE = ["!", ["has", "records"]];
   const BASE_FILTER = {
     "hazard-line-sha": ["all", ["==", ["get", "hazard_class"], "sha"], ["!=", ["get", "status"], "closed"],
-      ["!", ["has", "records"]]],
+      ONE_BY_ONE],
+    "hazard-fill": ONE_BY_ONE, "hazard-line": ONE_BY_ONE, "release-fill": ONE_BY_ONE,
+    "release-line": ONE_BY_ONE, "eo_item-circle": ONE_BY_ONE, "accident-circle": ONE_BY_ONE,
+    "hazard-cells": ["has", "density"], "release-cells": ["has", "density"],
+    "eo_item-cells": ["has", "density"], "accident-cells": ["has", "density"],
   };
 
   start();
@@ -133,9 +175,22 @@
   }
 
   function layersAndFilters(map) {
-    const layerIds = { hazard: ["hazard-fill", "hazard-line", "hazard-line-sha"],
-      release: ["release-fill", "release-line"], eo_item: ["eo_item-circle"], accident: ["accident-circle"],
-      settlement: ["settlement-circle"], risk: ["risk-fill"] };
+    const layerIds = { hazard: ["hazard-fill", "hazard-line", "hazard-line-sha", "hazard-cells"],
+      release: ["release-fill", "release-line", "release-cells"], eo_item: ["eo_item-circle", "eo_item-cells"],
+      accident: ["accident-circle", "accident-cells"], settlement: ["settlement-circle"], risk: ["risk-fill"] };
+    // --- Which layer's grid shows zoomed out, and its legend. --------------
+    function showDensity(chosen) {
+      for (const name of RECORD_LAYERS) {
+        const from = name === chosen ? 0 : RECORDS_FROM;
+        map.setLayerZoomRange(name + "-cells", from, DENSITY[name].max_zoom + 1);
+      }
+      document.querySelectorAll(".density-legend").forEach(function (list) {
+        list.hidden = list.dataset.layer !== chosen;
+      });
+    }
+    document.querySelectorAll('input[name="density"]').forEach(function (radio) {
+      radio.addEventListener("change", function () { if (radio.checked) showDensity(radio.value); });
+    });
     const riskLegend = document.getElementById("risk-legend");
     document.querySelectorAll(".layer-toggle").forEach(function (box) {
       box.addEventListener("change", function () {
@@ -152,11 +207,11 @@
     // --- Filters: each names the tile property it tests on each layer. -----
     const dates = { release: "released_on", eo_item: "found_on", accident: "occurred_on" };
     const FILTERS = [
-      { input: "status-filter", op: "==", props: { hazard: "status" } },
-      { input: "class-filter", op: "==", props: { hazard: "hazard_class" } },
+      { input: "status-filter", op: "==", query: "status", props: { hazard: "status" } },
+      { input: "class-filter", op: "==", query: "hazard_class", props: { hazard: "hazard_class" } },
       { input: "organisation-filter", op: "==", query: "organisation", props: { hazard: "reported_by_id",
         release: "reported_by_id", eo_item: "reported_by_id", accident: "reported_by_id" } },
-      { input: "method-filter", op: "==", props: { release: "method" } },
+      { input: "method-filter", op: "==", query: "method", props: { release: "method" } },
       { input: "date-from", op: ">=", query: "from", props: dates },
       { input: "date-to", op: "<=", query: "to", props: dates },
     ];
@@ -280,7 +335,8 @@
 
   function interaction(map) {
     // --- Click-through to records; the risk of a cell where nothing else is.
-    const clickable = ["hazard-fill", "release-fill", "eo_item-circle", "accident-circle", "settlement-circle"];
+    const clickable = ["hazard-fill", "release-fill", "eo_item-circle", "accident-circle", "settlement-circle",
+      "hazard-cells", "release-cells", "eo_item-cells", "accident-cells"];
     const kindOf = { settlement: "place" };
     map.on("click", function (e) {
       const hits = map.queryRenderedFeatures(e.point, { layers: clickable });
@@ -288,8 +344,9 @@
         // Features come topmost first: a find or settlement before its hazard.
         const f = hits[0];
         if (f.properties.records !== undefined) {
-          // A grid cell of the low zooms: zoom in on it, far enough to come
-          // closer to the records themselves.
+          // A grid cell of the low zooms: what it counts, and zoom in on
+          // it, far enough to come closer to the records themselves.
+          cellPopup(map, e.lngLat, f);
           const o = (map.demineOverview || {})[f.layer.source];
           const target = Math.min(map.getZoom() + 3, o ? o.max_zoom + 1 : map.getZoom() + 3);
           map.easeTo({ center: e.lngLat, zoom: Math.max(target, map.getZoom() + 1) });
@@ -327,7 +384,7 @@
       const hits = map.queryRenderedFeatures(e.point, { layers: clickable });
       map.getCanvas().style.cursor = hits.length ? "pointer" : "";
       const f = hits[0];
-      if (f && f.id !== undefined && f.layer.source !== "settlement") {
+      if (f && f.id !== undefined && f.layer.source !== "settlement" && f.properties.records === undefined) {
         const key = { source: f.layer.source, sourceLayer: f.layer["source-layer"], id: f.id };
         if (!hovered || hovered.id !== key.id || hovered.source !== key.source) {
           unhover();
@@ -341,6 +398,32 @@
     });
     map.getCanvas().addEventListener("mouseleave", unhover);
     const coordinates = document.getElementById("map-coordinates");
+  }
+
+  // What a grid cell of the low zooms counts.
+  function cellPopup(map, lngLat, f) {
+    const p = f.properties;
+    const n = number(Number(p.records));
+    const density = number(Number(p.density));
+    const texts = {
+      hazard: function () {
+        return _("%(n)s hazardous areas, %(ha)s ha in all; %(density)s ha not yet released per km²",
+          { n: n, ha: number(Math.round(Number(p.area_m2) / 10000)), density: density });
+      },
+      release: function () {
+        return _("%(n)s release products, %(ha)s ha; %(density)s ha per km²",
+          { n: n, ha: number(Math.round(Number(p.area_m2) / 10000)), density: density });
+      },
+      eo_item: function () {
+        return _("%(n)s EO finds, %(items)s items; %(density)s items per km²",
+          { n: n, items: number(Number(p.quantity)), density: density });
+      },
+      accident: function () {
+        return _("%(n)s accidents; %(density)s per km²", { n: n, density: density });
+      },
+    };
+    const text = texts[f.layer.source] ? texts[f.layer.source]() : n;
+    new maplibregl.Popup({ className: "cell-popup" }).setLngLat(lngLat).setText(text).addTo(map);
   }
 
   // A popup linking to the record (also opened from the list beside the map).
