@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -101,3 +103,19 @@ def test_priorities_page_lists_links_and_bars(
     assert "Approved CHA" in html
     weighted = as_role["viewer"].get("/priorities?method=weighted")
     assert '<option value="weighted" selected>' in weighted.text
+
+
+def test_cached_ranking_notes_speak_each_readers_language(
+    as_role: dict[str, TestClient],
+) -> None:
+    viewer = as_role["viewer"]
+    notes = {
+        lang: viewer.get(
+            "/api/v1/priorities", headers={"Accept-Language": lang}
+        ).json()["notes"]["effort"]
+        for lang in ("az", "ru", "en")
+    }
+    # The ranking is cached once computed; its notes must not keep the
+    # language of whoever asked first.
+    assert len(set(notes.values())) == 3, notes
+    assert re.search("[а-яА-Я]", notes["ru"])

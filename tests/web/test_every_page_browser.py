@@ -79,6 +79,7 @@ PAGES: dict[str, Callable[[Ids], str]] = {
     "/records/{kind}/victim": lambda i: f"/records/victim/{i['victim']}",
     "/review": lambda i: "/review",
     "/my-submissions": lambda i: "/my-submissions",
+    "/sync/conflicts": lambda i: "/sync/conflicts",
     "/findings": lambda i: "/findings",
     "/transfer": lambda i: "/transfer",
     "/people": lambda i: "/people",

@@ -15,6 +15,7 @@ import weakref
 from typing import Any
 
 from demine.analysis.priorities.ranking import Ranking, prioritise
+from demine.i18n import current_language
 from demine.store.database import Database
 from demine.store.fingerprint import tables_fingerprint
 
@@ -39,7 +40,9 @@ def cached_ranking(db: Database, method: str | None) -> Ranking:
     """The default profile's ranking, recomputed only when the register changed."""
     today = dt.date.today()
     with db.transaction() as conn:
-        key = (method, today, tables_fingerprint(conn, SOURCES))
+        # The ranking's notes are written in the reader's language, so each
+        # language keeps its own.
+        key = (method, today, current_language(), tables_fingerprint(conn, SOURCES))
     with _LOCK:
         hit = _CACHE.get(db, {}).get(key)
     if hit is not None:
