@@ -43,6 +43,7 @@ from demine.analysis.casualty_hotspots import (
     hotspot_peaks,
 )
 from demine.analysis.casualty_links import DEFAULT_LINK_DISTANCE_M, link_accidents
+from demine.analysis.version_cache import cached
 from demine.domain.ages import CHILD_AGE, parse_age_group
 from demine.domain.vocab import PlaceType, Sex, VictimActivity, VictimStatus
 from demine.errors import DemineError
@@ -238,9 +239,28 @@ def casualty_report(
 
     ``links=False`` skips linking accidents to hazards (and reading hazard
     polygons), leaving ``links`` empty: the map's hotspot layer needs none.
+    Kept per register version (a national report takes seconds); callers
+    must not change the frames they get.
     """
     check_period(start, end)
     check_options(bandwidth_m, link_distance_m, top)
+    options = (start, end, bandwidth_m, link_distance_m, top, links)
+    return cached(
+        db,
+        f"casualty_report:{options!r}",
+        lambda: _report(db, start, end, bandwidth_m, link_distance_m, top, links),
+    )
+
+
+def _report(
+    db: Database,
+    start: dt.date | None,
+    end: dt.date | None,
+    bandwidth_m: float,
+    link_distance_m: float,
+    top: int,
+    links: bool,
+) -> CasualtyReport:
     with db.transaction() as conn:
         frames = read_casualty_frames(
             conn, start, end, hazards=links, near_m=link_distance_m

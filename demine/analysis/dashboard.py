@@ -16,10 +16,7 @@ released land, finds and casualties.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import weakref
-from collections import OrderedDict
-from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -27,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from demine.analysis.admin_areas import ancestry
+from demine.analysis.version_cache import cached, kept
 from demine.store.dashboard_frames import (
     CODES,
     NO_DAY,
@@ -342,56 +340,6 @@ def _org_name(orgs: dict[int, str], key: Any) -> str | None:
     return None if key is None else orgs.get(int(key), str(int(key)))
 
 
-class _Kept:
-    """Least recently used values by key, with one builder per key."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._values: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self._building: dict[Hashable, threading.Lock] = {}
-
-    def get_or_build(self, key: Hashable, build: Any) -> Any:
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-            builder = self._building.setdefault(key, threading.Lock())
-        # Requests arriving together for a new version wait for one build.
-        with builder:
-            with self._lock:
-                if key in self._values:
-                    return self._values[key]
-            value = build()
-            with self._lock:
-                self._values[key] = value
-                while len(self._values) > self.size:
-                    self._values.popitem(last=False)
-                self._building.pop(key, None)
-        return value
-
-
-_FRAMES: weakref.WeakKeyDictionary[Database, _Kept] = weakref.WeakKeyDictionary()
-_VIEWS: weakref.WeakKeyDictionary[Database, _Kept] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
-def _kept(
-    store: weakref.WeakKeyDictionary[Database, _Kept], db: Database, n: int
-) -> _Kept:
-    with _LOCK:
-        kept = store.get(db)
-        if kept is None:
-            kept = store[db] = _Kept(n)
-        return kept
-
-
-def cached(db: Database, name: str, build: Any) -> Any:
-    """``build()``, kept for this register version under ``name``."""
-    version = register_version(db).current()
-    return _kept(_VIEWS, db, VIEWS_KEPT).get_or_build((name, version), build)
-
-
 def fingerprint(db: Database, table: str) -> Any:
     """The table's fingerprint (rows, last key, last change), read once per
     register version."""
@@ -410,7 +358,7 @@ def cached_by_tables(
     register): the dashboard's quality, cost and handover figures survive a
     write to a hazard."""
     key = (name, tuple(fingerprint(db, t) for t in tables))
-    return _kept(_VIEWS, db, VIEWS_KEPT).get_or_build(key, build)
+    return kept(db, "dashboard", VIEWS_KEPT).get_or_build(key, build)
 
 
 _TABLES: weakref.WeakKeyDictionary[Database, dict[str, tuple[Any, pd.DataFrame]]] = (
@@ -428,20 +376,19 @@ def cached_frames(db: Database) -> Prepared:
     version = register_version(db).current()
 
     def build() -> Prepared:
-        with _LOCK:
-            kept = _TABLES.setdefault(db, {})
+        tables = _TABLES.setdefault(db, {})
         with db.transaction() as conn:
             read: dict[str, pd.DataFrame] = {}
             for name, table in TABLES.items():
                 stamp = fingerprint(db, table)
-                old = kept.get(name)
+                old = tables.get(name)
                 if old is None or old[0] != stamp:
-                    old = kept[name] = (stamp, read_frame(conn, name))
+                    old = tables[name] = (stamp, read_frame(conn, name))
                 read[name] = old[1]
             places = read_places(conn)
         return prepare(DashboardFrames(places=places, **read))
 
-    return _kept(_FRAMES, db, 2).get_or_build(version, build)
+    return kept(db, "dashboard-frames", 2).get_or_build(version, build)
 
 
 def dashboard_for(db: Database, flt: DashboardFilter) -> dict[str, Any]:

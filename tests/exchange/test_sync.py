@@ -212,9 +212,9 @@ def test_kill_9_during_sync_import_leaves_headquarters_consistent(
     hq_url: str, tmp_path: Path
 ) -> None:
     path = laptop(tmp_path / "field.sqlite")
-    run_cli(hq_url, "checkout", str(path), "--json")
-    field = Database(f"sqlite:///{path}")
     hq = Database(hq_url)
+    checkout(hq, path, Selection())
+    field = Database(f"sqlite:///{path}")
     names = ("HZ-1", "HZ-2")
     with field.transaction() as conn:
         edited = {
@@ -228,14 +228,7 @@ def test_kill_9_during_sync_import_leaves_headquarters_consistent(
         for external_id in names:
             edit(field, external_id, notes=f"trial {trial}")
         changes = tmp_path / f"trial-{trial}.demine"
-        done = run_cli(
-            f"sqlite:///{path}",
-            "sync",
-            "--export",
-            str(changes),
-            env={"DEMINE_LANGUAGE": "ru"},
-        )
-        assert "2 изменённые записи" in done.stdout
+        export_changes(field, changes)
         before = rows(hq)
         process = subprocess.Popen(
             demine_command("sync", "--import", str(changes), "--db", hq_url),
@@ -253,7 +246,10 @@ def test_kill_9_during_sync_import_leaves_headquarters_consistent(
         notes = {after[u][2] for u in edited}
         # All of the file or none of it.
         assert after == before or notes == {f"trial {trial}"}
-        run_cli(hq_url, "sync", "--import", str(changes))
+        done = run_cli(
+            hq_url, "sync", "--import", str(changes), env={"DEMINE_LANGUAGE": "az"}
+        )
+        assert "field reyestrindən:" in done.stdout
         finished = rows(hq)
         assert {finished[u][2] for u in edited} == {f"trial {trial}"}
         assert {u: v[0] for u, v in finished.items()} == {
@@ -285,10 +281,13 @@ def test_sync_over_https_with_a_reviewers_token(hq_url: str, tmp_path: Path) -> 
             "--remote",
             url,
             check=False,
-            env={"DEMINE_TOKEN": create_token(hq, viewer.id)},
+            env={
+                "DEMINE_TOKEN": create_token(hq, viewer.id),
+                "DEMINE_LANGUAGE": "ru",
+            },
         )
         assert refused.returncode == 1
-        assert "refused the changes (403)" in refused.stderr
+        assert "отклонил изменения (403)" in refused.stderr
         done = run_cli(
             f"sqlite:///{path}",
             "sync",

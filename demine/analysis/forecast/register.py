@@ -19,6 +19,7 @@ from demine.analysis.forecast.simulation import (
     check_inputs,
     simulate,
 )
+from demine.analysis.version_cache import cached
 from demine.errors import DemineError
 from demine.i18n import N_, _
 from demine.i18n.numbers import number
@@ -126,9 +127,17 @@ def run_scenarios(
     """The register's own forecast first (if it can run), then each scenario.
 
     Every scenario uses the same seed, so differences come from the changes,
-    not from the luck of the draw.
+    not from the luck of the draw. Kept per register version: the same
+    question of the same register gives the same answer.
     """
     _check_draws(draws)
+    key = f"forecast:{scenarios!r}:{draws}:{seed}:{baseline}"
+    return list(cached(db, key, lambda: _run(db, scenarios, draws, seed, baseline)))
+
+
+def _run(
+    db: Database, scenarios: list[Scenario], draws: int, seed: int, baseline: bool
+) -> list[Forecast]:
     fitted = fit_database(db)
     out: list[Forecast] = []
     if baseline or not scenarios:

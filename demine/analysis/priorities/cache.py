@@ -15,6 +15,7 @@ import weakref
 from typing import Any
 
 from demine.analysis.priorities.ranking import Ranking, prioritise
+from demine.analysis.version_cache import cached
 from demine.i18n import current_language
 from demine.store.database import Database
 from demine.store.fingerprint import tables_fingerprint
@@ -39,10 +40,10 @@ _LOCK = threading.Lock()
 def cached_ranking(db: Database, method: str | None) -> Ranking:
     """The default profile's ranking, recomputed only when the register changed."""
     today = dt.date.today()
-    with db.transaction() as conn:
-        # The ranking's notes are written in the reader's language, so each
-        # language keeps its own.
-        key = (method, today, current_language(), tables_fingerprint(conn, SOURCES))
+    # The ranking's notes are written in the reader's language, so each
+    # language keeps its own.
+    sources = cached(db, "priorities:sources", lambda: _sources(db))
+    key = (method, today, current_language(), sources)
     with _LOCK:
         hit = _CACHE.get(db, {}).get(key)
     if hit is not None:
@@ -54,3 +55,10 @@ def cached_ranking(db: Database, method: str | None) -> Ranking:
             kept.pop(next(iter(kept)))
         kept[key] = ranking
     return ranking
+
+
+def _sources(db: Database) -> tuple[Any, ...]:
+    """The fingerprint of the ranking's tables (read once per register
+    version: it counts rows of the whole hazard table)."""
+    with db.transaction() as conn:
+        return tables_fingerprint(conn, SOURCES)
