@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
+from demine.demo import generate
 from demine.store.database import Database, normalise_url
+from demine.store.loading import load_register
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -118,3 +120,43 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def backend() -> str:
     return "postgresql" if PG_URL else "sqlite"
+
+
+@pytest.fixture(scope="session")
+def demo_db(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[Database]:
+    """The small demo register (seed 1), built once per session and shared:
+    tests add users to it, none changes its records."""
+    schema: str | None = None
+    if PG_URL is None:
+        database = sqlite_register(tmp_path_factory.mktemp("reports") / "demo.sqlite")
+    else:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(normalise_url(PG_URL))
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        database = Database(PG_URL, schema=schema)
+    database.cli_url = _url(database.url, schema)  # type: ignore[attr-defined]
+    try:
+        database.upgrade()
+        load_register(database, generate("small", seed=1))
+        yield database
+    finally:
+        database.dispose()
+        if schema is not None:
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+            admin.dispose()
+
+
+def _url(url: str, schema: str | None) -> str:
+    """The URL a CLI run needs to see this register (its schema on PostGIS)."""
+    if schema is None:
+        return url
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}%2Cpublic"
+
+
+def cli_url(db: Database) -> str:
+    return str(getattr(db, "cli_url", db.url))

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from demine.cli import app
 from demine.reports import PeriodError, ReportError, build_report
 from demine.store.database import Database
-from tests.reports.conftest import cli_url
+from tests.conftest import cli_url
 
 
 @pytest.mark.parametrize(
