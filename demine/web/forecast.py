@@ -17,9 +17,12 @@ from fastapi.responses import Response
 from demine.analysis.forecast.register import run_scenarios, scenario_label
 from demine.analysis.forecast.scenario import parse_scenario
 from demine.analysis.forecast.simulation import Forecast, compare
+from demine.analysis.version_cache import kept
 from demine.errors import DemineError
+from demine.i18n import _, current_language
 from demine.serving.deps import DbDep, User
 from demine.store import forecast_scenarios as saved
+from demine.store.register_version import register_version
 from demine.web.pages import TEMPLATES, render
 
 TEMPLATES.env.globals["scenario_label"] = scenario_label
@@ -41,7 +44,7 @@ def curve_svg(forecasts: list[Forecast], title: str) -> str:
     ax = fig.add_subplot()
     for f in forecasts:
         r = f.remaining
-        (line,) = ax.plot(r["year"], r["p50"] / 1e6, label=f.scenario)
+        (line,) = ax.plot(r["year"], r["p50"] / 1e6, label=scenario_label(f.scenario))
         ax.fill_between(
             r["year"],
             r["p10"] / 1e6,
@@ -49,7 +52,7 @@ def curve_svg(forecasts: list[Forecast], title: str) -> str:
             alpha=0.15,
             color=line.get_color(),
         )
-    ax.set_ylabel("km² still open")
+    ax.set_ylabel(_("km² still open"))
     ax.set_ylim(bottom=0)
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
@@ -70,6 +73,9 @@ def _page(
 ) -> Response:
     error = None
     forecasts: list[Forecast] = []
+    # Read before the forecasts, so a write meanwhile never files an older
+    # chart under the newer version.
+    version = register_version(db).current()
     stored = saved.list_scenarios(db)
     picked = [s for s in stored if s.id in chosen]
     try:
@@ -77,7 +83,15 @@ def _page(
         forecasts = run_scenarios(db, scenarios, draws=WEB_DRAWS, seed=0)
     except DemineError as exc:
         error = exc.user_message
-    chart = curve_svg(forecasts, "") if forecasts else None
+    # Drawing the chart costs more than the rest of the page: it is kept
+    # per register version, scenarios and language.
+    key = ("forecast-chart", current_language(), tuple(sorted(chosen)), version)
+    charts = kept(db, "forecast-charts", size=16)
+    chart = (
+        charts.get_or_build(key, lambda: curve_svg(forecasts, ""))
+        if forecasts
+        else None
+    )
     table = compare(forecasts).to_dict(orient="records") if forecasts else []
     return render(
         request,

@@ -127,6 +127,8 @@ def test_saved_scenario_is_compared_edited_and_deleted(
     assert 'id="forecast-results"' in page.text
     assert "five manual teams" in page.text
     assert "<svg" in page.text
+    before = _chart(page.text)
+    assert _chart(client.get(f"/forecast?scenario={stored.id}").text) == before
     # The editor shows what was saved; a change is kept.
     form = client.get(f"/forecast/scenarios/{stored.id}").text
     assert 'name="v.productivity_m2_day.manual" value="100"' in form
@@ -144,6 +146,8 @@ def test_saved_scenario_is_compared_edited_and_deleted(
     assert saved.get_scenario(db, stored.id).definition["teams"] == {
         "manual": {"add": 2.0}
     }
+    # The chart is kept per register version: the change draws it anew.
+    assert _chart(client.get(f"/forecast?scenario={stored.id}").text) != before
     # A viewer compares scenarios but cannot change them.
     viewer = as_role["viewer"]
     assert "five manual teams" in viewer.get("/forecast").text
@@ -155,3 +159,9 @@ def test_saved_scenario_is_compared_edited_and_deleted(
     )
     assert gone.status_code == 303
     assert saved.list_scenarios(db) == []
+
+
+def _chart(page: str) -> str:
+    """The forecast chart's SVG in a page."""
+    start = page.index('<figure class="chart" id="forecast-curve">')
+    return page[start : page.index("</figure>", start)]
