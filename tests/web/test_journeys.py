@@ -12,6 +12,7 @@ cover the queries; this file is about what people see.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -140,6 +141,18 @@ def test_clerk_reports_an_accident_and_the_reviewer_approves_it(
     open_as: Any, size: str
 ) -> None:
     clerk = open_as("kamal")
+    # A reference is picked by its name, not typed as a number.
+    clerk.goto("/activities/new")
+    picker = clerk.locator("input[data-search$='/search/hazard']")
+    picker.fill("Kalbajar")
+    option = clerk.locator(".picker-options [role=option]").first
+    option.wait_for()
+    # The list answers what was typed, never the list offered on focus.
+    assert "Kalbajar" in option.inner_text()
+    step(clerk, size, "clerk-0-picker")
+    name = option.inner_text().splitlines()[0]
+    option.click()
+    assert re.fullmatch(rf"{re.escape(name)} \(\d+\)", picker.input_value())
     clerk.goto("/accidents/new")
     clerk.get_by_label("Accident type").select_option("non_demining")
     clerk.get_by_label("Date of the accident").fill("2026-06-01")

@@ -103,6 +103,9 @@
 
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      // What was asked before this keystroke is no longer the question: its
+      // answer (e.g. the list offered on focus) must not show meanwhile.
+      asked++;
       timer = setTimeout(ask, 180);
     });
     input.addEventListener("focus", function () { if (!input.value) ask(); });
