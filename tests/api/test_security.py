@@ -113,6 +113,14 @@ def core_matrix(seed: Seed) -> list[Entry]:
             (401, 200, 200, 200, 200, 200),
         ),
         ("GET", "/api/v1/review-queue", None, (401, 403, 403, 403, 200, 200)),
+        # Reviewers and administrators sync; what is posted here is no
+        # change file, so the reviewer's answer is a refusal of the file.
+        (
+            "POST",
+            "/api/v1/sync",
+            {"not": "a change file"},
+            (401, 403, 403, 403, 422, 422),
+        ),
         ("GET", "/api/v1/summary", None, (401, 200, 200, 200, 200, 200)),
         ("GET", "/api/v1/me", None, (401, 200, 200, 200, 200, 200)),
         ("POST", "/api/v1/tokens", {"name": "t"}, (401, 201, 201, 201, 201, 201)),

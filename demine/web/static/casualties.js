@@ -16,7 +16,9 @@
   for (const name of ["hazard", "accident", "settlement"]) {
     sources[name] = { type: "vector", tiles: [origin + "/tiles/" + name + "/{z}/{x}/{y}.mvt"], maxzoom: 16 };
   }
-  const approved = ["==", ["get", "review_state"], "approved"];
+  // Zoomed out a feature is a grid cell of several records, which carries
+  // counts, not review states: keep those, and the approved single records.
+  const approved = ["any", ["has", "records"], ["==", ["get", "review_state"], "approved"]];
   layers.push(
     { id: "hazard-fill", type: "fill", source: "hazard", "source-layer": "hazard", filter: approved,
       paint: { "fill-color": "#9e9e9e", "fill-opacity": 0.35, "fill-outline-color": "#616161" } },
